@@ -1,0 +1,13 @@
+//! feedsmith: turns messy article sources into clean, valid RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+//!
+//! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
+//! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
+
+pub mod dates;
+pub mod error;
+pub mod eval;
+pub mod model;
+pub mod normalize;
+pub mod urls;
+
+pub use error::{Error, Result};

@@ -1,0 +1,88 @@
+//! The one item model every stage speaks: sources produce [`RawArticle`]s, normalisation turns
+//! them into [`Article`]s, the store gives each a stable identity and dates ([`Item`]), and
+//! publishing renders items. Keeping it in one place is what lets stages change independently.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// An article as a source found it, before any cleaning.
+#[derive(Debug, Clone)]
+pub struct RawArticle {
+    /// Name of the source that produced it (messages, learned chrome, state).
+    pub source: String,
+    /// What identifies the article inside its feed: the path relative to the source folder, or
+    /// the canonical URL. The item id is derived from it, so it must not depend on run time.
+    pub key: String,
+    pub body: RawBody,
+    /// URL relative links inside the body resolve against (the page URL, or the feed's link).
+    pub base_url: Option<Url>,
+    /// When the file was written or the page last modified: anchors relative dates
+    /// such as "3 hours ago".
+    pub file_time: Option<DateTime<Utc>>,
+    /// Metadata the source already knows (front matter, a feed item's fields). Wins over
+    /// what extraction guesses.
+    pub hints: Hints,
+}
+
+/// The body in the form the source delivered it; normalisation picks its path from this.
+#[derive(Debug, Clone)]
+pub enum RawBody {
+    /// Text scraped from a page, chrome and hard wraps included.
+    Text(String),
+    /// Markdown written by a person (front matter already split off into hints).
+    Markdown(String),
+    /// A whole HTML page (extraction finds the article in it).
+    Html(String),
+    /// An HTML fragment that is already the article (a feed item's content): sanitised, not extracted.
+    HtmlFragment(String),
+}
+
+/// Metadata a source knows for certain.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub categories: Vec<String>,
+    pub link: Option<Url>,
+}
+
+/// A clean article: what normalisation returns. Pure data, no identity yet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Plain-text headline.
+    pub title: String,
+    /// Plain-text dek or lead, cut at a sentence boundary.
+    pub summary: Option<String>,
+    /// Sanitised body HTML; every URL in it absolute.
+    pub content_html: String,
+    /// The body as plain text, paragraphs separated by one blank line.
+    pub content_text: String,
+    pub authors: Vec<String>,
+    /// Wire services and agencies credited for the story ("AFP", "Reuters").
+    pub credits: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    /// Absolute http(s) URL of the article, when it has one.
+    pub link: Option<String>,
+    pub categories: Vec<String>,
+    /// Absolute URL of the lead image.
+    pub image: Option<String>,
+    pub language: Option<String>,
+}
+
+/// An article as published: the article plus the identity and dates the store keeps for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable, unique within the feed, never derived from run time.
+    pub id: String,
+    pub source: String,
+    pub article: Article,
+    /// The article's own date, or the time feedsmith first saw it.
+    pub published: DateTime<Utc>,
+    /// Last time the normalised content changed (equals `published` until then).
+    pub updated: DateTime<Utc>,
+}

@@ -1,0 +1,178 @@
+//! Normalisation: text and HTML in, a clean article out. Pure: no network, no files, no clock
+//! ("now" comes in the [`Context`]) and no database (learned chrome comes in as an argument),
+//! which is what makes it fast to test and safe to fuzz.
+//!
+//! Each input form has its own path producing a [`Draft`] (`text`, `extract` for whole pages,
+//! `markdown`); [`finish`] then applies what every article gets: hints, sanitising, absolute
+//! URLs, text hygiene, a summary, plausible dates.
+
+pub mod chrome;
+pub mod extract;
+pub mod learn;
+pub mod markdown;
+pub mod sanitize;
+pub mod text;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::model::{Article, RawArticle, RawBody};
+use sanitize::one_line;
+
+/// Everything normalisation needs from outside, passed in so the stage stays pure.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    /// Zone for dates written without one.
+    pub timezone: Tz,
+    pub rules: &'a chrome::Rules,
+    pub learned: &'a learn::Learned,
+}
+
+/// What one path found, before the shared finishing steps.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// Body HTML, not yet sanitised.
+    pub body_html: String,
+    pub authors: Vec<String>,
+    pub credits: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub image: Option<String>,
+    pub language: Option<String>,
+    pub canonical: Option<Url>,
+}
+
+/// Normalises one raw article.
+pub fn normalize(raw: &RawArticle, ctx: &Context) -> Result<Article> {
+    let base = raw.base_url.as_ref();
+    let draft = match &raw.body {
+        RawBody::Text(t) => text::draft(t, ctx),
+        RawBody::Markdown(m) => markdown::draft(m),
+        RawBody::Html(h) => extract::draft(h, base, ctx),
+        RawBody::HtmlFragment(h) => Draft {
+            body_html: h.clone(),
+            ..Draft::default()
+        },
+    };
+    finish(draft, raw, ctx)
+}
+
+/// The steps every article gets, whatever its path.
+pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<Article> {
+    let hints = &raw.hints;
+    let base = hints
+        .link
+        .as_ref()
+        .or(draft.canonical.as_ref())
+        .or(raw.base_url.as_ref());
+    let content_html = sanitize::clean_html(&draft.body_html, base);
+    let content_text = sanitize::html_to_text(&content_html);
+
+    let summary = hints
+        .summary
+        .as_deref()
+        .or(draft.summary.as_deref())
+        .map(one_line)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            content_text
+                .split("\n\n")
+                .next()
+                .map(|p| cut_at_sentence(p, 300))
+        })
+        .filter(|s| !s.is_empty());
+
+    let title = hints
+        .title
+        .as_deref()
+        .or(draft.title.as_deref())
+        .map(one_line)
+        .filter(|t| !t.is_empty())
+        .or_else(|| summary.as_deref().map(|s| cut_at_sentence(s, 90)))
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| Error::EmptyArticle {
+            key: raw.key.clone(),
+        })?;
+    if content_text.is_empty() && summary.is_none() {
+        return Err(Error::EmptyArticle {
+            key: raw.key.clone(),
+        });
+    }
+
+    let plausible = |d: Option<DateTime<Utc>>| d.and_then(|d| crate::dates::plausible(d, ctx.now));
+    let published = plausible(hints.published.or(draft.published));
+    let updated = plausible(hints.updated.or(draft.updated)).filter(|u| Some(*u) >= published);
+    let list = |v: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in v.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()) {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    };
+    let authors = if hints.authors.is_empty() {
+        list(&draft.authors)
+    } else {
+        list(&hints.authors)
+    };
+    let link = hints
+        .link
+        .clone()
+        .or(draft.canonical.clone())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string());
+    let image = draft
+        .image
+        .as_deref()
+        .and_then(|i| crate::urls::absolutize(base, i))
+        .map(|u| u.to_string());
+
+    Ok(Article {
+        title,
+        summary,
+        content_html,
+        content_text,
+        authors,
+        credits: list(&draft.credits),
+        published,
+        updated,
+        link,
+        categories: list(&hints.categories),
+        image,
+        language: draft
+            .language
+            .map(|l| one_line(&l))
+            .filter(|l| !l.is_empty()),
+    })
+}
+
+/// Cuts `text` at the last sentence end within `max` characters; without one, at a word
+/// boundary with an ellipsis.
+pub fn cut_at_sentence(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let sentence_end = head
+        .char_indices()
+        .filter(|(i, c)| {
+            matches!(c, '.' | '!' | '?' | '…')
+                && head[i + c.len_utf8()..].starts_with([' ', '"', '”', '’'])
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .last();
+    match sentence_end {
+        Some(end) if end > max / 3 => head[..end].to_string(),
+        _ => match head.rfind(' ') {
+            Some(sp) => format!("{}…", head[..sp].trim_end_matches([',', ';', ':'])),
+            None => format!("{head}…"),
+        },
+    }
+}

@@ -1,0 +1,216 @@
+//! Sanitising and text hygiene: the last steps every article goes through, whatever its path.
+//! HTML is cleaned by ammonia (scripts, styles, handlers, `javascript:` URLs and iframes go; every
+//! URL becomes absolute or is dropped), text is folded to NFC with invisible characters removed.
+
+use std::collections::HashSet;
+
+use dom_query::{Document, NodeRef};
+use unicode_normalization::UnicodeNormalization;
+use url::Url;
+
+/// Cleans an HTML fragment. Relative URLs resolve against `base`; without a base they cannot be
+/// made absolute, so they are removed rather than published relative.
+pub fn clean_html(html: &str, base: Option<&Url>) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["figure", "figcaption", "picture", "source", "time", "mark"]);
+    b.add_tag_attributes("img", ["srcset", "loading"]);
+    b.add_tag_attributes("source", ["srcset", "type", "media"]);
+    b.add_tag_attributes("time", ["datetime"]);
+    b.url_schemes(HashSet::from(["http", "https", "mailto"]));
+    b.link_rel(Some("noopener noreferrer"));
+    match base {
+        Some(base) => {
+            b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
+        }
+        None => {
+            b.url_relative(ammonia::UrlRelative::Deny);
+        }
+    }
+    let cleaned = b.clean(html).to_string();
+    hygiene_html(&cleaned)
+}
+
+/// Text hygiene for plain text: NFC, non-breaking and odd spaces to plain spaces, zero-width
+/// characters, soft hyphens and control characters removed, runs of spaces folded. Line breaks
+/// are kept (paragraph structure is the caller's business).
+pub fn hygiene(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = false;
+    for c in text.nfc() {
+        let c = match c {
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' => {
+                ' '
+            }
+            '\r' => continue,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => continue,
+            c if is_forbidden(c) => continue,
+            c => c,
+        };
+        if c == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Hygiene on serialised HTML: the markup is ASCII, so text rules apply to the whole string;
+/// `&nbsp;` entities become spaces too.
+fn hygiene_html(html: &str) -> String {
+    hygiene(&html.replace("&nbsp;", " "))
+}
+
+/// Characters XML 1.0 forbids, plus other C0/C1 controls that only ever appear by accident.
+pub fn is_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Single-line plain text: hygiene, then all white space folded to single spaces.
+pub fn one_line(text: &str) -> String {
+    hygiene(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "tr",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "table",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "address",
+    "details",
+    "summary",
+    "td",
+    "th",
+];
+
+/// Plain text of an HTML fragment: one paragraph per block element, separated by a blank line,
+/// white space inside a paragraph folded.
+pub fn html_to_text(html: &str) -> String {
+    let doc = Document::fragment(html);
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    if let Some(root) = doc.root().first_child() {
+        collect_text(&root, &mut current, &mut paragraphs);
+    }
+    flush(&mut current, &mut paragraphs);
+    paragraphs.join("\n\n")
+}
+
+fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut Vec<String>) {
+    let mut child = node.first_child();
+    while let Some(n) = child {
+        if n.is_text() {
+            current.push_str(&n.text());
+        } else if n.is_element() {
+            let name = n.node_name().unwrap_or_default();
+            let name = name.as_ref();
+            if name == "br" {
+                flush(current, paragraphs);
+            } else if BLOCK_TAGS.contains(&name) {
+                flush(current, paragraphs);
+                collect_text(&n, current, paragraphs);
+                flush(current, paragraphs);
+            } else if !matches!(name, "script" | "style" | "template") {
+                collect_text(&n, current, paragraphs);
+            }
+        }
+        child = n.next_sibling();
+    }
+}
+
+fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
+    let p = one_line(current);
+    if !p.is_empty() {
+        paragraphs.push(p);
+    }
+    current.clear();
+}
+
+/// Escapes text for inclusion in HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_dangerous_markup_and_resolves_urls() {
+        let base = Url::parse("https://ex.org/news/a.html").unwrap();
+        let html = r#"<p onclick="x()">Hi <a href="b.html">b</a> <a href="javascript:alert(1)">j</a></p><script>evil()</script><style>p{}</style><iframe src="x"></iframe><img src="/i.png">"#;
+        let out = clean_html(html, Some(&base));
+        assert!(
+            !out.contains("onclick")
+                && !out.contains("evil")
+                && !out.contains("iframe")
+                && !out.contains("javascript")
+        );
+        assert!(
+            out.contains(r#"href="https://ex.org/news/b.html""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"src="https://ex.org/i.png""#), "{out}");
+    }
+
+    #[test]
+    fn relative_urls_without_base_are_dropped() {
+        let out = clean_html(r#"<a href="/x">x</a>"#, None);
+        assert!(!out.contains("href"), "{out}");
+    }
+
+    #[test]
+    fn hygiene_folds_invisible_characters() {
+        assert_eq!(
+            hygiene("a\u{00A0}b\u{200B}c\u{00AD}d  e\u{0007}"),
+            "a bcd e"
+        );
+        assert_eq!(hygiene("e\u{0301}"), "\u{00E9}");
+    }
+
+    #[test]
+    fn text_of_html_keeps_paragraphs() {
+        let t = html_to_text("<p>One <b>two</b>\n three.</p><ul><li>a</li><li>b</li></ul>x<br>y");
+        assert_eq!(t, "One two three.\n\na\n\nb\n\nx\n\ny");
+    }
+}
