@@ -25,6 +25,9 @@ use sanitize::one_line;
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub now: DateTime<Utc>,
+    /// When the article's file was written or its page last modified: anchors relative dates
+    /// such as "3 hours ago".
+    pub file_time: Option<DateTime<Utc>>,
     /// Zone for dates written without one.
     pub timezone: Tz,
     pub rules: &'a chrome::Rules,

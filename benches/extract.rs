@@ -1,0 +1,2 @@
+//! Extraction throughput on a folder laid out like `shared/extraction-dev`.
+fn main() {}
