@@ -97,6 +97,7 @@ fn feedsmith_text(page: &Page, input: &str, html: bool) -> String {
     let learned = Learned::default();
     let ctx = Context {
         now: chrono::Utc::now(),
+        file_time: None,
         timezone: chrono_tz::UTC,
         rules: &rules,
         learned: &learned,
