@@ -3,11 +3,14 @@
 //! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
 //! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
 
+pub mod config;
 pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod model;
 pub mod normalize;
+pub mod schedule;
+pub mod source;
 pub mod urls;
 
 pub use error::{Error, Result};

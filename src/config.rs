@@ -1,0 +1,745 @@
+//! Configuration: `config.toml` is parsed strictly (unknown keys are errors that name the key
+//! and line), then validated into its own types so the rest of the program never sees a raw,
+//! half-checked value. Relative paths resolve against the config file's folder.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+use crate::error::{Error, Result};
+
+// ---------------------------------------------------------------- raw, as written
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: RawSite,
+    #[serde(default)]
+    feed: Vec<RawFeed>,
+    #[serde(default)]
+    site_rule: Vec<RawSiteRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    title: String,
+    base_url: Spanned<String>,
+    author: Option<String>,
+    #[serde(default = "default_output")]
+    output_dir: PathBuf,
+    #[serde(default = "default_state")]
+    state: PathBuf,
+    id_authority: Option<String>,
+    timezone: Option<Spanned<String>>,
+    schedule: Option<Spanned<String>>,
+    websub_hub: Option<Spanned<String>>,
+    alert_after: Option<u32>,
+    // Fetch settings; every one may be overridden per source.
+    user_agent: Option<String>,
+    timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    max_body_bytes: Option<u64>,
+    host_delay_ms: Option<u64>,
+    max_redirects: Option<usize>,
+    robots: Option<bool>,
+    headers: Option<BTreeMap<String, String>>,
+    retries: Option<u32>,
+    // Site-wide only.
+    concurrency: Option<usize>,
+    per_host_concurrency: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    name: Spanned<String>,
+    title: String,
+    description: Option<String>,
+    link: Spanned<String>,
+    #[serde(default = "default_limit")]
+    limit: usize,
+    schedule: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    chrome_lines: Vec<String>,
+    #[serde(default)]
+    chrome_patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    chrome_selectors: Vec<String>,
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: Option<String>,
+    dir: Option<PathBuf>,
+    page: Option<String>,
+    list: Option<String>,
+    feed: Option<String>,
+    // List-page selectors.
+    item: Option<String>,
+    link: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    summary: Option<String>,
+    max_items: Option<usize>,
+    full_text: Option<bool>,
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    chrome_lines: Vec<String>,
+    #[serde(default)]
+    chrome_patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    chrome_selectors: Vec<String>,
+    // Fetch overrides.
+    user_agent: Option<String>,
+    timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    max_body_bytes: Option<u64>,
+    host_delay_ms: Option<u64>,
+    max_redirects: Option<usize>,
+    robots: Option<bool>,
+    headers: Option<BTreeMap<String, String>>,
+    retries: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteRule {
+    host: String,
+    body: Option<String>,
+    #[serde(default)]
+    strip: Vec<String>,
+    title: Option<String>,
+    date: Option<String>,
+}
+
+fn default_output() -> PathBuf {
+    PathBuf::from("feeds")
+}
+fn default_state() -> PathBuf {
+    PathBuf::from(".feedsmith/state.db")
+}
+fn default_limit() -> usize {
+    50
+}
+
+// ---------------------------------------------------------------- validated
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file itself.
+    pub path: PathBuf,
+    pub site: Site,
+    pub feeds: Vec<Feed>,
+    pub site_rules: Vec<SiteRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub title: String,
+    /// Public URL of the output folder, ending in `/`.
+    pub base_url: Url,
+    pub author: String,
+    pub output_dir: PathBuf,
+    pub state: PathBuf,
+    /// Authority of `tag:` ids (`host,date`): fixed, so moving the files does not change ids.
+    pub id_authority: String,
+    pub timezone: Tz,
+    pub schedule: Option<String>,
+    pub websub_hub: Option<Url>,
+    pub alert_after: u32,
+    pub concurrency: usize,
+    pub per_host_concurrency: usize,
+    pub fetch: FetchSettings,
+}
+
+/// How one source is fetched: site defaults with the source's overrides applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchSettings {
+    pub user_agent: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_bytes: u64,
+    pub host_delay: Duration,
+    pub max_redirects: usize,
+    pub robots: bool,
+    pub headers: Vec<(String, String)>,
+    pub retries: u32,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        FetchSettings {
+            user_agent: format!(
+                "feedsmith/{} (+https://github.com/feedsmith/feedsmith)",
+                env!("CARGO_PKG_VERSION")
+            ),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body_bytes: 10 * 1024 * 1024,
+            host_delay: Duration::from_millis(1000),
+            max_redirects: 5,
+            robots: true,
+            headers: Vec::new(),
+            retries: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub link: Url,
+    pub limit: usize,
+    pub schedule: Option<String>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Used in messages and as the key of its state.
+    pub name: String,
+    pub kind: SourceKind,
+    pub timezone: Tz,
+    /// Chrome rules of the feed and the source together.
+    pub chrome_lines: Vec<String>,
+    pub chrome_patterns: Vec<Regex>,
+    pub chrome_selectors: Vec<String>,
+    pub include: Vec<Regex>,
+    pub exclude: Vec<Regex>,
+    pub max_items: usize,
+    pub full_text: bool,
+    pub fetch: FetchSettings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceKind {
+    /// A folder of article files.
+    Dir(PathBuf),
+    /// One article page.
+    Page(Url),
+    /// A page listing articles; selectors are optional (links are discovered without them).
+    List { url: Url, selectors: ListSelectors },
+    /// An existing RSS, Atom or JSON feed.
+    Feed(Url),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListSelectors {
+    pub item: Option<String>,
+    pub link: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteRule {
+    pub host: String,
+    pub body: Option<String>,
+    pub strip: Vec<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+}
+
+// ---------------------------------------------------------------- loading
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("cannot read the config file: {e}"),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and validates config text; `path` locates relative paths and names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let v = Validator { text, path };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| v.toml_error(&e))?;
+        v.config(raw)
+    }
+
+    pub fn root(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    pub fn feed(&self, name: &str) -> Option<&Feed> {
+        self.feeds.iter().find(|f| f.name == name)
+    }
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Validator<'_> {
+    fn toml_error(&self, e: &toml::de::Error) -> Error {
+        let at = e
+            .span()
+            .map(|s| format!(":{}", self.line(s.start)))
+            .unwrap_or_default();
+        Error::Config {
+            path: PathBuf::from(format!("{}{at}", self.path.display())),
+            message: e.message().to_string(),
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn err<T>(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Result<T> {
+        Err(Error::Config {
+            path: PathBuf::from(format!("{}:{}", self.path.display(), self.line(span.start))),
+            message: message.into(),
+        })
+    }
+
+    fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.path.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
+
+    fn url(&self, s: &Spanned<String>, key: &str) -> Result<Url> {
+        match Url::parse(s.get_ref().trim()) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
+            Ok(u) => self.err(
+                s.span(),
+                format!("`{key}` must be an http(s) URL, not {}:", u.scheme()),
+            ),
+            Err(e) => self.err(
+                s.span(),
+                format!("`{key}` is not a valid URL ({e}): {:?}", s.get_ref()),
+            ),
+        }
+    }
+
+    fn tz(&self, s: &Option<Spanned<String>>, default: Tz) -> Result<Tz> {
+        match s {
+            None => Ok(default),
+            Some(s) => s.get_ref().parse::<Tz>().or_else(|_| {
+                self.err(
+                    s.span(),
+                    format!(
+                        "`timezone` {:?} is not an IANA time zone (like \"Europe/Paris\")",
+                        s.get_ref()
+                    ),
+                )
+            }),
+        }
+    }
+
+    fn regexes(&self, list: &[Spanned<String>], key: &str) -> Result<Vec<Regex>> {
+        list.iter()
+            .map(|s| match Regex::new(s.get_ref()) {
+                Ok(r) => Ok(r),
+                Err(e) => self.err(
+                    s.span(),
+                    format!(
+                        "`{key}` pattern {:?} is not a valid regex: {e}",
+                        s.get_ref()
+                    ),
+                ),
+            })
+            .collect()
+    }
+
+    fn schedule(&self, s: &Option<Spanned<String>>) -> Result<Option<String>> {
+        match s {
+            None => Ok(None),
+            Some(s) => match crate::schedule::Schedule::parse(s.get_ref()) {
+                Ok(_) => Ok(Some(s.get_ref().clone())),
+                Err(e) => self.err(s.span(), format!("`schedule` {:?}: {e}", s.get_ref())),
+            },
+        }
+    }
+
+    fn config(&self, raw: RawConfig) -> Result<Config> {
+        let site = self.site(&raw.site)?;
+        let mut names = HashSet::new();
+        let mut feeds = Vec::new();
+        for f in &raw.feed {
+            let name = f.name.get_ref();
+            if !is_slug(name) {
+                return self.err(
+                    f.name.span(),
+                    format!("feed `name` {name:?} must be a slug: letters, digits, '-', '_' (it names the output files)"),
+                );
+            }
+            if !names.insert(name.clone()) {
+                return self.err(f.name.span(), format!("duplicate feed `name` {name:?}"));
+            }
+            feeds.push(self.feed(f, &raw.site, &site)?);
+        }
+        if feeds.is_empty() {
+            return Err(Error::Config {
+                path: self.path.to_path_buf(),
+                message: "no `[[feed]]` defined; add at least one".into(),
+            });
+        }
+        let site_rules = raw
+            .site_rule
+            .into_iter()
+            .map(|r| SiteRule {
+                host: r.host.to_ascii_lowercase(),
+                body: r.body,
+                strip: r.strip,
+                title: r.title,
+                date: r.date,
+            })
+            .collect();
+        Ok(Config {
+            path: self.path.to_path_buf(),
+            site,
+            feeds,
+            site_rules,
+        })
+    }
+
+    fn site(&self, raw: &RawSite) -> Result<Site> {
+        let mut base_url = self.url(&raw.base_url, "base_url")?;
+        if !base_url.path().ends_with('/') {
+            base_url.set_path(&format!("{}/", base_url.path()));
+        }
+        if raw.title.trim().is_empty() {
+            return Err(Error::Config {
+                path: self.path.to_path_buf(),
+                message: "`site.title` is empty".into(),
+            });
+        }
+        let host = base_url.host_str().unwrap_or("localhost").to_string();
+        let websub_hub = match &raw.websub_hub {
+            Some(s) => Some(self.url(s, "websub_hub")?),
+            None => None,
+        };
+        let d = FetchSettings::default();
+        let fetch = FetchSettings {
+            user_agent: raw.user_agent.clone().unwrap_or(d.user_agent),
+            timeout: raw
+                .timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(d.timeout),
+            connect_timeout: raw
+                .connect_timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(d.connect_timeout),
+            max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
+            host_delay: raw
+                .host_delay_ms
+                .map(Duration::from_millis)
+                .unwrap_or(d.host_delay),
+            max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
+            robots: raw.robots.unwrap_or(d.robots),
+            headers: raw
+                .headers
+                .clone()
+                .map(|h| h.into_iter().collect())
+                .unwrap_or_default(),
+            retries: raw.retries.unwrap_or(d.retries),
+        };
+        Ok(Site {
+            title: raw.title.trim().to_string(),
+            author: raw
+                .author
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+                .unwrap_or_else(|| raw.title.trim().to_string()),
+            output_dir: self.resolve(&raw.output_dir),
+            state: self.resolve(&raw.state),
+            id_authority: raw
+                .id_authority
+                .clone()
+                .unwrap_or_else(|| format!("{host},2024")),
+            timezone: self.tz(&raw.timezone, chrono_tz::UTC)?,
+            schedule: self.schedule(&raw.schedule)?,
+            websub_hub,
+            alert_after: raw.alert_after.unwrap_or(1).max(1),
+            concurrency: raw.concurrency.unwrap_or(8).max(1),
+            per_host_concurrency: raw.per_host_concurrency.unwrap_or(2).max(1),
+            base_url,
+            fetch,
+        })
+    }
+
+    fn feed(&self, f: &RawFeed, raw_site: &RawSite, site: &Site) -> Result<Feed> {
+        let link = self.url(&f.link, "link")?;
+        let feed_tz = self.tz(&f.timezone, site.timezone)?;
+        let feed_patterns = self.regexes(&f.chrome_patterns, "chrome_patterns")?;
+        let mut sources = Vec::new();
+        let mut source_names = HashSet::new();
+        for s in &f.source {
+            let source = self.source(s, f, &feed_patterns, feed_tz, site)?;
+            if !source_names.insert(source.name.clone()) {
+                return self.err(
+                    s.span(),
+                    format!(
+                        "duplicate source name {:?} in feed {:?}",
+                        source.name,
+                        f.name.get_ref()
+                    ),
+                );
+            }
+            sources.push(source);
+        }
+        if f.limit == 0 {
+            return self.err(f.name.span(), "`limit` must be at least 1");
+        }
+        let _ = raw_site;
+        Ok(Feed {
+            name: f.name.get_ref().clone(),
+            title: f.title.trim().to_string(),
+            description: f
+                .description
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| f.title.trim().to_string()),
+            link,
+            limit: f.limit,
+            schedule: match self.schedule(&f.schedule)? {
+                Some(s) => Some(s),
+                None => site.schedule.clone(),
+            },
+            sources,
+        })
+    }
+
+    fn source(
+        &self,
+        s: &Spanned<RawSource>,
+        f: &RawFeed,
+        feed_patterns: &[Regex],
+        feed_tz: Tz,
+        site: &Site,
+    ) -> Result<Source> {
+        let span = s.span();
+        let r = s.get_ref();
+        let set = [
+            r.dir.is_some(),
+            r.page.is_some(),
+            r.list.is_some(),
+            r.feed.is_some(),
+        ];
+        if set.iter().filter(|x| **x).count() != 1 {
+            return self.err(
+                span,
+                "a `[[feed.source]]` needs exactly one of `dir`, `page`, `list`, `feed`",
+            );
+        }
+        let parse_url = |u: &str, key: &str| -> Result<Url> {
+            self.url(&Spanned::new(span.clone(), u.to_string()), key)
+        };
+        let (kind, default_name) = if let Some(d) = &r.dir {
+            (SourceKind::Dir(self.resolve(d)), d.display().to_string())
+        } else if let Some(p) = &r.page {
+            let u = parse_url(p, "page")?;
+            (SourceKind::Page(u.clone()), u.to_string())
+        } else if let Some(l) = &r.list {
+            let u = parse_url(l, "list")?;
+            let selectors = ListSelectors {
+                item: r.item.clone(),
+                link: r.link.clone(),
+                title: r.title.clone(),
+                date: r.date.clone(),
+                summary: r.summary.clone(),
+            };
+            (
+                SourceKind::List {
+                    url: u.clone(),
+                    selectors,
+                },
+                u.to_string(),
+            )
+        } else {
+            let u = parse_url(r.feed.as_deref().unwrap_or_default(), "feed")?;
+            (SourceKind::Feed(u.clone()), u.to_string())
+        };
+        let selectors_given = r.item.is_some()
+            || r.link.is_some()
+            || r.title.is_some()
+            || r.date.is_some()
+            || r.summary.is_some();
+        if selectors_given && !matches!(kind, SourceKind::List { .. }) {
+            return self.err(span, "`item`, `link`, `title`, `date` and `summary` selectors only apply to a `list` source");
+        }
+        if r.full_text.is_some() && !matches!(kind, SourceKind::Feed(_)) {
+            return self.err(span, "`full_text` only applies to a `feed` source");
+        }
+        let d = &site.fetch;
+        let fetch = FetchSettings {
+            user_agent: r.user_agent.clone().unwrap_or_else(|| d.user_agent.clone()),
+            timeout: r.timeout_ms.map(Duration::from_millis).unwrap_or(d.timeout),
+            connect_timeout: r
+                .connect_timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(d.connect_timeout),
+            max_body_bytes: r.max_body_bytes.unwrap_or(d.max_body_bytes),
+            host_delay: r
+                .host_delay_ms
+                .map(Duration::from_millis)
+                .unwrap_or(d.host_delay),
+            max_redirects: r.max_redirects.unwrap_or(d.max_redirects),
+            robots: r.robots.unwrap_or(d.robots),
+            headers: match &r.headers {
+                Some(h) => h.clone().into_iter().collect(),
+                None => d.headers.clone(),
+            },
+            retries: r.retries.unwrap_or(d.retries),
+        };
+        let mut chrome_patterns = feed_patterns.to_vec();
+        chrome_patterns.extend(self.regexes(&r.chrome_patterns, "chrome_patterns")?);
+        Ok(Source {
+            name: r
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(default_name),
+            kind,
+            timezone: self.tz(&r.timezone, feed_tz)?,
+            chrome_lines: f
+                .chrome_lines
+                .iter()
+                .chain(&r.chrome_lines)
+                .cloned()
+                .collect(),
+            chrome_patterns,
+            chrome_selectors: f
+                .chrome_selectors
+                .iter()
+                .chain(&r.chrome_selectors)
+                .cloned()
+                .collect(),
+            include: self.regexes(&r.include, "include")?,
+            exclude: self.regexes(&r.exclude, "exclude")?,
+            max_items: r.max_items.unwrap_or(20).max(1),
+            full_text: r.full_text.unwrap_or(false),
+            fetch,
+        })
+    }
+}
+
+/// Feed names become file names: letters, digits, `-` and `_` only, so no `/` or `..`.
+pub fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !name.starts_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[site]
+title = "Example news"
+base_url = "https://news.example.org/feeds"
+
+[[feed]]
+name = "world"
+title = "World"
+link = "https://news.example.org/world"
+[[feed.source]]
+dir = "articles/world"
+"#;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("/etc/feedsmith/config.toml"))
+    }
+
+    fn message(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults_and_relative_paths() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.site.base_url.as_str(), "https://news.example.org/feeds/");
+        assert_eq!(c.site.author, "Example news");
+        assert_eq!(c.site.output_dir, PathBuf::from("/etc/feedsmith/feeds"));
+        assert_eq!(c.site.id_authority, "news.example.org,2024");
+        let f = &c.feeds[0];
+        assert_eq!(f.limit, 50);
+        assert_eq!(f.description, "World");
+        assert_eq!(
+            f.sources[0].kind,
+            SourceKind::Dir(PathBuf::from("/etc/feedsmith/articles/world"))
+        );
+        assert_eq!(f.sources[0].name, "articles/world");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let m = message(&GOOD.replace(
+            "link = \"https://news.example.org/world\"",
+            "link = \"https://news.example.org/world\"\nlimitt = 5",
+        ));
+        assert!(m.contains("limitt") && m.contains("config.toml:10"), "{m}");
+    }
+
+    #[test]
+    fn duplicate_and_unsafe_names() {
+        let dup = format!(
+            "{GOOD}\n[[feed]]\nname = \"world\"\ntitle = \"W\"\nlink = \"https://e.org/\"\n"
+        );
+        let m = message(&dup);
+        assert!(
+            m.contains("duplicate feed `name`") && m.contains(":14"),
+            "{m}"
+        );
+        let m = message(&GOOD.replace("name = \"world\"", "name = \"../etc\""));
+        assert!(m.contains("slug") && m.contains(":7"), "{m}");
+    }
+
+    #[test]
+    fn missing_required_field() {
+        let m = message(&GOOD.replace("title = \"World\"\n", ""));
+        assert!(m.contains("missing field `title`"), "{m}");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        assert!(
+            message(&GOOD.replace("articles/world\"", "articles/world\"\ninclude = [\"(\"]"))
+                .contains("`include`")
+        );
+        assert!(
+            message(&GOOD.replace("dir = \"articles/world\"", "page = \"ftp://x\""))
+                .contains("`page`")
+        );
+        assert!(message(&GOOD.replace(
+            "dir = \"articles/world\"",
+            "dir = \"a\"\nfeed = \"https://x/\""
+        ))
+        .contains("exactly one"));
+        assert!(
+            message(&GOOD.replace("[[feed]]", "[[feed]]\ntimezone = \"Mars/Base\""))
+                .contains("IANA")
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Article folders: each `.txt`, `.md` or `.html` file is one article.
