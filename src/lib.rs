@@ -7,6 +7,7 @@ pub mod config;
 pub mod dates;
 pub mod error;
 pub mod eval;
+pub mod fetch;
 pub mod model;
 pub mod normalize;
 pub mod schedule;

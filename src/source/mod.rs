@@ -3,6 +3,10 @@
 //! the store or the output: what it learned (HTTP validators) it returns in [`Collected`].
 
 pub mod dir;
+pub mod feed;
+pub mod list;
+pub mod page;
+pub mod web;
 
 use std::collections::{HashMap, HashSet};
 
