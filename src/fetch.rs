@@ -217,36 +217,50 @@ impl Fetcher {
         settings: &FetchSettings,
         validators: Option<&Validators>,
     ) -> Result<Answer, Error> {
-        let (host_permits, slot) = self.reserve(url, settings.host_delay);
+        // Built first: setting up a client takes long enough to squash the spacing below.
+        let request = self.request(url, settings, validators)?;
+        let host_permits = self.host_permits(url);
         let _host = host_permits
             .acquire_owned()
             .await
             .map_err(|_| Error::fetch(url, "fetcher closed"))?;
-        tokio::time::sleep_until(slot).await;
+        tokio::time::sleep_until(self.reserve_slot(url, settings.host_delay)).await;
         let _global = self
             .inner
             .global
             .acquire()
             .await
             .map_err(|_| Error::fetch(url, "fetcher closed"))?;
-        let request = self.request(url, settings, validators)?;
         match tokio::time::timeout(settings.timeout, read(request, url, settings)).await {
             Ok(answer) => answer,
             Err(_) => Err(timed_out(url, settings.timeout)),
         }
     }
 
-    /// The host's permits and the start time reserved for this request.
-    fn reserve(&self, url: &Url, delay: Duration) -> (Arc<Semaphore>, Instant) {
+    fn host_permits(&self, url: &Url) -> Arc<Semaphore> {
+        let mut hosts = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(host_key(url))
+            .or_insert_with(|| Host {
+                permits: Arc::new(Semaphore::new(self.inner.per_host_concurrency)),
+                next_slot: Instant::now(),
+            })
+            .permits
+            .clone()
+    }
+
+    /// The start time reserved for the next request to the host: `delay` after the previous one.
+    fn reserve_slot(&self, url: &Url, delay: Duration) -> Instant {
         let mut hosts = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        let host = hosts.entry(host_key(url)).or_insert_with(|| Host {
-            permits: Arc::new(Semaphore::new(self.inner.per_host_concurrency)),
-            next_slot: now,
-        });
-        let slot = host.next_slot.max(now);
-        host.next_slot = slot + delay;
-        (host.permits.clone(), slot)
+        match hosts.get_mut(&host_key(url)) {
+            Some(host) => {
+                let slot = host.next_slot.max(now);
+                host.next_slot = slot + delay;
+                slot
+            }
+            None => now,
+        }
     }
 
     fn request(
