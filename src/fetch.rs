@@ -65,7 +65,9 @@ struct Inner {
     global: Semaphore,
     per_host_concurrency: usize,
     hosts: Mutex<HashMap<String, Host>>,
-    robots: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
+    /// Per origin, for the whole run; a robots.txt that could not be read stays unread (the
+    /// message says why), so its site is not asked again on every link.
+    robots: Mutex<HashMap<String, Arc<OnceCell<Result<Robots, String>>>>>,
 }
 
 struct Host {
@@ -329,9 +331,10 @@ impl Fetcher {
             let mut all = self.inner.robots.lock().unwrap_or_else(|e| e.into_inner());
             all.entry(origin.clone()).or_default().clone()
         };
-        let robots = cell
-            .get_or_try_init(|| self.load_robots(url, settings))
-            .await?;
+        let robots = match cell.get_or_init(|| self.load_robots(url, settings)).await {
+            Ok(robots) => robots,
+            Err(message) => return Err(Error::fetch(url, message)),
+        };
         let path = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
@@ -345,7 +348,7 @@ impl Fetcher {
         }
     }
 
-    async fn load_robots(&self, url: &Url, settings: &FetchSettings) -> Result<Arc<Robots>, Error> {
+    async fn load_robots(&self, url: &Url, settings: &FetchSettings) -> Result<Robots, String> {
         let mut robots_url = url.clone();
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
@@ -356,24 +359,23 @@ impl Fetcher {
         };
         // Boxed: robots.txt is fetched with the same machinery that asked for it.
         let fetched = Box::pin(self.get_inner(&robots_url, &small, None, false)).await;
-        let robots = match fetched {
-            Ok(Fetched::Ok(page)) => Robots::parse(&page.text, &product_token(&settings.user_agent)),
-            Ok(Fetched::NotModified) => Robots::allow_all(),
+        match fetched {
+            Ok(Fetched::Ok(page)) => Ok(Robots::parse(
+                &page.text,
+                &product_token(&settings.user_agent),
+            )),
+            Ok(Fetched::NotModified) => Ok(Robots::allow_all()),
             // No robots.txt (4xx): no rules.
             Err(Error::HttpStatus { status, .. }) if (400..500).contains(&status) => {
-                Robots::allow_all()
+                Ok(Robots::allow_all())
             }
             // A server error leaves the rules unknown; RFC 9309 says to assume everything is
             // disallowed until it answers again.
-            Err(Error::HttpStatus { status, .. }) => {
-                return Err(Error::fetch(
-                    url,
-                    format!("{robots_url} answered HTTP {status}, so the site's crawling rules are unknown; the next run will try again (set `robots = false` if it is your own site)"),
-                ))
-            }
-            Err(e) => return Err(e),
-        };
-        Ok(Arc::new(robots))
+            Err(Error::HttpStatus { status, .. }) => Err(format!(
+                "{robots_url} answered HTTP {status}, so the site's crawling rules are unknown; the next run will try again (set `robots = false` if it is your own site)"
+            )),
+            Err(e) => Err(format!("cannot read the site's robots.txt: {e}")),
+        }
     }
 }
 

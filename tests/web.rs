@@ -450,6 +450,22 @@ async fn latin1_pages_decode_from_header_or_meta() {
 }
 
 #[tokio::test]
+async fn latin1_feed_declared_only_in_the_xml_prolog() {
+    let rss = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss version=\"2.0\"><channel><title>Caf\u{e9}</title>\
+        <link>https://example.org/</link><description>d</description><item><title>Cr\u{e8}me br\u{fb}l\u{e9}e</title>\
+        <link>https://example.org/creme-brulee-recipe</link><description>Sucr\u{e9}</description></item></channel></rss>";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(rss);
+    let bytes = bytes.into_owned();
+    let server = Server::start(move |_, _| Reply::ok(bytes.clone(), "application/rss+xml")).await;
+    let src = source(&format!("feed = \"{}\"", server.url("/feed")), "");
+    let got = collect_web(&src, &fetcher(), &Memory::default())
+        .await
+        .unwrap();
+    assert_eq!(got.articles[0].hints.title.as_deref(), Some("Crème brûlée"));
+    assert_eq!(html_of(&got.articles[0].body), "Sucré");
+}
+
+#[tokio::test]
 async fn conditional_get_answers_304_the_second_time() {
     let server = Server::start(|req, _| {
         if req.header("if-none-match") == Some("\"v1\"") {
@@ -712,9 +728,18 @@ async fn robots_txt_server_error_means_no_fetching_this_run() {
         _ => Reply::html("<p>hello</p>"),
     })
     .await;
-    let e = get_err(&server, "/page", &settings()).await;
-    assert!(e.contains("robots.txt answered HTTP 500"), "{e}");
-    assert!(server.requests("/page").is_empty());
+    let f = fetcher();
+    for path in ["/page", "/other"] {
+        let e = f
+            .get(&server.url(path), &settings(), None)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("robots.txt answered HTTP 500"), "{e}");
+        assert!(server.requests(path).is_empty());
+    }
+    // Asked once per run, not once per link.
+    assert_eq!(server.requests("/robots.txt").len(), 1);
 }
 
 #[tokio::test]

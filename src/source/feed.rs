@@ -224,6 +224,29 @@ mod tests {
     }
 
     #[test]
+    fn json_feed_and_rss1() {
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J",
+            "items": [{"id": "7", "url": "https://e.org/seven", "title": "Seven",
+            "content_html": "<p>Body seven</p>", "authors": [{"name": "Cy"}], "tags": ["x"],
+            "date_published": "2024-05-12T10:00:00Z"}]}"#;
+        let items = parse(
+            &source(),
+            json,
+            &Url::parse("https://e.org/feed.json").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(items[0].key, "https://e.org/seven");
+        assert_eq!(items[0].hints.authors, ["Cy"]);
+        assert!(matches!(&items[0].body, RawBody::HtmlFragment(b) if b.contains("Body seven")));
+        let rdf = r#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="https://e.org/"><title>R</title><link>https://e.org/</link><description>d</description></channel>
+<item rdf:about="https://e.org/r1"><title>R one</title><link>https://e.org/r1</link><description>Teaser one</description></item></rdf:RDF>"#;
+        let items = parse(&source(), rdf, &Url::parse("https://e.org/rss").unwrap()).unwrap();
+        assert_eq!(items[0].key, "https://e.org/r1");
+        assert_eq!(items[0].hints.title.as_deref(), Some("R one"));
+    }
+
+    #[test]
     fn atom_content_and_summary() {
         let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2024-05-12T10:00:00Z</updated>
 <entry><title type="html">One &lt;i&gt;two&lt;/i&gt;</title><id>urn:a:1</id><link rel="alternate" href="https://e.org/one"/>
