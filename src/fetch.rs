@@ -67,8 +67,11 @@ struct Inner {
     hosts: Mutex<HashMap<String, Host>>,
     /// Per origin, for the whole run; a robots.txt that could not be read stays unread (the
     /// message says why), so its site is not asked again on every link.
-    robots: Mutex<HashMap<String, Arc<OnceCell<Result<Robots, String>>>>>,
+    robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
 }
+
+/// A host's robots.txt rules once read, or why they could not be.
+type RobotsCell = OnceCell<Result<Robots, String>>;
 
 struct Host {
     permits: Arc<Semaphore>,
