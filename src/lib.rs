@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod dates;
+pub mod dedupe;
 pub mod error;
 pub mod eval;
 pub mod fetch;
