@@ -9,6 +9,7 @@ pub mod error;
 pub mod eval;
 pub mod model;
 pub mod normalize;
+pub mod publish;
 pub mod schedule;
 pub mod source;
 pub mod urls;
