@@ -3,15 +3,18 @@
 //! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
 //! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
 
+pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
 pub mod publish;
 pub mod schedule;
 pub mod source;
+pub mod store;
 pub mod urls;
 
 pub use error::{Error, Result};
