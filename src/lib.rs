@@ -3,6 +3,7 @@
 //! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
 //! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
 
+pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod dedupe;
@@ -11,8 +12,11 @@ pub mod eval;
 pub mod fetch;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
+pub mod publish;
 pub mod schedule;
 pub mod source;
+pub mod store;
 pub mod urls;
 
 pub use error::{Error, Result};

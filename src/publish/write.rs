@@ -1,0 +1,115 @@
+//! Atomic, idempotent file output: a temp file in the same folder, fsync, 0644, rename, fsync the
+//! folder; and nothing at all when the bytes are the same, so an unchanged feed keeps its mtime
+//! (and its HTTP validators).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Temp files start with this; anything left by a killed run is swept by [`sweep_temp_files`].
+pub const TEMP_PREFIX: &str = ".feedsmith-tmp-";
+
+/// Writes `bytes` to `dir/name` atomically. Returns false (and touches nothing) when the file
+/// already holds exactly these bytes.
+pub fn write_if_changed(dir: &Path, name: &str, bytes: &[u8]) -> Result<bool> {
+    let path = dir.join(name);
+    if fs::read(&path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(tmp.path(), e))?;
+    set_world_readable(tmp.as_file()).map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+    sync_dir(dir);
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn set_world_readable(f: &fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_world_readable(_: &fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Makes the rename durable. Best effort: some file systems refuse to fsync a directory.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Removes temp files a killed run left behind. Call only while holding the run lock.
+pub fn sweep_temp_files(dir: &Path) -> Result<usize> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_once_and_keeps_mtime_when_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_if_changed(dir.path(), "a.rss", b"one").unwrap());
+        let m1 = fs::metadata(dir.path().join("a.rss"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(!write_if_changed(dir.path(), "a.rss", b"one").unwrap());
+        assert_eq!(
+            fs::metadata(dir.path().join("a.rss"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            m1
+        );
+        assert!(write_if_changed(dir.path(), "a.rss", b"two").unwrap());
+        assert_eq!(fs::read(dir.path().join("a.rss")).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_world_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        write_if_changed(dir.path(), "a.json", b"{}").unwrap();
+        let mode = fs::metadata(dir.path().join("a.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[test]
+    fn sweeps_stale_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(format!("{TEMP_PREFIX}abc")), b"half").unwrap();
+        fs::write(dir.path().join("keep.rss"), b"x").unwrap();
+        assert_eq!(sweep_temp_files(dir.path()).unwrap(), 1);
+        assert!(dir.path().join("keep.rss").exists());
+    }
+}
