@@ -2,18 +2,21 @@
 //! and a problem with one source is recorded in the report while every other feed is still
 //! published. The library never prints or exits; the CLI reads the [`RunReport`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Feed, Source, SourceKind};
+use crate::dedupe;
 use crate::error::{Error, Result};
+use crate::fetch::Fetcher;
 use crate::model::{Article, RawArticle, RawBody};
 use crate::normalize::{self, chrome::Rules, learn, Context};
 use crate::publish::{self, write, Format, ValidFeed};
-use crate::source::{self, Collected};
+use crate::source::web::{collect_web, passes_filters};
+use crate::source::{self, Collected, Memory};
 use crate::store::{Store, Upsert};
 
 #[derive(Debug, Clone)]
@@ -74,6 +77,8 @@ pub struct Runner<'a> {
     config: &'a Config,
     opts: RunOptions,
     store: Store,
+    /// Shared by every web source of the run: one set of limits, delays and robots.txt rules.
+    fetcher: Fetcher,
     _lock: File,
 }
 
@@ -107,6 +112,7 @@ impl<'a> Runner<'a> {
             config,
             opts,
             store,
+            fetcher: Fetcher::new(&config.site),
             _lock: lock,
         })
     }
@@ -125,9 +131,38 @@ impl<'a> Runner<'a> {
         let now = self.opts.now;
         let config = self.config;
 
-        let mut collected = Vec::new();
+        // What each source may know from earlier runs; then all sources are collected at once
+        // (the fetcher keeps that polite).
+        let known = known_keys(
+            &self.store.ids(&feed.name)?,
+            &config.site.id_authority,
+            &feed.name,
+        );
+        let mut memories = Vec::new();
         for source in &feed.sources {
-            match collect(source).await {
+            let mut validators = HashMap::new();
+            if let Some(url) = web_url(source) {
+                if let Some(v) = self.store.validators(&validator_key(feed, url.as_str()))? {
+                    validators.insert(url.to_string(), v);
+                }
+            }
+            memories.push(Memory {
+                validators,
+                known_keys: known.clone(),
+                now: Some(now),
+            });
+        }
+        let fetcher = &self.fetcher;
+        let results = futures_util::future::join_all(
+            feed.sources
+                .iter()
+                .zip(&memories)
+                .map(|(source, memory)| collect(source, fetcher, memory)),
+        )
+        .await;
+        let mut collected = Vec::new();
+        for (source, result) in feed.sources.iter().zip(results) {
+            match result {
                 Ok(c) => collected.push((source, c)),
                 Err(error) => report.problems.push(Problem {
                     source: source.name.clone(),
@@ -140,10 +175,18 @@ impl<'a> Runner<'a> {
         let commit = !self.opts.dry_run;
         let (new, changed, feed_valid) = self.store.transaction(commit, |store| {
             let (mut new, mut changed) = (0, 0);
+            // Normalised articles of all sources, filtered, before de-duplication.
+            let mut candidates: Vec<(&Source, String, Article)> = Vec::new();
             for (source, c) in collected {
                 let Collected {
-                    articles, problems, ..
+                    articles,
+                    problems,
+                    validators,
+                    ..
                 } = c;
+                // Validators are kept only when everything worked, so an article that failed
+                // is tried again next run instead of hiding behind a 304.
+                let mut clean = problems.is_empty();
                 report
                     .problems
                     .extend(problems.into_iter().map(|error| Problem {
@@ -154,19 +197,39 @@ impl<'a> Runner<'a> {
                 for (raw, result) in normalize_source(store, source, &articles, now)? {
                     match result {
                         Ok(article) => {
-                            let id = item_id(&config.site.id_authority, &feed.name, &raw.key);
-                            match store.upsert(&feed.name, &id, &source.name, &article, now)? {
-                                Upsert::New => new += 1,
-                                Upsert::Changed => changed += 1,
-                                Upsert::Unchanged => {}
+                            if passes_filters(
+                                source,
+                                &article.title,
+                                &article.content_text,
+                                &article.authors,
+                            ) {
+                                candidates.push((source, raw.key.clone(), article));
                             }
                         }
-                        Err(error) => report.problems.push(Problem {
-                            source: source.name.clone(),
-                            error,
-                            source_failed: false,
-                        }),
+                        Err(error) => {
+                            clean = false;
+                            report.problems.push(Problem {
+                                source: source.name.clone(),
+                                error,
+                                source_failed: false,
+                            })
+                        }
                     }
+                }
+                if clean {
+                    for (url, v) in &validators {
+                        store.set_validators(&validator_key(feed, url), v)?;
+                    }
+                }
+            }
+            for (source, key, article) in
+                unique(store, feed, &config.site.id_authority, candidates)?
+            {
+                let id = item_id(&config.site.id_authority, &feed.name, &key);
+                match store.upsert(&feed.name, &id, &source.name, &article, now)? {
+                    Upsert::New => new += 1,
+                    Upsert::Changed => changed += 1,
+                    Upsert::Unchanged => {}
                 }
             }
             let first_run = store.record_feed_run(&feed.name, now)?;
@@ -269,13 +332,89 @@ pub async fn run(config: &Config, opts: RunOptions, feeds: &[String]) -> Result<
     Ok(report)
 }
 
-async fn collect(source: &Source) -> Result<Collected> {
+async fn collect(source: &Source, fetcher: &Fetcher, memory: &Memory) -> Result<Collected> {
     match &source.kind {
         SourceKind::Dir(dir) => source::dir::collect(&source.name, dir, source.timezone),
-        SourceKind::Page(url) | SourceKind::List { url, .. } | SourceKind::Feed(url) => Err(
-            Error::fetch(url, "web sources are not available in this build"),
-        ),
+        SourceKind::Page(_) | SourceKind::List { .. } | SourceKind::Feed(_) => {
+            collect_web(source, fetcher, memory).await
+        }
     }
+}
+
+fn web_url(source: &Source) -> Option<&url::Url> {
+    match &source.kind {
+        SourceKind::Dir(_) => None,
+        SourceKind::Page(url) | SourceKind::List { url, .. } | SourceKind::Feed(url) => Some(url),
+    }
+}
+
+/// Validators are kept per feed: the same URL in two feeds must not answer 304 to the second
+/// just because the first already stored its articles.
+fn validator_key(feed: &Feed, url: &str) -> String {
+    format!("{} {url}", feed.name)
+}
+
+/// One item per story: drops candidates that repeat an earlier one, or an item already stored
+/// under another id (the same story from another source in an earlier run).
+fn unique<'s>(
+    store: &Store,
+    feed: &Feed,
+    authority: &str,
+    candidates: Vec<(&'s Source, String, Article)>,
+) -> Result<Vec<(&'s Source, String, Article)>> {
+    let ids: HashSet<String> = candidates
+        .iter()
+        .map(|(_, key, _)| item_id(authority, &feed.name, key))
+        .collect();
+    let stored: Vec<Article> = store
+        .items(&feed.name, feed.limit)?
+        .into_iter()
+        .filter(|item| !ids.contains(&item.id))
+        .map(|item| item.article)
+        .collect();
+    let keep: HashSet<usize> =
+        dedupe::unique(stored.iter().chain(candidates.iter().map(|(_, _, a)| a)))
+            .into_iter()
+            .filter_map(|i| i.checked_sub(stored.len()))
+            .collect();
+    Ok(candidates
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// The source keys behind stored item ids: the inverse of [`item_id`].
+fn known_keys(ids: &[String], authority: &str, feed: &str) -> HashSet<String> {
+    let prefix = format!("tag:{authority}:{feed}/");
+    ids.iter()
+        .filter_map(|id| id.strip_prefix(&prefix))
+        .map(percent_decode)
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Learns chrome from the source's new text articles, then normalises all of them.
@@ -340,6 +479,17 @@ pub fn item_id(authority: &str, feed: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_keys_invert_item_ids() {
+        let keys = ["a b/ç.txt", "https://ex.org/a%20b?id=1"];
+        let ids: Vec<String> = keys
+            .iter()
+            .map(|k| item_id("ex.org,2024", "w", k))
+            .collect();
+        let known = known_keys(&ids, "ex.org,2024", "w");
+        assert_eq!(known, keys.iter().map(|k| k.to_string()).collect());
+    }
 
     #[test]
     fn ids_are_tag_uris_with_escaped_keys() {
