@@ -55,7 +55,7 @@ pub enum Error {
 fn status_hint(status: u16) -> &'static str {
     match status {
         401 | 403 => "the server refuses access (it may block bots; check the URL in a browser)",
-        404 | 410 => "the page is gone; fix or remove the URL in the config",
+        404 | 410 => "the page is gone (if the URL is in the config, fix or remove it)",
         429 | 503 => "the server asks to slow down; the next run will try again (raise `host_delay_ms` if it keeps happening)",
         500..=599 => "the server failed; the next run will try again",
         _ => "check the URL in a browser",

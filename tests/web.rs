@@ -828,3 +828,132 @@ async fn requests_identify_feedsmith_and_space_out_per_host() {
     );
     assert_eq!(seen[0].header("x-test"), Some("yes"));
 }
+
+// ---------------------------------------------------------------- the binary, end to end
+
+/// Runs `feedsmith -v run` on `config`; returns (exit code, stderr).
+async fn run_binary(config: &Path) -> (i32, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        .arg("--config")
+        .arg(config)
+        .args(["-v", "run"])
+        .env_remove("FEEDSMITH_LOG")
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write_config(dir: &Path, base: &Url) -> std::path::PathBuf {
+    let text = format!(
+        r#"[site]
+title = "Harbour feeds"
+base_url = "https://feeds.example.org/"
+output_dir = "out"
+state = "state/feedsmith.db"
+host_delay_ms = 0
+timeout_ms = 300
+retries = 0
+
+[[feed]]
+name = "world"
+title = "World"
+link = "https://example.org/world"
+
+[[feed.source]]
+name = "bridge-page"
+page = "{base}news/bridge-reopens-to-traffic-after-repairs"
+
+[[feed.source]]
+name = "wire"
+feed = "{base}feed.xml"
+
+[[feed.source]]
+name = "world-list"
+list = "{base}news/"
+max_items = 1
+
+[[feed]]
+name = "blog"
+title = "Field notes"
+link = "https://example.org/blog/"
+
+[[feed.source]]
+name = "notes"
+list = "{base}blog/"
+item = "li.post"
+title = "a.title"
+date = ".when"
+max_items = 2
+"#
+    );
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_keeps_publishing_when_sources_fail_and_skips_unchanged_pages() {
+    const BRIDGE: &str = "/news/bridge-reopens-to-traffic-after-repairs";
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let failing = Arc::new(AtomicBool::new(false));
+    let fail = failing.clone();
+    let server = Server::start(move |req, base| {
+        let broken = fail.load(Ordering::SeqCst);
+        match req.path.as_str() {
+            BRIDGE if req.header("if-none-match") == Some("\"b1\"") => Reply::status(304),
+            BRIDGE => Reply::html(fixture("news/bridge-reopens.html")).header("etag", "\"b1\""),
+            "/feed.xml" if broken => Reply::status(500),
+            "/blog/" if broken => Reply::html("<p>late</p>").delay(Duration::from_millis(1500)),
+            _ => harbour(req, base),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &server.base);
+
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    let world = std::fs::read_to_string(dir.path().join("out/world.rss")).unwrap();
+    let blog = std::fs::read_to_string(dir.path().join("out/blog.json")).unwrap();
+    assert!(
+        world.contains("Harbour floods after record storm"),
+        "{world}"
+    );
+    assert!(world.contains("Lighthouse keeper retires"));
+    assert!(blog.contains("Reading tide tables"), "{blog}");
+    // The bridge story came from the page, the feed and the list: published once.
+    assert_eq!(
+        world
+            .matches("<title>Bridge reopens to traffic after repairs</title>")
+            .count(),
+        1,
+        "{world}"
+    );
+
+    failing.store(true, Ordering::SeqCst);
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("source wire failed") && stderr.contains("HTTP 500"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("source notes failed") && stderr.contains("within 300 ms"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("bridge-page"), "{stderr}");
+    // Earlier items stay published in both feeds.
+    let world2 = std::fs::read_to_string(dir.path().join("out/world.rss")).unwrap();
+    assert!(world2.contains("Lighthouse keeper retires"));
+    let blog2 = std::fs::read_to_string(dir.path().join("out/blog.json")).unwrap();
+    assert!(blog2.contains("Reading tide tables"));
+    // The page answered 304: asked conditionally, nothing new or changed.
+    let asked = server.requests(BRIDGE);
+    assert_eq!(asked.len(), 2);
+    assert_eq!(asked[1].header("if-none-match"), Some("\"b1\""));
+    assert!(stderr.contains("world: 0 new, 0 changed"), "{stderr}");
+}
