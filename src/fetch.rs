@@ -201,10 +201,10 @@ impl Fetcher {
                 return Err(Error::fetch(
                     url,
                     format!(
-                        "HTTP {} and asked to retry after {} s, longer than feedsmith waits ({} s); the next run will try again",
+                        "HTTP {} and asked to retry after {:?}, longer than feedsmith waits ({:?}); the next run will try again",
                         status.as_u16(),
-                        wait.as_secs(),
-                        self.max_retry_wait.as_secs()
+                        wait,
+                        self.max_retry_wait
                     ),
                 ));
             }

@@ -786,7 +786,7 @@ async fn retry_after_is_honoured() {
     };
     assert!(started.elapsed() < Duration::from_millis(400));
     assert!(
-        e.contains("HTTP 429") && e.contains("retry after 3600 s"),
+        e.contains("HTTP 429") && e.contains("retry after 3600s") && e.contains("(500ms)"),
         "{e}"
     );
     assert_eq!(server.requests("/later").len(), 1);
@@ -956,4 +956,19 @@ async fn binary_keeps_publishing_when_sources_fail_and_skips_unchanged_pages() {
     assert_eq!(asked.len(), 2);
     assert_eq!(asked[1].header("if-none-match"), Some("\"b1\""));
     assert!(stderr.contains("world: 0 new, 0 changed"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_page_that_is_not_html_is_refused() {
+    let server =
+        Server::start(|_, _| Reply::ok(b"%PDF-1.7 binary".to_vec(), "application/pdf")).await;
+    let src = source(&format!("page = \"{}\"", server.url("/report")), "");
+    let e = collect_web(&src, &fetcher(), &Memory::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("application/pdf, not an HTML page") && e.contains("/report"),
+        "{e}"
+    );
 }

@@ -92,9 +92,13 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
         .build()
         .parse(text.as_bytes())
         .map_err(|e| {
+            let hint = match advertised_feed(&text, feed_url) {
+                Some(found) => format!("the page links to a feed at {found}; use that URL"),
+                None => "check the URL points at the feed itself".into(),
+            };
             Error::fetch(
                 feed_url,
-                format!("not a feed feedsmith can read (RSS, Atom or JSON Feed): {e}; check the URL points at the feed itself"),
+                format!("not a feed feedsmith can read (RSS, Atom or JSON Feed): {e}; {hint}"),
             )
         })?;
     let site = feed
@@ -168,6 +172,26 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
         });
     }
     Ok(out)
+}
+
+/// The feed an HTML page advertises with `<link rel="alternate">`, for the error message when
+/// someone configured the page instead of its feed.
+fn advertised_feed(html: &str, page: &Url) -> Option<Url> {
+    let doc = Document::from(html);
+    let link = doc
+        .select(r#"link[rel~="alternate"][href]"#)
+        .nodes()
+        .iter()
+        .find(|n| {
+            n.attr("type").is_some_and(|t| {
+                matches!(
+                    t.trim().to_ascii_lowercase().as_str(),
+                    "application/rss+xml" | "application/atom+xml" | "application/feed+json"
+                )
+            })
+        })?
+        .attr("href")?;
+    urls::absolutize(Some(page), &link)
 }
 
 /// Plain text of a title or summary that may be HTML.
@@ -257,11 +281,19 @@ mod tests {
         assert_eq!(a.hints.title.as_deref(), Some("One two"));
         assert_eq!(a.hints.summary.as_deref(), Some("Short dek."));
         assert!(matches!(&a.body, RawBody::HtmlFragment(b) if b.contains("Full body")));
-        assert!(parse(
-            &source(),
-            "<html>not a feed</html>",
-            &Url::parse("https://e.org/x").unwrap()
-        )
-        .is_err());
+    }
+
+    #[test]
+    fn a_page_instead_of_its_feed_is_named_in_the_error() {
+        let url = Url::parse("https://e.org/blog/").unwrap();
+        let e = parse(&source(), "<html>not a feed</html>", &url).unwrap_err();
+        assert!(e.to_string().contains("points at the feed itself"), "{e}");
+        let page = r#"<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>Blog</body></html>"#;
+        let e = parse(&source(), page, &url).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("links to a feed at https://e.org/rss.xml"),
+            "{e}"
+        );
     }
 }

@@ -7,7 +7,7 @@ use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::{Fetched, Fetcher};
 use crate::model::Hints;
-use crate::source::web::article_from_page;
+use crate::source::web::{article_from_page, ensure_html};
 use crate::source::{Collected, Memory};
 
 pub async fn collect(
@@ -23,6 +23,7 @@ pub async fn collect(
             ..Collected::default()
         }),
         Fetched::Ok(page) => {
+            ensure_html(&page)?;
             let validators = vec![(url.to_string(), page.validators.clone())];
             Ok(Collected {
                 articles: vec![article_from_page(source, url, page, Hints::default())],

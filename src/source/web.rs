@@ -62,6 +62,22 @@ pub(crate) fn article_from_page(
     }
 }
 
+/// An article must be a web page: a PDF or an image decoded as text would become garbage.
+pub(crate) fn ensure_html(page: &Page) -> Result<(), Error> {
+    let mime = page
+        .content_type
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match mime.as_deref() {
+        None | Some("text/html" | "application/xhtml+xml" | "text/plain") => Ok(()),
+        Some(other) => Err(Error::fetch(
+            &page.url,
+            format!("is {other}, not an HTML page; only web pages can be articles"),
+        )),
+    }
+}
+
 /// Fetches linked article pages concurrently (the fetcher enforces the limits), in order.
 /// Links to private addresses off the configured host are refused.
 pub(crate) async fn fetch_articles(
@@ -78,7 +94,10 @@ pub(crate) async fn fetch_articles(
             ));
         }
         match fetcher.get(&link, &source.fetch, None).await? {
-            Fetched::Ok(page) => Ok(article_from_page(source, &link, page, hints)),
+            Fetched::Ok(page) => {
+                ensure_html(&page)?;
+                Ok(article_from_page(source, &link, page, hints))
+            }
             Fetched::NotModified => Err(Error::fetch(
                 &link,
                 "answered 304 Not Modified to an unconditional request",
