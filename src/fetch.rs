@@ -193,7 +193,8 @@ impl Fetcher {
                 return Ok(answer);
             };
             // Without a Retry-After, back off from the host delay, doubling each time.
-            let wait = retry_after.unwrap_or_else(|| settings.host_delay * 2u32.pow(attempt));
+            let wait = retry_after
+                .unwrap_or_else(|| settings.host_delay.saturating_mul(1 << attempt.min(16)));
             if attempt >= settings.retries {
                 return Ok(Answer::Slow(status, retry_after));
             }
