@@ -71,10 +71,21 @@ pub fn stderr(o: &Output) -> String {
 
 /// Asserts exit code, showing stderr when it differs.
 pub fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(o.status.code(), Some(code), "stderr: {}\nstdout: {}", stderr(o), String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stderr: {}\nstdout: {}",
+        stderr(o),
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 /// Parses one output file with feed-rs, failing the test on any error.
 pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
-    feed_rs::parser::parse(bytes).unwrap_or_else(|e| panic!("feed-rs cannot parse: {e}\n{}", String::from_utf8_lossy(bytes)))
+    feed_rs::parser::parse(bytes).unwrap_or_else(|e| {
+        panic!(
+            "feed-rs cannot parse: {e}\n{}",
+            String::from_utf8_lossy(bytes)
+        )
+    })
 }
