@@ -1,7 +1,9 @@
 //! One story, one item: a feed fed by several sources (a site's feed and its list page, two
 //! agencies' copies of a wire story) would otherwise show the same article twice. Two articles
-//! are the same story when their canonical links match or their normalised bodies are
-//! near-identical; the first one, in source order, is kept.
+//! are the same story when their canonical links match, or when they come from different
+//! sources and their normalised bodies are near-identical (within one source, templated
+//! stories such as results or notices differ in a few words and are still different stories).
+//! The first one, in source order, is kept.
 
 use std::collections::HashSet;
 
@@ -20,17 +22,18 @@ const SAME_STORY: f64 = 0.8;
 const MIN_WORDS: usize = 20;
 
 /// Indices of the articles to keep, in order: later duplicates of an earlier article dropped.
-pub fn unique<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<usize> {
+/// Each article comes with the name of its source.
+pub fn unique<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) -> Vec<usize> {
     let mut links = HashSet::new();
-    let mut kept: Vec<Vec<String>> = Vec::new();
+    let mut kept: Vec<(&str, Vec<String>)> = Vec::new();
     let mut kept_shingles: Vec<HashSet<&[String]>> = Vec::new();
     let mut keep = Vec::new();
-    let all: Vec<(usize, &Article, Vec<String>)> = articles
+    let all: Vec<(usize, &str, &Article, Vec<String>)> = articles
         .into_iter()
         .enumerate()
-        .map(|(i, a)| (i, a, words(&a.content_text)))
+        .map(|(i, (source, a))| (i, source, a, words(&a.content_text)))
         .collect();
-    for (i, article, body) in &all {
+    for (i, source, article, body) in &all {
         let link = article
             .link
             .as_deref()
@@ -40,20 +43,23 @@ pub fn unique<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<usize>
             continue;
         }
         let shingles = shingles(body);
-        let duplicate = kept.iter().zip(&kept_shingles).any(|(other, other_sh)| {
-            if body.is_empty() || other.is_empty() {
-                return false;
-            }
-            if body.len() < MIN_WORDS || other.len() < MIN_WORDS {
-                return body == other;
-            }
-            overlap(&shingles, other_sh) >= SAME_STORY
-        });
+        let duplicate = kept
+            .iter()
+            .zip(&kept_shingles)
+            .any(|((other_source, other), other_sh)| {
+                if other_source == source || body.is_empty() || other.is_empty() {
+                    return false;
+                }
+                if body.len() < MIN_WORDS || other.len() < MIN_WORDS {
+                    return body == other;
+                }
+                overlap(&shingles, other_sh) >= SAME_STORY
+            });
         if duplicate {
             continue;
         }
         links.extend(link);
-        kept.push(body.clone());
+        kept.push((source, body.clone()));
         kept_shingles.push(shingles);
         keep.push(*i);
     }
@@ -96,6 +102,12 @@ mod tests {
         }
     }
 
+    /// Each article from its own source, unless named.
+    fn from_sources(list: &[Article]) -> Vec<usize> {
+        let names: Vec<String> = (0..list.len()).map(|i| format!("s{i}")).collect();
+        unique(names.iter().map(String::as_str).zip(list))
+    }
+
     const STORY: &str = "Residents of the lower harbour district were evacuated overnight as the water rose faster than forecast. The coastguard said the surge peaked at 2.4 metres shortly before dawn, the highest since records began. Emergency shelters in the town hall and two schools remain open.";
 
     #[test]
@@ -112,7 +124,19 @@ mod tests {
             article(None, ""),
             article(None, ""),
         ];
-        assert_eq!(unique(&list), [0, 3, 4, 5]);
+        assert_eq!(from_sources(&list), [0, 3, 4, 5]);
+    }
+
+    #[test]
+    fn one_source_may_have_near_identical_stories() {
+        let other = STORY.replace("2.4 metres", "1.9 metres");
+        let list = [
+            article(Some("https://e.org/a"), STORY),
+            article(Some("https://e.org/b"), &other),
+            article(Some("https://e.org/a?utm_medium=x"), "Same link."),
+        ];
+        assert_eq!(unique(["s", "s", "s"].into_iter().zip(&list)), [0, 1]);
+        assert_eq!(unique(["s", "t", "t"].into_iter().zip(&list)), [0]);
     }
 
     #[test]
@@ -122,6 +146,6 @@ mod tests {
             article(None, "market closed HIGHER"),
             article(None, "Market closed lower."),
         ];
-        assert_eq!(unique(&list), [0, 2]);
+        assert_eq!(from_sources(&list), [0, 2]);
     }
 }

@@ -366,17 +366,19 @@ fn unique<'s>(
         .iter()
         .map(|(_, key, _)| item_id(authority, &feed.name, key))
         .collect();
-    let stored: Vec<Article> = store
+    let stored: Vec<_> = store
         .items(&feed.name, feed.limit)?
         .into_iter()
         .filter(|item| !ids.contains(&item.id))
-        .map(|item| item.article)
         .collect();
-    let keep: HashSet<usize> =
-        dedupe::unique(stored.iter().chain(candidates.iter().map(|(_, _, a)| a)))
-            .into_iter()
-            .filter_map(|i| i.checked_sub(stored.len()))
-            .collect();
+    let all = stored
+        .iter()
+        .map(|item| (item.source.as_str(), &item.article))
+        .chain(candidates.iter().map(|(s, _, a)| (s.name.as_str(), a)));
+    let keep: HashSet<usize> = dedupe::unique(all)
+        .into_iter()
+        .filter_map(|i| i.checked_sub(stored.len()))
+        .collect();
     Ok(candidates
         .into_iter()
         .enumerate()
