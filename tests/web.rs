@@ -972,3 +972,35 @@ async fn a_page_that_is_not_html_is_refused() {
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn per_host_concurrency_limits_requests_in_flight() {
+    let server =
+        Server::start(|_, _| Reply::html("<p>x</p>").delay(Duration::from_millis(40))).await;
+    let s = FetchSettings {
+        robots: false,
+        ..settings()
+    };
+    let arrivals = |limit: usize| {
+        let server = &server;
+        let s = &s;
+        async move {
+            server.seen.lock().unwrap().clear();
+            let f = Fetcher::with_limits(8, limit);
+            let urls: Vec<Url> = (0..3).map(|i| server.url(&format!("/c{i}"))).collect();
+            let done = futures_util::future::join_all(urls.iter().map(|u| f.get(u, s, None))).await;
+            assert!(done.iter().all(Result::is_ok));
+            let mut at: Vec<Instant> = server.seen.lock().unwrap().iter().map(|x| x.at).collect();
+            at.sort();
+            at.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>()
+        }
+    };
+    // One at a time: each request starts after the previous answer (40 ms).
+    for gap in arrivals(1).await {
+        assert!(gap >= Duration::from_millis(35), "{gap:?}");
+    }
+    // Three at once: no waiting on each other.
+    for gap in arrivals(3).await {
+        assert!(gap < Duration::from_millis(30), "{gap:?}");
+    }
+}
