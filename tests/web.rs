@@ -855,7 +855,7 @@ base_url = "https://feeds.example.org/"
 output_dir = "out"
 state = "state/feedsmith.db"
 host_delay_ms = 0
-timeout_ms = 300
+timeout_ms = 600
 retries = 0
 
 [[feed]]
@@ -942,7 +942,7 @@ async fn binary_keeps_publishing_when_sources_fail_and_skips_unchanged_pages() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("source notes failed") && stderr.contains("within 300 ms"),
+        stderr.contains("source notes failed") && stderr.contains("within 600 ms"),
         "{stderr}"
     );
     assert!(!stderr.contains("bridge-page"), "{stderr}");
