@@ -546,6 +546,21 @@ async fn server_error_and_timeout_fail_the_source_with_the_url() {
         e.contains("within 150 ms") && e.contains("timeout_ms") && e.contains("/slow"),
         "{e}"
     );
+
+    // Nothing listening: refused at once, and said so.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let src = source(&format!("page = \"http://{closed}/news\""), "");
+    let e = collect_web(&src, &fetcher(), &Memory::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("cannot connect") && e.contains(&closed.to_string()),
+        "{e}"
+    );
 }
 
 #[tokio::test]
