@@ -281,8 +281,6 @@ const NOT_ARTICLE: &[&str] = &[
     "advertise",
     "jobs",
     "careers",
-    "section",
-    "sections",
 ];
 
 static DATE_IN_PATH: LazyLock<Regex> = LazyLock::new(|| {
