@@ -138,8 +138,14 @@ impl Fetcher {
                 self.check_robots(&current, settings).await?;
             }
             match self.with_retries(&current, settings, validators).await? {
-                Answer::Body(page) => return Ok(Fetched::Ok(page)),
-                Answer::NotModified => return Ok(Fetched::NotModified),
+                Answer::Body(page) => {
+                    tracing::debug!(url = %current, bytes = page.text.len(), "fetched");
+                    return Ok(Fetched::Ok(page));
+                }
+                Answer::NotModified => {
+                    tracing::debug!(url = %current, "not modified");
+                    return Ok(Fetched::NotModified);
+                }
                 Answer::Slow(status, _) => {
                     return Err(Error::HttpStatus {
                         url: current.to_string(),
