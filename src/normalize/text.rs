@@ -1,53 +1,177 @@
-//! Plain-text path: text scraped from a page, chrome and hard wraps included, becomes a draft
-//! article: headline, dek, paragraphs re-joined, chrome lines dropped, credits structured.
+//! Plain-text path: the whole visible text of a page, as a scraper saves it, becomes a draft
+//! article. Scraped text has no markup to say where the article is, so the article is found
+//! by its shape: runs of long, sentence-like lines, against menus, teaser lists and widgets made
+//! of short labels. Each line gets a score (positive for prose, negative for furniture), the
+//! article is the best-scoring contiguous region (a maximum-sum run, which tolerates a few
+//! short lines inside the body), and then headline, dek, byline and dates are taken out of the
+//! lines around it, hard wraps re-joined and wire credits structured.
 
+use super::chrome::{fold, is_unspaced_script};
+use super::meta::{self, Found};
 use super::{Context, Draft};
 use crate::normalize::sanitize::{escape_html, hygiene};
+
+/// What a line of the page is, before region selection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    /// Matched a chrome rule or the learned template.
+    Chrome,
+    /// Dates or byline: harvested, never body.
+    Meta,
+    /// A wire credit line (`[With AFP and Reuters]`).
+    Credit,
+}
+
+#[derive(Debug)]
+struct Line<'a> {
+    text: &'a str,
+    /// A blank line precedes it: wrapped lines of one paragraph are never separated by one.
+    gap_before: bool,
+    kind: Kind,
+    shape: Shape,
+    score: f64,
+}
+
+/// Unicode-aware measures of how much a line reads like prose.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    /// Words, counting two Han or kana characters as one word (those scripts use no spaces).
+    words: usize,
+    terminal: bool,
+    /// Share of words starting with a capital, among words in a cased script.
+    caps: f64,
+    /// Ends in "..", as truncated teasers do.
+    truncated: bool,
+    /// A menu-like label: few words, no sentence end.
+    label: bool,
+}
+
+fn shape(line: &str) -> Shape {
+    let mut words = 0usize;
+    let mut cased = 0usize;
+    let mut capital = 0usize;
+    let mut unspaced = 0usize;
+    for w in line.split_whitespace() {
+        let mut alnum = false;
+        let mut only_unspaced = true;
+        for c in w.chars() {
+            if is_unspaced_script(c) {
+                unspaced += 1;
+            } else if c.is_alphanumeric() {
+                alnum = true;
+                only_unspaced = false;
+            }
+        }
+        if alnum || !only_unspaced {
+            if alnum {
+                words += 1;
+            }
+            if let Some(first) = w.chars().find(|c| c.is_alphabetic()) {
+                if first.is_uppercase() || first.is_lowercase() {
+                    cased += 1;
+                    capital += usize::from(first.is_uppercase());
+                }
+            }
+        }
+    }
+    let words = words + unspaced.div_ceil(2);
+    let terminal = ends_sentence(line);
+    Shape {
+        words,
+        terminal,
+        caps: if cased == 0 {
+            0.0
+        } else {
+            capital as f64 / cased as f64
+        },
+        truncated: line.trim_end().ends_with("..") && !line.trim_end().ends_with("..."),
+        label: words <= 6 && !terminal,
+    }
+}
+
+/// Prose scores by its length; a line without a sentence end or in title case (a teaser
+/// headline) scores much less; short labels cost a fixed amount, so a long menu outweighs any
+/// stray sentence inside it while a subheading between paragraphs does not break the article.
+fn score(s: &Shape) -> f64 {
+    const SHORT_COST: f64 = 3.0;
+    let w = s.words as f64;
+    if s.words >= 8 {
+        let mut v = w.min(80.0);
+        if !s.terminal || s.truncated {
+            v *= 0.4;
+        }
+        if s.caps > 0.7 && s.words < 25 {
+            v *= 0.3;
+        }
+        v - 4.0
+    } else if s.terminal && s.words >= 3 && s.caps < 0.6 {
+        1.0
+    } else {
+        -SHORT_COST
+    }
+}
 
 /// Normalises scraped text into a draft.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
     let text = hygiene(text);
-    let mut blocks: Vec<Vec<String>> = Vec::new();
-    let mut current: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            if !current.is_empty() {
-                blocks.push(std::mem::take(&mut current));
-            }
+    let mut lines: Vec<Line> = Vec::new();
+    let mut gap = false;
+    for raw in text.lines() {
+        let t = raw.trim();
+        if t.is_empty() {
+            gap = true;
             continue;
         }
-        if ctx.rules.is_chrome(line) || ctx.learned.contains(line) {
-            continue;
-        }
-        current.push(line.to_string());
+        let continues = lines.last().is_some_and(|p| {
+            !gap && p.kind == Kind::Text && p.shape.words >= 8 && !p.shape.terminal
+        }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
+        let kind = if credit_line(t).is_some() {
+            Kind::Credit
+        } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
+            Kind::Chrome
+        } else {
+            Kind::Text
+        };
+        let shape = shape(t);
+        lines.push(Line {
+            text: t,
+            gap_before: gap,
+            kind,
+            shape,
+            score: score(&shape),
+        });
+        gap = false;
     }
-    if !current.is_empty() {
-        blocks.push(current);
-    }
+    mark_meta(&mut lines, ctx);
+    penalise_repeats(&mut lines);
 
     let mut draft = Draft::default();
-    let mut blocks = blocks.into_iter().peekable();
-    if let Some(first) = blocks.next() {
-        let mut lines = first.into_iter();
-        draft.title = lines.next();
-        let rest: Vec<String> = lines.collect();
-        if !rest.is_empty() {
-            draft.summary = Some(rest.join(" "));
+    let headline = headline(&lines);
+    let head_at = headline.as_ref().map(|h| h.0);
+    let (start, end) = region(&lines, head_at);
+    if let Some((i, title)) = headline {
+        draft.title = Some(title);
+        if i < lines.len() {
+            lines[i].kind = Kind::Chrome;
         }
+    } else {
+        draft.title = lines
+            .iter()
+            .find(|l| l.kind == Kind::Text)
+            .map(|l| l.text.to_string());
     }
-    let mut paragraphs: Vec<String> = Vec::new();
-    for (i, block) in blocks.enumerate() {
-        if i == 0 && draft.summary.is_none() && block.len() == 1 && !ends_sentence(&block[0]) {
-            draft.summary = Some(block[0].clone());
-            continue;
-        }
-        if let Some(credits) = credit_line(&block.join(" ")) {
-            draft.credits.extend(credits);
-            continue;
-        }
-        paragraphs.extend(join_wrapped(&block));
+    let mut keep = select(&lines, start, end);
+    if let Some(i) = dek(&lines, &keep, head_at) {
+        draft.summary = Some(lines[i].text.to_string());
+        keep[i] = false;
     }
+    if !keep.iter().any(|k| *k) {
+        keep = fallback(&lines, draft.title.as_deref(), draft.summary.as_deref());
+    }
+    harvest(&lines, head_at.unwrap_or(0), end, ctx, &mut draft);
+
+    let paragraphs = join_wrapped(&lines, &keep);
     draft.body_html = paragraphs
         .iter()
         .map(|p| format!("<p>{}</p>\n", escape_html(p)))
@@ -55,34 +179,283 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     draft
 }
 
-/// Whether a line ends a sentence (closing quotes and brackets looked through).
-pub fn ends_sentence(line: &str) -> bool {
-    let t = line.trim_end_matches(['"', '\'', '”', '’', '»', ')', ']', ' ']);
-    t.ends_with(['.', '!', '?', '…', ':', ';'])
+/// Date and byline lines become [`Kind::Meta`] (short ones only: a sentence that mentions a
+/// date is body). "By" alone on a line takes the next line as the byline.
+fn mark_meta(lines: &mut [Line], ctx: &Context) {
+    for i in 0..lines.len() {
+        if lines[i].kind == Kind::Credit || lines[i].shape.words > 12 {
+            continue;
+        }
+        let bare_by = fold(lines[i].text) == "by";
+        if bare_by
+            && i + 1 < lines.len()
+            && meta::byline(&format!("By {}", lines[i + 1].text)).is_some()
+        {
+            lines[i].kind = Kind::Meta;
+            lines[i + 1].kind = Kind::Meta;
+        } else if lines[i].kind != Kind::Meta && meta::harvest(lines[i].text, ctx).is_some() {
+            lines[i].kind = Kind::Meta;
+        }
+    }
 }
 
-/// Re-joins hard-wrapped lines of one block: a line that does not end a sentence continues on
-/// the next line.
-fn join_wrapped(block: &[String]) -> Vec<String> {
+/// A short line that occurs more than once on the page is a label or a teaser repeated in
+/// several lists, not article.
+fn penalise_repeats(lines: &mut [Line]) {
+    let mut counts = std::collections::HashMap::new();
+    for l in lines.iter() {
+        *counts.entry(fold(l.text)).or_insert(0u32) += 1;
+    }
+    for l in lines.iter_mut() {
+        if l.shape.words < 25 && counts[&fold(l.text)] > 1 && l.score > 0.0 {
+            l.score = -1.0;
+        }
+    }
+}
+
+/// The page title is usually the first line, with the site's name added ("Headline - WSJ");
+/// the headline itself is that title's longest part, repeated as a line above the article.
+/// Returns the headline line's index (the page-title line when it is not repeated) and text.
+fn headline(lines: &[Line]) -> Option<(usize, String)> {
+    let first = lines.first()?;
+    let title = first.text;
+    let part = longest_part(title);
+    let key_full = fold(title);
+    let key_part = fold(part);
+    // The repeat nearest the article is the headline; the last one before the densest prose.
+    let dense = lines
+        .iter()
+        .position(|l| l.score >= 20.0)
+        .unwrap_or(lines.len());
+    let repeats: Vec<usize> = (1..lines.len())
+        .filter(|&i| {
+            let k = fold(lines[i].text);
+            k == key_full || k == key_part
+        })
+        .collect();
+    let pick = repeats
+        .iter()
+        .rev()
+        .find(|&&i| i < dense)
+        .or(repeats.first())
+        .copied();
+    match pick {
+        Some(i) => Some((i, lines[i].text.to_string())),
+        None => Some((0, part.to_string())),
+    }
+}
+
+/// The longest piece of a page title split at the separators sites put between headline and
+/// site name.
+fn longest_part(title: &str) -> &str {
+    let mut best = title;
+    let mut best_len = 0;
+    let mut rest = title;
+    loop {
+        let cut = [" - ", " – ", " — ", " | ", " :: ", " · ", " » "]
+            .iter()
+            .filter_map(|s| rest.find(s).map(|i| (i, s.len())))
+            .min();
+        let (piece, next) = match cut {
+            Some((i, n)) => (&rest[..i], Some(&rest[i + n..])),
+            None => (rest, None),
+        };
+        let len = piece.chars().count();
+        if len > best_len {
+            best = piece.trim();
+            best_len = len;
+        }
+        match next {
+            Some(n) => rest = n,
+            None => return best,
+        }
+    }
+}
+
+/// The article region: the contiguous run of lines with the greatest total score. Lines
+/// before the headline cannot be article when the headline is repeated on the page.
+fn region(lines: &[Line], headline: Option<usize>) -> (usize, usize) {
+    let from = headline.unwrap_or(0);
+    let value = |l: &Line| match l.kind {
+        Kind::Text => l.score,
+        Kind::Chrome | Kind::Meta | Kind::Credit => -1.0,
+    };
+    let (mut best, mut best_range) = (0.0, (0, 0));
+    let (mut sum, mut start) = (0.0, from);
+    for (i, l) in lines.iter().enumerate().skip(from) {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        sum += value(l);
+        if sum > best {
+            best = sum;
+            best_range = (start, i + 1);
+        }
+    }
+    if best_range.1 == 0 && from > 0 {
+        return region(lines, None);
+    }
+    best_range
+}
+
+/// Lines of the region that are body: prose, plus short lines (subheadings, list items) that
+/// have prose on both sides, but not runs of menu labels.
+fn select(lines: &[Line], start: usize, end: usize) -> Vec<bool> {
+    let mut keep = vec![false; lines.len()];
+    let prose = |i: usize| lines[i].kind == Kind::Text && lines[i].score > 0.0;
+    for i in start..end {
+        if lines[i].kind != Kind::Text {
+            continue;
+        }
+        if prose(i) {
+            keep[i] = true;
+            continue;
+        }
+        let before = (start..i).rev().take(4).any(prose);
+        let after = (i + 1..end).take(4).any(prose);
+        keep[i] = before && after && !in_label_run(lines, i);
+    }
+    keep
+}
+
+/// Whether line `i` sits in a run of three or more label lines (a menu or tag list); chrome
+/// lines inside the run neither count nor break it.
+fn in_label_run(lines: &[Line], i: usize) -> bool {
+    let is_label = |j: usize| lines[j].kind == Kind::Text && lines[j].shape.label;
+    let transparent = |j: usize| lines[j].kind != Kind::Text;
+    if !is_label(i) {
+        return false;
+    }
+    let mut run = 1;
+    for j in (0..i).rev() {
+        if is_label(j) {
+            run += 1;
+        } else if !transparent(j) {
+            break;
+        }
+    }
+    for j in i + 1..lines.len() {
+        if is_label(j) {
+            run += 1;
+        } else if !transparent(j) {
+            break;
+        }
+    }
+    run >= 3
+}
+
+/// The dek: the line right after the headline, when dates, a byline or other furniture
+/// separate it from the body.
+fn dek(lines: &[Line], keep: &[bool], headline: Option<usize>) -> Option<usize> {
+    let h = headline?;
+    let i = (h + 1..lines.len()).find(|&i| lines[i].kind == Kind::Text)?;
+    if lines[i].shape.words < 6 || lines[i].shape.label {
+        return None;
+    }
+    let next_body = (i + 1..lines.len()).find(|&j| keep[j])?;
+    let separated = (i + 1..next_body).any(|j| lines[j].kind != Kind::Text || !keep[j])
+        || (!keep[i] && next_body > i);
+    separated.then_some(i)
+}
+
+/// When no region stands out (a page of short lines), every sentence-like line is body.
+fn fallback(lines: &[Line], title: Option<&str>, summary: Option<&str>) -> Vec<bool> {
+    let skip = |l: &Line| Some(l.text) == title || Some(l.text) == summary;
+    let sentences: Vec<bool> = lines
+        .iter()
+        .map(|l| l.kind == Kind::Text && !skip(l) && super::chrome::sentence_like(l.text))
+        .collect();
+    if sentences.iter().any(|k| *k) {
+        return sentences;
+    }
+    lines
+        .iter()
+        .map(|l| l.kind == Kind::Text && !skip(l))
+        .collect()
+}
+
+/// Dates, authors and credits from the lines between the headline and a little past the body:
+/// the first of each kind wins, which keeps sidebar bylines of other stories out.
+fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut Draft) {
+    let until = (end + 5).min(lines.len());
+    let mut bare_date = None;
+    for i in from..until {
+        let l = &lines[i];
+        match l.kind {
+            Kind::Credit => {
+                if draft.credits.is_empty() {
+                    draft.credits = credit_line(l.text).unwrap_or_default();
+                }
+            }
+            Kind::Meta | Kind::Chrome => {
+                let text = if fold(l.text) == "by" {
+                    continue;
+                } else if i > 0 && fold(lines[i - 1].text) == "by" {
+                    format!("By {}", l.text)
+                } else {
+                    l.text.to_string()
+                };
+                match meta::harvest(&text, ctx) {
+                    Some(Found::Authors(a)) if draft.authors.is_empty() => draft.authors = a,
+                    Some(Found::Published(d)) if draft.published.is_none() => {
+                        draft.published = Some(d)
+                    }
+                    Some(Found::Updated(d)) if draft.updated.is_none() => draft.updated = Some(d),
+                    Some(Found::Date(d)) if bare_date.is_none() => bare_date = Some(d),
+                    _ => {}
+                }
+            }
+            Kind::Text => {}
+        }
+    }
+    if draft.published.is_none() {
+        draft.published = bare_date;
+    }
+}
+
+/// Whether a line ends a sentence (closing quotes and brackets looked through).
+pub fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches([
+        '"', '\'', '”', '’', '»', ')', ']', ' ', '」', '』', '）', '】',
+    ]);
+    t.ends_with(['.', '!', '?', '…', ':', ';', '。', '！', '？', '：', '．'])
+}
+
+/// Kept lines as paragraphs. A line that does not end a sentence continues on the next line
+/// when nothing separates them (no blank line, no dropped line) and it is long: a hard wrap.
+/// Runs of short lines (menus, lists) are never joined.
+fn join_wrapped(lines: &[Line], keep: &[bool]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut open = false;
-    for line in block {
-        match out.last_mut() {
-            Some(last) if open => {
-                last.push(' ');
-                last.push_str(line);
-            }
-            _ => out.push(line.clone()),
+    for (i, l) in lines.iter().enumerate() {
+        if !keep[i] {
+            open = false;
+            continue;
         }
-        open = !ends_sentence(line);
+        match out.last_mut() {
+            Some(last) if open && !l.gap_before && !is_list_item(l.text) => {
+                last.push(' ');
+                last.push_str(l.text);
+            }
+            _ => out.push(l.text.to_string()),
+        }
+        open = !l.shape.terminal && l.shape.words >= 8;
     }
     out
+}
+
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with(['•', '*', '-', '–', '·', '▪'])
+        || t.split_once(['.', ')']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
+        })
 }
 
 /// `[With AFP and Reuters]` and similar wire credits: the agencies named.
 pub fn credit_line(line: &str) -> Option<Vec<String>> {
     let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
-    let lower = inner.to_lowercase();
     let rest = [
         "with ",
         "additional reporting by ",
@@ -91,7 +464,12 @@ pub fn credit_line(line: &str) -> Option<Vec<String>> {
         "sources: ",
     ]
     .iter()
-    .find_map(|p| lower.starts_with(p).then(|| &inner[p.len()..]))?;
+    .find_map(|p| {
+        inner
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            .then(|| &inner[p.len()..])
+    })?;
     let names: Vec<String> = rest
         .split([',', '&'])
         .flat_map(|part| part.split(" and "))
@@ -99,4 +477,243 @@ pub fn credit_line(line: &str) -> Option<Vec<String>> {
         .filter(|s| !s.is_empty())
         .collect();
     (!names.is_empty()).then_some(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hints, RawArticle, RawBody};
+    use crate::normalize::{chrome::Rules, learn::Learned, normalize};
+    use chrono::{TimeZone, Utc};
+
+    const SEED: &str = include_str!("../../tests/fixtures/seed/000_05bbbe553725a38b.txt");
+
+    fn run(text: &str, f: impl FnOnce(&Context) -> Draft) -> Draft {
+        let rules = Rules::default();
+        let learned = Learned::default();
+        let ctx = Context {
+            now: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            file_time: None,
+            timezone: chrono_tz::UTC,
+            rules: &rules,
+            learned: &learned,
+        };
+        let _ = text;
+        f(&ctx)
+    }
+
+    fn draft_of(text: &str) -> Draft {
+        run(text, |ctx| draft(text, ctx))
+    }
+
+    fn paragraphs(d: &Draft) -> Vec<String> {
+        d.body_html
+            .lines()
+            .map(|l| {
+                l.trim_start_matches("<p>")
+                    .trim_end_matches("</p>")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn seed_normalises_as_specified() {
+        let rules = Rules::default();
+        let learned = Learned::default();
+        let ctx = Context {
+            now: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            file_time: None,
+            timezone: chrono_tz::UTC,
+            rules: &rules,
+            learned: &learned,
+        };
+        let raw = RawArticle {
+            source: "seed".into(),
+            key: "000".into(),
+            body: RawBody::Text(SEED.to_string()),
+            base_url: None,
+            file_time: None,
+            hints: Hints::default(),
+        };
+        let a = normalize(&raw, &ctx).unwrap();
+        let lines: Vec<&str> = SEED.lines().collect();
+        assert_eq!(a.title, lines[0]);
+        assert_eq!(a.summary.as_deref(), Some(lines[2]));
+        for chrome in [
+            "Published: Updated:",
+            "Enable Read mode",
+            "100% Font Size",
+            "Top Content Trending",
+        ] {
+            assert!(!a.content_text.contains(chrome), "{chrome}");
+            assert!(!a.content_html.contains(chrome), "{chrome}");
+            assert!(!a.title.contains(chrome) && !a.summary.as_deref().unwrap().contains(chrome));
+        }
+        assert_eq!(a.credits, vec!["AFP".to_string(), "Reuters".to_string()]);
+        assert!(!a.content_text.contains("[With AFP"));
+        let paragraphs: Vec<&str> = a.content_text.split("\n\n").collect();
+        let mut expected: Vec<String> = Vec::new();
+        let body_lines = &lines[8..47];
+        let mut i = 0;
+        while i < body_lines.len() {
+            let l = body_lines[i].trim();
+            if l.is_empty() {
+                i += 1;
+                continue;
+            }
+            if l.starts_with("“It's possible") || l.starts_with("“But there is absolutely") {
+                expected.push(format!("{l} {}", body_lines[i + 1].trim()));
+                i += 2;
+            } else {
+                expected.push(l.to_string());
+                i += 1;
+            }
+        }
+        assert_eq!(expected.len(), 18);
+        assert_eq!(paragraphs, expected);
+        assert!(paragraphs[1].contains("Iraq,” Pentagon spokesman"));
+        assert!(paragraphs[2].contains("Iran ... there are no plans"));
+    }
+
+    #[test]
+    fn wire_credits_are_structured() {
+        assert_eq!(
+            credit_line("[With AFP and Reuters]"),
+            Some(vec!["AFP".to_string(), "Reuters".to_string()])
+        );
+        assert_eq!(
+            credit_line("[Additional reporting by AP, Reuters & DPA.]"),
+            Some(vec![
+                "AP".to_string(),
+                "Reuters".to_string(),
+                "DPA".to_string()
+            ])
+        );
+        assert_eq!(credit_line("[Editor's note: this story was updated]"), None);
+    }
+
+    fn article_with(middle: &str) -> String {
+        format!(
+            "Site Name\n\nHome\nNews\nSport\nWeather\n\nCouncil backs the new harbour plan\n\n\
+             The council approved the new harbour plan on Tuesday after a debate that ran late into the evening and divided the chamber.\n\n\
+             {middle}\n\n\
+             Residents said the moorings would bring more visitors and more noise to the quiet streets around the old quay.\n\n\
+             Work is expected to start next year, subject to the final approval of the harbour authority and the county.\n\n\
+             Related\nMost Read\nSport\nContact us\nTerms of use\n"
+        )
+    }
+
+    #[test]
+    fn menus_and_teaser_lists_are_not_body() {
+        let d = draft_of(&article_with(
+            "The vote was carried by nine votes to four, with two abstentions.",
+        ));
+        let body = paragraphs(&d);
+        assert_eq!(body.len(), 4, "{body:?}");
+        assert!(body
+            .iter()
+            .all(|p| !p.contains("Weather") && !p.contains("Contact us")));
+        assert_eq!(d.title.as_deref(), Some("Site Name"));
+    }
+
+    #[test]
+    fn subheadings_between_paragraphs_stay_and_chrome_goes() {
+        let d = draft_of(&article_with(
+            "What happens next\n\nAdvertisement\n\nShare on Facebook",
+        ));
+        let body = paragraphs(&d);
+        assert!(body.contains(&"What happens next".to_string()), "{body:?}");
+        assert!(!d.body_html.contains("Advertisement") && !d.body_html.contains("Facebook"));
+    }
+
+    #[test]
+    fn body_sentences_that_look_like_chrome_stay() {
+        let d = draft_of(&article_with(
+            "Trending topics dominated the debate.\n\nRelated research has shown the same effect elsewhere.",
+        ));
+        assert!(d
+            .body_html
+            .contains("Trending topics dominated the debate."));
+        assert!(d.body_html.contains("Related research has shown"));
+    }
+
+    #[test]
+    fn headline_is_found_without_site_name_and_kept_out_of_body() {
+        let text = article_with("Quotes from the meeting were shared widely online afterwards.")
+            .replacen(
+                "Site Name",
+                "Council backs the new harbour plan - Harbour Gazette",
+                1,
+            );
+        let d = draft_of(&text);
+        assert_eq!(
+            d.title.as_deref(),
+            Some("Council backs the new harbour plan")
+        );
+        assert!(!d.body_html.contains("Council backs"));
+    }
+
+    #[test]
+    fn dek_byline_and_dates_are_harvested() {
+        let text = "Council backs the new harbour plan - Gazette\n\nCouncil backs the new harbour plan\n\n\
+                    A divided chamber gives the marina its final go-ahead after years of delay\n\n\
+                    By Jane Doe and John Roe\nPublished: 16 June 2014 15:20 GMT\nUpdated: 17 June 2014 09:00 GMT\n\n\
+                    The council approved the new harbour plan on Tuesday after a debate that ran late into the evening.\n\n\
+                    Residents said the moorings would bring more visitors and more noise to the quiet streets.\n";
+        let d = draft_of(text);
+        assert_eq!(
+            d.summary.as_deref(),
+            Some("A divided chamber gives the marina its final go-ahead after years of delay")
+        );
+        assert_eq!(
+            d.authors,
+            vec!["Jane Doe".to_string(), "John Roe".to_string()]
+        );
+        assert_eq!(
+            d.published,
+            Some(Utc.with_ymd_and_hms(2014, 6, 16, 15, 20, 0).unwrap())
+        );
+        assert_eq!(
+            d.updated,
+            Some(Utc.with_ymd_and_hms(2014, 6, 17, 9, 0, 0).unwrap())
+        );
+        let body = paragraphs(&d);
+        assert_eq!(body.len(), 2, "{body:?}");
+        assert!(!d.body_html.contains("Jane Doe") && !d.body_html.contains("2014"));
+    }
+
+    #[test]
+    fn hard_wraps_join_but_short_lines_do_not() {
+        let text = "Headline of the page\n\nA long line of prose that was wrapped by the scraper in the middle of a\n\
+                    sentence, which carries on here and ends properly.\n\n\
+                    Another paragraph of prose that is long enough to count as the body of the article.\n\n\
+                    Apples\nPears\nPlums\n\n\
+                    A final paragraph of prose closes the article with one more complete sentence.\n";
+        let body = paragraphs(&draft_of(text));
+        assert!(
+            body.iter()
+                .any(|p| p.contains("middle of a sentence, which carries on")),
+            "{body:?}"
+        );
+        assert!(!body.iter().any(|p| p.contains("Apples Pears")), "{body:?}");
+    }
+
+    #[test]
+    fn unspaced_scripts_are_measured_by_characters() {
+        let s = shape("東京都は十九日、新しい港湾計画を正式に承認したと発表した。");
+        assert!(s.words >= 10 && s.terminal, "{s:?}");
+        assert!(score(&s) > 0.0);
+        assert!(score(&shape("ニュース")) < 0.0);
+    }
+
+    #[test]
+    fn pages_without_a_dense_region_still_have_a_body() {
+        let d = draft_of("Title\n\nShort one.\n\nThe harbour is open again.\n\nMenu\n");
+        assert!(
+            d.body_html.contains("The harbour is open again."),
+            "{}",
+            d.body_html
+        );
+    }
 }
