@@ -40,7 +40,7 @@ impl Rules {
             return false;
         }
         let line = line.trim();
-        self.lines.iter().any(|l| *l == folded)
+        self.lines.contains(&folded)
             || self.patterns.iter().any(|p| {
                 p.find(line)
                     .is_some_and(|m| m.len() == line.len() || !sentence_like(line))
@@ -221,6 +221,48 @@ static PITCH: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Copyright and rights notices, sentences or not.
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:©|\(c\)\s|copyright\s(?:©|\(c\)|\d{4}))|all\srights\sreserved|все\sправа\sзащищены|todos\sos\sdireitos\sreservados|무단\s?전재")
+        .unwrap()
+});
+
+/// Headers of teaser lists ("Trending News", "Related Stories", "Most Read"): the lines under
+/// one are other articles' headlines.
+static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^(?:(?:top\s)?(?:content|stories|news)?\s?trending(?:\s(?:now|stories|news|topics|articles|content|today))?
+        | top\s(?:content|stories|news|videos?)(?:\strending)?
+        | related(?:\s(?:articles?|stories|posts|content|news|coverage|links|videos?|reading))?
+        | more\s(?:stories|news|articles|videos?|on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
+        | most\s(?:read|popular|viewed|shared|emailed|commented|watched)(?:\s(?:articles?|stories|videos?|now|today|this\sweek))?
+        | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
+        | you\s(?:may|might)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin) | (?:editor'?s\s)?(?:picks|choice)
+        | (?:latest|breaking|popular|top)\s(?:news|stories|headlines|videos?|articles|posts) | don'?t\smiss
+        | читайте\sтакже | популярное | veja\stambém | leia\stambém | 関連記事 | 관련기사 | 많이\s본\s.{0,10}
+        )\s?[:.!»›>…]*$",
+    )
+    .unwrap()
+});
+
+/// Where reader comments start: nothing after it is the article.
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s)?comments?(?:\s\(\d+\))?|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|discussion|conversation|\d+\s(?:thoughts|responses)\son\s.*|комментарии|comentários|댓글)\s?[:.!]*$",
+    )
+    .unwrap()
+});
+
+/// A header introducing a list of other articles' headlines.
+pub fn is_teaser_header(line: &str) -> bool {
+    TEASER_HEADER.is_match(&fold(line))
+}
+
+/// A line that opens the reader-comment section.
+pub fn is_comments_header(line: &str) -> bool {
+    COMMENTS.is_match(&fold(line))
+}
+
 /// Picture credits and copyright lines that stand alone.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -254,7 +296,7 @@ fn builtin(folded: &str) -> bool {
     if folded.chars().count() > 400 {
         return false;
     }
-    if COOKIE.is_match(folded) || PITCH.is_match(folded) {
+    if COOKIE.is_match(folded) || PITCH.is_match(folded) || LEGAL.is_match(folded) {
         return true;
     }
     if sentence_like(folded) {

@@ -6,7 +6,7 @@
 //! short lines inside the body), and then headline, dek, byline and dates are taken out of the
 //! lines around it, hard wraps re-joined and wire credits structured.
 
-use super::chrome::{fold, is_unspaced_script};
+use super::chrome::{fold, is_comments_header, is_teaser_header, is_unspaced_script};
 use super::meta::{self, Found};
 use super::{Context, Draft};
 use crate::normalize::sanitize::{escape_html, hygiene};
@@ -21,6 +21,8 @@ enum Kind {
     Meta,
     /// A wire credit line (`[With AFP and Reuters]`).
     Credit,
+    /// Opens the reader comments: the article never continues past it.
+    Barrier,
 }
 
 #[derive(Debug)]
@@ -45,6 +47,8 @@ struct Shape {
     truncated: bool,
     /// A menu-like label: few words, no sentence end.
     label: bool,
+    /// Links, handles and hashtags: the stuff of social embeds and link lists, not prose.
+    junk: usize,
 }
 
 fn shape(line: &str) -> Shape {
@@ -52,7 +56,12 @@ fn shape(line: &str) -> Shape {
     let mut cased = 0usize;
     let mut capital = 0usize;
     let mut unspaced = 0usize;
+    let mut junk = 0usize;
     for w in line.split_whitespace() {
+        let link = w.starts_with("http") || w.starts_with("www.") || w.contains("t.co/");
+        let handle = (w.starts_with('@') || w.starts_with('#'))
+            && w.chars().nth(1).is_some_and(char::is_alphanumeric);
+        junk += usize::from(link || handle);
         let mut alnum = false;
         let mut only_unspaced = true;
         for c in w.chars() {
@@ -87,6 +96,7 @@ fn shape(line: &str) -> Shape {
         },
         truncated: line.trim_end().ends_with("..") && !line.trim_end().ends_with("..."),
         label: words <= 6 && !terminal,
+        junk,
     }
 }
 
@@ -94,23 +104,38 @@ fn shape(line: &str) -> Shape {
 /// headline) scores much less; short labels cost a fixed amount, so a long menu outweighs any
 /// stray sentence inside it while a subheading between paragraphs does not break the article.
 fn score(s: &Shape) -> f64 {
-    const SHORT_COST: f64 = 3.0;
     let w = s.words as f64;
-    if s.words >= 8 {
+    let title_case = s.caps > 0.7;
+    let v = if s.words >= 8 {
         let mut v = w.min(80.0);
         if !s.terminal || s.truncated {
-            v *= 0.4;
+            v *= UNFINISHED;
         }
-        if s.caps > 0.7 && s.words < 25 {
+        if title_case && s.words < 25 {
             v *= 0.3;
         }
         v - 4.0
-    } else if s.terminal && s.words >= 3 && s.caps < 0.6 {
+    } else if s.terminal && s.words >= 3 && !title_case {
         1.0
+    } else if s.label && title_case {
+        -LABEL_COST
     } else {
         -SHORT_COST
+    };
+    // A link or two in a paragraph is fine; a line made of them is an embed or a link list.
+    if s.junk * 5 >= s.words.max(1) {
+        v.min(0.0) - 2.0 * s.junk as f64
+    } else {
+        v - 2.0 * s.junk as f64
     }
 }
+
+/// Weight of a long line that does not end a sentence (a teaser's dek, a caption).
+const UNFINISHED: f64 = 0.4;
+/// Cost of a capitalised label line (menus).
+const LABEL_COST: f64 = 3.0;
+/// Cost of another short line (list items, fragments).
+const SHORT_COST: f64 = 2.0;
 
 /// Normalises scraped text into a draft.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
@@ -128,6 +153,8 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
         let kind = if credit_line(t).is_some() {
             Kind::Credit
+        } else if is_comments_header(t) && lines.iter().any(|l| l.score >= 10.0) {
+            Kind::Barrier
         } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
             Kind::Chrome
         } else {
@@ -145,6 +172,8 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     }
     mark_meta(&mut lines, ctx);
     penalise_repeats(&mut lines);
+    mark_teaser_lists(&mut lines);
+    mark_comments(&mut lines);
 
     let mut draft = Draft::default();
     let headline = headline(&lines);
@@ -209,6 +238,42 @@ fn penalise_repeats(lines: &mut [Line]) {
     for l in lines.iter_mut() {
         if l.shape.words < 25 && counts[&fold(l.text)] > 1 && l.score > 0.0 {
             l.score = -1.0;
+        }
+    }
+}
+
+/// Lines under a teaser-list header ("Trending News") are other articles' headlines, up to the
+/// first line that reads as a finished sentence.
+fn mark_teaser_lists(lines: &mut [Line]) {
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].kind == Kind::Chrome && is_teaser_header(lines[i].text) {
+            let mut j = i + 1;
+            while j < lines.len() && j <= i + 12 {
+                let l = &mut lines[j];
+                if l.kind == Kind::Text && l.shape.terminal && l.shape.words >= 8 {
+                    break;
+                }
+                if l.kind == Kind::Text {
+                    l.kind = Kind::Chrome;
+                }
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Reader comments after a comments header read like prose; they count for little, so the
+/// article itself wins the region even when the discussion is long.
+fn mark_comments(lines: &mut [Line]) {
+    if let Some(b) = lines.iter().position(|l| l.kind == Kind::Barrier) {
+        for l in &mut lines[b..] {
+            if l.score > 0.0 {
+                l.score *= 0.3;
+            }
         }
     }
 }
@@ -279,6 +344,7 @@ fn region(lines: &[Line], headline: Option<usize>) -> (usize, usize) {
     let value = |l: &Line| match l.kind {
         Kind::Text => l.score,
         Kind::Chrome | Kind::Meta | Kind::Credit => -1.0,
+        Kind::Barrier => f64::NEG_INFINITY,
     };
     let (mut best, mut best_range) = (0.0, (0, 0));
     let (mut sum, mut start) = (0.0, from);
@@ -406,7 +472,7 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
                     _ => {}
                 }
             }
-            Kind::Text => {}
+            Kind::Text | Kind::Barrier => {}
         }
     }
     if draft.published.is_none() {
