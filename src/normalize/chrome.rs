@@ -245,10 +245,11 @@ static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// Where reader comments start: nothing after it is the article.
+/// Where reader comments start: nothing after it is the article. A bare "Comments" is not
+/// enough: share bars above the article carry that label too.
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s)?comments?(?:\s\(\d+\))?|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|discussion|conversation|\d+\s(?:thoughts|responses)\son\s.*|комментарии|comentários|댓글)\s?[:.!]*$",
+        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|discussion|conversation|\d+\s(?:thoughts|responses)\son\s.*|комментарии|comentários|댓글)\s?[:.!]*$",
     )
     .unwrap()
 });
@@ -256,6 +257,19 @@ static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
 /// A header introducing a list of other articles' headlines.
 pub fn is_teaser_header(line: &str) -> bool {
     TEASER_HEADER.is_match(&fold(line))
+}
+
+/// The site's rights notice: the page footer, so the article is over.
+static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"all\srights\sreserved|todos\sos\sdireitos\sreservados|все\sправа\sзащищены|무단\s?전재",
+    )
+    .unwrap()
+});
+
+/// A line that ends the article for good: a rights notice.
+pub fn is_footer(line: &str) -> bool {
+    RIGHTS.is_match(&fold(line))
 }
 
 /// A line that opens the reader-comment section.
@@ -266,7 +280,7 @@ pub fn is_comments_header(line: &str) -> bool {
 /// Picture credits and copyright lines that stand alone.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:\(?(?:photo|photos|photograph|image|images|picture|video|illustration|credit|graphic|source)s?(?:\s(?:credit|by))?\s?:|\(?(?:photo|image|illustration)\sby\s)|(?:getty\simages|shutterstock|afp\svia|ap\sphoto|reuters/|/\s?(?:ap|afp|reuters|epa|getty)\)?$|istock|unsplash)|^(?:©|\(c\)|copyright\b)",
+        r"^(?:\(?(?:photo|photos|photograph|image|images|picture|video|illustration|credit|graphic|source)s?(?:\s(?:credit|by))?\s?:|\(?(?:photo|image|illustration)\sby\s|(?:photo|image|picture)\s(?:copyright|caption|credit)\b)|(?:getty\simages|shutterstock|afp\svia|ap\sphoto|reuters/|/\s?(?:ap|afp|reuters|epa|getty)\)?$|istock|unsplash)|^(?:©|\(c\)|copyright\b)",
     )
     .unwrap()
 });
@@ -286,18 +300,24 @@ static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
           mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|
           monday|tuesday|wednesday|thursday|friday|saturday|sunday|
           utc|gmt|et|ct|mt|pt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|ist|jst|kst|msk|
-          \d{1,4}(?:st|nd|rd|th|h|г|年|月|日)?|\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}
+          \d{1,4}(?:st|nd|rd|th|h|m|d|г|年|月|日)?|\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}
         )$",
     )
     .unwrap()
 });
 
 fn builtin(folded: &str) -> bool {
-    if folded.chars().count() > 400 {
+    let chars = folded.chars().count();
+    if chars > 1500 {
         return false;
     }
-    if COOKIE.is_match(folded) || PITCH.is_match(folded) || LEGAL.is_match(folded) {
+    // Consent notices run long; pitches and rights lines do not.
+    if COOKIE.is_match(folded) || chars <= 400 && (PITCH.is_match(folded) || LEGAL.is_match(folded))
+    {
         return true;
+    }
+    if chars > 400 {
+        return false;
     }
     if sentence_like(folded) {
         return false;

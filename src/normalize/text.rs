@@ -6,7 +6,7 @@
 //! short lines inside the body), and then headline, dek, byline and dates are taken out of the
 //! lines around it, hard wraps re-joined and wire credits structured.
 
-use super::chrome::{fold, is_comments_header, is_teaser_header, is_unspaced_script};
+use super::chrome::{fold, is_comments_header, is_footer, is_teaser_header, is_unspaced_script};
 use super::meta::{self, Found};
 use super::{Context, Draft};
 use crate::normalize::sanitize::{escape_html, hygiene};
@@ -43,7 +43,7 @@ struct Shape {
     terminal: bool,
     /// Share of words starting with a capital, among words in a cased script.
     caps: f64,
-    /// Ends in "..", as truncated teasers do.
+    /// Ends in an ellipsis, as truncated teasers do.
     truncated: bool,
     /// A menu-like label: few words, no sentence end.
     label: bool,
@@ -94,7 +94,7 @@ fn shape(line: &str) -> Shape {
         } else {
             capital as f64 / cased as f64
         },
-        truncated: line.trim_end().ends_with("..") && !line.trim_end().ends_with("..."),
+        truncated: line.trim_end().ends_with("..") || line.trim_end().ends_with('…'),
         label: words <= 6 && !terminal,
         junk,
     }
@@ -134,6 +134,14 @@ fn score(s: &Shape) -> f64 {
 const UNFINISHED: f64 = 0.4;
 /// Cost of a capitalised label line (menus).
 const LABEL_COST: f64 = 3.0;
+/// Bonus for the first prose line under the headline.
+const HEADLINE_BONUS: f64 = 20.0;
+/// Weight of a run after a comments header, against the best run before it.
+const COMMENTS_WEIGHT: f64 = 0.3;
+/// Cost of a chrome, date or credit line inside the region.
+const CHROME_COST: f64 = 2.0;
+/// How much each further consecutive non-prose line adds to the cost.
+const GAP_GROWTH: f64 = 1.0;
 /// Cost of another short line (list items, fragments).
 const SHORT_COST: f64 = 2.0;
 
@@ -153,7 +161,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
         let kind = if credit_line(t).is_some() {
             Kind::Credit
-        } else if is_comments_header(t) && lines.iter().any(|l| l.score >= 10.0) {
+        } else if (is_comments_header(t) || is_footer(t)) && lines.iter().any(|l| l.score >= 10.0) {
             Kind::Barrier
         } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
             Kind::Chrome
@@ -173,11 +181,21 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     mark_meta(&mut lines, ctx);
     penalise_repeats(&mut lines);
     mark_teaser_lists(&mut lines);
-    mark_comments(&mut lines);
 
     let mut draft = Draft::default();
     let headline = headline(&lines);
     let head_at = headline.as_ref().map(|h| h.0);
+    if let Some(h) = head_at.filter(|&h| h > 0) {
+        // The article starts right under its headline: the first prose there gets a head start
+        // over teaser blocks elsewhere on the page.
+        if let Some(l) = lines[h + 1..]
+            .iter_mut()
+            .take(12)
+            .find(|l| l.kind == Kind::Text && l.score > 0.0)
+        {
+            l.score += HEADLINE_BONUS;
+        }
+    }
     let (start, end) = region(&lines, head_at);
     if let Some((i, title)) = headline {
         draft.title = Some(title);
@@ -266,18 +284,6 @@ fn mark_teaser_lists(lines: &mut [Line]) {
     }
 }
 
-/// Reader comments after a comments header read like prose; they count for little, so the
-/// article itself wins the region even when the discussion is long.
-fn mark_comments(lines: &mut [Line]) {
-    if let Some(b) = lines.iter().position(|l| l.kind == Kind::Barrier) {
-        for l in &mut lines[b..] {
-            if l.score > 0.0 {
-                l.score *= 0.3;
-            }
-        }
-    }
-}
-
 /// The page title is usually the first line, with the site's name added ("Headline - WSJ");
 /// the headline itself is that title's longest part, repeated as a line above the article.
 /// Returns the headline line's index (the page-title line when it is not repeated) and text.
@@ -303,11 +309,34 @@ fn headline(lines: &[Line]) -> Option<(usize, String)> {
         .rev()
         .find(|&&i| i < dense)
         .or(repeats.first())
-        .copied();
+        .copied()
+        .or_else(|| {
+            // Sites often word the page title and the on-page headline a little differently.
+            let title_words = word_set(part);
+            (1..dense).rev().find(|&i| {
+                lines[i].kind == Kind::Text && similar(&word_set(lines[i].text), &title_words)
+            })
+        });
     match pick {
         Some(i) => Some((i, lines[i].text.to_string())),
         None => Some((0, part.to_string())),
     }
+}
+
+fn word_set(s: &str) -> std::collections::HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Most of the line's words are the title's, and they make up a good part of the title.
+fn similar(
+    line: &std::collections::HashSet<String>,
+    title: &std::collections::HashSet<String>,
+) -> bool {
+    let common = line.intersection(title).count();
+    common >= 3 && common * 10 >= line.len() * 6 && common * 10 >= title.len() * 4
 }
 
 /// The longest piece of a page title split at the separators sites put between headline and
@@ -337,32 +366,66 @@ fn longest_part(title: &str) -> &str {
     }
 }
 
-/// The article region: the contiguous run of lines with the greatest total score. Lines
-/// before the headline cannot be article when the headline is repeated on the page.
+/// The article region: the contiguous run of lines with the greatest total score, never
+/// crossing a barrier. Lines before the headline cannot be article when the headline is
+/// repeated on the page. Reader comments read like prose too, so a run after a comments header
+/// only wins when it clearly outweighs the best run before it.
 fn region(lines: &[Line], headline: Option<usize>) -> (usize, usize) {
     let from = headline.unwrap_or(0);
-    let value = |l: &Line| match l.kind {
-        Kind::Text => l.score,
-        Kind::Chrome | Kind::Meta | Kind::Credit => -1.0,
-        Kind::Barrier => f64::NEG_INFINITY,
-    };
     let (mut best, mut best_range) = (0.0, (0, 0));
-    let (mut sum, mut start) = (0.0, from);
-    for (i, l) in lines.iter().enumerate().skip(from) {
-        if sum <= 0.0 {
-            sum = 0.0;
-            start = i;
+    let mut discount = 1.0;
+    let mut seg = from;
+    while seg < lines.len() {
+        let stop = (seg..lines.len())
+            .find(|&i| lines[i].kind == Kind::Barrier)
+            .unwrap_or(lines.len());
+        let (score, range) = best_run(&lines[seg..stop]);
+        if score * discount > best {
+            best = score * discount;
+            best_range = (seg + range.0, seg + range.1);
         }
-        sum += value(l);
-        if sum > best {
-            best = sum;
-            best_range = (start, i + 1);
+        if stop < lines.len() && best > 0.0 && is_comments_header(lines[stop].text) {
+            discount = COMMENTS_WEIGHT;
         }
+        seg = stop + 1;
     }
     if best_range.1 == 0 && from > 0 {
         return region(lines, None);
     }
     best_range
+}
+
+/// Maximum-sum run of `lines` (Kadane), with growing cost for stacks of non-prose lines.
+fn best_run(lines: &[Line]) -> (f64, (usize, usize)) {
+    let (mut best, mut best_range) = (0.0, (0, 0));
+    let (mut sum, mut start) = (0.0, 0);
+    // Consecutive non-prose lines cost more and more: a subheading or a caption between two
+    // paragraphs is cheap, while a stack of them (a menu, a teaser card's kicker, headline and
+    // source line) marks the end of the article.
+    let mut run = 0usize;
+    for (i, l) in lines.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = i;
+        }
+        match l.kind {
+            Kind::Text if l.score > 0.0 => {
+                run = 0;
+                sum += l.score;
+            }
+            Kind::Text => {
+                sum += l.score * (1.0 + GAP_GROWTH * run.min(4) as f64);
+                run += 1;
+            }
+            // Recognised furniture (share bars, embeds' credits) costs its flat price.
+            _ => sum -= CHROME_COST,
+        }
+        if sum > best {
+            best = sum;
+            best_range = (start, i + 1);
+        }
+    }
+    (best, best_range)
 }
 
 /// Lines of the region that are body: prose, plus short lines (subheadings, list items) that
