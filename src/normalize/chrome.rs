@@ -216,7 +216,7 @@ static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
 /// Newsletter and subscription pitches, also written as sentences.
 static PITCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts)\b.{0,60}$|^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$|^follow\s@?\S+\s(?:on|at)\s\S+.{0,20}$",
+        r"^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts)\b.{0,60}$|^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$|^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b|^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$|\bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)|^follow\s@?\S+\s(?:on|at)\s\S+.{0,20}$",
     )
     .unwrap()
 });
@@ -239,6 +239,8 @@ static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
         | you\s(?:may|might)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin) | (?:editor'?s\s)?(?:picks|choice)
         | (?:latest|breaking|popular|top)\s(?:news|stories|headlines|videos?|articles|posts) | don'?t\smiss
+        | (?:quick|useful|more|external)\slinks | see\salso | further\sreading
+        | (?:next\sup|up\snext|read\snext|what\sto\sread\snext|keep\sreading)(?:\sin\s.{1,30})?
         | читайте\sтакже | популярное | veja\stambém | leia\stambém | 関連記事 | 관련기사 | 많이\s본\s.{0,10}
         )\s?[:.!»›>…]*$",
     )
@@ -249,7 +251,7 @@ static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// enough: share bars above the article carry that label too.
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|discussion|conversation|\d+\s(?:thoughts|responses)\son\s.*|комментарии|comentários|댓글)\s?[:.!]*$",
+        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|loading\scomments\.*|discussion|conversation|\d+\s(?:thoughts|responses)\son\s.*|комментарии|comentários|댓글)\s?[:.!]*$",
     )
     .unwrap()
 });
@@ -323,6 +325,7 @@ fn builtin(folded: &str) -> bool {
         return false;
     }
     LABEL.is_match(folded)
+        || TEASER_HEADER.is_match(folded)
         || CREDIT.is_match(folded)
         || BREADCRUMB.is_match(folded)
         || is_widget(folded)

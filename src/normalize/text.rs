@@ -181,6 +181,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     mark_meta(&mut lines, ctx);
     penalise_repeats(&mut lines);
     mark_teaser_lists(&mut lines);
+    mark_headline_lists(&mut lines);
 
     let mut draft = Draft::default();
     let headline = headline(&lines);
@@ -191,7 +192,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         if let Some(l) = lines[h + 1..]
             .iter_mut()
             .take(12)
-            .find(|l| l.kind == Kind::Text && l.score > 0.0)
+            .find(|l| l.kind == Kind::Text && l.score >= 10.0)
         {
             l.score += HEADLINE_BONUS;
         }
@@ -257,6 +258,25 @@ fn penalise_repeats(lines: &mut [Line]) {
         if l.shape.words < 25 && counts[&fold(l.text)] > 1 && l.score > 0.0 {
             l.score = -1.0;
         }
+    }
+}
+
+/// Three or more unfinished lines in a row (no sentence end) are a list of links or
+/// headlines, however long each is: article paragraphs end their sentences.
+fn mark_headline_lists(lines: &mut [Line]) {
+    let unfinished = |l: &Line| l.kind == Kind::Text && !l.shape.terminal && l.shape.words >= 4;
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j < lines.len() && unfinished(&lines[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            for l in &mut lines[i..j] {
+                l.score = l.score.min(-SHORT_COST);
+            }
+        }
+        i = j.max(i + 1);
     }
 }
 
