@@ -10,6 +10,8 @@ use super::chrome::{fold, is_comments_header, is_footer, is_teaser_header, is_un
 use super::meta::{self, Found};
 use super::{Context, Draft};
 use crate::normalize::sanitize::{escape_html, hygiene};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// What a line of the page is, before region selection.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -136,6 +138,8 @@ const UNFINISHED: f64 = 0.4;
 const LABEL_COST: f64 = 3.0;
 /// Bonus for the first prose line under the headline.
 const HEADLINE_BONUS: f64 = 20.0;
+/// Cost of a teaser-list header ("Related", "More from ...") inside the region.
+const TEASER_HEADER_COST: f64 = 30.0;
 /// Weight of a run after a comments header, against the best run before it.
 const COMMENTS_WEIGHT: f64 = 0.3;
 /// Cost of a chrome, date or credit line inside the region.
@@ -210,6 +214,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
             .map(|l| l.text.to_string());
     }
     let mut keep = select(&lines, start, end);
+    drop_closing_bio(&lines, &mut keep, end);
     if let Some(i) = dek(&lines, &keep, head_at) {
         draft.summary = Some(lines[i].text.to_string());
         keep[i] = false;
@@ -437,7 +442,9 @@ fn best_run(lines: &[Line]) -> (f64, (usize, usize)) {
                 sum += l.score * (1.0 + GAP_GROWTH * run.min(4) as f64);
                 run += 1;
             }
-            // Recognised furniture (share bars, embeds' credits) costs its flat price.
+            // A teaser-list header inside an article is rare; after it come other stories.
+            Kind::Chrome if is_teaser_header(l.text) => sum -= TEASER_HEADER_COST,
+            // Other recognised furniture (share bars, embeds' credits) costs its flat price.
             _ => sum -= CHROME_COST,
         }
         if sum > best {
@@ -494,6 +501,21 @@ fn in_label_run(lines: &[Line], i: usize) -> bool {
     run >= 3
 }
 
+/// The author's bio closing an article ("Jane Doe is a reporter for ..."): about the writer,
+/// not the story. Only the last kept lines are looked at, where bios sit.
+fn drop_closing_bio(lines: &[Line], keep: &mut [bool], end: usize) {
+    static BIO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\p{Lu}[\p{L}'.-]+(?:\s\p{Lu}[\p{L}'.-]+){1,3}\s(?:is|was|has\sbeen|writes|covers)\s.{0,120}\b(?:reporter|writer|editor|correspondent|journalist|contributor|producer|columnist|intern|author|blogger|critic)\b")
+            .unwrap()
+    });
+    let kept: Vec<usize> = (0..end).rev().filter(|&i| keep[i]).take(3).collect();
+    for i in kept {
+        if BIO.is_match(lines[i].text) {
+            keep[i] = false;
+        }
+    }
+}
+
 /// The dek: the line right after the headline, when dates, a byline or other furniture
 /// separate it from the body.
 fn dek(lines: &[Line], keep: &[bool], headline: Option<usize>) -> Option<usize> {
@@ -502,9 +524,8 @@ fn dek(lines: &[Line], keep: &[bool], headline: Option<usize>) -> Option<usize> 
     if lines[i].shape.words < 6 || lines[i].shape.label {
         return None;
     }
-    let next_body = (i + 1..lines.len()).find(|&j| keep[j])?;
-    let separated = (i + 1..next_body).any(|j| lines[j].kind != Kind::Text || !keep[j])
-        || (!keep[i] && next_body > i);
+    let next_body = (i + 1..lines.len()).find(|&j| keep[j] && lines[j].score >= 10.0)?;
+    let separated = (i + 1..next_body).any(|j| lines[j].kind != Kind::Text || !keep[j]) || !keep[i];
     separated.then_some(i)
 }
 
