@@ -101,6 +101,7 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         | newsletters? | menu | search | close | home | back\sto\stop | next | previous | prev | more
         | (?:next|previous|prev)\s(?:article|story|post|page)(?:\s?[:»›>].*)?
         | (?:tags?|topics?|filed\sunder|categories|category|posted\sin|share\sthis(?:\s(?:article|story|page|entry|post))?)\s?:?
+        | (?:click\sto\s)?(?:share|print|email|e-mail|tweet|pin)\s(?:on|via|by|to|with)\s.{1,30}?(?:\s?\(opens\sin\snew\swindow\))?
         | like\sthis\s?: | print(?:\sthis(?:\sarticle|\sstory|\spage)?)? | e-?mail(?:\sthis(?:\sarticle|\sstory)?)?
         | реклама | читайте\sтакже | поделиться | комментарии | публикация | leia\smais | leia\stambém
         | publicidade | compartilhe | veja\stambém | 広告 | 関連記事 | 광고 | 관련기사 | 공유하기
@@ -209,7 +210,7 @@ static WIDGET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Cookie and consent notices: sentences, but never article.
 static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"cookie.*(?:accept|agree|consent|policy|continu|use|settings|experience)|(?:we|site|website)\s(?:use|uses)\scookies")
+    Regex::new(r"cookie.*(?:accept|agree|consent|policy|continu|use|settings|experience)|(?:we|site|website)\s(?:use|uses)\scookies|use\sof\scookies|cookies?\s(?:policy|settings|notice|preferences)")
         .unwrap()
 });
 
@@ -345,7 +346,7 @@ fn is_widget(folded: &str) -> bool {
 pub fn is_timestamp(folded: &str) -> bool {
     let words: Vec<&str> = folded
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | '|' | '(' | ')' | '·' | '•' | '—' | '–')
+            c.is_whitespace() || matches!(c, ',' | ';' | '|' | '(' | ')' | '·' | '•' | '—' | '–')
         })
         .map(|w| w.trim_end_matches(['.', ':']))
         .filter(|w| !w.is_empty() && *w != "-")

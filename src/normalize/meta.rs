@@ -91,7 +91,8 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
     })
 }
 
-/// Authors of a "By Jane Doe and John Roe" line: one to four capitalised words a name.
+/// Authors of a "By Jane Doe and John Roe" line: two to four capitalised words a name (one
+/// word is a desk or a site: "By Admin", "Cleveland.com").
 pub fn byline(line: &str) -> Option<Vec<String>> {
     let rest = BYLINE.captures(line.trim())?.get(1)?.as_str();
     // "By Jane Doe, Reuters" and "By Jane Doe | Updated ..." carry more than names.
@@ -107,13 +108,12 @@ pub fn byline(line: &str) -> Option<Vec<String>> {
 
 fn is_name(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
-    (1..=4).contains(&words.len())
+    (2..=4).contains(&words.len())
         && words.iter().all(|w| {
             w.chars().next().is_some_and(|c| c.is_uppercase())
                 && w.chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
         })
-        && !(words.len() == 1 && words[0].len() <= 3)
 }
 
 fn relative(s: &str, anchor: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {

@@ -516,12 +516,18 @@ fn drop_closing_bio(lines: &[Line], keep: &mut [bool], end: usize) {
     }
 }
 
+/// Numeric dates ("27/09/2018", "2018-09-27") and clock times.
+static DATE_LIKE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}:\d{2}\b").unwrap());
+
 /// The dek: the line right after the headline, when dates, a byline or other furniture
 /// separate it from the body.
 fn dek(lines: &[Line], keep: &[bool], headline: Option<usize>) -> Option<usize> {
     let h = headline?;
     let i = (h + 1..lines.len()).find(|&i| lines[i].kind == Kind::Text)?;
-    if lines[i].shape.words < 6 || lines[i].shape.label {
+    // A dek is a sentence of prose: not a label, a dateline-and-tags line or a link.
+    let l = &lines[i];
+    if l.shape.words < 6 || l.shape.label || l.shape.junk > 0 || DATE_LIKE.is_match(l.text) {
         return None;
     }
     let next_body = (i + 1..lines.len()).find(|&j| keep[j] && lines[j].score >= 10.0)?;
