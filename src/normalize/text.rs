@@ -188,7 +188,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     mark_headline_lists(&mut lines);
 
     let mut draft = Draft::default();
-    let headline = headline(&lines);
+    let headline = headline(&lines, region(&lines, None));
     let head_at = headline.as_ref().map(|h| h.0);
     if let Some(h) = head_at.filter(|&h| h > 0) {
         // The article starts right under its headline: the first prose there gets a head start
@@ -310,42 +310,87 @@ fn mark_teaser_lists(lines: &mut [Line]) {
 }
 
 /// The page title is usually the first line, with the site's name added ("Headline - WSJ");
-/// the headline itself is that title's longest part, repeated as a line above the article.
-/// Returns the headline line's index (the page-title line when it is not repeated) and text.
-fn headline(lines: &[Line]) -> Option<(usize, String)> {
-    let first = lines.first()?;
-    let title = first.text;
-    let part = longest_part(title);
-    let key_full = fold(title);
-    let key_part = fold(part);
-    // The repeat nearest the article is the headline; the last one before the densest prose.
-    let dense = lines
-        .iter()
-        .position(|l| l.score >= 20.0)
-        .unwrap_or(lines.len());
-    let repeats: Vec<usize> = (1..lines.len())
-        .filter(|&i| {
-            let k = fold(lines[i].text);
-            k == key_full || k == key_part
-        })
+/// the headline itself is that title, or a run of its separator-delimited parts, repeated as a
+/// line above the article. Returns the headline line's index (the page-title line when it is
+/// not repeated) and text.
+fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> {
+    let title = lines.first()?.text;
+    let parts = title_parts(title);
+    let keys: std::collections::HashSet<String> = (0..parts.len())
+        .flat_map(|a| (a..parts.len()).map(move |b| (a, b)))
+        .map(|(a, b)| title_key(&title[parts[a].0..parts[b].1]))
         .collect();
+    // The repeat nearest the article is the headline: the last one above the article's end.
+    let dense = if article.1 == 0 {
+        lines.len()
+    } else {
+        article.1
+    };
+    let repeats: Vec<usize> = (1..lines.len())
+        .filter(|&i| lines[i].shape.words >= 2 && keys.contains(&title_key(lines[i].text)))
+        .collect();
+    let bare = without_site(title, &parts);
+    // A repeat below the article (a teaser, a footer) is no headline.
     let pick = repeats
         .iter()
         .rev()
         .find(|&&i| i < dense)
-        .or(repeats.first())
         .copied()
         .or_else(|| {
             // Sites often word the page title and the on-page headline a little differently.
-            let title_words = word_set(part);
-            (1..dense).rev().find(|&i| {
-                lines[i].kind == Kind::Text && similar(&word_set(lines[i].text), &title_words)
+            let title_words = word_set(bare);
+            (1..=article.0.min(lines.len() - 1)).rev().find(|&i| {
+                lines[i].kind == Kind::Text
+                    && lines[i].shape.words <= 30
+                    && similar(&word_set(lines[i].text), &title_words)
             })
         });
     match pick {
         Some(i) => Some((i, lines[i].text.to_string())),
-        None => Some((0, part.to_string())),
+        None => Some((0, bare.to_string())),
     }
+}
+
+/// Form compared between title and lines: folded, with dashes unified (sites write the title
+/// tag with "-" and the headline with "–").
+fn title_key(s: &str) -> String {
+    fold(s).replace(['–', '—'], "-")
+}
+
+/// Byte ranges of a page title's parts, split at the separators sites put between headline
+/// and site name.
+fn title_parts(title: &str) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    loop {
+        let cut = [" - ", " – ", " — ", " | ", " :: ", " · ", " » "]
+            .iter()
+            .filter_map(|sep| title[start..].find(sep).map(|i| (start + i, sep.len())))
+            .min();
+        match cut {
+            Some((i, n)) => {
+                parts.push((start, i));
+                start = i + n;
+            }
+            None => {
+                parts.push((start, title.len()));
+                return parts;
+            }
+        }
+    }
+}
+
+/// The title without short parts at either end (the site's name, a section).
+fn without_site<'a>(title: &'a str, parts: &[(usize, usize)]) -> &'a str {
+    let words = |p: &(usize, usize)| title[p.0..p.1].split_whitespace().count();
+    let (mut a, mut b) = (0, parts.len());
+    while b - a > 1 && words(&parts[b - 1]) <= 4 {
+        b -= 1;
+    }
+    while b - a > 1 && words(&parts[a]) <= 3 {
+        a += 1;
+    }
+    title[parts[a].0..parts[b - 1].1].trim()
 }
 
 fn word_set(s: &str) -> std::collections::HashSet<String> {
@@ -362,33 +407,6 @@ fn similar(
 ) -> bool {
     let common = line.intersection(title).count();
     common >= 3 && common * 10 >= line.len() * 6 && common * 10 >= title.len() * 4
-}
-
-/// The longest piece of a page title split at the separators sites put between headline and
-/// site name.
-fn longest_part(title: &str) -> &str {
-    let mut best = title;
-    let mut best_len = 0;
-    let mut rest = title;
-    loop {
-        let cut = [" - ", " – ", " — ", " | ", " :: ", " · ", " » "]
-            .iter()
-            .filter_map(|s| rest.find(s).map(|i| (i, s.len())))
-            .min();
-        let (piece, next) = match cut {
-            Some((i, n)) => (&rest[..i], Some(&rest[i + n..])),
-            None => (rest, None),
-        };
-        let len = piece.chars().count();
-        if len > best_len {
-            best = piece.trim();
-            best_len = len;
-        }
-        match next {
-            Some(n) => rest = n,
-            None => return best,
-        }
-    }
 }
 
 /// The article region: the contiguous run of lines with the greatest total score, never
