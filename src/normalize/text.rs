@@ -113,7 +113,7 @@ fn score(s: &Shape) -> f64 {
         if !s.terminal || s.truncated {
             v *= UNFINISHED;
         }
-        if title_case && s.words < 25 {
+        if title_case {
             v *= 0.3;
         }
         v - 4.0
