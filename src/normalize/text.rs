@@ -910,4 +910,101 @@ mod tests {
             d.body_html
         );
     }
+
+    const PARAS: [&str; 4] = [
+        "The council approved the new harbour plan on Tuesday after a debate that ran late into the evening and divided the chamber.",
+        "Residents said the moorings would bring more visitors and more noise to the quiet streets around the old quay.",
+        "Work is expected to start next year, subject to the final approval of the harbour authority and the county.",
+        "The harbour master said the dredging would take two winters and that fishing boats would keep their berths.",
+    ];
+
+    fn page(after: &str) -> String {
+        format!(
+            "Harbour plan approved - Gazette\n\nHome\nNews\nSport\n\nHarbour plan approved\n\nBy Jane Doe\n19 November 2019 10:02\n\n{}\n\n{after}\n",
+            PARAS.join("\n\n")
+        )
+    }
+
+    #[test]
+    fn reader_comments_are_not_body() {
+        let comment = "I have lived by the quay for forty years and I can tell you that nobody asked us about any of this before the vote was taken.";
+        let d = draft_of(&page(&format!(
+            "12 Comments\n\nharbourfan\n2 days ago\n{comment}\nReply\n\nold_salt\n3 days ago\n{comment} {comment}\nReply\n"
+        )));
+        assert!(
+            d.body_html.contains("dredging would take"),
+            "{}",
+            d.body_html
+        );
+        assert!(!d.body_html.contains("forty years"), "{}", d.body_html);
+    }
+
+    #[test]
+    fn teaser_lists_under_a_header_are_not_body() {
+        let d = draft_of(&page(
+            "Related Stories\n\nCouncil to review parking charges near the seafront\nSchool expansion plan goes out to consultation\nNew ferry timetable starts in the spring\n\nMost Read\nLifeboat crew rescues two walkers cut off by the tide\n",
+        ));
+        assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
+        assert_eq!(d.title.as_deref(), Some("Harbour plan approved"));
+        assert_eq!(d.authors, vec!["Jane Doe".to_string()]);
+        assert_eq!(
+            d.published,
+            Some(Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn timestamps_credits_and_read_more_inside_the_article_go() {
+        let text = page("").replace(
+            PARAS[1],
+            &format!("{}\n\nPhoto: Getty Images\n\nUpdated 3 hours ago\n\nRead more: Harbour dues rise again", PARAS[1]),
+        );
+        let d = draft_of(&text);
+        let body = paragraphs(&d);
+        assert_eq!(body.len(), 4, "{body:?}");
+        assert!(!d.body_html.contains("Getty") && !d.body_html.contains("Read more"));
+    }
+
+    #[test]
+    fn closing_author_bio_is_dropped() {
+        let d = draft_of(&page(
+            "Jane Doe is a reporter for the Gazette covering the coast and its harbours.",
+        ));
+        assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
+    }
+
+    #[test]
+    fn japanese_article_is_found_among_menus() {
+        let text = "港湾計画を承認 - 新聞\n\nホーム\nニュース\nスポーツ\n天気\n\n港湾計画を承認\n\n\
+                    市議会は火曜日、夜遅くまで続いた議論の末に新しい港湾計画を承認した。\n\n\
+                    住民は、新しい係留施設が静かな通りにより多くの観光客と騒音をもたらすと話した。\n\n\
+                    工事は港湾当局の最終承認を条件に、来年始まる見通しだという。\n\n\
+                    関連記事\n漁港の再整備が始まる\n\n広告\n";
+        let d = draft_of(text);
+        let body = paragraphs(&d);
+        assert_eq!(body.len(), 3, "{body:?}");
+        assert_eq!(d.title.as_deref(), Some("港湾計画を承認"));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic_and_sentences_are_never_lost() {
+        for text in [
+            "",
+            "\n\n\n",
+            "Only a title",
+            "A - B | C",
+            " - | - ",
+            "[]\n[With ]\nBy\n",
+            "Ёлки\n\nПо данным министерства, цены на ёлки выросли на десять процентов за год.\n",
+        ] {
+            let d = draft_of(text);
+            if text.contains("министерства") {
+                assert!(
+                    d.body_html.contains("министерства"),
+                    "{text:?}: {}",
+                    d.body_html
+                );
+            }
+        }
+    }
 }
