@@ -83,6 +83,11 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
         }
         _ => (0, line),
     };
+    // Every date form read here has a digit, or is relative ("an hour ago"); most lines
+    // have neither, and parsing is the costly part.
+    if !rest.bytes().any(|b| b.is_ascii_digit()) && !rest.contains("ago") {
+        return None;
+    }
     let date = relative(rest, ctx.file_time).or_else(|| date_in(rest, ctx.timezone))?;
     Some(match kind {
         1 => Found::Published(date),
