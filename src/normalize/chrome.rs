@@ -217,7 +217,7 @@ static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
 /// Newsletter and subscription pitches, also written as sentences.
 static PITCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts|emails)\b.{0,120}$|\b(?:news|stories|newsletter|delivered)\b.{0,60}\binbox\b|\binbox\b.{0,60}\b(?:news|stories|newsletter|delivered)\b|recaptcha|^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$|^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b|^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$|\bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)|^follow\s@?\S+\s(?:on|at)\s\S+.{0,20}$",
+        r"^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts|emails)\b.{0,120}$|\b(?:news|stories|newsletter|delivered)\b.{0,60}\binbox\b|\binbox\b.{0,60}\b(?:news|stories|newsletter|delivered)\b|recaptcha|unsubscribe\s(?:at\s)?any\stime|^no\sspam\b|^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$|^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b|^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$|\bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)|^follow\s@?\S+\s(?:on|at)\s\S+.{0,20}$",
     )
     .unwrap()
 });
