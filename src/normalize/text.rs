@@ -23,7 +23,7 @@ enum Kind {
     Meta,
     /// A wire credit line (`[With AFP and Reuters]`).
     Credit,
-    /// Opens the reader comments: the article never continues past it.
+    /// Opens the reader comments or the page footer: the article never continues past it.
     Barrier,
 }
 
@@ -154,6 +154,9 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     let text = hygiene(text);
     let mut lines: Vec<Line> = Vec::new();
     let mut gap = false;
+    // Comment and footer markers only end an article once some prose has been seen: above the
+    // article they are menu entries.
+    let mut seen_prose = false;
     for raw in text.lines() {
         let t = raw.trim();
         if t.is_empty() {
@@ -165,7 +168,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
         let kind = if credit_line(t).is_some() {
             Kind::Credit
-        } else if (is_comments_header(t) || is_footer(t)) && lines.iter().any(|l| l.score >= 10.0) {
+        } else if seen_prose && (is_comments_header(t) || is_footer(t)) {
             Kind::Barrier
         } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
             Kind::Chrome
@@ -173,6 +176,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
             Kind::Text
         };
         let shape = shape(t);
+        seen_prose |= score(&shape) >= 10.0;
         lines.push(Line {
             text: t,
             gap_before: gap,
@@ -204,14 +208,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     let (start, end) = region(&lines, head_at);
     if let Some((i, title)) = headline {
         draft.title = Some(title);
-        if i < lines.len() {
-            lines[i].kind = Kind::Chrome;
-        }
-    } else {
-        draft.title = lines
-            .iter()
-            .find(|l| l.kind == Kind::Text)
-            .map(|l| l.text.to_string());
+        lines[i].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
     drop_closing_bio(&lines, &mut keep, end);
@@ -316,8 +313,11 @@ fn mark_teaser_lists(lines: &mut [Line]) {
 fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> {
     let title = lines.first()?.text;
     let parts = title_parts(title);
+    // Runs of parts, from single parts to the whole title (a title with dozens of parts is a
+    // menu line: only its single parts are tried).
+    let longest = if parts.len() > 8 { 1 } else { parts.len() };
     let keys: std::collections::HashSet<String> = (0..parts.len())
-        .flat_map(|a| (a..parts.len()).map(move |b| (a, b)))
+        .flat_map(|a| (a..parts.len().min(a + longest)).map(move |b| (a, b)))
         .map(|(a, b)| title_key(&title[parts[a].0..parts[b].1]))
         .collect();
     // The repeat nearest the article is the headline: the last one above the article's end.
@@ -682,7 +682,7 @@ mod tests {
 
     const SEED: &str = include_str!("../../tests/fixtures/seed/000_05bbbe553725a38b.txt");
 
-    fn run(text: &str, f: impl FnOnce(&Context) -> Draft) -> Draft {
+    fn draft_of(text: &str) -> Draft {
         let rules = Rules::default();
         let learned = Learned::default();
         let ctx = Context {
@@ -692,12 +692,7 @@ mod tests {
             rules: &rules,
             learned: &learned,
         };
-        let _ = text;
-        f(&ctx)
-    }
-
-    fn draft_of(text: &str) -> Draft {
-        run(text, |ctx| draft(text, ctx))
+        draft(text, &ctx)
     }
 
     fn paragraphs(d: &Draft) -> Vec<String> {
