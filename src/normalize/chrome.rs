@@ -288,9 +288,14 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// Breadcrumbs: short parts joined by path separators ("Home › News › World").
-static BREADCRUMB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^›»>/|]{1,30}(?:\s[›»>/|]\s[^›»>/|]{1,40}){1,6}$").unwrap());
+/// Breadcrumbs: short parts joined by path separators ("Home › News › World"). With the
+/// ambiguous separators ("/", "|", ">") it takes three parts: "£5 / month" is no path.
+static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[^›»>/|]{1,30}(?:\s[›»]\s[^›»>/|]{1,40}){1,6}$|^[^›»>/|]{1,30}(?:\s[>/|]\s[^›»>/|]{1,40}){2,6}$",
+    )
+    .unwrap()
+});
 
 /// Vocabulary of a bare timestamp ("Nov. 19, 2019 8:03 am ET", "Updated 3 hours ago").
 static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -443,6 +448,7 @@ mod tests {
             "Follow the money, investigators were told.",
             "He said he would print the letter and sign it on Monday.",
             "In 2019 the vote was held on 3 May.",
+            "Tickets: £5 / day",
         ] {
             assert!(!chrome(l), "{l}");
         }

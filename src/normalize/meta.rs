@@ -96,6 +96,16 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
     })
 }
 
+/// The date of a dateline opening a paragraph ("LONDON, 16 June 2014 — The Bank ..."): the
+/// capitalised place, then a date, before the dash that starts the story.
+pub fn dateline(paragraph: &str, ctx: &Context) -> Option<DateTime<Utc>> {
+    static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\p{Lu}[\p{Lu}\s.'’-]{1,40},\s([^—–]{6,40}?)\s(?:\(\w+\)\s)?[—–-]\s").unwrap()
+    });
+    let date = DATELINE.captures(paragraph)?.get(1)?.as_str();
+    date_in(date, ctx.timezone)
+}
+
 /// Authors of a "By Jane Doe and John Roe" line: two to four capitalised words a name (one
 /// word is a desk or a site: "By Admin", "Cleveland.com").
 pub fn byline(line: &str) -> Option<Vec<String>> {
@@ -277,6 +287,20 @@ mod tests {
             );
             assert_eq!(harvest("Published: Updated:", ctx), None);
             assert_eq!(harvest("The vote is on 3 May.", ctx), None);
+            assert_eq!(
+                dateline(
+                    "LONDON, 16 June 2014 — The Bank of England held rates.",
+                    ctx
+                ),
+                Some(at(2014, 6, 16, 0, 0))
+            );
+            assert_eq!(
+                dateline(
+                    "NEW YORK (Reuters) - Oil prices fell sharply on Tuesday.",
+                    ctx
+                ),
+                None
+            );
         });
     }
 

@@ -220,6 +220,12 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         keep = fallback(&lines, draft.title.as_deref(), draft.summary.as_deref());
     }
     harvest(&lines, head_at.unwrap_or(0), end, ctx, &mut draft);
+    if draft.published.is_none() {
+        draft.published = keep
+            .iter()
+            .position(|k| *k)
+            .and_then(|i| meta::dateline(lines[i].text, ctx));
+    }
 
     let paragraphs = join_wrapped(&lines, &keep);
     draft.body_html = paragraphs
