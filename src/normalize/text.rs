@@ -369,7 +369,7 @@ fn title_parts(title: &str) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
     let mut start = 0;
     loop {
-        let cut = [" - ", " – ", " — ", " | ", " :: ", " · ", " » "]
+        let cut = [" - ", " – ", " — ", " | ", " :: ", " · ", " » ", "｜"]
             .iter()
             .filter_map(|sep| title[start..].find(sep).map(|i| (start + i, sep.len())))
             .min();
@@ -502,7 +502,12 @@ fn select(lines: &[Line], start: usize, end: usize) -> Vec<bool> {
 /// Whether line `i` sits in a run of three or more label lines (a menu or tag list); chrome
 /// lines inside the run neither count nor break it.
 fn in_label_run(lines: &[Line], i: usize) -> bool {
-    let is_label = |j: usize| lines[j].kind == Kind::Text && lines[j].shape.label;
+    // Menu entries are capitalised ("World News", "Sport"); list items in the article read
+    // like fragments of sentences ("two cups of flour").
+    let is_label = |j: usize| {
+        let s = &lines[j].shape;
+        lines[j].kind == Kind::Text && s.label && (s.caps > 0.5 || s.words <= 2)
+    };
     let transparent = |j: usize| lines[j].kind != Kind::Text;
     if !is_label(i) {
         return false;
@@ -1007,5 +1012,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn lists_inside_the_article_stay() {
+        let text = page("").replace(
+            PARAS[1],
+            &format!("{}\n\nThe plan includes:\n\nnew pontoons for visitors\nwider slipways\na dredged channel\n", PARAS[1]),
+        );
+        let d = draft_of(&text);
+        for item in [
+            "new pontoons for visitors",
+            "wider slipways",
+            "a dredged channel",
+        ] {
+            assert!(d.body_html.contains(item), "{item}: {}", d.body_html);
+        }
+        assert!(!d.body_html.contains("Sport"));
     }
 }
