@@ -214,12 +214,29 @@ static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// Newsletter and subscription pitches, also written as sentences.
+/// Newsletter and subscription pitches, follow-us and share-this prompts: sentences, but
+/// never article.
 static PITCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts|emails)\b.{0,120}$|\b(?:news|stories|newsletter|delivered)\b.{0,60}\binbox\b|\binbox\b.{0,60}\b(?:news|stories|newsletter|delivered)\b|recaptcha|unsubscribe\s(?:at\s)?any\stime|^no\sspam\b|^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$|^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b|^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$|\bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)|^follow\s@?\S+\s(?:on|at)\s\S+.{0,20}$",
+        r"(?x)
+          ^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts|emails)\b.{0,120}$
+        | \b(?:news|stories|newsletter|delivered)\b.{0,60}\binbox\b | \binbox\b.{0,60}\b(?:news|stories|newsletter|delivered)\b
+        | \bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)
+        | recaptcha | unsubscribe\s(?:at\s)?any\stime | ^no\sspam\b
+        | ^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b
+        | ^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$
+        | ^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$ | ^follow\s@?\S+(?:\s\S+)?\s(?:on|at)\b.{0,30}$
+        | ^(?:like|enjoy(?:ed)?|love)\s(?:this|the)\s(?:story|article|post)\?.{0,60}$ | \bshare\sit\swith\s(?:a\sfriend|your\sfriends)\b
+        ",
     )
     .unwrap()
+});
+
+/// A teaser for another story set inside the article ("Also on rt.com ...", "Read also: ..."),
+/// without a sentence end of its own.
+static INLINE_TEASER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:also\son\s\S+|also\sread|read\salso|see\salso|related|more|watch|listen|recommended)\s?:?\s.{3,160}$")
+        .unwrap()
 });
 
 /// Copyright and rights notices, sentences or not.
@@ -235,7 +252,7 @@ static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)^(?:(?:top\s)?(?:content|stories|news)?\s?trending(?:\s(?:now|stories|news|topics|articles|content|today))?
         | top\s(?:content|stories|news|videos?)(?:\strending)?
         | related(?:\s(?:articles?|stories|posts|content|news|coverage|links|videos?|reading))?
-        | more\s(?:stories|news|articles|videos?|on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
+        | more\s(?:[\w'’]+\s){0,3}(?:stories|news|articles|videos?|reads|coverage|posts)|more\s(?:on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
         | most\s(?:read|popular|viewed|shared|emailed|commented|watched)(?:\s(?:articles?|stories|videos?|now|today|this\sweek))?
         | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
         | you\s(?:may|might)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin) | (?:editor'?s\s)?(?:picks|choice)
@@ -332,6 +349,7 @@ fn builtin(folded: &str) -> bool {
     }
     LABEL.is_match(folded)
         || TEASER_HEADER.is_match(folded)
+        || INLINE_TEASER.is_match(folded) && !super::text::ends_sentence(folded)
         || CREDIT.is_match(folded)
         || BREADCRUMB.is_match(folded)
         || is_widget(folded)
@@ -412,6 +430,9 @@ mod tests {
             "Sign up for our daily newsletter to get the news in your inbox.",
             "Follow us on Twitter",
             "Read more: Why the Fed held rates",
+            "Also on rt.com Ferry fares to rise in the spring",
+            "More Great WIRED Stories",
+            "Like this story? Share it with a friend!",
             "Read More",
             "Читайте также",
         ] {

@@ -211,6 +211,23 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         lines[i].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
+    if std::env::var("TEXTDBG").is_ok() {
+        for (i, l) in lines.iter().enumerate() {
+            eprintln!(
+                "{i:4} {} {:?} {:6.1} {}",
+                if keep[i] {
+                    '#'
+                } else if i >= start && i < end {
+                    '-'
+                } else {
+                    ' '
+                },
+                l.kind,
+                l.score,
+                l.text.chars().take(100).collect::<String>()
+            );
+        }
+    }
     drop_closing_bio(&lines, &mut keep, end);
     if let Some(i) = dek(&lines, &keep, head_at) {
         draft.summary = Some(lines[i].text.to_string());
@@ -289,10 +306,23 @@ fn mark_headline_lists(lines: &mut [Line]) {
 }
 
 /// Lines under a teaser-list header ("Trending News") are other articles' headlines, up to the
-/// first line that reads as a finished sentence.
+/// first line that reads as a finished sentence. Under an author-box header ("About the
+/// author", "About Jane Doe") the next paragraph is the bio.
 fn mark_teaser_lists(lines: &mut [Line]) {
+    static AUTHOR_BOX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:about|sobre|über|à\spropos\sde|об\sавторе)\s(?:the\sauthor|o\sautor|a\sautora|den\sautor|l'auteur|(?-i:\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+){1,2}))$|^об\sавторе$")
+            .unwrap()
+    });
     let mut i = 0;
     while i < lines.len() {
+        if AUTHOR_BOX.is_match(lines[i].text) {
+            lines[i].kind = Kind::Chrome;
+            if let Some(l) = lines[i + 1..].iter_mut().find(|l| l.kind == Kind::Text) {
+                l.kind = Kind::Chrome;
+            }
+            i += 1;
+            continue;
+        }
         if lines[i].kind == Kind::Chrome && is_teaser_header(lines[i].text) {
             let mut j = i + 1;
             while j < lines.len() && j <= i + 12 {
@@ -1029,5 +1059,15 @@ mod tests {
             assert!(d.body_html.contains(item), "{item}: {}", d.body_html);
         }
         assert!(!d.body_html.contains("Sport"));
+    }
+
+    #[test]
+    fn author_boxes_inline_teasers_and_prompts_go() {
+        let text = page("About Jane Doe\n\nJane has covered the coast for the Gazette since 2004 and writes about boats, harbours and the people who work in them.").replace(
+            PARAS[2],
+            &format!("Also on gazette.com Ferry fares to rise in the spring\n\n{}\n\nLike this story? Share it with a friend!", PARAS[2]),
+        );
+        let d = draft_of(&text);
+        assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
     }
 }
