@@ -211,23 +211,6 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         lines[i].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
-    if std::env::var("TEXTDBG").is_ok() {
-        for (i, l) in lines.iter().enumerate() {
-            eprintln!(
-                "{i:4} {} {:?} {:6.1} {}",
-                if keep[i] {
-                    '#'
-                } else if i >= start && i < end {
-                    '-'
-                } else {
-                    ' '
-                },
-                l.kind,
-                l.score,
-                l.text.chars().take(100).collect::<String>()
-            );
-        }
-    }
     drop_closing_bio(&lines, &mut keep, end);
     if let Some(i) = dek(&lines, &keep, head_at) {
         draft.summary = Some(lines[i].text.to_string());
