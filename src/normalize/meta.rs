@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use regex::Regex;
 
+use super::chrome::is_timestamp;
 use super::Context;
 
 /// What one line says about the article.
@@ -29,6 +30,14 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:by|written\sby|words\sby|author|autor|автор|por)\s?:?\s+(.+)$").unwrap()
+});
+
+/// Numeric and bracketed date lines that the word test does not cover ("[ 2018-08-25 15:24 ]").
+static DATE_LIKE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[\[(]?\s*\d{1,4}[-./]\d{1,2}[-./]\d{1,4}(?:[\sT]\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])]?$",
+    )
+    .unwrap()
 });
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -86,6 +95,22 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
     // Every date form read here has a digit, or is relative ("an hour ago"); most lines
     // have neither, and parsing is the costly part.
     if !rest.bytes().any(|b| b.is_ascii_digit()) && !rest.contains("ago") {
+        return None;
+    }
+    // Without a label, a date line is a bare date or a short unfinished line around one (a
+    // site or author name and the date): "The vote is on 3 May 2020." is a sentence that
+    // mentions a date.
+    let short_unfinished = rest
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+        <= 12
+        && !super::text::ends_sentence(rest);
+    if kind == 0
+        && !short_unfinished
+        && !is_timestamp(&super::chrome::fold(rest))
+        && !DATE_LIKE_LINE.is_match(rest)
+    {
         return None;
     }
     let date = relative(rest, ctx.file_time).or_else(|| date_in(rest, ctx.timezone))?;
@@ -287,6 +312,11 @@ mod tests {
             );
             assert_eq!(harvest("Published: Updated:", ctx), None);
             assert_eq!(harvest("The vote is on 3 May.", ctx), None);
+            assert_eq!(harvest("The vote is on 3 May 2020.", ctx), None);
+            assert_eq!(
+                harvest("19 November 2019", ctx),
+                Some(Found::Date(at(2019, 11, 19, 0, 0)))
+            );
             assert_eq!(
                 dateline(
                     "LONDON, 16 June 2014 — The Bank of England held rates.",
