@@ -269,7 +269,7 @@ static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// enough: share bars above the article carry that label too.
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|loading\scomments\.*|discussion|conversation|\d+\s(?:thoughts|responses)\son\s.*|комментарии|comentários|댓글)\s?[:.!]*$",
+        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|loading\scomments\.*|\d+\s(?:thoughts|responses)\son\s.*|(?:оставить|написать)\sкомментарий|deixe\sum\scomentário|댓글\s?\d+)\s?[:.!]*$",
     )
     .unwrap()
 });

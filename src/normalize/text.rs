@@ -23,7 +23,7 @@ enum Kind {
     Meta,
     /// A wire credit line (`[With AFP and Reuters]`).
     Credit,
-    /// Opens the reader comments or the page footer: the article never continues past it.
+    /// Opens the reader comments: the article never continues past it.
     Barrier,
 }
 
@@ -138,7 +138,8 @@ const UNFINISHED: f64 = 0.4;
 const LABEL_COST: f64 = 3.0;
 /// Bonus for the first prose line under the headline.
 const HEADLINE_BONUS: f64 = 20.0;
-/// Cost of a teaser-list header ("Related", "More from ...") inside the region.
+/// Cost of a teaser-list header ("Related", "More from ...") or a rights notice inside the
+/// region: nearly a barrier, but an article can go on after a box of links.
 const TEASER_HEADER_COST: f64 = 30.0;
 /// Weight of a run after a comments header, against the best run before it.
 const COMMENTS_WEIGHT: f64 = 0.3;
@@ -168,7 +169,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
         let kind = if credit_line(t).is_some() {
             Kind::Credit
-        } else if seen_prose && (is_comments_header(t) || is_footer(t)) {
+        } else if seen_prose && is_comments_header(t) {
             Kind::Barrier
         } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
             Kind::Chrome
@@ -479,8 +480,11 @@ fn best_run(lines: &[Line]) -> (f64, (usize, usize)) {
                 sum += l.score * (1.0 + GAP_GROWTH * run.min(4) as f64);
                 run += 1;
             }
-            // A teaser-list header inside an article is rare; after it come other stories.
-            Kind::Chrome if is_teaser_header(l.text) => sum -= TEASER_HEADER_COST,
+            // A teaser-list header inside an article is rare; after it come other stories. A
+            // rights notice is the page footer (or, rarely, a picture's fine print).
+            Kind::Chrome if is_teaser_header(l.text) || is_footer(l.text) => {
+                sum -= TEASER_HEADER_COST
+            }
             // Other recognised furniture (share bars, embeds' credits) costs its flat price.
             _ => sum -= CHROME_COST,
         }
