@@ -72,8 +72,8 @@ pub fn is_unspaced_script(c: char) -> bool {
         | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
 }
 
-/// Whole-line labels: reading controls, section headers of teaser lists, ads, calls to action,
-/// comment and share furniture. Anchored, so a sentence merely starting with "Trending" is not
+/// Whole-line labels: reading controls, ads, calls to action, comment and share furniture
+/// (headers of teaser lists are [`TEASER_HEADER`]). Anchored, so a sentence merely starting with "Trending" is not
 /// matched.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -81,14 +81,6 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
           (?:\d+\s?%\s*)?(?:font|text)\s?size | (?:increase|decrease|reset|change)\s(?:font|text)(?:\ssize)?
         | (?:enable|disable|exit|enter|turn\s(?:on|off))\sread(?:ing|er)?\smode | read(?:ing|er)?\smode
         | (?:published|updated|posted|last\supdated|modified)\s?:?(?:\s(?:published|updated|posted)\s?:?)*
-        | (?:top\s)?(?:content|stories|news)?\s?trending(?:\s(?:now|stories|news|topics|articles|content|today))?
-        | top\s(?:content|stories|news|videos?)(?:\strending)?
-        | related(?:\s(?:articles?|stories|posts|content|news|coverage|topics|links|videos?|reading))?
-        | more\s(?:stories|news|articles|videos?|on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
-        | most\s(?:read|popular|viewed|shared|emailed|commented|watched)(?:\s(?:articles?|stories|videos?|now|today|this\sweek))?
-        | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
-        | you\s(?:may|might)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin)
-        | (?:editor'?s\s)?(?:picks|choice) | don'?t\smiss | (?:latest|breaking)\s(?:news|stories|headlines|videos?)
         | advertisement | advertising | advert | ad | ads | sponsored(?:\scontent|\slinks?|\sstories)?
         | promoted(?:\sstories|\scontent|\slinks)? | paid\s(?:content|post|partner) | partner\scontent
         | story\scontinues\sbelow(?:\sadvertisement)? | continue\sreading(?:\sthe\smain\sstory|\sbelow)?
@@ -103,8 +95,8 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         | (?:tags?|topics?|filed\sunder|categories|category|posted\sin|share\sthis(?:\s(?:article|story|page|entry|post))?)\s?:?
         | (?:click\sto\s)?(?:share|print|email|e-mail|tweet|pin)\s(?:on|via|by|to|with)\s.{1,30}?(?:\s?\(opens\sin\snew\swindow\))?
         | like\sthis\s?: | print(?:\sthis(?:\sarticle|\sstory|\spage)?)? | e-?mail(?:\sthis(?:\sarticle|\sstory)?)?
-        | реклама | читайте\sтакже | поделиться | комментарии | публикация | leia\smais | leia\stambém
-        | publicidade | compartilhe | veja\stambém | 広告 | 関連記事 | 광고 | 관련기사 | 공유하기
+        | реклама | поделиться | комментарии | публикация | leia\smais | publicidade | compartilhe
+        | 広告 | 광고 | 공유하기
         )\s?[:.!»›>…]*$",
     )
     .unwrap()
@@ -113,99 +105,14 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// Words share bars, toolbars and reading controls are made of; a short line of nothing else
 /// ("Share Tweet Email", "Share on Facebook") is a widget.
 static WIDGET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    [
-        "share",
-        "shares",
-        "shared",
-        "tweet",
-        "print",
-        "email",
-        "e-mail",
-        "mail",
-        "facebook",
-        "twitter",
-        "linkedin",
-        "whatsapp",
-        "pinterest",
-        "reddit",
-        "tumblr",
-        "vk",
-        "google+",
-        "flipboard",
-        "messenger",
-        "telegram",
-        "sms",
-        "pin",
-        "it",
-        "copy",
-        "link",
-        "url",
-        "comment",
-        "comments",
-        "reply",
-        "save",
-        "saved",
-        "on",
-        "by",
-        "via",
-        "this",
-        "article",
-        "story",
-        "entry",
-        "page",
-        "post",
-        "subscribe",
-        "sign",
-        "in",
-        "up",
-        "log",
-        "login",
-        "register",
-        "menu",
-        "search",
-        "close",
-        "home",
-        "to",
-        "top",
-        "font",
-        "size",
-        "text",
-        "a",
-        "a-",
-        "a+",
-        "aa",
-        "gift",
-        "follow",
-        "like",
-        "likes",
-        "instagram",
-        "youtube",
-        "rss",
-        "feed",
-        "x",
-        "the",
-        "bookmark",
-        "listen",
-        "audio",
-        "zoom",
-        "|",
-        "/",
-        "·",
-        "•",
-        "-",
-        "–",
-        "+",
-        "&",
-        "or",
-        "and",
-        "f",
-        "in",
-        "g+",
-        "more",
-        "options",
-    ]
-    .into_iter()
-    .collect()
+    "share shares shared tweet print email e-mail mail facebook twitter linkedin whatsapp \
+     pinterest reddit tumblr vk google+ flipboard messenger telegram sms pin it copy link url \
+     comment comments reply save saved on by via this article story entry page post subscribe \
+     sign in up log login register menu search close home to top font size text a a- a+ aa \
+     gift follow like likes instagram youtube rss feed x the bookmark listen audio zoom | / · • \
+     - – + & or and f g+ more options with friends your send"
+        .split_whitespace()
+        .collect()
 });
 
 /// Cookie and consent notices: sentences, but never article.
@@ -251,7 +158,7 @@ static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^(?:(?:top\s)?(?:content|stories|news)?\s?trending(?:\s(?:now|stories|news|topics|articles|content|today))?
         | top\s(?:content|stories|news|videos?)(?:\strending)?
-        | related(?:\s(?:articles?|stories|posts|content|news|coverage|links|videos?|reading))?
+        | related(?:\s(?:articles?|stories|posts|content|news|coverage|topics|links|videos?|reading))?
         | more\s(?:[\w'’]+\s){0,3}(?:stories|news|articles|videos?|reads|coverage|posts)|more\s(?:on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
         | most\s(?:read|popular|viewed|shared|emailed|commented|watched)(?:\s(?:articles?|stories|videos?|now|today|this\sweek))?
         | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
