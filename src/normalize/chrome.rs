@@ -117,8 +117,13 @@ static WIDGET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Cookie and consent notices: sentences, but never article.
 static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"cookie.*(?:accept|agree|consent|policy|continu|use|settings|experience)|(?:we|site|website)\s(?:use|uses)\scookies|use\sof\scookies|cookies?\s(?:policy|settings|notice|preferences)")
-        .unwrap()
+    Regex::new(
+        r"(?x)
+          cookies?\b.{0,80}\b(?:accept|agree|consent|privacy|policy|settings|preferences|opt[\s-]out|browsing|to\simprove)
+        | (?:we|site|website|this\ssite)\s(?:use|uses)\scookies | use\sof\scookies | by\s(?:continuing|using)\b.{0,60}\bcookies
+        ",
+    )
+    .unwrap()
 });
 
 /// Newsletter and subscription pitches, follow-us and share-this prompts: sentences, but
@@ -186,7 +191,6 @@ pub fn is_teaser_header(line: &str) -> bool {
     TEASER_HEADER.is_match(&fold(line))
 }
 
-/// The site's rights notice: the page footer, so the article is over.
 static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"all\srights\sreserved|todos\sos\sdireitos\sreservados|все\sправа\sзащищены|무단\s?전재",
@@ -194,7 +198,7 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// A line that ends the article for good: a rights notice.
+/// A rights notice: the page footer, which the article does not run past.
 pub fn is_footer(line: &str) -> bool {
     RIGHTS.is_match(&fold(line))
 }
@@ -377,6 +381,7 @@ mod tests {
             "He said he would print the letter and sign it on Monday.",
             "In 2019 the vote was held on 3 May.",
             "Tickets: £5 / day",
+            "This cookie recipe uses brown butter and a pinch of sea salt.",
         ] {
             assert!(!chrome(l), "{l}");
         }
