@@ -1,0 +1,486 @@
+//! A flat, pre-order copy of the parsed page that scoring and serialising work on. Reading the
+//! html5ever tree once into plain vectors keeps every later step a linear scan over indices
+//! (a node's subtree is the range `i..end`), with no tree mutation and no repeated borrowing.
+
+use std::sync::LazyLock;
+
+use dom_query::{NodeData, NodeRef};
+use regex::Regex;
+
+use super::metadata::Meta;
+
+/// What a node is, reduced to what extraction cares about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Text,
+    Body,
+    /// div, section, article, main and similar block containers.
+    Container,
+    Article,
+    Main,
+    P,
+    Pre,
+    Blockquote,
+    Td,
+    Th,
+    Tr,
+    Table,
+    TablePart,
+    Ul,
+    Ol,
+    Li,
+    Dl,
+    Dd,
+    Dt,
+    H1,
+    Heading(u8),
+    Figure,
+    Figcaption,
+    Picture,
+    Source,
+    Img,
+    A,
+    Br,
+    Hr,
+    /// Inline formatting worth keeping in the output (em, strong, code, …).
+    Inline(&'static str),
+    /// Elements whose tag is dropped but whose children are kept (span, font, …).
+    Transparent,
+    Nav,
+    Aside,
+    Header,
+    Footer,
+    Form,
+}
+
+impl Tag {
+    pub fn is_block(self) -> bool {
+        !matches!(
+            self,
+            Tag::Text
+                | Tag::A
+                | Tag::Inline(_)
+                | Tag::Transparent
+                | Tag::Img
+                | Tag::Br
+                | Tag::Source
+                | Tag::Picture
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub tag: Tag,
+    /// Parent index; the root points at itself.
+    pub parent: usize,
+    /// One past the last node of this node's subtree.
+    pub end: usize,
+    /// Text of a text node.
+    pub text: String,
+    /// Attributes kept for output (href, src, …).
+    pub attrs: Vec<(&'static str, String)>,
+    /// Lower-cased class and id, space separated.
+    pub class_id: String,
+    /// Nearest block ancestor (for text: the block its words belong to).
+    pub block: usize,
+    pub in_link: bool,
+    /// Class/id/role say "not content" (sidebar, comments, share bar…).
+    pub unlikely: bool,
+    /// Structural furniture: nav, aside, menus by role. Dropped even when class rules are relaxed.
+    pub furniture: bool,
+    /// Class/id weight: negative for chrome-looking names, positive for content-looking ones.
+    pub weight: i32,
+}
+
+/// The page as a flat arena plus the metadata seen while reading it.
+pub struct Page {
+    pub nodes: Vec<Node>,
+}
+
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share|sharing|social|",
+        r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
+        r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
+        r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
+        r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
+        r"hidden|visually-hidden|sr-only|screen-reader|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
+        r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|caption|credit)(?:$|[\s_-])"
+    ))
+    .unwrap()
+});
+
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
+        r"column|page"
+    ))
+    .unwrap()
+});
+
+/// Names that say "this is the article body" strongly enough to outweigh a negative match.
+static BODY_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"article-?body|articlebody|article-?content|post-?body|post-?content|entry-?content|",
+        r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
+    ))
+    .unwrap()
+});
+
+fn classify(name: &str) -> Option<Tag> {
+    Some(match name {
+        "body" => Tag::Body,
+        "div" | "section" | "center" | "hgroup" | "details" | "summary" | "address"
+        | "fieldset" | "dialog" => Tag::Container,
+        "article" => Tag::Article,
+        "main" => Tag::Main,
+        "p" => Tag::P,
+        "pre" => Tag::Pre,
+        "blockquote" => Tag::Blockquote,
+        "td" => Tag::Td,
+        "th" => Tag::Th,
+        "tr" => Tag::Tr,
+        "table" => Tag::Table,
+        "tbody" | "thead" | "tfoot" | "caption" => Tag::TablePart,
+        "ul" => Tag::Ul,
+        "ol" => Tag::Ol,
+        "li" => Tag::Li,
+        "dl" => Tag::Dl,
+        "dd" => Tag::Dd,
+        "dt" => Tag::Dt,
+        "h1" => Tag::H1,
+        "h2" => Tag::Heading(2),
+        "h3" => Tag::Heading(3),
+        "h4" => Tag::Heading(4),
+        "h5" => Tag::Heading(5),
+        "h6" => Tag::Heading(6),
+        "figure" => Tag::Figure,
+        "figcaption" => Tag::Figcaption,
+        "picture" => Tag::Picture,
+        "source" => Tag::Source,
+        "img" => Tag::Img,
+        "a" => Tag::A,
+        "br" => Tag::Br,
+        "hr" => Tag::Hr,
+        "em" => Tag::Inline("em"),
+        "i" => Tag::Inline("i"),
+        "strong" => Tag::Inline("strong"),
+        "b" => Tag::Inline("b"),
+        "u" => Tag::Inline("u"),
+        "s" => Tag::Inline("s"),
+        "sub" => Tag::Inline("sub"),
+        "sup" => Tag::Inline("sup"),
+        "small" => Tag::Inline("small"),
+        "mark" => Tag::Inline("mark"),
+        "q" => Tag::Inline("q"),
+        "cite" => Tag::Inline("cite"),
+        "abbr" => Tag::Inline("abbr"),
+        "code" => Tag::Inline("code"),
+        "kbd" => Tag::Inline("kbd"),
+        "del" => Tag::Inline("del"),
+        "ins" => Tag::Inline("ins"),
+        "time" => Tag::Inline("time"),
+        "nav" | "menu" => Tag::Nav,
+        "aside" => Tag::Aside,
+        "header" => Tag::Header,
+        "footer" => Tag::Footer,
+        "form" => Tag::Form,
+        // Never text of an article: scripts, widgets, media players, form controls.
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object"
+        | "embed" | "canvas" | "button" | "input" | "select" | "textarea" | "option" | "head"
+        | "link" | "meta" | "title" | "video" | "audio" | "map" | "dialog-polyfill" => return None,
+        _ => Tag::Transparent,
+    })
+}
+
+fn is_hidden(el: &dom_query::Element) -> bool {
+    el.has_attr("hidden")
+        || el
+            .attr("aria-hidden")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || el.attr("style").is_some_and(|s| {
+            let s = s.to_ascii_lowercase().replace(' ', "");
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+}
+
+/// Roles that mark page furniture rather than content.
+fn furniture_role(role: &str) -> bool {
+    matches!(
+        role,
+        "navigation"
+            | "complementary"
+            | "contentinfo"
+            | "banner"
+            | "menu"
+            | "menubar"
+            | "dialog"
+            | "alertdialog"
+            | "search"
+            | "toolbar"
+    )
+}
+
+/// Reads the subtrees rooted at `roots` into a [`Page`]; when `meta` is given, metadata
+/// (meta tags, JSON-LD, `<title>`, `lang`, …) is gathered in the same pass.
+pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
+    enum Step<'a> {
+        Enter(NodeRef<'a>, usize, bool),
+        Exit(usize),
+    }
+    let mut nodes: Vec<Node> = Vec::with_capacity(1024);
+    nodes.push(Node {
+        tag: Tag::Body,
+        parent: 0,
+        end: 0,
+        text: String::new(),
+        attrs: Vec::new(),
+        class_id: String::new(),
+        block: 0,
+        in_link: false,
+        unlikely: false,
+        furniture: false,
+        weight: 0,
+    });
+    let mut stack: Vec<Step> = vec![Step::Exit(0)];
+    for r in roots.iter().rev() {
+        stack.push(Step::Enter(*r, 0, false));
+    }
+    while let Some(step) = stack.pop() {
+        let (node, parent, in_link) = match step {
+            Step::Exit(i) => {
+                nodes[i].end = nodes.len();
+                continue;
+            }
+            Step::Enter(n, p, l) => (n, p, l),
+        };
+        let block = if nodes[parent].tag.is_block() {
+            parent
+        } else {
+            nodes[parent].block
+        };
+        enum Seen {
+            Skip,
+            Descend,
+            Text(String),
+            Element(Box<Node>),
+        }
+        let seen = node
+            .query(|tn| match &tn.data {
+                NodeData::Document | NodeData::Fragment => Seen::Descend,
+                NodeData::Text { contents } => Seen::Text(contents.to_string()),
+                NodeData::Element(el) => {
+                    let name = el.name.local.as_ref();
+                    if let Some(m) = meta.as_deref_mut() {
+                        m.see_element(name, el, &node);
+                    }
+                    if name == "html" || name == "head" {
+                        return Seen::Descend;
+                    }
+                    let Some(tag) = classify(name) else {
+                        return Seen::Skip;
+                    };
+                    if tag != Tag::Body && is_hidden(el) {
+                        return Seen::Skip;
+                    }
+                    let mut class_id = String::new();
+                    if let Some(c) = el.attr("class") {
+                        class_id.push_str(&c);
+                    }
+                    if let Some(id) = el.attr("id") {
+                        class_id.push(' ');
+                        class_id.push_str(&id);
+                    }
+                    class_id.make_ascii_lowercase();
+                    let role = el.attr("role").map(|r| r.to_ascii_lowercase());
+                    let itemprop = el.attr("itemprop");
+                    let body_name =
+                        BODY_NAME.is_match(&class_id) || itemprop.as_deref() == Some("articleBody");
+                    let negative = NEGATIVE.is_match(&class_id);
+                    let positive = POSITIVE.is_match(&class_id);
+                    let mut weight = 0;
+                    if negative {
+                        weight -= 25;
+                    }
+                    if positive {
+                        weight += 25;
+                    }
+                    if body_name {
+                        weight += 25;
+                    }
+                    let furniture = matches!(tag, Tag::Nav | Tag::Aside)
+                        || role.as_deref().is_some_and(furniture_role);
+                    let structural = matches!(tag, Tag::Body | Tag::Article | Tag::Main);
+                    let unlikely = !structural
+                        && !body_name
+                        && (matches!(tag, Tag::Header | Tag::Footer)
+                            || (negative && !positive)
+                            || (negative && is_strong_negative(&class_id)));
+                    Seen::Element(Box::new(Node {
+                        tag,
+                        parent,
+                        end: 0,
+                        text: String::new(),
+                        attrs: output_attrs(tag, el),
+                        class_id,
+                        block,
+                        in_link: in_link || tag == Tag::A,
+                        unlikely,
+                        furniture,
+                        weight,
+                    }))
+                }
+                _ => Seen::Skip,
+            })
+            .unwrap_or(Seen::Skip);
+        match seen {
+            Seen::Skip => {}
+            Seen::Descend => {
+                push_children(&mut stack, node, parent, in_link);
+            }
+            Seen::Text(text) => nodes.push(Node {
+                tag: Tag::Text,
+                parent,
+                end: nodes.len() + 1,
+                text,
+                attrs: Vec::new(),
+                class_id: String::new(),
+                block,
+                in_link,
+                unlikely: false,
+                furniture: false,
+                weight: 0,
+            }),
+            Seen::Element(n) => {
+                let idx = nodes.len();
+                let link = n.in_link;
+                nodes.push(*n);
+                stack.push(Step::Exit(idx));
+                push_children(&mut stack, node, idx, link);
+            }
+        }
+    }
+
+    fn push_children<'a>(stack: &mut Vec<Step<'a>>, node: NodeRef<'a>, parent: usize, link: bool) {
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push(Step::Enter(c, parent, link));
+        }
+    }
+    Page { nodes }
+}
+
+/// Negative names that stay negative even next to a content-looking word
+/// ("comment-body", "related-content", "share-text").
+fn is_strong_negative(class_id: &str) -> bool {
+    static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"comment|disqus|related|share|sharing|social|newsletter|subscribe|promo|sponsor|",
+            r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
+            r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
+            r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav)(?:$|[\s_-])"
+        ))
+        .unwrap()
+    });
+    STRONG.is_match(class_id)
+}
+
+/// Attributes worth keeping in the body HTML. Lazy-loaded images keep their real source.
+fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)> {
+    let get = |n: &str| el.attr(n).map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let mut out = Vec::new();
+    match tag {
+        Tag::A => {
+            if let Some(h) = get("href") {
+                out.push(("href", h));
+            }
+        }
+        Tag::Img => {
+            let lazy = get("data-src")
+                .or_else(|| get("data-lazy-src"))
+                .or_else(|| get("data-original"));
+            let src = get("src").filter(|s| !s.starts_with("data:"));
+            if let Some(s) = lazy.or(src) {
+                out.push(("src", s));
+            }
+            if let Some(s) = get("data-srcset").or_else(|| get("srcset")) {
+                out.push(("srcset", s));
+            }
+            if let Some(a) = get("alt") {
+                out.push(("alt", a));
+            }
+        }
+        Tag::Source => {
+            for n in ["srcset", "type", "media"] {
+                if let Some(v) = get(n) {
+                    out.push((n, v));
+                }
+            }
+        }
+        Tag::Inline("time") => {
+            if let Some(v) = get("datetime") {
+                out.push(("datetime", v));
+            }
+        }
+        Tag::Td | Tag::Th => {
+            for n in ["colspan", "rowspan"] {
+                if let Some(v) = get(n) {
+                    out.push((n, v));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Characters of `text` with white space runs counted once, and its commas.
+pub fn measure(text: &str) -> (u32, u32) {
+    let (mut chars, mut commas, mut space) = (0u32, 0u32, true);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                chars += 1;
+                space = true;
+            }
+        } else {
+            chars += 1;
+            space = false;
+            if matches!(c, ',' | '，' | '、' | '،') {
+                commas += 1;
+            }
+        }
+    }
+    (chars, commas)
+}
+
+impl Page {
+    /// Child indices of `i`.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.nodes[i].end;
+        let mut j = i + 1;
+        std::iter::from_fn(move || {
+            if j >= end {
+                return None;
+            }
+            let c = j;
+            j = self.nodes[j].end;
+            Some(c)
+        })
+    }
+
+    /// Text of the subtree at `i`, white space folded.
+    pub fn text_of(&self, i: usize) -> String {
+        let mut out = String::new();
+        for n in &self.nodes[i..self.nodes[i].end] {
+            if n.tag == Tag::Text {
+                out.push_str(&n.text);
+            } else if n.tag.is_block() || n.tag == Tag::Br {
+                out.push(' ');
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}

@@ -1,0 +1,461 @@
+//! Finding and cleaning the main content. Text blocks score their containers by length, commas
+//! and how little of them is link text; the best container wins, siblings that look like more of
+//! the same join it, and the chosen subtree is cleaned of link lists, tiny fragments, captions
+//! and chrome lines before it is serialised. Every step is one pass over the flat page.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{measure, Page, Tag};
+use crate::normalize::Context;
+
+/// How hard class/id names count against a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Chrome-looking class names remove their node.
+    Strict,
+    /// Only hidden nodes and structural furniture (nav, aside) go: for pages whose article sits
+    /// in a container with an unlucky name.
+    Lenient,
+}
+
+/// Text figures of one subtree (`own_*`: text whose nearest block is this node).
+#[derive(Debug, Clone, Copy, Default)]
+struct Stats {
+    chars: u32,
+    link: u32,
+    commas: u32,
+    own_chars: u32,
+    own_link: u32,
+    own_commas: u32,
+    paragraphs: u32,
+    images: u32,
+    items: u32,
+    headings: u32,
+}
+
+/// The extracted body and how much text it holds.
+pub struct Extracted {
+    pub html: String,
+    pub chars: usize,
+}
+
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
+        r"(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
+        r"(?:read|see|watch|listen)(?: (?:more|also|next|now|full))?\b.{0,80}|",
+        r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
+        r"(?:follow|like) us\b.{0,60}|(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
+        r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
+        r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
+        r"(?:by|written by|posted by|updated|published|posted)\b.{0,60}|",
+        r"\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)|comments?(?: \(\d+\))?|",
+        r"(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?)\.?$"
+    ))
+    .unwrap()
+});
+
+fn live_mask(page: &Page, mode: Mode) -> Vec<bool> {
+    let mut live = vec![true; page.nodes.len()];
+    for (i, n) in page.nodes.iter().enumerate().skip(1) {
+        live[i] = live[n.parent] && !n.furniture && !(mode == Mode::Strict && n.unlikely);
+    }
+    live
+}
+
+fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
+    let n = page.nodes.len();
+    let mut st = vec![Stats::default(); n];
+    for i in 0..n {
+        let node = &page.nodes[i];
+        if !live[i] {
+            continue;
+        }
+        match node.tag {
+            Tag::Text => {
+                let (chars, commas) = measure(&node.text);
+                let link = if node.in_link { chars } else { 0 };
+                let b = &mut st[node.block];
+                b.own_chars += chars;
+                b.own_commas += commas;
+                b.own_link += link;
+                let s = &mut st[i];
+                s.chars = chars;
+                s.commas = commas;
+                s.link = link;
+            }
+            Tag::P => st[i].paragraphs = 1,
+            Tag::Img => st[i].images = 1,
+            Tag::Li => st[i].items = 1,
+            Tag::Heading(_) => st[i].headings = 1,
+            _ => {}
+        }
+    }
+    for i in (1..n).rev() {
+        if !live[i] {
+            continue;
+        }
+        let c = st[i];
+        let p = &mut st[page.nodes[i].parent];
+        p.chars += c.chars;
+        p.link += c.link;
+        p.commas += c.commas;
+        p.paragraphs += c.paragraphs;
+        p.images += c.images;
+        p.items += c.items;
+        p.headings += c.headings;
+    }
+    st
+}
+
+fn density(link: u32, chars: u32) -> f32 {
+    if chars == 0 {
+        0.0
+    } else {
+        link as f32 / chars as f32
+    }
+}
+
+fn base_score(tag: Tag) -> f32 {
+    match tag {
+        Tag::Container | Tag::Article | Tag::Main | Tag::Body => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::Ul | Tag::Ol | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::Heading(_) | Tag::H1 | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Blocks that are paragraphs themselves (their score goes to the parent), as opposed to
+/// containers holding loose text (which score themselves).
+fn is_paragraph(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li | Tag::Dd
+    )
+}
+
+/// Chooses the content root(s): the best-scoring container plus siblings that belong with it.
+fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
+    let n = page.nodes.len();
+    let mut score = vec![0f32; n];
+    let mut candidate = vec![false; n];
+    for i in 1..n {
+        let node = &page.nodes[i];
+        let s = &st[i];
+        if !live[i] || node.tag == Tag::Text || s.own_chars < 25 {
+            continue;
+        }
+        let value = (1.0 + s.own_commas as f32 + (s.own_chars as f32 / 100.0).min(3.0))
+            * (1.0 - density(s.own_link, s.own_chars));
+        let mut target = if is_paragraph(node.tag) {
+            node.parent
+        } else {
+            i
+        };
+        for level in 0..4 {
+            if target == 0 {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            if !candidate[target] {
+                candidate[target] = true;
+                let t = &page.nodes[target];
+                score[target] += base_score(t.tag) + t.weight as f32;
+            }
+            score[target] += value / divider;
+            target = page.nodes[target].parent;
+        }
+    }
+    let final_score = |i: usize| score[i] * (1.0 - density(st[i].link, st[i].chars));
+    let mut ranked: Vec<(usize, f32)> = (1..n)
+        .filter(|&i| candidate[i])
+        .map(|i| (i, final_score(i)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let Some(&(mut top, top_score)) = ranked.first() else {
+        return vec![0];
+    };
+
+    // Several near-equal candidates under one ancestor: the article is split into parts.
+    let close: Vec<usize> = ranked
+        .iter()
+        .skip(1)
+        .take(4)
+        .filter(|(_, s)| *s >= top_score * 0.75)
+        .map(|(i, _)| *i)
+        .collect();
+    if close.len() >= 2 {
+        let mut a = page.nodes[top].parent;
+        while a != 0 {
+            let inside = close
+                .iter()
+                .filter(|&&c| c > a && c < page.nodes[a].end)
+                .count();
+            if inside >= 2 {
+                top = a;
+                break;
+            }
+            a = page.nodes[a].parent;
+        }
+    }
+
+    // Climb while the parent scores better: the candidate was only part of the article.
+    let mut last = final_score(top);
+    let mut p = page.nodes[top].parent;
+    while p != 0 {
+        if candidate[p] {
+            let ps = final_score(p);
+            if ps < last / 3.0 {
+                break;
+            }
+            if ps > last {
+                top = p;
+                break;
+            }
+            last = ps;
+        }
+        p = page.nodes[p].parent;
+    }
+    // A lone child is the same content as its parent.
+    loop {
+        let p = page.nodes[top].parent;
+        if p == 0 || page.nodes[p].tag == Tag::Body {
+            break;
+        }
+        let mut kids = page
+            .children(p)
+            .filter(|&c| live[c] && (page.nodes[c].tag != Tag::Text || st[c].chars > 0));
+        if kids.next() == Some(top) && kids.next().is_none() {
+            top = p;
+        } else {
+            break;
+        }
+    }
+
+    let parent = page.nodes[top].parent;
+    if parent == 0 {
+        return vec![top];
+    }
+    let top_final = final_score(top);
+    let threshold = (top_final * 0.2).max(10.0);
+    let top_class = &page.nodes[top].class_id;
+    page.children(parent)
+        .filter(|&c| {
+            if c == top {
+                return true;
+            }
+            let node = &page.nodes[c];
+            if !live[c] || node.tag == Tag::Text {
+                return false;
+            }
+            let bonus = if !top_class.is_empty() && node.class_id == *top_class {
+                top_final * 0.2
+            } else {
+                0.0
+            };
+            if candidate[c] && final_score(c) + bonus >= threshold {
+                return true;
+            }
+            if node.tag == Tag::P {
+                let s = &st[c];
+                let ld = density(s.link, s.chars);
+                return (s.chars > 80 && ld < 0.25)
+                    || (s.chars > 0 && ld == 0.0 && page.text_of(c).ends_with(['.', '!', '?']));
+            }
+            false
+        })
+        .collect()
+}
+
+/// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
+/// fragments too small to be prose.
+fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
+    let node = &page.nodes[i];
+    if !matches!(
+        node.tag,
+        Tag::Container
+            | Tag::Ul
+            | Tag::Ol
+            | Tag::Dl
+            | Tag::Table
+            | Tag::Form
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Aside
+            | Tag::Nav
+    ) {
+        return false;
+    }
+    if node.weight < 0 && st.commas < 10 {
+        return true;
+    }
+    if st.commas >= 10 {
+        return false;
+    }
+    let ld = density(st.link, st.chars);
+    let list = matches!(node.tag, Tag::Ul | Tag::Ol);
+    (st.chars < 25 && st.images == 0 && (ld > 0.3 || (st.paragraphs == 0 && st.headings == 0)))
+        || (st.images > 2 && st.paragraphs * 2 < st.images && st.chars < 200)
+        || (!list && st.items > st.paragraphs && ld > 0.2)
+        || (node.weight < 25 && ld > 0.33)
+        || ld > 0.5
+}
+
+/// Whether a short text block is a chrome line.
+fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&str>) -> bool {
+    let node = &page.nodes[i];
+    let leaf = matches!(
+        node.tag,
+        Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
+    ) && st.own_chars == st.chars;
+    if !leaf || st.chars == 0 || st.chars > 200 {
+        return false;
+    }
+    let text = page.text_of(i);
+    if matches!(node.tag, Tag::Heading(_)) && title.is_some_and(|t| t.eq_ignore_ascii_case(&text)) {
+        return true;
+    }
+    ctx.rules.is_chrome(&text)
+        || ctx.learned.contains(&text)
+        || (st.chars < 100 && BOILERPLATE.is_match(&text))
+}
+
+/// Extracts the main content of `page` in `mode`.
+pub fn extract(page: &Page, mode: Mode, ctx: &Context, title: Option<&str>) -> Extracted {
+    let live = live_mask(page, mode);
+    let st = stats(page, &live);
+    let roots = choose(page, &live, &st);
+    let mut out = Extracted {
+        html: String::with_capacity(8192),
+        chars: 0,
+    };
+    for &r in &roots {
+        let keep = |i: usize| {
+            live[i]
+                && (i == r
+                    || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
+                        || junk_container(page, i, &st[i])
+                        || chrome_line(page, i, &st[i], ctx, title)))
+        };
+        serialize(page, r, &keep, &mut out);
+    }
+    out
+}
+
+/// Serialises the whole subtree at `root` with no cleaning beyond what `read` already skipped
+/// (used for site rules, where the user's selector is trusted).
+pub fn serialize_all(page: &Page, root: usize) -> Extracted {
+    let mut out = Extracted {
+        html: String::new(),
+        chars: 0,
+    };
+    serialize(page, root, &|_| true, &mut out);
+    out
+}
+
+fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut Extracted) {
+    enum Step {
+        Open(usize),
+        Close(&'static str),
+    }
+    let mut stack = vec![Step::Open(root)];
+    while let Some(step) = stack.pop() {
+        let i = match step {
+            Step::Close(name) => {
+                out.html.push_str("</");
+                out.html.push_str(name);
+                out.html.push('>');
+                continue;
+            }
+            Step::Open(i) => i,
+        };
+        if !keep(i) {
+            continue;
+        }
+        let node = &page.nodes[i];
+        if node.tag == Tag::Text {
+            out.chars += measure(&node.text).0 as usize;
+            escape(&node.text, &mut out.html);
+            continue;
+        }
+        let name = match node.tag {
+            Tag::Container
+            | Tag::Article
+            | Tag::Main
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Form
+            | Tag::Nav
+            | Tag::Aside => Some("div"),
+            Tag::P => Some("p"),
+            Tag::Pre => Some("pre"),
+            Tag::Blockquote => Some("blockquote"),
+            Tag::Td => Some("td"),
+            Tag::Th => Some("th"),
+            Tag::Tr => Some("tr"),
+            Tag::Table => Some("table"),
+            Tag::Ul => Some("ul"),
+            Tag::Ol => Some("ol"),
+            Tag::Li => Some("li"),
+            Tag::Dl => Some("dl"),
+            Tag::Dd => Some("dd"),
+            Tag::Dt => Some("dt"),
+            Tag::Heading(2) => Some("h2"),
+            Tag::Heading(3) => Some("h3"),
+            Tag::Heading(4) => Some("h4"),
+            Tag::Heading(5) => Some("h5"),
+            Tag::Heading(_) => Some("h6"),
+            Tag::Figure => Some("figure"),
+            Tag::Picture => Some("picture"),
+            Tag::Source => Some("source"),
+            Tag::Img => Some("img"),
+            Tag::A => Some("a"),
+            Tag::Br => Some("br"),
+            Tag::Hr => Some("hr"),
+            Tag::Inline(n) => Some(n),
+            Tag::Text | Tag::Body | Tag::TablePart | Tag::Transparent | Tag::H1 => None,
+            Tag::Figcaption => Some("figcaption"),
+        };
+        if let Some(name) = name {
+            out.html.push('<');
+            out.html.push_str(name);
+            for (k, v) in &node.attrs {
+                out.html.push(' ');
+                out.html.push_str(k);
+                out.html.push_str("=\"");
+                escape(v, &mut out.html);
+                out.html.push('"');
+            }
+            out.html.push('>');
+            if matches!(node.tag, Tag::Img | Tag::Br | Tag::Hr | Tag::Source) {
+                continue;
+            }
+            stack.push(Step::Close(name));
+        } else if node.tag.is_block() {
+            // Keeps words of adjacent blocks apart when the tag itself is dropped.
+            out.html.push(' ');
+        }
+        let mut kids: Vec<usize> = page.children(i).collect();
+        kids.reverse();
+        stack.extend(kids.into_iter().map(Step::Open));
+    }
+}
+
+fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
