@@ -119,6 +119,9 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+static EMBED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"embed|tweet|instagram-media|tiktok").unwrap());
+
 /// Names that say "this is the article body" strongly enough to outweigh a negative match.
 static BODY_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -297,7 +300,8 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     let itemprop = el.attr("itemprop");
                     let body_name =
                         BODY_NAME.is_match(&class_id) || itemprop.as_deref() == Some("articleBody");
-                    let negative = NEGATIVE.is_match(&class_id);
+                    // Embedded posts (tweets, Instagram) are quoted content, not share bars.
+                    let negative = NEGATIVE.is_match(&class_id) && !EMBED.is_match(&class_id);
                     let positive = POSITIVE.is_match(&class_id);
                     let mut weight = 0;
                     if negative {

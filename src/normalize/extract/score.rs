@@ -44,7 +44,7 @@ pub struct Extracted {
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
-        r"(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
+        r"you (?:may|might) (?:also )?(?:like|enjoy).*|(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
         r"(?:read|see|watch|listen)(?: (?:more|also|next|now|full))?\b.{0,80}|",
         r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
         r"(?:follow|like) us\b.{0,60}|(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
@@ -145,7 +145,12 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
     for i in 1..n {
         let node = &page.nodes[i];
         let s = &st[i];
-        if !live[i] || node.tag == Tag::Text || s.own_chars < 25 {
+        // List items carrying links are teasers and menus far more often than prose.
+        if !live[i]
+            || node.tag == Tag::Text
+            || s.own_chars < 25
+            || (node.tag == Tag::Li && s.own_link > 0)
+        {
             continue;
         }
         let value = (1.0 + s.own_commas as f32 + (s.own_chars as f32 / 100.0).min(3.0))
@@ -183,22 +188,20 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
         return vec![0];
     };
 
-    // Several near-equal candidates under one ancestor: the article is split into parts.
+    // Several near-equal candidates apart from the top one, under one ancestor: the article is
+    // split into parts. Candidates nested in or around the top one are the same content.
+    let within = |c: usize, a: usize| c > a && c < page.nodes[a].end;
     let close: Vec<usize> = ranked
         .iter()
         .skip(1)
-        .take(4)
-        .filter(|(_, s)| *s >= top_score * 0.75)
+        .take(5)
+        .filter(|(c, s)| *s >= top_score * 0.75 && !within(*c, top) && !within(top, *c))
         .map(|(i, _)| *i)
         .collect();
-    if close.len() >= 2 {
+    if close.len() >= 3 {
         let mut a = page.nodes[top].parent;
         while a != 0 {
-            let inside = close
-                .iter()
-                .filter(|&&c| c > a && c < page.nodes[a].end)
-                .count();
-            if inside >= 2 {
+            if close.iter().filter(|&&c| within(c, a)).count() >= 3 {
                 top = a;
                 break;
             }
@@ -301,11 +304,27 @@ fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
     }
     let ld = density(st.link, st.chars);
     let list = matches!(node.tag, Tag::Ul | Tag::Ol);
+    if list && st.items >= 3 && ld > 0.2 && linked_items(page, i) * 5 >= st.items * 4 {
+        // A list whose every item links somewhere: headlines of other articles.
+        return true;
+    }
     (st.chars < 25 && st.images == 0 && (ld > 0.3 || (st.paragraphs == 0 && st.headings == 0)))
         || (st.images > 2 && st.paragraphs * 2 < st.images && st.chars < 200)
         || (!list && st.items > st.paragraphs && ld > 0.2)
         || (node.weight < 25 && ld > 0.33)
         || ld > 0.5
+}
+
+/// Items of the list at `i` that contain a link.
+fn linked_items(page: &Page, i: usize) -> u32 {
+    page.children(i)
+        .filter(|&c| page.nodes[c].tag == Tag::Li)
+        .filter(|&c| {
+            page.nodes[c..page.nodes[c].end]
+                .iter()
+                .any(|n| n.tag == Tag::A)
+        })
+        .count() as u32
 }
 
 /// Whether a short text block is a chrome line.
@@ -320,6 +339,14 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
     }
     let text = page.text_of(i);
     if matches!(node.tag, Tag::Heading(_)) && title.is_some_and(|t| t.eq_ignore_ascii_case(&text)) {
+        return true;
+    }
+    // A paragraph that is nothing but a link titled like a headline points at another page
+    // (a bare URL is a reference the author wrote out).
+    if !matches!(node.tag, Tag::Heading(_))
+        && density(st.link, st.chars) > 0.9
+        && text.split_whitespace().count() >= 3
+    {
         return true;
     }
     ctx.rules.is_chrome(&text)
