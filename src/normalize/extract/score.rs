@@ -41,16 +41,26 @@ pub struct Extracted {
     pub chars: usize,
 }
 
+/// "By Jane Roe", "Written by J. Roe and A. N. Other | Staff": names start with a capital, which
+/// keeps "By the end of the day…" out.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?i:by|written by|posted by|text by|words by)\s+\p{Lu}[\p{L}.'’-]*",
+        r"(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&))*\s*(?:[|,–—-].{0,60})?$"
+    ))
+    .unwrap()
+});
+
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
         r"you (?:may|might) (?:also )?(?:like|enjoy).*|(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
-        r"(?:read|see|watch|listen)(?: (?:more|also|next|now|full))?\b.{0,80}|",
+        r"(?:read|see|watch|listen) (?:more|also|next|now|the full story)\b.{0,80}|",
         r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
         r"(?:follow|like) us\b.{0,60}|(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
         r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
         r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
-        r"(?:by|written by|posted by|updated|published|posted)\b.{0,60}|",
+        r"(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}|",
         r"\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)|comments?(?: \(\d+\))?|",
         r"(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?)\.?$"
     ))
@@ -351,7 +361,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
     }
     ctx.rules.is_chrome(&text)
         || ctx.learned.contains(&text)
-        || (st.chars < 100 && BOILERPLATE.is_match(&text))
+        || (st.chars < 100 && (BOILERPLATE.is_match(&text) || BYLINE.is_match(&text)))
 }
 
 /// Extracts the main content of `page` in `mode`.
