@@ -105,8 +105,8 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
         r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
         r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
-        r"hidden|visually-hidden|sr-only|screen-reader|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
-        r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|caption|credit)(?:$|[\s_-])"
+        r"hidden|visually-hidden|sr-only|screen-reader|caption|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
+        r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit)(?:$|[\s_-])"
     ))
     .unwrap()
 });

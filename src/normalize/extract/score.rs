@@ -57,7 +57,8 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"you (?:may|might) (?:also )?(?:like|enjoy).*|(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
         r"(?:read|see|watch|listen) (?:more|also|next|now|the full story)\b.{0,80}|",
         r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
-        r"(?:follow|like) us\b.{0,60}|(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
+        r"(?:follow|like) us\b.{0,60}|follow\b.{0,60}\b(?:twitter|facebook|instagram|youtube|linkedin)\b.{0,60}|don'?t miss|",
+        r"(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
         r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
         r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
         r"(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}|",
@@ -147,8 +148,9 @@ fn is_paragraph(tag: Tag) -> bool {
     )
 }
 
-/// Chooses the content root(s): the best-scoring container plus siblings that belong with it.
-fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
+/// Chooses the content: the best-scoring container, and the roots to serialise (it plus
+/// siblings that belong with it, in document order).
+fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
     let n = page.nodes.len();
     let mut score = vec![0f32; n];
     let mut candidate = vec![false; n];
@@ -195,7 +197,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let Some(&(mut top, top_score)) = ranked.first() else {
-        return vec![0];
+        return (0, vec![0]);
     };
 
     // Several near-equal candidates apart from the top one, under one ancestor: the article is
@@ -254,12 +256,13 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
 
     let parent = page.nodes[top].parent;
     if parent == 0 {
-        return vec![top];
+        return (top, vec![top]);
     }
     let top_final = final_score(top);
     let threshold = (top_final * 0.2).max(10.0);
     let top_class = &page.nodes[top].class_id;
-    page.children(parent)
+    let roots = page
+        .children(parent)
         .filter(|&c| {
             if c == top {
                 return true;
@@ -284,7 +287,8 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> Vec<usize> {
             }
             false
         })
-        .collect()
+        .collect();
+    (top, roots)
 }
 
 /// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
@@ -354,7 +358,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
     // A paragraph that is nothing but a link titled like a headline points at another page
     // (a bare URL is a reference the author wrote out).
     if !matches!(node.tag, Tag::Heading(_))
-        && density(st.link, st.chars) > 0.9
+        && density(st.link, st.chars) > 0.8
         && text.split_whitespace().count() >= 3
     {
         return true;
@@ -368,7 +372,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
 pub fn extract(page: &Page, mode: Mode, ctx: &Context, title: Option<&str>) -> Extracted {
     let live = live_mask(page, mode);
     let st = stats(page, &live);
-    let roots = choose(page, &live, &st);
+    let (top, roots) = choose(page, &live, &st);
     let mut out = Extracted {
         html: String::with_capacity(8192),
         chars: 0,
@@ -376,7 +380,7 @@ pub fn extract(page: &Page, mode: Mode, ctx: &Context, title: Option<&str>) -> E
     for &r in &roots {
         let keep = |i: usize| {
             live[i]
-                && (i == r
+                && (i == top
                     || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
                         || junk_container(page, i, &st[i])
                         || chrome_line(page, i, &st[i], ctx, title)))
