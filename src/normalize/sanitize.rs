@@ -34,9 +34,19 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
 /// characters, soft hyphens and control characters removed, runs of spaces folded. Line breaks
 /// are kept (paragraph structure is the caller's business).
 pub fn hygiene(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Composing is the costly part and almost all text is already NFC: check quickly first.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        fold_chars(text.chars(), text.len())
+    } else {
+        fold_chars(text.nfc(), text.len())
+    }
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut last_space = false;
-    for c in text.nfc() {
+    for c in chars {
         let c = match c {
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' => {
                 ' '

@@ -197,15 +197,14 @@ fn classify(name: &str) -> Option<Tag> {
     })
 }
 
-fn is_hidden(el: &dom_query::Element) -> bool {
-    el.has_attr("hidden")
-        || el
-            .attr("aria-hidden")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        || el.attr("style").is_some_and(|s| {
-            let s = s.to_ascii_lowercase().replace(' ', "");
-            s.contains("display:none") || s.contains("visibility:hidden")
-        })
+/// Inline styles that hide an element.
+fn style_hides(style: &str) -> bool {
+    let s = style.to_ascii_lowercase();
+    if !s.contains("none") && !s.contains("hidden") {
+        return false;
+    }
+    let s = s.replace(' ', "");
+    s.contains("display:none") || s.contains("visibility:hidden")
 }
 
 /// Roles that mark page furniture rather than content.
@@ -284,25 +283,36 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     let Some(tag) = classify(name) else {
                         return Seen::Skip;
                     };
-                    if tag != Tag::Body && is_hidden(el) {
+                    // One scan over the attributes instead of a lookup per name.
+                    let (mut class_id, mut role, mut hidden, mut body_prop) =
+                        (String::new(), None, false, false);
+                    for a in &el.attrs {
+                        let v: &str = &a.value;
+                        match a.name.local.as_ref() {
+                            "class" | "id" => {
+                                if !class_id.is_empty() {
+                                    class_id.push(' ');
+                                }
+                                class_id.push_str(v);
+                            }
+                            "role" => role = Some(v.to_ascii_lowercase()),
+                            "itemprop" => body_prop = v == "articleBody",
+                            "hidden" => hidden = true,
+                            "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
+                            "style" => hidden |= style_hides(v),
+                            _ => {}
+                        }
+                    }
+                    if hidden && tag != Tag::Body {
                         return Seen::Skip;
                     }
-                    let mut class_id = String::new();
-                    if let Some(c) = el.attr("class") {
-                        class_id.push_str(&c);
-                    }
-                    if let Some(id) = el.attr("id") {
-                        class_id.push(' ');
-                        class_id.push_str(&id);
-                    }
                     class_id.make_ascii_lowercase();
-                    let role = el.attr("role").map(|r| r.to_ascii_lowercase());
-                    let itemprop = el.attr("itemprop");
-                    let body_name =
-                        BODY_NAME.is_match(&class_id) || itemprop.as_deref() == Some("articleBody");
+                    let named = !class_id.is_empty();
+                    let body_name = body_prop || (named && BODY_NAME.is_match(&class_id));
                     // Embedded posts (tweets, Instagram) are quoted content, not share bars.
-                    let negative = NEGATIVE.is_match(&class_id) && !EMBED.is_match(&class_id);
-                    let positive = POSITIVE.is_match(&class_id);
+                    let negative =
+                        named && NEGATIVE.is_match(&class_id) && !EMBED.is_match(&class_id);
+                    let positive = named && POSITIVE.is_match(&class_id);
                     let mut weight = 0;
                     if negative {
                         weight -= 25;

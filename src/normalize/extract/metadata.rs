@@ -110,9 +110,11 @@ impl Meta {
                 self.rel_author.push(fold(&node.text()));
             }
             if self.byline.is_none()
-                && el
-                    .attr("class")
-                    .is_some_and(|c| c.to_ascii_lowercase().contains("byline"))
+                && el.attr("class").is_some_and(|c| {
+                    c.as_bytes()
+                        .windows(6)
+                        .any(|w| w.eq_ignore_ascii_case(b"byline"))
+                })
             {
                 self.byline = Some(fold(&node.text())).filter(|t| !t.is_empty() && t.len() < 200);
             }
