@@ -105,8 +105,9 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
         r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
         r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
         r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
+        r"rollover|tooltip|popover|hovercard|",
         r"hidden|visually-hidden|sr-only|screen-reader|caption|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
-        r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit)(?:$|[\s_-])"
+        r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
     ))
     .unwrap()
 });
@@ -119,8 +120,14 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static EMBED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"embed|tweet|instagram-media|tiktok").unwrap());
+static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)").unwrap()
+});
+
+static EMBED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"tweet|instagram-media|tiktok|(?:social|media)-?embed|embed-?(?:social|twitter)")
+        .unwrap()
+});
 
 /// Names that say "this is the article body" strongly enough to outweigh a negative match.
 static BODY_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -310,8 +317,13 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     let named = !class_id.is_empty();
                     let body_name = body_prop || (named && BODY_NAME.is_match(&class_id));
                     // Embedded posts (tweets, Instagram) are quoted content, not share bars.
-                    let negative =
-                        named && NEGATIVE.is_match(&class_id) && !EMBED.is_match(&class_id);
+                    // "content-with-sidebar" describes a layout, not a sidebar.
+                    let plain = if named {
+                        LAYOUT.replace_all(&class_id, "")
+                    } else {
+                        std::borrow::Cow::Borrowed("")
+                    };
+                    let negative = named && NEGATIVE.is_match(&plain) && !EMBED.is_match(&plain);
                     let positive = named && POSITIVE.is_match(&class_id);
                     let mut weight = 0;
                     if negative {
@@ -330,7 +342,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                         && !body_name
                         && (matches!(tag, Tag::Header | Tag::Footer)
                             || (negative && !positive)
-                            || (negative && is_strong_negative(&class_id)));
+                            || (negative && is_strong_negative(&plain)));
                     Seen::Element(Box::new(Node {
                         tag,
                         parent,
@@ -394,7 +406,8 @@ fn is_strong_negative(class_id: &str) -> bool {
             r"comment|disqus|related|share|sharing|social|newsletter|subscribe|promo|sponsor|",
             r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
             r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
-            r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav)(?:$|[\s_-])"
+            r"rollover|tooltip|popover|hovercard|",
+            r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
         ))
         .unwrap()
     });

@@ -51,13 +51,18 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Newsletter pitches, which run longer than other chrome lines.
+static PITCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b|\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b").unwrap()
+});
+
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
         r"you (?:may|might) (?:also )?(?:like|enjoy).*|(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
         r"(?:read|see|watch|listen) (?:more|also|next|now|the full story)\b.{0,80}|",
         r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
-        r"(?:follow|like) us\b.{0,60}|follow\b.{0,60}\b(?:twitter|facebook|instagram|youtube|linkedin)\b.{0,60}|don'?t miss|",
+        r"(?:follow|like) us\b.{0,60}|follow\b.{0,60}\b(?:twitter|facebook|instagram|youtube|linkedin)\b.{0,60}|don'?t miss|sharing is caring|",
         r"(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
         r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
         r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
@@ -348,7 +353,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
         node.tag,
         Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
     ) && st.own_chars == st.chars;
-    if !leaf || st.chars == 0 || st.chars > 200 {
+    if !leaf || st.chars == 0 || st.chars > 300 {
         return false;
     }
     let text = page.text_of(i);
@@ -363,7 +368,8 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
     {
         return true;
     }
-    ctx.rules.is_chrome(&text)
+    PITCH.is_match(&text)
+        || ctx.rules.is_chrome(&text)
         || ctx.learned.contains(&text)
         || (st.chars < 100 && (BOILERPLATE.is_match(&text) || BYLINE.is_match(&text)))
 }
