@@ -93,7 +93,7 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut meta = Meta::default();
     let page = dom::read(&[doc.root()], Some(&mut meta));
     let resolved = meta.resolve(base, ctx.timezone);
-    let body = body(&page, &resolved, ctx);
+    let body = body(&page, &resolved, base, ctx);
     Draft {
         title: resolved.title,
         summary: None,
@@ -111,15 +111,19 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
 /// A body too short to be the article: try harder.
 const SHORT: usize = 250;
 
-fn body(page: &Page, meta: &Resolved, ctx: &Context) -> String {
-    let title = meta.title.as_deref();
-    let mut best = score::extract(page, Mode::Strict, ctx, title);
+fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
+    let known = score::Known {
+        ctx,
+        title: meta.title.as_deref(),
+        host: base.and_then(Url::host_str),
+    };
+    let mut best = score::extract(page, Mode::Strict, &known);
     let ld_chars = meta
         .article_body
         .as_deref()
         .map_or(0, |b| dom::measure(b).0 as usize);
     if best.chars < SHORT || best.chars * 2 < ld_chars {
-        let lenient = score::extract(page, Mode::Lenient, ctx, title);
+        let lenient = score::extract(page, Mode::Lenient, &known);
         if lenient.chars > best.chars * 3 / 2 {
             best = lenient;
         }

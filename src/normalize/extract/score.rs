@@ -347,7 +347,43 @@ fn linked_items(page: &Page, i: usize) -> u32 {
 }
 
 /// Whether a short text block is a chrome line.
-fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&str>) -> bool {
+/// What extraction knows about the page besides its markup.
+pub struct Known<'a> {
+    pub ctx: &'a Context<'a>,
+    pub title: Option<&'a str>,
+    /// The page's host, to tell links to the same site from links elsewhere.
+    pub host: Option<&'a str>,
+}
+
+/// Whether the first link under `i` stays on the page's own site.
+fn internal_link(page: &Page, i: usize, host: Option<&str>) -> bool {
+    let href = page.nodes[i..page.nodes[i].end]
+        .iter()
+        .find(|n| n.tag == Tag::A)
+        .and_then(|a| a.attrs.iter().find(|(k, _)| *k == "href"))
+        .map(|(_, v)| v.trim());
+    let Some(href) = href else { return false };
+    if !href.contains("://") && !href.starts_with("//") {
+        return true;
+    }
+    let rest = href.split("//").nth(1).unwrap_or_default();
+    let link_host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    host.is_some_and(|h| site(link_host).eq_ignore_ascii_case(site(h)))
+}
+
+/// The registrable part of a host, roughly: the last two labels, three when the second-level
+/// label is a short public suffix part ("co.uk", "com.br").
+fn site(host: &str) -> &str {
+    let dots: Vec<usize> = host.rmatch_indices('.').map(|(i, _)| i).collect();
+    let keep = match dots.as_slice() {
+        [last, second, ..] if last - second - 1 <= 3 && host.len() - last - 1 == 2 => 2,
+        _ => 1,
+    };
+    dots.get(keep).map_or(host, |&i| &host[i + 1..])
+}
+
+fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
+    let (ctx, title) = (known.ctx, known.title);
     let node = &page.nodes[i];
     let leaf = matches!(
         node.tag,
@@ -360,11 +396,13 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
     if matches!(node.tag, Tag::Heading(_)) && title.is_some_and(|t| t.eq_ignore_ascii_case(&text)) {
         return true;
     }
-    // A paragraph that is nothing but a link titled like a headline points at another page
-    // (a bare URL is a reference the author wrote out).
+    // A paragraph that is nothing but a link titled like a headline points at another article
+    // of the site (a bare URL is a reference the author wrote out; a link elsewhere is a source
+    // or a product).
     if !matches!(node.tag, Tag::Heading(_))
         && density(st.link, st.chars) > 0.8
         && text.split_whitespace().count() >= 3
+        && internal_link(page, i, known.host)
     {
         return true;
     }
@@ -375,7 +413,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, ctx: &Context, title: Option<&
 }
 
 /// Extracts the main content of `page` in `mode`.
-pub fn extract(page: &Page, mode: Mode, ctx: &Context, title: Option<&str>) -> Extracted {
+pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
     let live = live_mask(page, mode);
     let st = stats(page, &live);
     let (top, roots) = choose(page, &live, &st);
@@ -389,7 +427,7 @@ pub fn extract(page: &Page, mode: Mode, ctx: &Context, title: Option<&str>) -> E
                 && (i == top
                     || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
                         || junk_container(page, i, &st[i])
-                        || chrome_line(page, i, &st[i], ctx, title)))
+                        || chrome_line(page, i, &st[i], known)))
         };
         serialize(page, r, &keep, &mut out);
     }
@@ -504,5 +542,19 @@ fn escape(text: &str, out: &mut String) {
             '"' => out.push_str("&quot;"),
             c => out.push(c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site;
+
+    #[test]
+    fn site_is_the_registrable_part_of_a_host() {
+        assert_eq!(site("video.foxbusiness.com"), "foxbusiness.com");
+        assert_eq!(site("foxbusiness.com"), "foxbusiness.com");
+        assert_eq!(site("www.express.co.uk"), "express.co.uk");
+        assert_eq!(site("g1.globo.com.br"), "globo.com.br");
+        assert_eq!(site("localhost"), "localhost");
     }
 }
