@@ -2,10 +2,11 @@
 //! html5ever tree once into plain vectors keeps every later step a linear scan over indices
 //! (a node's subtree is the range `i..end`), with no tree mutation and no repeated borrowing.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use dom_query::{NodeData, NodeRef};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::metadata::Meta;
 
@@ -93,50 +94,55 @@ pub struct Node {
     pub weight: i32,
 }
 
-/// The page as a flat arena plus the metadata seen while reading it.
+/// The page as a flat arena in document order.
 pub struct Page {
     pub nodes: Vec<Node>,
 }
 
-static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share|sharing|social|",
-        r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
-        r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
-        r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
-        r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
-        r"rollover|tooltip|popover|hovercard|",
-        r"hidden|visually-hidden|sr-only|screen-reader|caption|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
-        r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
-    ))
-    .unwrap()
-});
+/// Names that say "this is the article body" strongly enough to outweigh a negative match.
 
-static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
-        r"column|page"
-    ))
-    .unwrap()
-});
+const NEGATIVE: &str = concat!(
+    r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share|sharing|social|",
+    r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
+    r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
+    r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
+    r"rollover|tooltip|popover|hovercard|",
+    r"hidden|visually-hidden|sr-only|screen-reader|caption|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
+    r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
+);
 
-static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)").unwrap()
-});
-
-static EMBED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"tweet|instagram-media|tiktok|(?:social|media)-?embed|embed-?(?:social|twitter)")
-        .unwrap()
-});
+const POSITIVE: &str = concat!(
+    r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
+    r"column|page"
+);
 
 /// Names that say "this is the article body" strongly enough to outweigh a negative match.
-static BODY_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"article-?body|articlebody|article-?content|post-?body|post-?content|entry-?content|",
-        r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
-    ))
-    .unwrap()
+const BODY_NAME: &str = concat!(
+    r"article-?body|articlebody|article-?content|post-?body|post-?content|entry-?content|",
+    r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
+);
+
+/// "content-with-sidebar" describes a layout, not a sidebar.
+const LAYOUT: &str = r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)";
+
+/// Embedded posts (tweets, Instagram) are quoted content, not share bars.
+const EMBED: &str =
+    r"tweet|instagram-media|tiktok|(?:social|media)-?embed|embed-?(?:social|twitter)";
+
+/// Negative even next to a content-looking word ("comment-body", "related-content").
+const STRONG: &str = concat!(
+    r"comment|disqus|related|share|sharing|social|newsletter|subscribe|promo|sponsor|",
+    r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
+    r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
+    r"rollover|tooltip|popover|hovercard|",
+    r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
+);
+
+/// All name patterns in one set, so each class list is scanned once.
+static NAMES: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([NEGATIVE, POSITIVE, BODY_NAME, LAYOUT, EMBED, STRONG]).unwrap()
 });
+static LAYOUT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(LAYOUT).unwrap());
 
 fn classify(name: &str) -> Option<Tag> {
     Some(match name {
@@ -253,6 +259,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
         weight: 0,
     });
     let mut stack: Vec<Step> = vec![Step::Exit(0)];
+    let mut name_cache: HashMap<String, Names> = HashMap::new();
     for r in roots.iter().rev() {
         stack.push(Step::Enter(*r, 0, false));
     }
@@ -315,16 +322,16 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     }
                     class_id.make_ascii_lowercase();
                     let named = !class_id.is_empty();
-                    let body_name = body_prop || (named && BODY_NAME.is_match(&class_id));
-                    // Embedded posts (tweets, Instagram) are quoted content, not share bars.
-                    // "content-with-sidebar" describes a layout, not a sidebar.
-                    let plain = if named {
-                        LAYOUT.replace_all(&class_id, "")
+                    let names = if named {
+                        // Templates repeat the same class lists: judge each list once per page.
+                        *name_cache
+                            .entry(class_id.clone())
+                            .or_insert_with(|| judge_names(&class_id))
                     } else {
-                        std::borrow::Cow::Borrowed("")
+                        Names::default()
                     };
-                    let negative = named && NEGATIVE.is_match(&plain) && !EMBED.is_match(&plain);
-                    let positive = named && POSITIVE.is_match(&class_id);
+                    let (negative, positive) = (names.negative, names.positive);
+                    let body_name = body_prop || names.body;
                     let mut weight = 0;
                     if negative {
                         weight -= 25;
@@ -342,7 +349,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                         && !body_name
                         && (matches!(tag, Tag::Header | Tag::Footer)
                             || (negative && !positive)
-                            || (negative && is_strong_negative(&plain)));
+                            || (negative && names.strong));
                     Seen::Element(Box::new(Node {
                         tag,
                         parent,
@@ -398,20 +405,32 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
     Page { nodes }
 }
 
-/// Negative names that stay negative even next to a content-looking word
-/// ("comment-body", "related-content", "share-text").
-fn is_strong_negative(class_id: &str) -> bool {
-    static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(concat!(
-            r"comment|disqus|related|share|sharing|social|newsletter|subscribe|promo|sponsor|",
-            r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
-            r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
-            r"rollover|tooltip|popover|hovercard|",
-            r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
-        ))
-        .unwrap()
-    });
-    STRONG.is_match(class_id)
+/// What an element's class and id say about it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Names {
+    negative: bool,
+    positive: bool,
+    /// Named like the article body itself.
+    body: bool,
+    /// Negative even next to a content-looking word ("comment-body", "related-content").
+    strong: bool,
+}
+
+fn judge_names(class_id: &str) -> Names {
+    let m = NAMES.matches(class_id);
+    let (positive, body) = (m.matched(1), m.matched(2));
+    let m = if m.matched(3) {
+        NAMES.matches(&LAYOUT_RE.replace_all(class_id, ""))
+    } else {
+        m
+    };
+    let negative = m.matched(0) && !m.matched(4);
+    Names {
+        negative,
+        positive,
+        body,
+        strong: negative && m.matched(5),
+    }
 }
 
 /// Attributes worth keeping in the body HTML. Lazy-loaded images keep their real source.

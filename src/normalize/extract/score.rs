@@ -527,9 +527,9 @@ fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut E
             // Keeps words of adjacent blocks apart when the tag itself is dropped.
             out.html.push(' ');
         }
-        let mut kids: Vec<usize> = page.children(i).collect();
-        kids.reverse();
-        stack.extend(kids.into_iter().map(Step::Open));
+        let first = stack.len();
+        stack.extend(page.children(i).map(Step::Open));
+        stack[first..].reverse();
     }
 }
 
