@@ -99,10 +99,10 @@ pub struct Page {
     pub nodes: Vec<Node>,
 }
 
-/// Names that say "this is the article body" strongly enough to outweigh a negative match.
-
+/// Class/id words of page furniture.
 const NEGATIVE: &str = concat!(
     r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share|sharing|social|",
+    r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
     r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
     r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
     r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
@@ -111,6 +111,7 @@ const NEGATIVE: &str = concat!(
     r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
 );
 
+/// Class/id words of content.
 const POSITIVE: &str = concat!(
     r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
     r"column|page"
