@@ -107,7 +107,7 @@ const NEGATIVE: &str = concat!(
     r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
     r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
     r"rollover|tooltip|popover|hovercard|",
-    r"hidden|visually-hidden|sr-only|screen-reader|caption|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
+    r"visually-hidden|sr-only|screen-reader|caption|hidden-(?:xs|sm|mobile|phone)|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
     r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
 );
 
@@ -425,12 +425,16 @@ fn judge_names(class_id: &str) -> Names {
     } else {
         m
     };
-    let negative = m.matched(0) && !m.matched(4);
+    // A bare "hidden" class hides; next to responsive variants ("hidden md:block") it does not.
+    // What a site hides on phones ("hidden-xs") is what it can do without: furniture.
+    let hidden =
+        class_id.split_ascii_whitespace().any(|t| t == "hidden") && !class_id.contains(':');
+    let negative = (m.matched(0) && !m.matched(4)) || hidden;
     Names {
         negative,
         positive,
         body,
-        strong: negative && m.matched(5),
+        strong: hidden || (negative && m.matched(5)),
     }
 }
 

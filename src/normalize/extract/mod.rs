@@ -408,6 +408,21 @@ mod tests {
     }
 
     #[test]
+    fn utility_class_names_do_not_hide_the_article() {
+        let body = format!(
+            r#"<div class="overflow-hidden"><div class="hidden md:block">{}</div></div><div class="hidden">Hidden promo text, long enough to be a paragraph, with commas, and more.</div>"#,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(a.content_text.contains(PROSE[3]), "{}", a.content_text);
+        assert!(
+            !a.content_text.contains("Hidden promo"),
+            "{}",
+            a.content_text
+        );
+    }
+
+    #[test]
     fn never_empty_when_the_page_has_text() {
         for html in [
             "<html><body><div>Just one short line.</div></body></html>",
