@@ -101,7 +101,7 @@ pub struct Page {
 
 /// Class/id words of page furniture.
 const NEGATIVE: &str = concat!(
-    r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share|sharing|social|",
+    r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share(?:[^d]|$)|sharedaddy|sharing|social|",
     r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
     r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
     r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
@@ -132,7 +132,7 @@ const EMBED: &str =
 
 /// Negative even next to a content-looking word ("comment-body", "related-content").
 const STRONG: &str = concat!(
-    r"comment|disqus|related|share|sharing|social|newsletter|subscribe|promo|sponsor|",
+    r"comment|disqus|related|share(?:[^d]|$)|sharedaddy|sharing|social|newsletter|subscribe|promo|sponsor|",
     r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
     r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
     r"rollover|tooltip|popover|hovercard|",
