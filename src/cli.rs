@@ -244,6 +244,9 @@ fn print_report(report: &RunReport, verbose: bool) -> Exit {
 }
 
 fn print_feed(f: &FeedReport, verbose: bool) {
+    for n in &f.notes {
+        eprintln!("warning: feed {}: source {n}", f.feed);
+    }
     for p in &f.problems {
         let what = if p.source_failed { "failed" } else { "problem" };
         if p.source == f.feed {

@@ -72,7 +72,7 @@ struct RawFeed {
     #[serde(default)]
     chrome_patterns: Vec<Spanned<String>>,
     #[serde(default)]
-    chrome_selectors: Vec<String>,
+    chrome_selectors: Vec<Spanned<String>>,
     #[serde(default)]
     source: Vec<Spanned<RawSource>>,
 }
@@ -103,7 +103,7 @@ struct RawSource {
     #[serde(default)]
     chrome_patterns: Vec<Spanned<String>>,
     #[serde(default)]
-    chrome_selectors: Vec<String>,
+    chrome_selectors: Vec<Spanned<String>>,
     // Fetch overrides.
     user_agent: Option<String>,
     timeout_ms: Option<u64>,
@@ -119,12 +119,12 @@ struct RawSource {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSiteRule {
-    host: String,
-    body: Option<String>,
+    host: Spanned<String>,
+    body: Option<Spanned<String>>,
     #[serde(default)]
-    strip: Vec<String>,
-    title: Option<String>,
-    date: Option<String>,
+    strip: Vec<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
 }
 
 fn default_output() -> PathBuf {
@@ -289,13 +289,11 @@ pub struct ListSelectors {
     pub summary: Option<String>,
 }
 
+/// A `[[site_rule]]`: extraction selectors for pages of one host (and its subdomains).
 #[derive(Debug, Clone)]
 pub struct SiteRule {
     pub host: String,
-    pub body: Option<String>,
-    pub strip: Vec<String>,
-    pub title: Option<String>,
-    pub date: Option<String>,
+    pub rule: crate::normalize::extract::SiteRule,
 }
 
 // ---------------------------------------------------------------- loading
@@ -443,20 +441,60 @@ impl Validator<'_> {
         }
         let site_rules = raw
             .site_rule
-            .into_iter()
-            .map(|r| SiteRule {
-                host: r.host.to_ascii_lowercase(),
-                body: r.body,
-                strip: r.strip,
-                title: r.title,
-                date: r.date,
-            })
-            .collect();
+            .iter()
+            .map(|r| self.site_rule(r))
+            .collect::<Result<_>>()?;
         Ok(Config {
             path: self.path.to_path_buf(),
             site,
             feeds,
             site_rules,
+        })
+    }
+
+    /// A CSS selector, checked now so a typo is a config error rather than a rule that
+    /// silently matches nothing.
+    fn selector(&self, s: &Spanned<String>, key: &str) -> Result<String> {
+        match dom_query::Matcher::new(s.get_ref()) {
+            Ok(_) => Ok(s.get_ref().clone()),
+            Err(_) => self.err(
+                s.span(),
+                format!("`{key}` {:?} is not a valid CSS selector", s.get_ref()),
+            ),
+        }
+    }
+
+    fn site_rule(&self, r: &RawSiteRule) -> Result<SiteRule> {
+        let host = r
+            .host
+            .get_ref()
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        if host.is_empty() || host.contains(['/', ':', ' ']) {
+            return self.err(
+                r.host.span(),
+                format!(
+                    "`host` {:?} must be a bare host name like \"example.org\"",
+                    r.host.get_ref()
+                ),
+            );
+        }
+        let one = |s: &Option<Spanned<String>>, key: &str| {
+            s.as_ref().map(|s| self.selector(s, key)).transpose()
+        };
+        Ok(SiteRule {
+            host,
+            rule: crate::normalize::extract::SiteRule {
+                body: one(&r.body, "body")?,
+                strip: r
+                    .strip
+                    .iter()
+                    .map(|s| self.selector(s, "strip"))
+                    .collect::<Result<_>>()?,
+                title: one(&r.title, "title")?,
+                date: one(&r.date, "date")?,
+            },
         })
     }
 
@@ -670,8 +708,8 @@ impl Validator<'_> {
                 .chrome_selectors
                 .iter()
                 .chain(&r.chrome_selectors)
-                .cloned()
-                .collect(),
+                .map(|s| self.selector(s, "chrome_selectors"))
+                .collect::<Result<_>>()?,
             include: self.regexes(&r.include, "include")?,
             exclude: self.regexes(&r.exclude, "exclude")?,
             max_items: r.max_items.unwrap_or(20).max(1),
@@ -754,6 +792,25 @@ dir = "articles/world"
         );
         let m = message(&GOOD.replace("name = \"world\"", "name = \"../etc\""));
         assert!(m.contains("slug") && m.contains(":7"), "{m}");
+    }
+
+    #[test]
+    fn site_rules_and_selectors_are_checked() {
+        let m = message(&format!(
+            "{GOOD}\n[[site_rule]]\nhost = \"ex.org\"\nbody = \"div[[\"\n"
+        ));
+        assert!(
+            m.contains("`body`") && m.contains("CSS selector") && m.contains(":15"),
+            "{m}"
+        );
+        let m = message(&GOOD.replace(
+            "[[feed.source]]",
+            "chrome_selectors = [\"..x\"]\n[[feed.source]]",
+        ));
+        assert!(m.contains("`chrome_selectors`"), "{m}");
+        let c = parse(&format!("{GOOD}\n[[site_rule]]\nhost = \"Ex.org\"\nbody = \"article .text\"\nstrip = [\".ad\"]\n")).unwrap();
+        assert_eq!(c.site_rules[0].host, "ex.org");
+        assert_eq!(c.site_rules[0].rule.strip, vec![".ad"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, Feed, Source, SourceKind};
+use crate::config::{Config, Feed, SiteRule, Source, SourceKind};
 use crate::dedupe;
 use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
@@ -57,6 +57,8 @@ pub struct FeedReport {
     /// Files whose bytes changed.
     pub written: Vec<PathBuf>,
     pub problems: Vec<Problem>,
+    /// Worth a look but nothing failed (a site rule that no longer matches), as "source: note".
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -194,9 +196,14 @@ impl<'a> Runner<'a> {
                         error,
                         source_failed: false,
                     }));
-                for (raw, result) in normalize_source(store, source, &articles, now)? {
+                for (raw, result) in
+                    normalize_source(store, source, &config.site_rules, &articles, now)?
+                {
                     match result {
-                        Ok(article) => {
+                        Ok((article, notes)) => {
+                            report
+                                .notes
+                                .extend(notes.into_iter().map(|n| format!("{}: {n}", source.name)));
                             if passes_filters(
                                 source,
                                 &article.title,
@@ -420,19 +427,22 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Learns chrome from the source's new text articles, then normalises all of them.
+type Normalized<'r> = (&'r RawArticle, Result<(Article, Vec<String>)>);
+
 fn normalize_source<'r>(
     store: &Store,
     source: &Source,
+    site_rules: &[SiteRule],
     articles: &'r [RawArticle],
     now: DateTime<Utc>,
-) -> Result<Vec<(&'r RawArticle, Result<Article>)>> {
+) -> Result<Vec<Normalized<'r>>> {
     for raw in articles {
         if let RawBody::Text(text) = &raw.body {
             store.count_chrome(&source.name, &raw.key, &learn::candidates(text))?;
         }
     }
     let learned = learned_for(store, &source.name)?;
-    let rules = rules_for(source);
+    let rules = rules_for(Some(source), site_rules);
     Ok(articles
         .iter()
         .map(|raw| {
@@ -443,7 +453,7 @@ fn normalize_source<'r>(
                 rules: &rules,
                 learned: &learned,
             };
-            let result = normalize::normalize(raw, &ctx).map_err(|e| match e {
+            let result = normalize::normalize_noted(raw, &ctx).map_err(|e| match e {
                 Error::EmptyArticle { key } => Error::EmptyArticle {
                     key: format!("{}: {key}", source.name),
                 },
@@ -460,12 +470,24 @@ pub fn learned_for(store: &Store, source: &str) -> Result<learn::Learned> {
     Ok(learn::learned_from_counts(&counts, seen))
 }
 
-pub fn rules_for(source: &Source) -> Rules {
-    Rules::new(
-        &source.chrome_lines,
-        source.chrome_patterns.clone(),
-        &source.chrome_selectors,
-    )
+/// Chrome rules of a source (none for input outside the config) plus the site rules extraction
+/// consults by host.
+pub fn rules_for(source: Option<&Source>, site_rules: &[SiteRule]) -> Rules {
+    source
+        .map(|s| {
+            Rules::new(
+                &s.chrome_lines,
+                s.chrome_patterns.clone(),
+                &s.chrome_selectors,
+            )
+        })
+        .unwrap_or_default()
+        .with_site_rules(
+            site_rules
+                .iter()
+                .map(|r| (r.host.clone(), r.rule.clone()))
+                .collect(),
+        )
 }
 
 /// Stable item id: a `tag:` URI under the site's fixed authority, from the feed name and the

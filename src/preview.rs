@@ -43,7 +43,8 @@ pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -
         }
         _ => Default::default(),
     };
-    let rules = source.as_ref().map(rules_for).unwrap_or_default();
+    let site_rules = config.map(|c| c.site_rules.as_slice()).unwrap_or_default();
+    let rules = rules_for(source.as_ref(), site_rules);
     let timezone = source
         .as_ref()
         .map(|s| s.timezone)

@@ -1049,3 +1049,58 @@ async fn preview_takes_a_url_through_the_run_path() {
     assert!(!v["content_text"].as_str().unwrap().is_empty());
     assert_eq!(server.requests("/world/bridge-reopens").len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_rule_wins_and_falls_back_with_a_warning() {
+    let page = r#"<html><head><title>Ferry timetable changes | Harbour</title></head><body>
+        <nav><a href="/">Home</a></nav>
+        <div class="story-text"><p>Only this paragraph is the story according to the site rule, and it says the ferry will run every hour.</p></div>
+        <article><p>The automatic extractor would prefer this longer article element, which talks at length about timetables, fares, crews and the winter schedule that starts next week for every island route.</p>
+        <p>It goes on with a second paragraph so that it clearly outweighs the short rule-selected block on any density measure.</p></article>
+        </body></html>"#;
+    let server = Server::start(move |req, _| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::html(page),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |body: &str| {
+        let config = format!(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\n\
+             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
+             [[feed.source]]\nname = \"ferry\"\npage = \"{}\"\n\
+             [[site_rule]]\nhost = \"127.0.0.1\"\nbody = \"{body}\"\nstrip = [\"nav\"]\n",
+            server.url("/ferry")
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    };
+    write(".story-text");
+    let (code, stderr) = run_binary(&dir.path().join("config.toml")).await;
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
+            .unwrap();
+    let text = json["items"][0]["content_text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Only this paragraph") && !text.contains("winter schedule"),
+        "{text}"
+    );
+
+    // The site changed: the selector matches nothing, extraction falls back and says so.
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    std::fs::remove_dir_all(dir.path().join(".feedsmith")).unwrap();
+    write(".story-body");
+    let (code, stderr) = run_binary(&dir.path().join("config.toml")).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("site_rule for 127.0.0.1") && stderr.contains(".story-body"),
+        "{stderr}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
+            .unwrap();
+    assert!(json["items"][0]["content_text"]
+        .as_str()
+        .unwrap()
+        .contains("winter schedule"));
+}

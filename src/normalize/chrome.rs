@@ -11,6 +11,9 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use url::Url;
+
+use super::extract::SiteRule;
 
 /// Compiled chrome rules for one source: built-ins plus the user's.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +23,8 @@ pub struct Rules {
     pub patterns: Vec<Regex>,
     /// CSS selectors removed from HTML before extraction.
     pub selectors: Vec<String>,
+    /// Per-site extraction rules (`[[site_rule]]`), by host.
+    pub site_rules: Vec<(String, SiteRule)>,
 }
 
 impl Rules {
@@ -29,7 +34,29 @@ impl Rules {
             lines: lines.iter().map(|l| fold(l)).collect(),
             patterns,
             selectors: selectors.to_vec(),
+            site_rules: Vec::new(),
         }
+    }
+
+    /// Adds the site rules (host, rule) the extractor consults for pages of those hosts.
+    pub fn with_site_rules(mut self, site_rules: Vec<(String, SiteRule)>) -> Rules {
+        self.site_rules = site_rules;
+        self
+    }
+
+    /// The rule for a page's host: the host itself or a parent domain (`example.org` covers
+    /// `www.example.org`).
+    pub fn site_rule(&self, url: Option<&Url>) -> Option<(&str, &SiteRule)> {
+        let host = url?.host_str()?.to_ascii_lowercase();
+        self.site_rules
+            .iter()
+            .find(|(h, _)| {
+                host == *h
+                    || host
+                        .strip_suffix(h.as_str())
+                        .is_some_and(|p| p.ends_with('.'))
+            })
+            .map(|(h, r)| (h.as_str(), r))
     }
 
     /// True when `line` is chrome by a built-in or user rule. A user pattern that matches only

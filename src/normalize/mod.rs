@@ -49,21 +49,42 @@ pub struct Draft {
     pub image: Option<String>,
     pub language: Option<String>,
     pub canonical: Option<Url>,
+    /// Things the run should report about this article (a site rule that matched nothing).
+    pub notes: Vec<String>,
 }
 
 /// Normalises one raw article.
 pub fn normalize(raw: &RawArticle, ctx: &Context) -> Result<Article> {
+    normalize_noted(raw, ctx).map(|(article, _)| article)
+}
+
+/// Normalises one raw article, with the notes the run should report.
+pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<String>)> {
     let base = raw.base_url.as_ref();
-    let draft = match &raw.body {
+    let mut draft = match &raw.body {
         RawBody::Text(t) => text::draft(t, ctx),
         RawBody::Markdown(m) => markdown::draft(m),
-        RawBody::Html(h) => extract::draft(h, base, ctx),
+        RawBody::Html(h) => match ctx.rules.site_rule(base) {
+            Some((host, rule)) => {
+                let (mut draft, matched) = extract::draft_with_rule(h, base, ctx, rule);
+                if !matched {
+                    draft.notes.push(format!(
+                        "{}: the site_rule for {host} found no body with {:?}; used automatic extraction (the site may have changed)",
+                        raw.key,
+                        rule.body.as_deref().unwrap_or_default()
+                    ));
+                }
+                draft
+            }
+            None => extract::draft(h, base, ctx),
+        },
         RawBody::HtmlFragment(h) => Draft {
             body_html: h.clone(),
             ..Draft::default()
         },
     };
-    finish(draft, raw, ctx)
+    let notes = std::mem::take(&mut draft.notes);
+    finish(draft, raw, ctx).map(|article| (article, notes))
 }
 
 /// The steps every article gets, whatever its path.

@@ -105,6 +105,7 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
         image: resolved.image,
         language: resolved.language,
         canonical: resolved.canonical,
+        notes: Vec::new(),
     }
 }
 
