@@ -11,6 +11,7 @@ pub mod model;
 pub mod normalize;
 pub mod publish;
 pub mod schedule;
+pub mod serve;
 pub mod source;
 pub mod urls;
 
