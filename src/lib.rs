@@ -14,5 +14,6 @@ pub mod schedule;
 pub mod serve;
 pub mod source;
 pub mod urls;
+pub mod websub;
 
 pub use error::{Error, Result};
