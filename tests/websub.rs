@@ -110,9 +110,11 @@ async fn retries_a_failing_hub_then_gives_up_with_a_message() {
     let (hub_url, hub) = start_hub(2).await;
     let topic = Url::parse("https://news.example.org/feeds/world.atom").unwrap();
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    assert!(ping_all(&client, &hub_url, &[topic.clone()], FAST)
-        .await
-        .is_empty());
+    assert!(
+        ping_all(&client, &hub_url, std::slice::from_ref(&topic), FAST)
+            .await
+            .is_empty()
+    );
     assert_eq!(
         hub.pings.lock().unwrap().len(),
         1,
