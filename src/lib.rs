@@ -13,6 +13,7 @@ pub mod publish;
 pub mod schedule;
 pub mod serve;
 pub mod source;
+pub mod status;
 pub mod urls;
 pub mod websub;
 
