@@ -198,7 +198,7 @@ mod tests {
             Some("https://x.example/: HTTP 503")
         );
         assert!(!h.is_healthy());
-        let text = render_text(&[h.clone()]);
+        let text = render_text(std::slice::from_ref(&h));
         assert!(
             text.contains("world\n  https://x.example/: FAILING (2 runs in a row)"),
             "{text}"
