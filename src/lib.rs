@@ -3,17 +3,20 @@
 //! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
 //! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
 
+pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
 pub mod publish;
 pub mod schedule;
 pub mod serve;
 pub mod source;
 pub mod status;
+pub mod store;
 pub mod urls;
 pub mod websub;
 

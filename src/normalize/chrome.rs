@@ -30,7 +30,7 @@ impl Rules {
         if folded.is_empty() {
             return false;
         }
-        self.lines.iter().any(|l| *l == folded)
+        self.lines.contains(&folded)
             || self.patterns.iter().any(|p| p.is_match(line.trim()))
             || builtin(&folded)
     }

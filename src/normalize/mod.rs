@@ -165,12 +165,13 @@ pub fn cut_at_sentence(text: &str, max: usize) -> String {
     let head: String = text.chars().take(max).collect();
     let sentence_end = head
         .char_indices()
+        .rev()
         .filter(|(i, c)| {
             matches!(c, '.' | '!' | '?' | '…')
                 && head[i + c.len_utf8()..].starts_with([' ', '"', '”', '’'])
         })
         .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .next();
     match sentence_end {
         Some(end) if end > max / 3 => head[..end].to_string(),
         _ => match head.rfind(' ') {

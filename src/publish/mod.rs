@@ -212,6 +212,48 @@ impl ValidItem {
     }
 }
 
+/// Parses rendered bytes back the way a strict consumer would: well-formed XML (names matched,
+/// entities known) and readable by `feed-rs`. A feed that fails is not written.
+pub fn verify(format: Format, bytes: &[u8]) -> std::result::Result<(), String> {
+    if format != Format::Json {
+        let mut reader = quick_xml::Reader::from_reader(bytes);
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::GeneralRef(r)) => {
+                    let known = matches!(
+                        r.xml10_content().as_ref(),
+                        "amp" | "lt" | "gt" | "quot" | "apos"
+                    );
+                    let char_ok = r
+                        .resolve_char_ref()
+                        .ok()
+                        .flatten()
+                        .is_some_and(|c| !is_forbidden(c));
+                    if !known && !char_ok {
+                        return Err(format!(
+                            "unknown or forbidden reference at byte {}",
+                            reader.buffer_position()
+                        ));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(format!(
+                        "not well-formed XML at byte {}: {e}",
+                        reader.error_position()
+                    ))
+                }
+            }
+            buf.clear();
+        }
+    }
+    feed_rs::parser::parse(bytes)
+        .map(|_| ())
+        .map_err(|e| format!("a feed reader cannot parse it: {e}"))
+}
+
 /// Removes characters XML forbids.
 pub fn xml_safe(s: &str) -> String {
     s.chars().filter(|c| !is_forbidden(*c)).collect()

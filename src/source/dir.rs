@@ -1,1 +1,327 @@
-//! Article folders: each `.txt`, `.md` or `.html` file is one article.
+//! Article folders: each `.txt`, `.md` or `.html` file below the folder is one article, keyed by
+//! its path relative to the folder (so ids survive re-runs and re-clones). Markdown front matter
+//! (`+++` TOML or `---` YAML-style) becomes hints.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::Collected;
+use crate::error::{Error, Result};
+use crate::model::{Hints, RawArticle, RawBody};
+
+/// Reads every article file below `dir`, in sorted order.
+pub fn collect(source_name: &str, dir: &Path, tz: Tz) -> Result<Collected> {
+    let meta = fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
+    if !meta.is_dir() {
+        return Err(Error::io(dir, std::io::Error::other("not a folder")));
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files).map_err(|e| Error::io(dir, e))?;
+    files.sort();
+    let mut out = Collected::default();
+    for path in files {
+        match read_article(source_name, dir, &path, tz) {
+            Ok(Some(a)) => out.articles.push(a),
+            Ok(None) => {}
+            Err(e) => out.problems.push(e),
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&entry.path(), out)?;
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Reads one file; `None` for files that are not articles (other extensions).
+pub fn read_article(
+    source_name: &str,
+    root: &Path,
+    path: &Path,
+    tz: Tz,
+) -> Result<Option<RawArticle>> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(
+        ext.as_str(),
+        "txt" | "text" | "md" | "markdown" | "html" | "htm"
+    ) {
+        return Ok(None);
+    }
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode(&bytes);
+    if text.trim().is_empty() {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "the file is empty".into(),
+        });
+    }
+    let file_time = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(DateTime::<Utc>::from);
+    let key = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let (body, hints) = match ext.as_str() {
+        "md" | "markdown" => {
+            let (hints, body) =
+                front_matter(&text, tz).map_err(|(line, message)| Error::BadFile {
+                    path: path.to_path_buf(),
+                    line,
+                    message,
+                })?;
+            (RawBody::Markdown(body.to_string()), hints)
+        }
+        "html" | "htm" => (RawBody::Html(text), Hints::default()),
+        _ => (RawBody::Text(text), Hints::default()),
+    };
+    let base_url = hints.link.clone();
+    Ok(Some(RawArticle {
+        source: source_name.to_string(),
+        key,
+        body,
+        base_url,
+        file_time,
+        hints,
+    }))
+}
+
+/// UTF-8 (BOM or not); anything else is read as Windows-1252, the usual culprit of
+/// scraped files, rather than rejected.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    }
+}
+
+type FrontMatterError = (usize, String);
+
+/// Splits front matter from Markdown. Errors carry the line number within the file.
+fn front_matter(text: &str, tz: Tz) -> std::result::Result<(Hints, &str), FrontMatterError> {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let fence = match first {
+        "+++" => "+++",
+        "---" => "---",
+        _ => return Ok((Hints::default(), text)),
+    };
+    let start = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let mut offset = start;
+    let mut end = None;
+    for line in text[start..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            end = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((fm_end, body_start)) = end else {
+        return Err((
+            1,
+            format!("front matter opened with `{fence}` is never closed"),
+        ));
+    };
+    let fm = &text[start..fm_end];
+    let fields = if fence == "+++" {
+        toml_fields(fm)?
+    } else {
+        yaml_fields(fm)?
+    };
+    let mut hints = Hints::default();
+    for (line, key, value) in fields {
+        let line = line + 1; // the opening fence is line 1
+        let date = |v: &FieldValue| {
+            crate::dates::parse(&v.text(), tz).ok_or((
+                line,
+                format!("`{key}`: cannot read {:?} as a date", v.text()),
+            ))
+        };
+        match key.as_str() {
+            "title" => hints.title = Some(value.text()),
+            "summary" | "description" => hints.summary = Some(value.text()),
+            "date" | "published" => hints.published = Some(date(&value)?),
+            "updated" | "lastmod" | "modified" => hints.updated = Some(date(&value)?),
+            "author" | "authors" => hints.authors = value.list(),
+            "tags" | "categories" => hints.categories.extend(value.list()),
+            "link" | "url" => {
+                hints.link = Some(
+                    url::Url::parse(&value.text())
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .ok_or((line, format!("`{key}` must be an absolute http(s) URL")))?,
+                )
+            }
+            _ => {} // other front matter (draft, slug, layout ...) belongs to other tools
+        }
+    }
+    Ok((hints, &text[body_start..]))
+}
+
+enum FieldValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl FieldValue {
+    fn text(&self) -> String {
+        match self {
+            FieldValue::One(s) => s.clone(),
+            FieldValue::Many(v) => v.join(", "),
+        }
+    }
+
+    fn list(&self) -> Vec<String> {
+        match self {
+            FieldValue::One(s) => vec![s.clone()],
+            FieldValue::Many(v) => v.clone(),
+        }
+    }
+}
+
+fn toml_fields(
+    fm: &str,
+) -> std::result::Result<Vec<(usize, String, FieldValue)>, FrontMatterError> {
+    let table: toml::Table = toml::from_str(fm).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| fm[..s.start].matches('\n').count() + 1)
+            .unwrap_or(0);
+        (line + 1, format!("front matter: {}", e.message()))
+    })?;
+    let line_of = |key: &str| {
+        fm.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    };
+    let value = |v: &toml::Value| match v {
+        toml::Value::String(s) => FieldValue::One(s.clone()),
+        toml::Value::Array(a) => FieldValue::Many(
+            a.iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| x.to_string())
+                })
+                .collect(),
+        ),
+        toml::Value::Datetime(d) => FieldValue::One(d.to_string()),
+        other => FieldValue::One(other.to_string()),
+    };
+    Ok(table
+        .iter()
+        .map(|(k, v)| (line_of(k), k.to_ascii_lowercase(), value(v)))
+        .collect())
+}
+
+/// The YAML subset front matter uses: `key: value`, `key: [a, b]`, and `- item` lists.
+fn yaml_fields(
+    fm: &str,
+) -> std::result::Result<Vec<(usize, String, FieldValue)>, FrontMatterError> {
+    let unquote = |s: &str| s.trim().trim_matches('"').trim_matches('\'').to_string();
+    let mut out: Vec<(usize, String, FieldValue)> = Vec::new();
+    for (i, line) in fm.lines().enumerate() {
+        let line_no = i + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            match out.last_mut() {
+                Some((_, _, FieldValue::Many(v))) => v.push(unquote(item)),
+                Some((_, _, v @ FieldValue::One(_))) if v.text().is_empty() => {
+                    *v = FieldValue::Many(vec![unquote(item)])
+                }
+                _ => return Err((line_no + 1, format!("list item {trimmed:?} outside a list")))?,
+            }
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once(':') else {
+            return Err((
+                line_no + 1,
+                format!("expected `key: value`, found {trimmed:?}"),
+            ));
+        };
+        let value = value.trim();
+        let v = match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(inner) => FieldValue::Many(
+                inner
+                    .split(',')
+                    .map(unquote)
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            None => FieldValue::One(unquote(value)),
+        };
+        out.push((line_no, key.trim().to_ascii_lowercase(), v));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_front_matter() {
+        let md = "---\ntitle: \"Hello: world\"\ndate: 2024-03-01 10:00\ntags: [a, b]\nauthor:\n  - Jane Doe\n---\n# Body\n";
+        let (h, body) = front_matter(md, chrono_tz::UTC).unwrap();
+        assert_eq!(h.title.as_deref(), Some("Hello: world"));
+        assert_eq!(h.categories, vec!["a", "b"]);
+        assert_eq!(h.authors, vec!["Jane Doe"]);
+        assert_eq!(
+            h.published.unwrap().to_rfc3339(),
+            "2024-03-01T10:00:00+00:00"
+        );
+        assert_eq!(body, "# Body\n");
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let md = "+++\ntitle = \"T\"\ndate = 2024-03-01T10:00:00Z\nlink = \"https://ex.org/t\"\n+++\nText\n";
+        let (h, body) = front_matter(md, chrono_tz::UTC).unwrap();
+        assert_eq!(h.title.as_deref(), Some("T"));
+        assert_eq!(h.link.unwrap().as_str(), "https://ex.org/t");
+        assert_eq!(body, "Text\n");
+    }
+
+    #[test]
+    fn bad_front_matter_names_the_line() {
+        let md = "---\ntitle: T\ndate: someday\n---\nx";
+        let (line, msg) = front_matter(md, chrono_tz::UTC).unwrap_err();
+        assert_eq!(line, 3);
+        assert!(msg.contains("date"), "{msg}");
+        assert!(front_matter("---\ntitle: T\n", chrono_tz::UTC).is_err());
+    }
+
+    #[test]
+    fn latin1_files_decode() {
+        assert_eq!(decode(b"caf\xe9"), "café");
+        assert_eq!(decode("café".as_bytes()), "café");
+    }
+}

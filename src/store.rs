@@ -1,0 +1,445 @@
+//! State in embedded SQLite: every item published per feed with its first-seen time, content
+//! hash and dates (so ids and dates survive re-runs, and a vanished source loses nothing), HTTP
+//! validators for conditional GET, and per-source line counts for learned chrome.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::model::{Article, Item};
+use crate::source::Validators;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What storing one article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    New,
+    Changed,
+    Unchanged,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS items (
+    feed TEXT NOT NULL,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    article TEXT NOT NULL,
+    PRIMARY KEY (feed, id)
+);
+CREATE INDEX IF NOT EXISTS items_by_date ON items (feed, published DESC, id);
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT
+);
+CREATE TABLE IF NOT EXISTS chrome_lines (
+    source TEXT NOT NULL,
+    line TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    PRIMARY KEY (source, line)
+);
+CREATE TABLE IF NOT EXISTS chrome_articles (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (source, key)
+);
+CREATE TABLE IF NOT EXISTS feed_runs (
+    feed TEXT PRIMARY KEY,
+    first_run TEXT NOT NULL,
+    last_run TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orphans (
+    file TEXT PRIMARY KEY,
+    warned_at TEXT NOT NULL
+);
+";
+
+fn ts(d: DateTime<Utc>) -> String {
+    d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// Hash of the content a reader would see change. Dates are left out: the store owns them,
+/// and a clamped future date would otherwise change on every run.
+pub fn content_hash(a: &Article) -> String {
+    let undated = Article {
+        published: None,
+        updated: None,
+        ..a.clone()
+    };
+    let json = serde_json::to_vec(&undated).expect("an article serialises");
+    Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let err = |source| Error::Store {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(err)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> Error {
+        Error::Store {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Runs `f` in one transaction, committed only when `commit` is true (a dry run rolls back).
+    pub fn transaction<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
+        let out = f(self);
+        let end = if commit && out.is_ok() {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
+        self.conn.execute_batch(end).map_err(|e| self.err(e))?;
+        out
+    }
+
+    /// Stores one normalised article. A new article is dated by its own date or `now`; a
+    /// changed one keeps its id and published date and gets a new updated date.
+    pub fn upsert(
+        &self,
+        feed: &str,
+        id: &str,
+        source: &str,
+        article: &Article,
+        now: DateTime<Utc>,
+    ) -> Result<Upsert> {
+        let hash = content_hash(article);
+        let existing: Option<(String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT hash, published, updated FROM items WHERE feed = ?1 AND id = ?2",
+                params![feed, id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let json = serde_json::to_string(article).expect("an article serialises");
+        match existing {
+            None => {
+                let published = article.published.unwrap_or(now);
+                let updated = article.updated.unwrap_or(published).max(published);
+                self.conn
+                    .execute(
+                        "INSERT INTO items (feed, id, source, first_seen, published, updated, hash, article)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![feed, id, source, ts(now), ts(published), ts(updated), hash, json],
+                    )
+                    .map_err(|e| self.err(e))?;
+                Ok(Upsert::New)
+            }
+            Some((old_hash, _, _)) if old_hash == hash => Ok(Upsert::Unchanged),
+            Some((_, published, old_updated)) => {
+                let old_updated = parse_ts(&old_updated);
+                // The source's own modification date when it moved on, else the time we noticed.
+                let updated = article
+                    .updated
+                    .filter(|u| *u > old_updated)
+                    .unwrap_or(now)
+                    .max(parse_ts(&published));
+                self.conn
+                    .execute(
+                        "UPDATE items SET source = ?3, updated = ?4, hash = ?5, article = ?6 WHERE feed = ?1 AND id = ?2",
+                        params![feed, id, source, ts(updated), hash, json],
+                    )
+                    .map_err(|e| self.err(e))?;
+                Ok(Upsert::Changed)
+            }
+        }
+    }
+
+    /// The newest `limit` items of a feed, newest first (ties broken by id, so order is stable).
+    pub fn items(&self, feed: &str, limit: usize) -> Result<Vec<Item>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, source, published, updated, article FROM items WHERE feed = ?1
+                 ORDER BY published DESC, id ASC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![feed, limit as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, source, published, updated, json) = row.map_err(|e| self.err(e))?;
+            let article: Article = serde_json::from_str(&json).map_err(|e| Error::Store {
+                path: self.path.clone(),
+                source: rusqlite::Error::FromSqlConversionFailure(
+                    4,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                ),
+            })?;
+            out.push(Item {
+                id,
+                source,
+                article,
+                published: parse_ts(&published),
+                updated: parse_ts(&updated),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Ids already stored for a feed (sources skip re-fetching them).
+    pub fn ids(&self, feed: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM items WHERE feed = ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![feed], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
+        self.conn
+            .query_row(
+                "SELECT etag, last_modified FROM validators WHERE url = ?1",
+                params![url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_validators(&self, url: &str, v: &Validators) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO validators (url, etag, last_modified) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified",
+                params![url, v.etag, v.last_modified],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Counts an article's candidate chrome lines once per (source, article).
+    pub fn count_chrome(&self, source: &str, key: &str, lines: &[String]) -> Result<()> {
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO chrome_articles (source, key) VALUES (?1, ?2)",
+                params![source, key],
+            )
+            .map_err(|e| self.err(e))?;
+        if inserted == 0 {
+            return Ok(());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO chrome_lines (source, line, articles) VALUES (?1, ?2, 1)
+                 ON CONFLICT(source, line) DO UPDATE SET articles = articles + 1",
+            )
+            .map_err(|e| self.err(e))?;
+        for line in lines {
+            stmt.execute(params![source, line])
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Line counts and the number of articles counted for a source.
+    pub fn chrome_counts(&self, source: &str) -> Result<(HashMap<String, u32>, u32)> {
+        let seen: u32 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM chrome_articles WHERE source = ?1",
+                params![source],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT line, articles FROM chrome_lines WHERE source = ?1 AND articles > 1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        let counts = rows
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok((counts, seen))
+    }
+
+    /// Records a run of a feed; returns when the feed first ran (dates an empty feed stably).
+    pub fn record_feed_run(&self, feed: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        self.conn
+            .execute(
+                "INSERT INTO feed_runs (feed, first_run, last_run) VALUES (?1, ?2, ?2)
+                 ON CONFLICT(feed) DO UPDATE SET last_run = excluded.last_run",
+                params![feed, ts(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .query_row(
+                "SELECT first_run FROM feed_runs WHERE feed = ?1",
+                params![feed],
+                |r| r.get::<_, String>(0),
+            )
+            .map(|s| parse_ts(&s))
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn last_run(&self, feed: &str) -> Result<Option<DateTime<Utc>>> {
+        self.conn
+            .query_row(
+                "SELECT last_run FROM feed_runs WHERE feed = ?1",
+                params![feed],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map(|o| o.map(|s| parse_ts(&s)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Marks an orphaned output file as warned about; true the first time.
+    pub fn warn_orphan_once(&self, file: &str, now: DateTime<Utc>) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO orphans (file, warned_at) VALUES (?1, ?2)",
+                params![file, ts(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
+    pub fn forget_orphan(&self, file: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM orphans WHERE file = ?1", params![file])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn article(body: &str) -> Article {
+        Article {
+            title: "T".into(),
+            content_text: body.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn first_seen_dates_and_updates() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        s.transaction(true, |s| {
+            assert_eq!(
+                s.upsert("f", "a", "src", &article("one"), t("2024-01-01T00:00:00Z"))?,
+                Upsert::New
+            );
+            assert_eq!(
+                s.upsert("f", "a", "src", &article("one"), t("2024-01-02T00:00:00Z"))?,
+                Upsert::Unchanged
+            );
+            assert_eq!(
+                s.upsert("f", "a", "src", &article("two"), t("2024-01-03T00:00:00Z"))?,
+                Upsert::Changed
+            );
+            Ok(())
+        })
+        .unwrap();
+        let items = s.items("f", 10).unwrap();
+        assert_eq!(items[0].published, t("2024-01-01T00:00:00Z"));
+        assert_eq!(items[0].updated, t("2024-01-03T00:00:00Z"));
+        assert_eq!(items[0].article.content_text, "two");
+    }
+
+    #[test]
+    fn dry_run_rolls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        s.transaction(false, |s| {
+            s.upsert("f", "a", "src", &article("x"), Utc::now())
+                .map(|_| ())
+        })
+        .unwrap();
+        assert!(s.items("f", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn chrome_counts_each_article_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.db")).unwrap();
+        let lines = vec!["footer".to_string()];
+        for key in ["a", "b", "b", "c"] {
+            s.count_chrome("src", key, &lines).unwrap();
+        }
+        let (counts, seen) = s.chrome_counts("src").unwrap();
+        assert_eq!(seen, 3);
+        assert_eq!(counts["footer"], 3);
+    }
+}
