@@ -12,9 +12,12 @@ use crate::config::{Config, Feed, Source, SourceKind};
 use crate::error::{Error, Result};
 use crate::model::{Article, RawArticle, RawBody};
 use crate::normalize::{self, chrome::Rules, learn, Context};
-use crate::publish::{self, write, Format, ValidFeed};
+use crate::publish::{self, site, write, Format, ValidFeed};
+use crate::schedule::Schedule;
 use crate::source::{self, Collected};
+use crate::status::{streaks, SourceRun};
 use crate::store::{Store, Upsert};
+use crate::websub;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -54,6 +57,21 @@ pub struct FeedReport {
     /// Files whose bytes changed.
     pub written: Vec<PathBuf>,
     pub problems: Vec<Problem>,
+    /// Every source's result this run, with its failure streak (for `alert_after`).
+    pub sources: Vec<SourceOutcome>,
+    /// WebSub pings that failed; the files are written, subscribers learn of them later.
+    pub hub_errors: Vec<Error>,
+}
+
+/// How one source did in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceOutcome {
+    pub source: String,
+    pub ok: bool,
+    /// Failures in a row, this run included.
+    pub consecutive_failures: u32,
+    /// When it worked: the failure streak this run ended (0 when there was none).
+    pub recovered_from: u32,
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +92,8 @@ pub struct Runner<'a> {
     config: &'a Config,
     opts: RunOptions,
     store: Store,
+    /// The WebSub hub and a client for it, when `[site] websub_hub` is set.
+    hub: Option<(reqwest::Client, url::Url)>,
     _lock: File,
 }
 
@@ -103,10 +123,22 @@ impl<'a> Runner<'a> {
             write::sweep_temp_files(&config.site.output_dir)?;
         }
         let store = Store::open(&config.site.state)?;
+        let hub = match &config.site.websub_hub {
+            Some(url) => Some((
+                reqwest::Client::builder()
+                    .user_agent(&config.site.fetch.user_agent)
+                    .timeout(config.site.fetch.timeout)
+                    .build()
+                    .map_err(|e| Error::fetch(url, format!("cannot set up an HTTP client: {e}")))?,
+                url.clone(),
+            )),
+            None => None,
+        };
         Ok(Runner {
             config,
             opts,
             store,
+            hub,
             _lock: lock,
         })
     }
@@ -126,24 +158,36 @@ impl<'a> Runner<'a> {
         let config = self.config;
 
         let mut collected = Vec::new();
+        let mut failed = Vec::new();
         for source in &feed.sources {
             match collect(source).await {
                 Ok(c) => collected.push((source, c)),
-                Err(error) => report.problems.push(Problem {
-                    source: source.name.clone(),
-                    error,
-                    source_failed: true,
-                }),
+                Err(error) => {
+                    failed.push((source, error.to_string()));
+                    report.problems.push(Problem {
+                        source: source.name.clone(),
+                        error,
+                        source_failed: true,
+                    })
+                }
             }
         }
 
         let commit = !self.opts.dry_run;
         let (new, changed, feed_valid) = self.store.transaction(commit, |store| {
             let (mut new, mut changed) = (0, 0);
+            let mut runs = Vec::new();
+            for (source, error) in failed {
+                runs.push((source, SourceRun::failed(now, error)));
+            }
             for (source, c) in collected {
                 let Collected {
-                    articles, problems, ..
+                    articles,
+                    problems,
+                    unchanged,
+                    ..
                 } = c;
+                let (mut items, mut body_chars) = (0u32, 0usize);
                 report
                     .problems
                     .extend(problems.into_iter().map(|error| Problem {
@@ -154,6 +198,8 @@ impl<'a> Runner<'a> {
                 for (raw, result) in normalize_source(store, source, &articles, now)? {
                     match result {
                         Ok(article) => {
+                            items += 1;
+                            body_chars += article.content_text.chars().count();
                             let id = item_id(&config.site.id_authority, &feed.name, &raw.key);
                             match store.upsert(&feed.name, &id, &source.name, &article, now)? {
                                 Upsert::New => new += 1,
@@ -168,13 +214,42 @@ impl<'a> Runner<'a> {
                         }),
                     }
                 }
+                let run = if unchanged {
+                    // "Not modified" says nothing about yield: carry the last good run's
+                    // numbers so `status` does not see a source that suddenly yields nothing.
+                    let last = store
+                        .source_runs(&feed.name, &source.name)?
+                        .into_iter()
+                        .rev()
+                        .find(|r| r.ok);
+                    SourceRun::succeeded(
+                        now,
+                        last.as_ref().map_or(items, |r| r.items),
+                        last.map_or(0, |r| r.avg_body_len),
+                    )
+                } else {
+                    let avg = body_chars.checked_div(items as usize).unwrap_or(0);
+                    SourceRun::succeeded(now, items, u32::try_from(avg).unwrap_or(u32::MAX))
+                };
+                runs.push((source, run));
+            }
+            for (source, run) in runs {
+                store.record_source_run(&feed.name, &source.name, &run)?;
+                let (consecutive_failures, recovered_from) =
+                    streaks(&store.source_runs(&feed.name, &source.name)?);
+                report.sources.push(SourceOutcome {
+                    source: source.name.clone(),
+                    ok: run.ok,
+                    consecutive_failures,
+                    recovered_from,
+                });
             }
             let first_run = store.record_feed_run(&feed.name, now)?;
             let items = store.items(&feed.name, feed.limit)?;
             Ok((
                 new,
                 changed,
-                ValidFeed::new(feed, &config.site, &items, first_run, None),
+                ValidFeed::new(feed, &config.site, &items, first_run, ttl(config, feed)),
             ))
         })?;
         report.new = new;
@@ -192,6 +267,7 @@ impl<'a> Runner<'a> {
             }
         };
         report.items = valid.items().len();
+        let mut changed_formats = Vec::new();
         for format in Format::ALL {
             let bytes = valid.render(format);
             if let Err(message) = publish::verify(format, &bytes) {
@@ -210,16 +286,44 @@ impl<'a> Runner<'a> {
                 let name = format.file_name(&feed.name);
                 if write::write_if_changed(dir, &name, &bytes)? {
                     report.written.push(dir.join(name));
+                    changed_formats.push(format);
                 }
             }
+        }
+        if let Some((client, hub)) = &self.hub {
+            let topics = websub::topics(&valid, &changed_formats);
+            report.hub_errors =
+                websub::ping_all(client, hub, &topics, websub::Retry::default()).await;
         }
         tracing::info!(feed = %feed.name, new, changed, items = report.items, written = report.written.len(), "feed done");
         Ok(report)
     }
 
-    /// Output files of feeds no longer configured: removed with `prune`, else warned about once.
+    /// Writes the site pages (index, OPML, a page per feed) over every feed that has run, then
+    /// handles output files of feeds no longer configured: removed with `prune`, else warned
+    /// about once.
     pub fn finish(self) -> Result<Vec<String>> {
         let dir = &self.config.site.output_dir;
+        if !self.opts.dry_run {
+            let mut feeds = Vec::new();
+            for feed in &self.config.feeds {
+                let Some(first_run) = self.store.first_run(&feed.name)? else {
+                    continue;
+                };
+                let items = self.store.items(&feed.name, feed.limit)?;
+                // A feed that does not validate was not written either; the run reported it.
+                if let Ok(valid) = ValidFeed::new(
+                    feed,
+                    &self.config.site,
+                    &items,
+                    first_run,
+                    ttl(self.config, feed),
+                ) {
+                    feeds.push(valid);
+                }
+            }
+            site::write_site(dir, &feeds, &self.config.site)?;
+        }
         let names: HashSet<&str> = self.config.feeds.iter().map(|f| f.name.as_str()).collect();
         let mut warnings = Vec::new();
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -267,6 +371,13 @@ pub async fn run(config: &Config, opts: RunOptions, feeds: &[String]) -> Result<
     }
     report.warnings = runner.finish()?;
     Ok(report)
+}
+
+/// RSS `ttl`: minutes between the feed's scheduled refreshes, when it has a schedule.
+fn ttl(config: &Config, feed: &Feed) -> Option<u32> {
+    Schedule::parse(feed.schedule.as_deref()?)
+        .ok()?
+        .ttl_minutes(config.site.timezone)
 }
 
 async fn collect(source: &Source) -> Result<Collected> {

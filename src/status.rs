@@ -23,6 +23,38 @@ pub struct SourceRun {
     pub error: Option<String>,
 }
 
+impl SourceRun {
+    pub fn succeeded(at: DateTime<Utc>, items: u32, avg_body_len: u32) -> SourceRun {
+        SourceRun {
+            at,
+            ok: true,
+            items,
+            avg_body_len,
+            error: None,
+        }
+    }
+
+    pub fn failed(at: DateTime<Utc>, error: String) -> SourceRun {
+        SourceRun {
+            at,
+            ok: false,
+            items: 0,
+            avg_body_len: 0,
+            error: Some(error),
+        }
+    }
+}
+
+/// From a source's runs (oldest first, the latest included): the failures in a row up to now,
+/// and, when the latest worked, the streak it ended. The two inputs of [`should_alert`].
+pub fn streaks(runs: &[SourceRun]) -> (u32, u32) {
+    let trailing = |rs: &[SourceRun]| rs.iter().rev().take_while(|r| !r.ok).count() as u32;
+    match runs.split_last() {
+        Some((last, before)) if last.ok => (0, trailing(before)),
+        _ => (trailing(runs), 0),
+    }
+}
+
 /// What `status` reports for one source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceHealth {
@@ -241,6 +273,17 @@ mod tests {
         assert!(fine.is_healthy(), "{:?}", fine.warnings);
         let first = SourceHealth::from_runs("f", "s", &[run(0, true, 0, 0)]);
         assert!(first.warnings.is_empty(), "nothing usual yet");
+    }
+
+    #[test]
+    fn streaks_count_failures_and_what_a_success_ended() {
+        assert_eq!(streaks(&[]), (0, 0));
+        assert_eq!(streaks(&[run(0, true, 1, 1), run(1, false, 0, 0)]), (1, 0));
+        assert_eq!(
+            streaks(&[run(0, false, 0, 0), run(1, false, 0, 0), run(2, true, 1, 1)]),
+            (0, 2)
+        );
+        assert_eq!(streaks(&[run(0, true, 1, 1), run(1, true, 1, 1)]), (0, 0));
     }
 
     #[test]

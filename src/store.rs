@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::model::{Article, Item};
-use crate::status::SourceRun;
 use crate::source::Validators;
+use crate::status::SourceRun;
 
 /// Runs kept per source: enough history for "usual" and for any sensible `alert_after`.
 pub const SOURCE_RUNS_KEPT: u32 = 50;
