@@ -145,3 +145,32 @@ pub fn raw(addr: SocketAddr, method: &str, path: &str, extra: &[(&str, &str)]) -
         body: all[split + 4..].to_vec(),
     }
 }
+
+/// A plain-text article file a folder source reads: headline, blank line, paragraphs.
+pub fn write_article(dir: &Path, file: &str, title: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join(file),
+        format!(
+            "{title}\n\nThe operator said on Friday that the work would be finished ahead of \
+             schedule, and that nobody with a booking needed to do anything.\n\nA spokesperson \
+             added that the timetable would be published next week.\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
+pub fn feedsmith(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FEEDSMITH_LOG")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
