@@ -1,5 +1,8 @@
 //! The daemon on tokio's paused clock with a fake refresher: refreshes on schedule, one at a
-//! time per feed, and a shutdown lets the refresh in progress finish.
+//! time per feed, and a shutdown lets the refresh in progress finish. Then the real binary,
+//! stopped with SIGTERM.
+
+mod common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -131,5 +134,126 @@ async fn shutdown_waits_for_the_refresh_in_progress() {
     assert!(
         started.elapsed() < Duration::from_secs(15 * 60),
         "did not wait for b"
+    );
+}
+
+/// The real binary: `daemon --serve` on a one-second schedule refreshes more than once, serves
+/// what it wrote, and exits cleanly on SIGTERM without leaving temp files.
+#[cfg(unix)]
+#[test]
+fn binary_daemon_refreshes_serves_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        r#"
+[site]
+title = "Daemon test"
+base_url = "https://news.example.org/feeds/"
+schedule = "* * * * * *"
+
+[[feed]]
+name = "world"
+title = "World"
+link = "https://news.example.org/world"
+[[feed.source]]
+dir = "articles/world"
+"#,
+    )
+    .unwrap();
+    common::write_article(
+        &d.join("articles/world"),
+        "ferry.txt",
+        "Ferry services resume",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        .args(["daemon", "--serve", "--listen", "127.0.0.1:0"])
+        .current_dir(d)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first stderr line says where it serves.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .rsplit_once("http://")
+        .map(|(_, a)| a.trim_end_matches('/'))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .parse()
+        .unwrap();
+    let rest = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut all);
+        all
+    });
+
+    let rss = d.join("feeds/world.rss");
+    let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out: {what}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let contains = |s: &str| std::fs::read_to_string(&rss).is_ok_and(|t| t.contains(s));
+    wait_for("first refresh", &|| contains("Ferry services resume"));
+    // A later refresh picks up a new article.
+    common::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    wait_for("a later refresh", &|| contains("Rates held steady"));
+    assert!(d.join("feeds/index.html").exists() && d.join("feeds/feeds.opml").exists());
+
+    let r = common::raw(addr, "GET", "/world.rss", &[]);
+    assert_eq!(r.status, 200);
+    assert!(String::from_utf8_lossy(&r.body).contains("Rates held steady"));
+    assert!(r
+        .header("cache-control")
+        .unwrap()
+        .starts_with("public, max-age="));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let log = rest.join().unwrap();
+    assert!(status.success(), "{status:?}: {log}");
+    let leftovers: Vec<_> = std::fs::read_dir(d.join("feeds"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.file_name())
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn binary_daemon_needs_a_schedule_for_every_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), common::CONFIG).unwrap();
+    let (code, _, err) = common::feedsmith(dir.path(), &["daemon"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("needs a schedule") && err.contains("sport"),
+        "{err}"
     );
 }
