@@ -159,11 +159,9 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             };
             let report =
                 runtime()?.block_on(run_with_progress(&config, opts, feeds, *all, cli.verbose))?;
-            Ok(print_report(
-                &report,
-                cli.verbose > 0,
-                config.site.alert_after,
-            ))
+            // A dry run is someone looking: show every failure.
+            let alert_after = (!*dry_run).then_some(config.site.alert_after);
+            Ok(print_report(&report, cli.verbose > 0, alert_after))
         }
         Command::Check => {
             let config = Config::load(&cli.config)?;
@@ -184,7 +182,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                     }
                 );
             }
-            Ok(print_report(&report, false, 1))
+            Ok(print_report(&report, false, None))
         }
         Command::Preview { json, input } => preview(input, *json),
         Command::Daemon { serve, listen } => {
@@ -319,9 +317,10 @@ fn is_due(
     Ok(schedule.is_due(store.last_run(&feed.name)?, now, config.site.timezone))
 }
 
-/// Problems and warnings to stderr; with `verbose`, a line per feed. Returns the exit code: a
-/// failing source counts only on the run that makes it `alert_after` failures in a row.
-fn print_report(report: &RunReport, verbose: bool, alert_after: u32) -> Exit {
+/// Problems and warnings to stderr; with `verbose`, a line per feed. Returns the exit code. With
+/// `alert_after`, a failing source counts only on the run that makes it that many failures in a
+/// row (and its recovery is announced); without, every failure counts.
+fn print_report(report: &RunReport, verbose: bool, alert_after: Option<u32>) -> Exit {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -337,7 +336,7 @@ fn print_report(report: &RunReport, verbose: bool, alert_after: u32) -> Exit {
 }
 
 /// Prints one feed's report; true when it holds something that fails the run.
-fn print_feed(f: &FeedReport, verbose: bool, alert_after: u32) -> bool {
+fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
     let mut failed = false;
     for p in &f.problems {
         let what = if p.source_failed { "failed" } else { "problem" };
@@ -351,8 +350,8 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: u32) -> bool {
             .iter()
             .find(|o| p.source_failed && !o.ok && o.source == p.source)
             .map(|o| o.consecutive_failures);
-        match streak {
-            Some(n) if !should_alert(n, alert_after, false) => {
+        match (streak, alert_after) {
+            (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
                 if verbose {
                     eprintln!(
                         "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
@@ -374,7 +373,7 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: u32) -> bool {
         }
     }
     for o in &f.sources {
-        if o.ok && should_alert(o.recovered_from, alert_after, true) {
+        if alert_after.is_some_and(|n| o.ok && should_alert(o.recovered_from, n, true)) {
             eprintln!(
                 "feed {}: source {} recovered after {} failed runs",
                 f.feed, o.source, o.recovered_from
@@ -515,7 +514,7 @@ async fn refresh_feed(config: &Config, name: &str, verbose: bool) {
     .await;
     match result {
         Ok(report) => {
-            print_report(&report, verbose, config.site.alert_after);
+            print_report(&report, verbose, Some(config.site.alert_after));
         }
         Err(Error::Locked { path }) => eprintln!(
             "warning: feed {name}: another run holds {}; next turn at the next firing",

@@ -57,6 +57,11 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("wire"), "{err}");
 
+    // `check` is someone looking: every failure shows, whatever alert_after says.
+    let (code, _, err) = feedsmith(d, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("source wire failed"), "{err}");
+
     let (code, out, _) = feedsmith(d, &["status"]);
     assert_eq!(code, 1, "a failing source fails status");
     assert!(out.contains("wire: FAILING (3 runs in a row)"), "{out}");

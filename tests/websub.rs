@@ -130,3 +130,66 @@ async fn retries_a_failing_hub_then_gives_up_with_a_message() {
         "{m}"
     );
 }
+
+/// Through the binary: `run` pings the configured hub for each feed file it changed, and not
+/// at all when nothing changed.
+#[tokio::test]
+async fn binary_run_pings_the_hub_only_for_changed_files() {
+    let (hub_url, hub) = start_hub(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            r#"
+[site]
+title = "Hub test"
+base_url = "https://news.example.org/feeds/"
+websub_hub = "{hub_url}"
+
+[[feed]]
+name = "world"
+title = "World"
+link = "https://news.example.org/world"
+[[feed.source]]
+dir = "articles/world"
+"#
+        ),
+    )
+    .unwrap();
+    common::write_article(
+        &d.join("articles/world"),
+        "ferry.txt",
+        "Ferry services resume",
+    );
+    let run = |d: std::path::PathBuf| async move {
+        tokio::task::spawn_blocking(move || common::feedsmith(&d, &["run"]))
+            .await
+            .unwrap()
+    };
+    let (code, _, err) = run(d.clone()).await;
+    assert_eq!(code, 0, "{err}");
+    let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
+    assert!(
+        rss.contains(&format!("href=\"{hub_url}\"")),
+        "hub link in the feed"
+    );
+    let mut pings = hub.pings.lock().unwrap().clone();
+    pings.sort();
+    let topic = |ext: &str| {
+        format!("hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.org%2Ffeeds%2Fworld.{ext}")
+    };
+    assert_eq!(pings, [topic("atom"), topic("json"), topic("rss")]);
+
+    let (code, _, err) = run(d.clone()).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        hub.pings.lock().unwrap().len(),
+        3,
+        "nothing changed, no ping"
+    );
+
+    common::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    assert_eq!(run(d.clone()).await.0, 0);
+    assert_eq!(hub.pings.lock().unwrap().len(), 6);
+}
