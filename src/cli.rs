@@ -155,7 +155,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             let opts = RunOptions {
                 dry_run: *dry_run,
                 prune: *prune,
-                ..RunOptions::default()
+                now: now()?,
             };
             let report =
                 runtime()?.block_on(run_with_progress(&config, opts, feeds, *all, cli.verbose))?;
@@ -167,7 +167,8 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             let config = Config::load(&cli.config)?;
             let opts = RunOptions {
                 dry_run: true,
-                ..RunOptions::default()
+                prune: false,
+                now: now()?,
             };
             let report = runtime()?.block_on(pipeline::run(&config, opts, &[]))?;
             for f in &report.feeds {
@@ -226,6 +227,17 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                 .any(|h| h.consecutive_failures > 0 || !h.warnings.is_empty());
             Ok(if troubled { Exit::Failed } else { Exit::Ok })
         }
+    }
+}
+
+/// "Now" for this run: the clock, or `FEEDSMITH_NOW` (RFC 3339) to replay a run at a fixed
+/// time (tests, reproducible output).
+fn now() -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    match std::env::var("FEEDSMITH_NOW") {
+        Ok(s) => Ok(chrono::DateTime::parse_from_rfc3339(&s)
+            .with_context(|| format!("FEEDSMITH_NOW={s:?} is not an RFC 3339 time"))?
+            .with_timezone(&chrono::Utc)),
+        Err(_) => Ok(chrono::Utc::now()),
     }
 }
 

@@ -26,7 +26,7 @@ pub enum Error {
     #[error("{url}: {message}")]
     Fetch { url: String, message: String },
 
-    #[error("{url}: HTTP {status}")]
+    #[error("{url}: HTTP {status}; {}", status_hint(*.status))]
     HttpStatus { url: String, status: u16 },
 
     #[error(
@@ -49,6 +49,17 @@ pub enum Error {
 
     #[error("feed `{feed}` would not validate: {message}")]
     Invalid { feed: String, message: String },
+}
+
+/// What to do about an HTTP error status, for the message.
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        401 | 403 => "the server refuses access (it may block bots; check the URL in a browser)",
+        404 | 410 => "the page is gone (if the URL is in the config, fix or remove it)",
+        429 | 503 => "the server asks to slow down; the next run will try again (raise `host_delay_ms` if it keeps happening)",
+        500..=599 => "the server failed; the next run will try again",
+        _ => "check the URL in a browser",
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

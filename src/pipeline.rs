@@ -2,19 +2,22 @@
 //! and a problem with one source is recorded in the report while every other feed is still
 //! published. The library never prints or exits; the CLI reads the [`RunReport`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Feed, Source, SourceKind};
+use crate::dedupe;
 use crate::error::{Error, Result};
+use crate::fetch::Fetcher;
 use crate::model::{Article, RawArticle, RawBody};
 use crate::normalize::{self, chrome::Rules, learn, Context};
 use crate::publish::{self, site, write, Format, ValidFeed};
 use crate::schedule::Schedule;
-use crate::source::{self, Collected};
+use crate::source::web::{collect_web, passes_filters};
+use crate::source::{self, Collected, Memory};
 use crate::status::{streaks, SourceRun};
 use crate::store::{Store, Upsert};
 use crate::websub;
@@ -92,6 +95,8 @@ pub struct Runner<'a> {
     config: &'a Config,
     opts: RunOptions,
     store: Store,
+    /// Shared by every web source of the run: one set of limits, delays and robots.txt rules.
+    fetcher: Fetcher,
     /// The WebSub hub and a client for it, when `[site] websub_hub` is set.
     hub: Option<(reqwest::Client, url::Url)>,
     _lock: File,
@@ -138,6 +143,7 @@ impl<'a> Runner<'a> {
             config,
             opts,
             store,
+            fetcher: Fetcher::new(&config.site),
             hub,
             _lock: lock,
         })
@@ -157,10 +163,39 @@ impl<'a> Runner<'a> {
         let now = self.opts.now;
         let config = self.config;
 
+        // What each source may know from earlier runs; then all sources are collected at once
+        // (the fetcher keeps that polite).
+        let known = known_keys(
+            &self.store.ids(&feed.name)?,
+            &config.site.id_authority,
+            &feed.name,
+        );
+        let mut memories = Vec::new();
+        for source in &feed.sources {
+            let mut validators = HashMap::new();
+            if let Some(url) = web_url(source) {
+                if let Some(v) = self.store.validators(&validator_key(feed, url.as_str()))? {
+                    validators.insert(url.to_string(), v);
+                }
+            }
+            memories.push(Memory {
+                validators,
+                known_keys: known.clone(),
+                now: Some(now),
+            });
+        }
+        let fetcher = &self.fetcher;
+        let results = futures_util::future::join_all(
+            feed.sources
+                .iter()
+                .zip(&memories)
+                .map(|(source, memory)| collect(source, fetcher, memory)),
+        )
+        .await;
         let mut collected = Vec::new();
         let mut failed = Vec::new();
-        for source in &feed.sources {
-            match collect(source).await {
+        for (source, result) in feed.sources.iter().zip(results) {
+            match result {
                 Ok(c) => collected.push((source, c)),
                 Err(error) => {
                     failed.push((source, error.to_string()));
@@ -176,6 +211,8 @@ impl<'a> Runner<'a> {
         let commit = !self.opts.dry_run;
         let (new, changed, feed_valid) = self.store.transaction(commit, |store| {
             let (mut new, mut changed) = (0, 0);
+            // Normalised articles of all sources, filtered, before de-duplication.
+            let mut candidates: Vec<(&Source, String, Article)> = Vec::new();
             let mut runs = Vec::new();
             for (source, error) in failed {
                 runs.push((source, SourceRun::failed(now, error)));
@@ -184,10 +221,14 @@ impl<'a> Runner<'a> {
                 let Collected {
                     articles,
                     problems,
+                    validators,
                     unchanged,
-                    ..
+                    known,
                 } = c;
-                let (mut items, mut body_chars) = (0u32, 0usize);
+                let (mut fresh, mut body_chars) = (0u32, 0usize);
+                // Validators are kept only when everything worked, so an article that failed
+                // is tried again next run instead of hiding behind a 304.
+                let mut clean = problems.is_empty();
                 report
                     .problems
                     .extend(problems.into_iter().map(|error| Problem {
@@ -198,40 +239,39 @@ impl<'a> Runner<'a> {
                 for (raw, result) in normalize_source(store, source, &articles, now)? {
                     match result {
                         Ok(article) => {
-                            items += 1;
-                            body_chars += article.content_text.chars().count();
-                            let id = item_id(&config.site.id_authority, &feed.name, &raw.key);
-                            match store.upsert(&feed.name, &id, &source.name, &article, now)? {
-                                Upsert::New => new += 1,
-                                Upsert::Changed => changed += 1,
-                                Upsert::Unchanged => {}
+                            if passes_filters(
+                                source,
+                                &article.title,
+                                &article.content_text,
+                                &article.authors,
+                            ) {
+                                fresh += 1;
+                                body_chars += article.content_text.chars().count();
+                                candidates.push((source, raw.key.clone(), article));
                             }
                         }
-                        Err(error) => report.problems.push(Problem {
-                            source: source.name.clone(),
-                            error,
-                            source_failed: false,
-                        }),
+                        Err(error) => {
+                            clean = false;
+                            report.problems.push(Problem {
+                                source: source.name.clone(),
+                                error,
+                                source_failed: false,
+                            })
+                        }
                     }
                 }
-                let run = if unchanged {
-                    // "Not modified" says nothing about yield: carry the last good run's
-                    // numbers so `status` does not see a source that suddenly yields nothing.
-                    let last = store
-                        .source_runs(&feed.name, &source.name)?
-                        .into_iter()
-                        .rev()
-                        .find(|r| r.ok);
-                    SourceRun::succeeded(
-                        now,
-                        last.as_ref().map_or(items, |r| r.items),
-                        last.map_or(0, |r| r.avg_body_len),
-                    )
-                } else {
-                    let avg = body_chars.checked_div(items as usize).unwrap_or(0);
-                    SourceRun::succeeded(now, items, u32::try_from(avg).unwrap_or(u32::MAX))
+                if clean {
+                    for (url, v) in &validators {
+                        store.set_validators(&validator_key(feed, url), v)?;
+                    }
+                }
+                let yielded = Yield {
+                    unchanged,
+                    fresh,
+                    known,
+                    body_chars,
                 };
-                runs.push((source, run));
+                runs.push((source, source_run(store, feed, source, now, yielded)?));
             }
             for (source, run) in runs {
                 store.record_source_run(&feed.name, &source.name, &run)?;
@@ -243,6 +283,16 @@ impl<'a> Runner<'a> {
                     consecutive_failures,
                     recovered_from,
                 });
+            }
+            for (source, key, article) in
+                unique(store, feed, &config.site.id_authority, candidates)?
+            {
+                let id = item_id(&config.site.id_authority, &feed.name, &key);
+                match store.upsert(&feed.name, &id, &source.name, &article, now)? {
+                    Upsert::New => new += 1,
+                    Upsert::Changed => changed += 1,
+                    Upsert::Unchanged => {}
+                }
             }
             let first_run = store.record_feed_run(&feed.name, now)?;
             let items = store.items(&feed.name, feed.limit)?;
@@ -299,9 +349,7 @@ impl<'a> Runner<'a> {
         Ok(report)
     }
 
-    /// Writes the site pages (index, OPML, a page per feed) over every feed that has run, then
-    /// handles output files of feeds no longer configured: removed with `prune`, else warned
-    /// about once.
+    /// Output files of feeds no longer configured: removed with `prune`, else warned about once.
     pub fn finish(self) -> Result<Vec<String>> {
         let dir = &self.config.site.output_dir;
         if !self.opts.dry_run {
@@ -380,13 +428,146 @@ fn ttl(config: &Config, feed: &Feed) -> Option<u32> {
         .ttl_minutes(config.site.timezone)
 }
 
-async fn collect(source: &Source) -> Result<Collected> {
+/// What a working source gave this run.
+struct Yield {
+    /// It answered "not modified".
+    unchanged: bool,
+    /// Articles extracted (and passing the filters).
+    fresh: u32,
+    /// Articles it lists that were already stored.
+    known: usize,
+    /// Characters of the extracted articles' text, together.
+    body_chars: usize,
+}
+
+/// A working source's run for `status`: its yield is what it extracted plus what it still lists
+/// but was already stored. When nothing was extracted ("not modified", or only known articles),
+/// the body length of the last good run stands: there is nothing new to measure.
+fn source_run(
+    store: &Store,
+    feed: &Feed,
+    source: &Source,
+    now: DateTime<Utc>,
+    y: Yield,
+) -> Result<SourceRun> {
+    let Yield {
+        unchanged,
+        fresh,
+        known,
+        body_chars,
+    } = y;
+    let last_ok = || -> Result<Option<SourceRun>> {
+        Ok(store
+            .source_runs(&feed.name, &source.name)?
+            .into_iter()
+            .rev()
+            .find(|r| r.ok))
+    };
+    let known = u32::try_from(known).unwrap_or(u32::MAX);
+    Ok(if unchanged {
+        let last = last_ok()?;
+        SourceRun::succeeded(
+            now,
+            last.as_ref().map_or(0, |r| r.items),
+            last.map_or(0, |r| r.avg_body_len),
+        )
+    } else if fresh == 0 && known > 0 {
+        SourceRun::succeeded(now, known, last_ok()?.map_or(0, |r| r.avg_body_len))
+    } else {
+        let avg = body_chars.checked_div(fresh as usize).unwrap_or(0);
+        SourceRun::succeeded(
+            now,
+            fresh.saturating_add(known),
+            u32::try_from(avg).unwrap_or(u32::MAX),
+        )
+    })
+}
+
+async fn collect(source: &Source, fetcher: &Fetcher, memory: &Memory) -> Result<Collected> {
     match &source.kind {
         SourceKind::Dir(dir) => source::dir::collect(&source.name, dir, source.timezone),
-        SourceKind::Page(url) | SourceKind::List { url, .. } | SourceKind::Feed(url) => Err(
-            Error::fetch(url, "web sources are not available in this build"),
-        ),
+        SourceKind::Page(_) | SourceKind::List { .. } | SourceKind::Feed(_) => {
+            collect_web(source, fetcher, memory).await
+        }
     }
+}
+
+fn web_url(source: &Source) -> Option<&url::Url> {
+    match &source.kind {
+        SourceKind::Dir(_) => None,
+        SourceKind::Page(url) | SourceKind::List { url, .. } | SourceKind::Feed(url) => Some(url),
+    }
+}
+
+/// Validators are kept per feed: the same URL in two feeds must not answer 304 to the second
+/// just because the first already stored its articles.
+fn validator_key(feed: &Feed, url: &str) -> String {
+    format!("{} {url}", feed.name)
+}
+
+/// One item per story: drops candidates that repeat an earlier one, or an item already stored
+/// under another id (the same story from another source in an earlier run).
+fn unique<'s>(
+    store: &Store,
+    feed: &Feed,
+    authority: &str,
+    candidates: Vec<(&'s Source, String, Article)>,
+) -> Result<Vec<(&'s Source, String, Article)>> {
+    let ids: HashSet<String> = candidates
+        .iter()
+        .map(|(_, key, _)| item_id(authority, &feed.name, key))
+        .collect();
+    let stored: Vec<_> = store
+        .items(&feed.name, feed.limit)?
+        .into_iter()
+        .filter(|item| !ids.contains(&item.id))
+        .collect();
+    let all = stored
+        .iter()
+        .map(|item| (item.source.as_str(), &item.article))
+        .chain(candidates.iter().map(|(s, _, a)| (s.name.as_str(), a)));
+    let keep: HashSet<usize> = dedupe::unique(all)
+        .into_iter()
+        .filter_map(|i| i.checked_sub(stored.len()))
+        .collect();
+    Ok(candidates
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// The source keys behind stored item ids: the inverse of [`item_id`].
+fn known_keys(ids: &[String], authority: &str, feed: &str) -> HashSet<String> {
+    let prefix = format!("tag:{authority}:{feed}/");
+    ids.iter()
+        .filter_map(|id| id.strip_prefix(&prefix))
+        .map(percent_decode)
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Learns chrome from the source's new text articles, then normalises all of them.
@@ -451,6 +632,17 @@ pub fn item_id(authority: &str, feed: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_keys_invert_item_ids() {
+        let keys = ["a b/ç.txt", "https://ex.org/a%20b?id=1"];
+        let ids: Vec<String> = keys
+            .iter()
+            .map(|k| item_id("ex.org,2024", "w", k))
+            .collect();
+        let known = known_keys(&ids, "ex.org,2024", "w");
+        assert_eq!(known, keys.iter().map(|k| k.to_string()).collect());
+    }
 
     #[test]
     fn ids_are_tag_uris_with_escaped_keys() {

@@ -2,7 +2,7 @@
 //! time per feed, and a shutdown lets the refresh in progress finish. Then the real binary,
 //! stopped with SIGTERM.
 
-mod common;
+mod ops;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -165,7 +165,7 @@ dir = "articles/world"
 "#,
     )
     .unwrap();
-    common::write_article(
+    ops::write_article(
         &d.join("articles/world"),
         "ferry.txt",
         "Ferry services resume",
@@ -207,11 +207,11 @@ dir = "articles/world"
     let contains = |s: &str| std::fs::read_to_string(&rss).is_ok_and(|t| t.contains(s));
     wait_for("first refresh", &|| contains("Ferry services resume"));
     // A later refresh picks up a new article.
-    common::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    ops::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
     wait_for("a later refresh", &|| contains("Rates held steady"));
     assert!(d.join("feeds/index.html").exists() && d.join("feeds/feeds.opml").exists());
 
-    let r = common::raw(addr, "GET", "/world.rss", &[]);
+    let r = ops::raw(addr, "GET", "/world.rss", &[]);
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.body).contains("Rates held steady"));
     assert!(r
@@ -249,8 +249,8 @@ dir = "articles/world"
 #[test]
 fn binary_daemon_needs_a_schedule_for_every_feed() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), common::CONFIG).unwrap();
-    let (code, _, err) = common::feedsmith(dir.path(), &["daemon"]);
+    std::fs::write(dir.path().join("config.toml"), ops::CONFIG).unwrap();
+    let (code, _, err) = ops::feedsmith(dir.path(), &["daemon"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("needs a schedule") && err.contains("sport"),

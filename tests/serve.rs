@@ -1,13 +1,13 @@
 //! `serve` over a real socket: validators and 304s, content types, compression, HEAD, methods,
 //! and paths that try to leave the output folder.
 
-mod common;
+mod ops;
 
 use std::io::Read;
 use std::net::SocketAddr;
 
-use common::{config, raw, write_output};
 use feedsmith::serve::{serve, CachePolicy};
+use ops::{config, raw, write_output};
 
 struct Server {
     addr: SocketAddr,
@@ -45,7 +45,7 @@ async fn start() -> Server {
 
 impl Server {
     /// Runs a blocking raw request off the runtime's worker.
-    async fn get(&self, method: &str, path: &str, extra: &[(&str, &str)]) -> common::RawResponse {
+    async fn get(&self, method: &str, path: &str, extra: &[(&str, &str)]) -> ops::RawResponse {
         let (addr, method, path) = (self.addr, method.to_string(), path.to_string());
         let extra: Vec<(String, String)> = extra
             .iter()
@@ -262,7 +262,7 @@ fn binary_serve_stops_on_sigterm() {
     use std::process::{Command, Stdio};
 
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), common::CONFIG).unwrap();
+    std::fs::write(dir.path().join("config.toml"), ops::CONFIG).unwrap();
     write_output(&dir.path().join("feeds"), &config(dir.path()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
         .args(["serve", "--listen", "127.0.0.1:0"])

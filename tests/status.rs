@@ -1,9 +1,9 @@
 //! `run` and `status` through the binary: a failing source is recorded, alerted on only at its
 //! `alert_after`th failure in a row and on recovery, and `status` reports it.
 
-mod common;
+mod ops;
 
-use common::{feedsmith, write_article};
+use ops::{feedsmith, write_article};
 
 const CONFIG: &str = r#"
 [site]

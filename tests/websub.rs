@@ -1,7 +1,7 @@
 //! WebSub against a hub on 127.0.0.1: one publish ping per changed feed file, none for an
 //! unchanged run, retries on a hub error.
 
-mod common;
+mod ops;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,10 +10,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use common::{config, feeds, item, utc};
 use feedsmith::publish::write::write_if_changed;
 use feedsmith::publish::{Format, ValidFeed};
 use feedsmith::websub::{ping_all, topics, Retry};
+use ops::{config, feeds, item, utc};
 use url::Url;
 
 #[derive(Default)]
@@ -157,13 +157,13 @@ dir = "articles/world"
         ),
     )
     .unwrap();
-    common::write_article(
+    ops::write_article(
         &d.join("articles/world"),
         "ferry.txt",
         "Ferry services resume",
     );
     let run = |d: std::path::PathBuf| async move {
-        tokio::task::spawn_blocking(move || common::feedsmith(&d, &["run"]))
+        tokio::task::spawn_blocking(move || ops::feedsmith(&d, &["run"]))
             .await
             .unwrap()
     };
@@ -189,7 +189,7 @@ dir = "articles/world"
         "nothing changed, no ping"
     );
 
-    common::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    ops::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
     assert_eq!(run(d.clone()).await.0, 0);
     assert_eq!(hub.pings.lock().unwrap().len(), 6);
 }

@@ -3,6 +3,10 @@
 //! the store or the output: what it learned (HTTP validators) it returns in [`Collected`].
 
 pub mod dir;
+pub mod feed;
+pub mod list;
+pub mod page;
+pub mod web;
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,6 +34,9 @@ pub struct Collected {
     pub unchanged: bool,
     /// Validators to remember, by URL.
     pub validators: Vec<(String, Validators)>,
+    /// Articles the source still lists but left out because they are already stored: part of
+    /// its yield for `status`, though not fetched again.
+    pub known: usize,
 }
 
 /// What a source may know from earlier runs; handed in by the pipeline so sources stay

@@ -1,176 +1,91 @@
-//! Helpers shared by the integration tests: a generated output folder and raw HTTP requests
-//! (raw, because HTTP clients rewrite the paths the traversal tests need to send as written).
+//! Helpers shared by the integration tests: a temporary project (config, articles, output) and
+//! a way to run the real binary on it.
+#![allow(dead_code)] // each test file uses its own subset
 
-#![allow(dead_code)] // each test binary uses its own subset
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+pub const SEED: &str = include_str!("../fixtures/seed/000_05bbbe553725a38b.txt");
 
-use chrono::{DateTime, Utc};
-use feedsmith::config::Config;
-use feedsmith::model::{Article, Item};
-use feedsmith::publish::site::write_site;
-use feedsmith::publish::write::write_if_changed;
-use feedsmith::publish::{Format, ValidFeed};
-
-pub const CONFIG: &str = r#"
-[site]
-title = "Test news"
-base_url = "https://news.example.org/feeds/"
-
-[[feed]]
-name = "world"
-title = "World desk"
-link = "https://news.example.org/world"
-schedule = "*/15 * * * *"
-
-[[feed]]
-name = "sport"
-title = "Sport desk"
-link = "https://news.example.org/sport"
-"#;
-
-pub fn config(dir: &Path) -> Config {
-    Config::parse(CONFIG, &dir.join("config.toml")).unwrap()
+pub struct Project {
+    pub dir: tempfile::TempDir,
 }
 
-pub fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
+impl Project {
+    /// A project whose config has the given `[[feed]]` tables after a standard `[site]`.
+    pub fn new(feeds: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[site]\ntitle = \"Test News\"\nbase_url = \"https://news.example.org/feeds/\"\nauthor = \"Test Desk\"\n\n{feeds}"
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Project { dir }
+    }
 
-pub fn item(id: &str, title: &str, at: &str) -> Item {
-    Item {
-        id: format!("tag:test,2024:{id}"),
-        source: "test".into(),
-        article: Article {
-            title: title.into(),
-            summary: Some(format!("Summary of {title}")),
-            link: Some(format!("https://news.example.org/a/{id}")),
-            ..Default::default()
-        },
-        published: utc(at),
-        updated: utc(at),
+    /// The usual one-feed project reading `articles/`.
+    pub fn world() -> Project {
+        let p = Project::new(
+            "[[feed]]\nname = \"world\"\ntitle = \"World\"\ndescription = \"World news\"\nlink = \"https://news.example.org/world\"\n[[feed.source]]\ndir = \"articles\"\n",
+        );
+        p.write("articles/seed.txt", SEED);
+        p
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs the binary in the project folder at a fixed "now".
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        feedsmith(self.dir.path(), args, Some(now))
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        feedsmith(self.dir.path(), args, None)
     }
 }
 
-/// Valid feeds for the test config, with a few items each.
-pub fn feeds(config: &Config) -> Vec<ValidFeed> {
-    let items = [
-        vec![
-            item("w1", "Summit opens in Geneva", "2024-03-01T09:00:00Z"),
-            item("w2", "Ceasefire talks resume", "2024-03-02T10:00:00Z"),
-        ],
-        vec![item(
-            "s1",
-            "Cup final goes to extra time",
-            "2024-03-03T20:00:00Z",
-        )],
-    ];
-    config
-        .feeds
-        .iter()
-        .zip(items)
-        .map(|(f, items)| {
-            ValidFeed::new(
-                f,
-                &config.site,
-                &items,
-                utc("2024-01-01T00:00:00Z"),
-                Some(15),
-            )
-            .unwrap()
-        })
-        .collect()
+pub fn feedsmith(cwd: &Path, args: &[&str], now: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
+    cmd.current_dir(cwd).args(args).env_remove("FEEDSMITH_LOG");
+    match now {
+        Some(n) => cmd.env("FEEDSMITH_NOW", n),
+        None => cmd.env_remove("FEEDSMITH_NOW"),
+    };
+    cmd.output().unwrap()
 }
 
-/// Writes every feed format and the site pages into `dir`.
-pub fn write_output(dir: &Path, config: &Config) {
-    let feeds = feeds(config);
-    for feed in &feeds {
-        for format in Format::ALL {
-            write_if_changed(dir, &format.file_name(feed.name()), &feed.render(format)).unwrap();
-        }
-    }
-    write_site(dir, &feeds, &config.site).unwrap();
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-pub struct RawResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+/// Asserts exit code, showing stderr when it differs.
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stderr: {}\nstdout: {}",
+        stderr(o),
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
-impl RawResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Sends `method path` exactly as written, with extra header lines, and reads the whole answer.
-pub fn raw(addr: SocketAddr, method: &str, path: &str, extra: &[(&str, &str)]) -> RawResponse {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in extra {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    let mut all = Vec::new();
-    s.read_to_end(&mut all).unwrap();
-    let split = all
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete head");
-    let head = String::from_utf8(all[..split].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    RawResponse {
-        status,
-        headers,
-        body: all[split + 4..].to_vec(),
-    }
-}
-
-/// A plain-text article file a folder source reads: headline, blank line, paragraphs.
-pub fn write_article(dir: &Path, file: &str, title: &str) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join(file),
-        format!(
-            "{title}\n\nThe operator said on Friday that the work would be finished ahead of \
-             schedule, and that nobody with a booking needed to do anything.\n\nA spokesperson \
-             added that the timetable would be published next week.\n"
-        ),
-    )
-    .unwrap();
-}
-
-/// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
-pub fn feedsmith(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("FEEDSMITH_LOG")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// Parses one output file with feed-rs, failing the test on any error.
+pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
+    feed_rs::parser::parse(bytes).unwrap_or_else(|e| {
+        panic!(
+            "feed-rs cannot parse: {e}\n{}",
+            String::from_utf8_lossy(bytes)
+        )
+    })
 }

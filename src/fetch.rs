@@ -1,0 +1,594 @@
+//! Polite HTTP fetching for the web sources. feedsmith runs unattended from cron against other
+//! people's servers, so every request goes through one [`Fetcher`] that limits concurrency
+//! (overall and per host), spaces requests to a host, honours robots.txt and `Retry-After`,
+//! asks conditionally, and refuses bodies that would fill memory.
+
+mod charset;
+mod robots;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
+use tokio::sync::{OnceCell, Semaphore};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::config::{FetchSettings, Site};
+use crate::error::Error;
+use crate::source::Validators;
+use crate::urls;
+
+pub use charset::{decode, xml_declaration_to_utf8};
+pub use robots::Robots;
+
+/// robots.txt files larger than this are cut (RFC 9309 asks crawlers to read at least 500 KiB).
+const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
+
+const ACCEPT: &str = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,\
+application/feed+json,application/json;q=0.9,application/xml;q=0.9,*/*;q=0.8";
+
+/// Result of a GET.
+#[derive(Debug)]
+pub enum Fetched {
+    /// The validators still match: nothing changed since the last run.
+    NotModified,
+    Ok(Page),
+}
+
+/// A fetched and decoded response.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Final URL, after redirects.
+    pub url: Url,
+    /// The body decoded to UTF-8.
+    pub text: String,
+    pub content_type: Option<String>,
+    pub validators: Validators,
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+/// One per run, shared by all sources (clones share limits, delays and the robots.txt cache).
+#[derive(Clone)]
+pub struct Fetcher {
+    inner: Arc<Inner>,
+    max_retry_wait: Duration,
+}
+
+struct Inner {
+    /// One client per connect timeout (the only setting reqwest fixes per client).
+    clients: Mutex<HashMap<Duration, reqwest::Client>>,
+    global: Semaphore,
+    per_host_concurrency: usize,
+    hosts: Mutex<HashMap<String, Host>>,
+    /// Per origin, for the whole run; a robots.txt that could not be read stays unread (the
+    /// message says why), so its site is not asked again on every link.
+    robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
+}
+
+/// A host's robots.txt rules once read, or why they could not be.
+type RobotsCell = OnceCell<Result<Robots, String>>;
+
+struct Host {
+    permits: Arc<Semaphore>,
+    /// Earliest time the next request to this host may start.
+    next_slot: Instant,
+}
+
+/// What one request came back with, before redirects and retries are decided.
+enum Answer {
+    Redirect(Url),
+    NotModified,
+    Body(Page),
+    Slow(StatusCode, Option<Duration>),
+}
+
+impl Fetcher {
+    pub fn new(site: &Site) -> Fetcher {
+        Fetcher::with_limits(site.concurrency, site.per_host_concurrency)
+    }
+
+    pub fn with_limits(concurrency: usize, per_host_concurrency: usize) -> Fetcher {
+        Fetcher {
+            inner: Arc::new(Inner {
+                clients: Mutex::new(HashMap::new()),
+                global: Semaphore::new(concurrency.max(1)),
+                per_host_concurrency: per_host_concurrency.max(1),
+                hosts: Mutex::new(HashMap::new()),
+                robots: Mutex::new(HashMap::new()),
+            }),
+            max_retry_wait: Duration::from_secs(30),
+        }
+    }
+
+    /// Longest `Retry-After` waited for; a server asking for more is left alone until the next
+    /// run. 30 s by default, so a cron run is never held for long.
+    pub fn with_max_retry_wait(mut self, wait: Duration) -> Fetcher {
+        self.max_retry_wait = wait;
+        self
+    }
+
+    /// GETs `url`: robots.txt checked for every host on the way, redirects followed up to
+    /// `max_redirects`, conditional when `validators` are given, 429/503 retried.
+    pub async fn get(
+        &self,
+        url: &Url,
+        settings: &FetchSettings,
+        validators: Option<&Validators>,
+    ) -> Result<Fetched, Error> {
+        self.get_inner(url, settings, validators, settings.robots)
+            .await
+    }
+
+    async fn get_inner(
+        &self,
+        url: &Url,
+        settings: &FetchSettings,
+        validators: Option<&Validators>,
+        check_robots: bool,
+    ) -> Result<Fetched, Error> {
+        let mut chain = vec![url.clone()];
+        loop {
+            let current = chain.last().cloned().unwrap_or_else(|| url.clone());
+            if check_robots {
+                self.check_robots(&current, settings).await?;
+            }
+            match self.with_retries(&current, settings, validators).await? {
+                Answer::Body(page) => {
+                    tracing::debug!(url = %current, bytes = page.text.len(), "fetched");
+                    return Ok(Fetched::Ok(page));
+                }
+                Answer::NotModified => {
+                    tracing::debug!(url = %current, "not modified");
+                    return Ok(Fetched::NotModified);
+                }
+                Answer::Slow(status, _) => {
+                    return Err(Error::HttpStatus {
+                        url: current.to_string(),
+                        status: status.as_u16(),
+                    })
+                }
+                Answer::Redirect(next) => {
+                    if chain.contains(&next) {
+                        let path: Vec<&str> = chain.iter().map(Url::as_str).collect();
+                        return Err(Error::fetch(
+                            url,
+                            format!(
+                                "redirect loop ({} -> {next}); fix the URL in the config",
+                                path.join(" -> ")
+                            ),
+                        ));
+                    }
+                    if chain.len() > settings.max_redirects {
+                        return Err(Error::fetch(
+                            url,
+                            format!(
+                                "more than {} redirects (last to {next}); use the final URL or raise `max_redirects`",
+                                settings.max_redirects
+                            ),
+                        ));
+                    }
+                    // A public page must not bounce us into the local network.
+                    if urls::is_private_host(&next) && !same_host(&next, url) {
+                        return Err(Error::fetch(
+                            url,
+                            format!("redirects to the private address {next}; not followed"),
+                        ));
+                    }
+                    chain.push(next);
+                }
+            }
+        }
+    }
+
+    /// One request, repeated while the server answers 429/503 and retries are left.
+    async fn with_retries(
+        &self,
+        url: &Url,
+        settings: &FetchSettings,
+        validators: Option<&Validators>,
+    ) -> Result<Answer, Error> {
+        let mut attempt = 0;
+        loop {
+            let answer = self.attempt(url, settings, validators).await?;
+            let Answer::Slow(status, retry_after) = answer else {
+                return Ok(answer);
+            };
+            // Without a Retry-After, back off from the host delay, doubling each time.
+            let wait = retry_after
+                .unwrap_or_else(|| settings.host_delay.saturating_mul(1 << attempt.min(16)));
+            if attempt >= settings.retries {
+                return Ok(Answer::Slow(status, retry_after));
+            }
+            if wait > self.max_retry_wait {
+                return Err(Error::fetch(
+                    url,
+                    format!(
+                        "HTTP {} and asked to retry after {:?}, longer than feedsmith waits ({:?}); the next run will try again",
+                        status.as_u16(),
+                        wait,
+                        self.max_retry_wait
+                    ),
+                ));
+            }
+            tracing::debug!(%url, ?wait, "HTTP {status}, retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One request under the concurrency limits and the host delay; the timeout covers the
+    /// request and the whole body, not the wait for a slot.
+    async fn attempt(
+        &self,
+        url: &Url,
+        settings: &FetchSettings,
+        validators: Option<&Validators>,
+    ) -> Result<Answer, Error> {
+        // Built first: setting up a client takes long enough to squash the spacing below.
+        let request = self.request(url, settings, validators)?;
+        let host_permits = self.host_permits(url);
+        let _host = host_permits
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::fetch(url, "fetcher closed"))?;
+        tokio::time::sleep_until(self.reserve_slot(url, settings.host_delay)).await;
+        let _global = self
+            .inner
+            .global
+            .acquire()
+            .await
+            .map_err(|_| Error::fetch(url, "fetcher closed"))?;
+        match tokio::time::timeout(settings.timeout, read(request, url, settings)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(timed_out(url, settings.timeout)),
+        }
+    }
+
+    fn host_permits(&self, url: &Url) -> Arc<Semaphore> {
+        let mut hosts = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(host_key(url))
+            .or_insert_with(|| Host {
+                permits: Arc::new(Semaphore::new(self.inner.per_host_concurrency)),
+                next_slot: Instant::now(),
+            })
+            .permits
+            .clone()
+    }
+
+    /// The start time reserved for the next request to the host: `delay` after the previous one.
+    fn reserve_slot(&self, url: &Url, delay: Duration) -> Instant {
+        let mut hosts = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        match hosts.get_mut(&host_key(url)) {
+            Some(host) => {
+                let slot = host.next_slot.max(now);
+                host.next_slot = slot + delay;
+                slot
+            }
+            None => now,
+        }
+    }
+
+    fn request(
+        &self,
+        url: &Url,
+        settings: &FetchSettings,
+        validators: Option<&Validators>,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let client = self.client(url, settings.connect_timeout)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+        for (name, value) in &settings.headers {
+            let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) else {
+                return Err(Error::fetch(
+                    url,
+                    format!("`headers` entry {name:?} = {value:?} is not a valid HTTP header; fix it in the config"),
+                ));
+            };
+            headers.insert(n, v);
+        }
+        let agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
+            Error::fetch(
+                url,
+                "`user_agent` is not a valid header value; fix it in the config",
+            )
+        })?;
+        headers.insert(header::USER_AGENT, agent);
+        if let Some(v) = validators {
+            let conditional = [
+                (header::IF_NONE_MATCH, &v.etag),
+                (header::IF_MODIFIED_SINCE, &v.last_modified),
+            ];
+            for (name, value) in conditional {
+                if let Some(value) = value.as_deref().and_then(|s| HeaderValue::from_str(s).ok()) {
+                    headers.insert(name, value);
+                }
+            }
+        }
+        Ok(client.get(url.clone()).headers(headers))
+    }
+
+    fn client(&self, url: &Url, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+        let mut clients = self.inner.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = clients.get(&connect_timeout) {
+            return Ok(c.clone());
+        }
+        let client = reqwest::Client::builder()
+            // Redirects are followed here, so each hop is checked against robots.txt and the
+            // private-address rule, and a loop can be named.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(connect_timeout)
+            .gzip(true)
+            .brotli(true)
+            .build()
+            .map_err(|e| Error::fetch(url, format!("cannot set up HTTP: {e}")))?;
+        clients.insert(connect_timeout, client.clone());
+        Ok(client)
+    }
+
+    async fn check_robots(&self, url: &Url, settings: &FetchSettings) -> Result<(), Error> {
+        let origin = url.origin().ascii_serialization();
+        let cell = {
+            let mut all = self.inner.robots.lock().unwrap_or_else(|e| e.into_inner());
+            all.entry(origin.clone()).or_default().clone()
+        };
+        let robots = match cell.get_or_init(|| self.load_robots(url, settings)).await {
+            Ok(robots) => robots,
+            Err(message) => return Err(Error::fetch(url, message)),
+        };
+        let path = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        if robots.allowed(&path) {
+            Ok(())
+        } else {
+            Err(Error::RobotsDisallowed {
+                url: url.to_string(),
+            })
+        }
+    }
+
+    async fn load_robots(&self, url: &Url, settings: &FetchSettings) -> Result<Robots, String> {
+        let mut robots_url = url.clone();
+        robots_url.set_path("/robots.txt");
+        robots_url.set_query(None);
+        robots_url.set_fragment(None);
+        let small = FetchSettings {
+            max_body_bytes: settings.max_body_bytes.min(ROBOTS_MAX_BYTES),
+            ..settings.clone()
+        };
+        // Boxed: robots.txt is fetched with the same machinery that asked for it.
+        let fetched = Box::pin(self.get_inner(&robots_url, &small, None, false)).await;
+        match fetched {
+            Ok(Fetched::Ok(page)) => Ok(Robots::parse(
+                &page.text,
+                &product_token(&settings.user_agent),
+            )),
+            Ok(Fetched::NotModified) => Ok(Robots::allow_all()),
+            // No robots.txt (4xx): no rules.
+            Err(Error::HttpStatus { status, .. }) if (400..500).contains(&status) => {
+                Ok(Robots::allow_all())
+            }
+            // A server error leaves the rules unknown; RFC 9309 says to assume everything is
+            // disallowed until it answers again.
+            Err(Error::HttpStatus { status, .. }) => Err(format!(
+                "{robots_url} answered HTTP {status}, so the site's crawling rules are unknown; the next run will try again (set `robots = false` if it is your own site)"
+            )),
+            Err(e) => Err(format!("cannot read the site's robots.txt: {e}")),
+        }
+    }
+}
+
+/// Sends the request and reads the answer, the body capped after decompression.
+async fn read(
+    request: reqwest::RequestBuilder,
+    url: &Url,
+    settings: &FetchSettings,
+) -> Result<Answer, Error> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| transport_error(url, &e, settings))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let header_str = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.trim().to_string())
+    };
+    if status == StatusCode::NOT_MODIFIED {
+        return Ok(Answer::NotModified);
+    }
+    if status.is_redirection() {
+        let location = header_str(header::LOCATION).ok_or_else(|| {
+            Error::fetch(
+                url,
+                format!("HTTP {} redirect without a Location", status.as_u16()),
+            )
+        })?;
+        let next = urls::absolutize(Some(url), &location).ok_or_else(|| {
+            Error::fetch(
+                url,
+                format!("redirect to an unusable location {location:?}"),
+            )
+        })?;
+        return Ok(Answer::Redirect(next));
+    }
+    if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+        let wait = header_str(header::RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now()));
+        return Ok(Answer::Slow(status, wait));
+    }
+    if !status.is_success() {
+        return Err(Error::HttpStatus {
+            url: url.to_string(),
+            status: status.as_u16(),
+        });
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| transport_error(url, &e, settings))?;
+        if (body.len() + chunk.len()) as u64 > settings.max_body_bytes {
+            return Err(Error::fetch(
+                url,
+                format!(
+                    "the body is larger than {} bytes (counted after decompression); raise `max_body_bytes` if the page is really that big",
+                    settings.max_body_bytes
+                ),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let content_type = header_str(header::CONTENT_TYPE);
+    let last_modified_raw = header_str(header::LAST_MODIFIED);
+    Ok(Answer::Body(Page {
+        url: url.clone(),
+        text: decode(&body, content_type.as_deref()),
+        content_type,
+        last_modified: last_modified_raw
+            .as_deref()
+            .and_then(|s| httpdate::parse_http_date(s).ok())
+            .map(DateTime::<Utc>::from),
+        validators: Validators {
+            etag: header_str(header::ETAG),
+            last_modified: last_modified_raw,
+        },
+    }))
+}
+
+/// A `Retry-After` value: seconds (fractions accepted) or an HTTP date.
+pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Whether a link found in content (a list page, a feed item) may be fetched: private, loopback
+/// and link-local addresses only on the host the configured source itself is on.
+pub fn allowed_discovered(link: &Url, configured: &Url) -> bool {
+    !urls::is_private_host(link) || same_host(link, configured)
+}
+
+fn same_host(a: &Url, b: &Url) -> bool {
+    a.host_str()
+        .zip(b.host_str())
+        .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// `feedsmith` from `feedsmith/0.1 (+https://…)`: the name robots.txt groups are matched on.
+fn product_token(user_agent: &str) -> String {
+    user_agent
+        .split(['/', ' '])
+        .next()
+        .unwrap_or("feedsmith")
+        .to_ascii_lowercase()
+}
+
+fn timed_out(url: &Url, timeout: Duration) -> Error {
+    Error::fetch(
+        url,
+        format!(
+            "no complete answer within {} ms; the server is slow or down (raise `timeout_ms` if it is just slow)",
+            timeout.as_millis()
+        ),
+    )
+}
+
+fn transport_error(url: &Url, e: &reqwest::Error, settings: &FetchSettings) -> Error {
+    if e.is_timeout() {
+        if e.is_connect() {
+            return Error::fetch(
+                url,
+                format!(
+                    "could not connect within {} ms (raise `connect_timeout_ms` if the server is just slow)",
+                    settings.connect_timeout.as_millis()
+                ),
+            );
+        }
+        return timed_out(url, settings.timeout);
+    }
+    // The innermost cause says what really happened (refused, DNS, TLS).
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let what = if e.is_connect() {
+        "cannot connect"
+    } else if e.is_decode() || e.is_body() {
+        "the body could not be read"
+    } else {
+        "request failed"
+    };
+    Error::fetch(
+        url,
+        format!("{what}: {cause}; check the URL and that the server is up"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0.05 ", now), Some(Duration::from_millis(50)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(90));
+        assert_eq!(retry_after(&later, now), Some(Duration::from_secs(90)));
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(90));
+        assert_eq!(retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(retry_after("-3", now), None);
+        assert_eq!(retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn discovered_links() {
+        let configured = Url::parse("https://news.example.org/list").unwrap();
+        let ok = |s: &str| allowed_discovered(&Url::parse(s).unwrap(), &configured);
+        assert!(ok("https://news.example.org/a"));
+        assert!(ok("https://other.example.com/a"));
+        assert!(!ok("http://127.0.0.1/admin"));
+        assert!(!ok("http://169.254.169.254/latest/meta-data"));
+        assert!(!ok("http://10.0.0.5/"));
+        assert!(!ok("http://localhost:8080/"));
+        // A source configured on a private host may follow links on that host, not others.
+        let local = Url::parse("http://127.0.0.1:8080/news").unwrap();
+        assert!(allowed_discovered(
+            &Url::parse("http://127.0.0.1:8080/news/a").unwrap(),
+            &local
+        ));
+        assert!(!allowed_discovered(
+            &Url::parse("http://10.0.0.5/").unwrap(),
+            &local
+        ));
+    }
+
+    #[test]
+    fn product_tokens() {
+        assert_eq!(product_token("feedsmith/0.1 (+https://x)"), "feedsmith");
+        assert_eq!(product_token("MyBot"), "mybot");
+    }
+}

@@ -1,0 +1,35 @@
+//! `page = URL`: one web page is one article, fetched conditionally so an unchanged page costs
+//! a 304 and no re-extraction.
+
+use url::Url;
+
+use crate::config::Source;
+use crate::error::Error;
+use crate::fetch::{Fetched, Fetcher};
+use crate::model::Hints;
+use crate::source::web::{article_from_page, ensure_html};
+use crate::source::{Collected, Memory};
+
+pub async fn collect(
+    source: &Source,
+    url: &Url,
+    fetcher: &Fetcher,
+    memory: &Memory,
+) -> Result<Collected, Error> {
+    let known = memory.validators.get(url.as_str());
+    match fetcher.get(url, &source.fetch, known).await? {
+        Fetched::NotModified => Ok(Collected {
+            unchanged: true,
+            ..Collected::default()
+        }),
+        Fetched::Ok(page) => {
+            ensure_html(&page)?;
+            let validators = vec![(url.to_string(), page.validators.clone())];
+            Ok(Collected {
+                articles: vec![article_from_page(source, url, page, Hints::default())],
+                validators,
+                ..Collected::default()
+            })
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The web source kinds behind one entry point, and what they share: turning a fetched page
+//! into a [`RawArticle`], fetching the articles a list or feed links to, and item filters.
+
+use futures_util::future::join_all;
+use url::Url;
+
+use crate::config::{Source, SourceKind};
+use crate::error::Error;
+use crate::fetch::{allowed_discovered, Fetched, Fetcher, Page};
+use crate::model::{Hints, RawArticle, RawBody};
+use crate::source::{feed, list, page, Collected, Memory};
+use crate::urls;
+
+/// Collects a `page`, `list` or `feed` source. `Err` only when the source as a whole failed
+/// (its page or feed could not be fetched); single articles that fail go to `problems`.
+pub async fn collect_web(
+    source: &Source,
+    fetcher: &Fetcher,
+    memory: &Memory,
+) -> Result<Collected, Error> {
+    match &source.kind {
+        SourceKind::Page(url) => page::collect(source, url, fetcher, memory).await,
+        SourceKind::List { url, selectors } => {
+            list::collect(source, url, selectors, fetcher, memory).await
+        }
+        SourceKind::Feed(url) => feed::collect(source, url, fetcher, memory).await,
+        SourceKind::Dir(path) => Err(Error::Config {
+            path: path.clone(),
+            message: format!("source `{}` is a folder, not a web source", source.name),
+        }),
+    }
+}
+
+/// Item filters (`include` / `exclude` regexes) on title, content and authors: at least one
+/// `include` must match when any is given, and no `exclude` may match.
+pub fn passes_filters(source: &Source, title: &str, content: &str, authors: &[String]) -> bool {
+    let fields = || {
+        [title, content]
+            .into_iter()
+            .chain(authors.iter().map(String::as_str))
+    };
+    let hit = |re: &regex::Regex| fields().any(|f| re.is_match(f));
+    (source.include.is_empty() || source.include.iter().any(hit)) && !source.exclude.iter().any(hit)
+}
+
+/// The article a fetched page is; `requested` gives the key, so it is known before fetching
+/// and stays put when the site starts redirecting.
+pub(crate) fn article_from_page(
+    source: &Source,
+    requested: &Url,
+    page: Page,
+    mut hints: Hints,
+) -> RawArticle {
+    hints.link.get_or_insert_with(|| urls::canonical(&page.url));
+    RawArticle {
+        source: source.name.clone(),
+        key: urls::canonical(requested).to_string(),
+        body: RawBody::Html(page.text),
+        base_url: Some(page.url),
+        file_time: page.last_modified,
+        hints,
+    }
+}
+
+/// An article must be a web page: a PDF or an image decoded as text would become garbage.
+pub(crate) fn ensure_html(page: &Page) -> Result<(), Error> {
+    let mime = page
+        .content_type
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match mime.as_deref() {
+        None | Some("text/html" | "application/xhtml+xml" | "text/plain") => Ok(()),
+        Some(other) => Err(Error::fetch(
+            &page.url,
+            format!("is {other}, not an HTML page; only web pages can be articles"),
+        )),
+    }
+}
+
+/// Fetches linked article pages concurrently (the fetcher enforces the limits), in order.
+/// Links to private addresses off the configured host are refused.
+pub(crate) async fn fetch_articles(
+    source: &Source,
+    configured: &Url,
+    fetcher: &Fetcher,
+    links: Vec<(Url, Hints)>,
+) -> Vec<Result<RawArticle, Error>> {
+    let jobs = links.into_iter().map(|(link, hints)| async move {
+        if !allowed_discovered(&link, configured) {
+            return Err(Error::fetch(
+                &link,
+                format!("link found in {configured} leads to a private address; not fetched"),
+            ));
+        }
+        match fetcher.get(&link, &source.fetch, None).await? {
+            Fetched::Ok(page) => {
+                ensure_html(&page)?;
+                Ok(article_from_page(source, &link, page, hints))
+            }
+            Fetched::NotModified => Err(Error::fetch(
+                &link,
+                "answered 304 Not Modified to an unconditional request",
+            )),
+        }
+    });
+    join_all(jobs).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use std::path::Path;
+
+    fn source(include: &[&str], exclude: &[&str]) -> Source {
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let text = format!(
+            "[site]\ntitle = \"t\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\nfeed = \"https://e.org/feed.xml\"\ninclude = [{}]\nexclude = [{}]\n",
+            list(include),
+            list(exclude)
+        );
+        Config::parse(&text, Path::new("/c.toml")).unwrap().feeds[0].sources[0].clone()
+    }
+
+    #[test]
+    fn filters_include_any_exclude_none() {
+        let s = source(&[], &[]);
+        assert!(passes_filters(&s, "Anything", "", &[]));
+        let s = source(&["(?i)rust", "(?i)tokio"], &["(?i)sponsored"]);
+        assert!(passes_filters(&s, "Rust 2.0 released", "", &[]));
+        assert!(passes_filters(&s, "News", "runs on Tokio", &[]));
+        assert!(!passes_filters(&s, "Go 2.0 released", "about Go", &[]));
+        assert!(!passes_filters(&s, "Rust jobs", "Sponsored post", &[]));
+        let s = source(&[], &["^Guest Writer$"]);
+        assert!(!passes_filters(&s, "Hi", "", &["Guest Writer".into()]));
+        assert!(passes_filters(&s, "Hi", "", &["Staff".into()]));
+    }
+}

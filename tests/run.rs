@@ -1,0 +1,526 @@
+//! The cron run end to end, through the real binary: valid feeds from a folder of articles,
+//! idempotent re-runs, stable ids and dates, nothing lost, clear errors and exit codes.
+
+mod common;
+
+use common::*;
+use quick_xml::events::Event;
+use std::collections::BTreeSet;
+
+const T1: &str = "2024-06-20T10:00:00Z";
+const T2: &str = "2024-06-21T10:00:00Z";
+const T3: &str = "2024-06-22T10:00:00Z";
+
+/// Every element path in an XML document (`rss/channel/item/guid`, ...). Panics on malformed XML.
+fn xml_paths(xml: &str) -> BTreeSet<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<String> = Vec::new();
+    let mut out = BTreeSet::new();
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("malformed XML: {e}"))
+        {
+            Event::Start(e) => {
+                stack.push(e.name().as_ref().to_string());
+                out.insert(stack.join("/"));
+            }
+            Event::Empty(e) => {
+                out.insert(format!("{}/{}", stack.join("/"), e.name().as_ref()));
+            }
+            Event::End(_) => {
+                stack.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn run_publishes_three_valid_formats() {
+    let p = Project::world();
+    let out = p.run_at(T1, &["run"]);
+    assert_exit(&out, 0);
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "cron mode must be quiet: {}",
+        stderr(&out)
+    );
+
+    // RSS 2.0
+    let rss = p.read("feeds/world.rss");
+    let channel = rss::Channel::read_from(rss.as_bytes()).expect("strict rss parse");
+    assert_eq!(channel.title(), "World");
+    assert_eq!(channel.link(), "https://news.example.org/world");
+    assert_eq!(channel.description(), "World news");
+    let self_link = &channel.atom_ext().expect("atom:link").links()[0];
+    assert_eq!(
+        (self_link.rel(), self_link.href()),
+        ("self", "https://news.example.org/feeds/world.rss")
+    );
+    assert_eq!(self_link.mime_type(), Some("application/rss+xml"));
+    assert!(rss.contains("xmlns:atom=\"http://www.w3.org/2005/Atom\""));
+    let item = &channel.items()[0];
+    let guid = item.guid().expect("guid");
+    assert!(!guid.is_permalink() && guid.value().starts_with("tag:news.example.org,2024:world/"));
+    let date = item.pub_date().expect("pubDate");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc2822(date)
+            .unwrap()
+            .to_rfc3339(),
+        "2024-06-20T10:00:00+00:00"
+    );
+    assert!(date.ends_with("+0000"), "{date}");
+    assert!(item.content().is_some() && item.description().is_some());
+
+    // Atom 1.0
+    let atom_xml = p.read("feeds/world.atom");
+    let atom = atom_syndication::Feed::read_from(atom_xml.as_bytes()).expect("strict atom parse");
+    assert_eq!(atom.id(), "tag:news.example.org,2024:world");
+    assert_eq!(atom.title().as_str(), "World");
+    assert_eq!(atom.authors()[0].name(), "Test Desk");
+    assert!(atom
+        .links()
+        .iter()
+        .any(|l| l.rel() == "self" && l.href() == "https://news.example.org/feeds/world.atom"));
+    let entry = &atom.entries()[0];
+    assert_eq!(entry.id(), guid.value());
+    assert_eq!(entry.updated().to_rfc3339(), "2024-06-20T10:00:00+00:00");
+    assert!(entry.published().is_some());
+    assert_eq!(entry.content().unwrap().content_type(), Some("html"));
+
+    // JSON Feed 1.1
+    let json: serde_json::Value = serde_json::from_str(&p.read("feeds/world.json")).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(
+        json["feed_url"],
+        "https://news.example.org/feeds/world.json"
+    );
+    assert_eq!(json["home_page_url"], "https://news.example.org/world");
+    assert_eq!(json["items"][0]["id"], guid.value());
+    assert_eq!(json["items"][0]["date_published"], "2024-06-20T10:00:00Z");
+
+    // And every one of them is readable by a general feed reader.
+    for f in ["world.rss", "world.atom", "world.json"] {
+        let parsed = parse_feed(p.read(&format!("feeds/{f}")).as_bytes());
+        assert_eq!(parsed.entries.len(), 1, "{f}");
+    }
+    let paths = xml_paths(&rss);
+    for required in [
+        "rss/channel/title",
+        "rss/channel/link",
+        "rss/channel/description",
+        "rss/channel/atom:link",
+        "rss/channel/item/guid",
+        "rss/channel/item/pubDate",
+        "rss/channel/item/content:encoded",
+    ] {
+        assert!(paths.contains(required), "RSS lacks {required}");
+    }
+    let paths = xml_paths(&atom_xml);
+    for required in [
+        "feed/id",
+        "feed/title",
+        "feed/updated",
+        "feed/author/name",
+        "feed/link",
+        "feed/entry/id",
+        "feed/entry/title",
+        "feed/entry/updated",
+        "feed/entry/published",
+        "feed/entry/content",
+        "feed/entry/summary",
+    ] {
+        assert!(paths.contains(required), "Atom lacks {required}");
+    }
+}
+
+#[test]
+fn seed_article_matches_expected() {
+    let p = Project::world();
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let expected: serde_json::Value = serde_json::from_str(include_str!(
+        "fixtures/seed/000_05bbbe553725a38b.expected.json"
+    ))
+    .unwrap();
+    for f in ["world.rss", "world.atom", "world.json"] {
+        let text = p.read(&format!("feeds/{f}"));
+        for chrome in expected["absent"].as_array().unwrap() {
+            assert!(
+                !text.contains(chrome.as_str().unwrap()),
+                "{f} contains {chrome}"
+            );
+        }
+    }
+    let json: serde_json::Value = serde_json::from_str(&p.read("feeds/world.json")).unwrap();
+    let item = &json["items"][0];
+    assert_eq!(item["title"], expected["title"]);
+    assert_eq!(item["summary"], expected["summary"]);
+    let paragraphs: Vec<&str> = item["content_text"]
+        .as_str()
+        .unwrap()
+        .split("\n\n")
+        .collect();
+    let want: Vec<&str> = expected["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(paragraphs, want);
+    assert_eq!(item["_feedsmith"]["credits"], expected["credits"]);
+    // The parsed Atom content carries the same paragraphs as HTML.
+    let atom = parse_feed(p.read("feeds/world.atom").as_bytes());
+    let html = atom.entries[0]
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(html.matches("<p>").count(), 18);
+    assert_eq!(
+        atom.entries[0]
+            .contributors
+            .iter()
+            .map(|c| c.name.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["AFP", "Reuters"]
+    );
+}
+
+#[test]
+fn rerun_is_byte_identical_and_keeps_mtime() {
+    let p = Project::world();
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let before: Vec<(String, std::time::SystemTime)> = ["world.rss", "world.atom", "world.json"]
+        .iter()
+        .map(|f| {
+            (
+                p.read(&format!("feeds/{f}")),
+                std::fs::metadata(p.path(&format!("feeds/{f}")))
+                    .unwrap()
+                    .modified()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_exit(&p.run_at(T2, &["run"]), 0);
+    for (f, (text, mtime)) in ["world.rss", "world.atom", "world.json"].iter().zip(before) {
+        assert_eq!(
+            p.read(&format!("feeds/{f}")),
+            text,
+            "{f} changed on a re-run"
+        );
+        assert_eq!(
+            std::fs::metadata(p.path(&format!("feeds/{f}")))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            mtime,
+            "{f} rewritten"
+        );
+    }
+}
+
+fn items(p: &Project) -> Vec<serde_json::Value> {
+    let json: serde_json::Value = serde_json::from_str(&p.read("feeds/world.json")).unwrap();
+    json["items"].as_array().unwrap().clone()
+}
+
+fn by_title<'a>(items: &'a [serde_json::Value], title: &str) -> &'a serde_json::Value {
+    items
+        .iter()
+        .find(|i| i["title"] == title)
+        .unwrap_or_else(|| panic!("no item {title:?}"))
+}
+
+#[test]
+fn added_edited_and_deleted_articles() {
+    let p = Project::world();
+    p.write(
+        "articles/council.md",
+        "---\ntitle: Council approves budget\n---\nThe council approved the budget on Monday.\n",
+    );
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let first = items(&p);
+    assert_eq!(first.len(), 2);
+
+    // Added: appears, newest first, the others untouched.
+    p.write(
+        "articles/bridge.md",
+        "---\ntitle: Bridge reopens\n---\nThe bridge reopened to traffic.\n",
+    );
+    assert_exit(&p.run_at(T2, &["run"]), 0);
+    let second = items(&p);
+    assert_eq!(second.len(), 3);
+    assert_eq!(second[0]["title"], "Bridge reopens");
+    for old in &first {
+        assert_eq!(by_title(&second, old["title"].as_str().unwrap()), old);
+    }
+
+    // Edited: same id and published date, a new updated date.
+    p.write("articles/council.md", "---\ntitle: Council approves budget\n---\nThe council approved the budget on Monday, 7 votes to 2.\n");
+    assert_exit(&p.run_at(T3, &["run"]), 0);
+    let third = items(&p);
+    let (old, new) = (
+        by_title(&first, "Council approves budget"),
+        by_title(&third, "Council approves budget"),
+    );
+    assert_eq!(new["id"], old["id"]);
+    assert_eq!(new["date_published"], old["date_published"]);
+    assert_eq!(new["date_modified"], "2024-06-22T10:00:00Z");
+    assert!(new["content_text"]
+        .as_str()
+        .unwrap()
+        .contains("7 votes to 2"));
+
+    // Deleted: the item stays.
+    std::fs::remove_file(p.path("articles/bridge.md")).unwrap();
+    assert_exit(&p.run_at("2024-06-23T10:00:00Z", &["run"]), 0);
+    let fourth = items(&p);
+    assert_eq!(
+        by_title(&fourth, "Bridge reopens"),
+        by_title(&third, "Bridge reopens")
+    );
+    assert_eq!(fourth.len(), 3);
+}
+
+#[test]
+fn limit_pushes_old_items_out_newest_first() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\nlimit = 2\n[[feed.source]]\ndir = \"articles\"\n");
+    for (i, day) in ["01", "02", "03"].iter().enumerate() {
+        p.write(
+            &format!("articles/{i}.md"),
+            &format!("---\ntitle: Story {i}\ndate: 2024-05-{day} 12:00\n---\nBody {i}.\n"),
+        );
+    }
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let titles: Vec<String> = items(&p)
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["Story 2", "Story 1"]);
+}
+
+#[test]
+fn bad_config_exits_2_naming_the_key() {
+    let p = Project::world();
+    let cfg = p
+        .read("config.toml")
+        .replace("title = \"World\"", "title = \"World\"\ncolour = \"blue\"");
+    p.write("config.toml", &cfg);
+    let out = p.run(&["run"]);
+    assert_exit(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("colour") && err.contains("config.toml:"),
+        "{err}"
+    );
+    assert!(!p.path("feeds").exists());
+
+    let out = p.run(&["run", "--config", "missing.toml"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("missing.toml"));
+}
+
+#[test]
+fn broken_source_is_reported_and_others_publish() {
+    let p = Project::world();
+    let cfg = p.read("config.toml")
+        + "\n[[feed]]\nname = \"gone\"\ntitle = \"Gone\"\nlink = \"https://news.example.org/gone\"\n[[feed.source]]\nname = \"missing-folder\"\ndir = \"nowhere\"\n";
+    p.write("config.toml", &cfg);
+    let out = p.run_at(T1, &["run"]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("missing-folder") && err.contains("nowhere"),
+        "{err}"
+    );
+    assert!(p.path("feeds/world.rss").exists());
+    // The failing feed still gets valid (empty) files, so subscribers see no error.
+    parse_feed(p.read("feeds/gone.atom").as_bytes());
+}
+
+#[test]
+fn one_bad_file_keeps_the_feed() {
+    let p = Project::world();
+    p.write(
+        "articles/broken.md",
+        "---\ntitle: Broken\ndate: the day after tomorrow\n---\nText\n",
+    );
+    let out = p.run_at(T1, &["run"]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("broken.md:3") && err.contains("date"), "{err}");
+    assert_eq!(items(&p).len(), 1);
+}
+
+#[test]
+fn hostile_input_still_gives_valid_feeds() {
+    let p = Project::world();
+    p.write(
+        "articles/hostile.html",
+        "<html><head><title>AT&amp;T \u{1} says ]]&gt; &lt;b&gt;hi&lt;/b&gt;</title></head><body><article>\
+         <p onclick=\"steal()\">Body with ]]> and \u{0}\u{7} controls, AT&amp;T and &#39;quoted&#39; entities.</p>\
+         <script>alert(1)</script><iframe src=\"https://evil.example\"></iframe><a href=\"javascript:alert(1)\">x</a>\
+         <img src=\"/relative.png\"></article></body></html>",
+    );
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    for f in ["world.rss", "world.atom", "world.json"] {
+        let text = p.read(&format!("feeds/{f}"));
+        for bad in [
+            "steal()",
+            "<script",
+            "alert(1)",
+            "iframe",
+            "javascript:",
+            "\u{1}",
+            "\u{7}",
+            "relative.png\"",
+        ] {
+            assert!(!text.contains(bad), "{f} contains {bad:?}");
+        }
+        let feed = parse_feed(text.as_bytes());
+        let e = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().unwrap().content.starts_with("AT&T"))
+            .expect("hostile entry");
+        assert_eq!(
+            e.title.as_ref().unwrap().content,
+            "AT&T says ]]> <b>hi</b>",
+            "{f}"
+        );
+        // After one decode the HTML content is the HTML itself: escaped once, not twice.
+        let html = e
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .unwrap_or_default();
+        assert!(
+            html.contains("AT&amp;T") && html.contains("'quoted'") && html.contains("<p>"),
+            "{f}: {html}"
+        );
+        assert!(
+            !html.contains("&amp;amp;") && !html.contains("&amp;#39;"),
+            "{f} double-escaped: {html}"
+        );
+    }
+}
+
+#[test]
+fn lock_held_exits_75() {
+    let p = Project::world();
+    std::fs::create_dir_all(p.path(".feedsmith")).unwrap();
+    let lock = std::fs::File::create(p.path(".feedsmith/state.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = p.run(&["run"]);
+    assert_exit(&out, 75);
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    drop(lock);
+    assert_exit(&p.run(&["run"]), 0);
+}
+
+#[test]
+fn concurrent_runs_do_not_corrupt() {
+    let p = Project::world();
+    for i in 0..20 {
+        p.write(
+            &format!("articles/n{i}.md"),
+            &format!("---\ntitle: Note {i}\n---\nNote number {i}.\n"),
+        );
+    }
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+                .current_dir(p.dir.path())
+                .arg("run")
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(75)),
+            "{}",
+            stderr(&out)
+        );
+    }
+    for f in ["world.rss", "world.atom", "world.json"] {
+        assert_eq!(
+            parse_feed(p.read(&format!("feeds/{f}")).as_bytes())
+                .entries
+                .len(),
+            21
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(p.path("feeds"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn removed_feed_is_warned_once_and_pruned_on_request() {
+    let p = Project::world();
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let cfg = p
+        .read("config.toml")
+        .replace("name = \"world\"", "name = \"planet\"");
+    p.write("config.toml", &cfg);
+    let out = p.run_at(T2, &["run"]);
+    assert_exit(&out, 0);
+    assert!(
+        stderr(&out).contains("world.rss") && stderr(&out).contains("--prune"),
+        "{}",
+        stderr(&out)
+    );
+    let out = p.run_at(T2, &["run"]);
+    assert!(out.stderr.is_empty(), "warned twice: {}", stderr(&out));
+    assert!(p.path("feeds/world.rss").exists());
+    assert_exit(&p.run_at(T2, &["run", "--prune"]), 0);
+    assert!(!p.path("feeds/world.rss").exists() && p.path("feeds/planet.rss").exists());
+}
+
+#[test]
+fn dry_run_and_check_write_nothing() {
+    let p = Project::world();
+    assert_exit(&p.run(&["run", "--dry-run"]), 0);
+    assert!(!p.path("feeds/world.rss").exists());
+    let out = p.run(&["check"]);
+    assert_exit(&out, 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("world: 1 items"));
+    assert!(!p.path("feeds/world.rss").exists());
+    let out = p.run(&["run", "--feed", "nope"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("nope"));
+}
+
+#[test]
+fn preview_json_shows_the_normalised_seed() {
+    let p = Project::world();
+    let out = p.run(&["preview", "--json", "articles/seed.txt"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(include_str!(
+        "fixtures/seed/000_05bbbe553725a38b.expected.json"
+    ))
+    .unwrap();
+    assert_eq!(v["title"], expected["title"]);
+    assert_eq!(v["summary"], expected["summary"]);
+    assert_eq!(
+        v["content_text"].as_str().unwrap().split("\n\n").count(),
+        18
+    );
+    for key in ["content_html", "author", "published", "updated", "link"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+}
