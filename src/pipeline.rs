@@ -382,7 +382,9 @@ impl<'a> Runner<'a> {
             .filter_map(|e| {
                 let file = e.file_name().to_string_lossy().into_owned();
                 let (stem, ext) = file.rsplit_once('.')?;
-                let ours = Format::ALL.iter().any(|f| f.extension() == ext);
+                // Feed files, and feed pages (`index.html` is the site's, not a feed's).
+                let ours = Format::ALL.iter().any(|f| f.extension() == ext)
+                    || (ext == "html" && file != site::INDEX);
                 (ours && !names.contains(stem)).then(|| (file.clone(), e.path()))
             })
             .collect();

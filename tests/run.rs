@@ -488,6 +488,7 @@ fn removed_feed_is_warned_once_and_pruned_on_request() {
     assert!(p.path("feeds/world.rss").exists());
     assert_exit(&p.run_at(T2, &["run", "--prune"]), 0);
     assert!(!p.path("feeds/world.rss").exists() && p.path("feeds/planet.rss").exists());
+    assert!(!p.path("feeds/world.html").exists() && p.path("feeds/planet.html").exists());
 }
 
 #[test]
