@@ -120,6 +120,18 @@ fn run_refreshes_only_due_feeds() {
         rss.contains("<ttl>525600</ttl>"),
         "a year in minutes: {rss}"
     );
+    // The run also wrote the site pages.
+    let index = std::fs::read_to_string(d.join("feeds/index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"world.html\">World</a>"),
+        "{index}"
+    );
+    assert!(std::fs::read_to_string(d.join("feeds/world.html"))
+        .unwrap()
+        .contains("Ferry services resume"));
+    assert!(std::fs::read_to_string(d.join("feeds/feeds.opml"))
+        .unwrap()
+        .contains("xmlUrl=\"https://news.example.org/feeds/world.rss\""));
 
     write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
     assert_eq!(feedsmith(d, &["run"]).0, 0);
