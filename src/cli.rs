@@ -480,11 +480,16 @@ fn run_daemon(
         };
         let one_at_a_time = Arc::new(tokio::sync::Mutex::new(()));
         let refresh = {
-            let config = config.clone();
+            let (config, stopping) = (config.clone(), stop_rx.clone());
             move |name: String| {
                 let (config, one_at_a_time) = (config.clone(), one_at_a_time.clone());
+                let stopping = stopping.clone();
                 async move {
                     let _turn = one_at_a_time.lock().await;
+                    // A refresh that was only waiting for its turn need not hold up shutdown.
+                    if *stopping.borrow() {
+                        return;
+                    }
                     refresh_feed(&config, &name, verbose).await;
                 }
             }

@@ -284,6 +284,14 @@ fn respond(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         );
+        if name.ends_with(".html") {
+            // The pages have no scripts and load nothing; say so, in case a title ever slips
+            // past the escaping.
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+            );
+        }
         if let Some(len) = body_len {
             h.insert(header::CONTENT_LENGTH, value(&len.to_string()));
         }

@@ -136,6 +136,10 @@ async fn content_types() {
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     }
     let index = s.get("GET", "/", &[]).await;
+    assert!(index
+        .header("content-security-policy")
+        .unwrap()
+        .starts_with("default-src 'none'"));
     let text = String::from_utf8(index.body).unwrap();
     assert!(text.contains("World desk") && text.contains("Sport desk"));
     // Unscheduled feed: the default lifetime.
