@@ -96,12 +96,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show what one article file turns into.
+    /// Show what one article file or web page turns into.
     Preview {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
-        /// An article file (.txt, .md, .html).
+        /// An article file (.txt, .md, .html) or an http(s) URL.
         input: String,
     },
 }
@@ -183,9 +183,10 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                     }
                 );
             }
+            print_learned(&config)?;
             Ok(print_report(&report, false, None))
         }
-        Command::Preview { json, input } => preview(input, *json),
+        Command::Preview { json, input } => preview(cli, input, *json),
         Command::Daemon { serve, listen } => {
             run_daemon(&cli.config, serve.then_some(*listen), cli.verbose > 0)
         }
@@ -541,36 +542,60 @@ async fn refresh_feed(config: &Config, name: &str, verbose: bool) {
     }
 }
 
-fn preview(input: &str, json: bool) -> anyhow::Result<Exit> {
-    let article = preview_file(Path::new(input))?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&preview_json(&article))?);
-    } else {
-        print!("{}", preview_text(&article));
+/// Lists the chrome each source has learned so far (from the state of earlier runs).
+fn print_learned(config: &Config) -> anyhow::Result<()> {
+    if !config.site.state.exists() {
+        return Ok(());
     }
-    Ok(Exit::Ok)
+    let store = crate::store::Store::open(&config.site.state)?;
+    for source in config.feeds.iter().flat_map(|f| &f.sources) {
+        let mut lines: Vec<String> = pipeline::learned_for(&store, &source.name)?
+            .keys
+            .into_iter()
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        lines.sort();
+        println!(
+            "source {}: {} learned chrome lines",
+            source.name,
+            lines.len()
+        );
+        for line in lines {
+            println!("  {line}");
+        }
+    }
+    Ok(())
 }
 
-/// Normalises one file through the same path a run uses.
-pub fn preview_file(path: &Path) -> anyhow::Result<Article> {
-    let root = path.parent().unwrap_or(Path::new("."));
-    let raw = crate::source::dir::read_article("preview", root, path, chrono_tz::UTC)?
-        .with_context(|| {
-            format!(
-                "{}: not an article file (expected .txt, .md or .html)",
-                path.display()
-            )
-        })?;
-    let rules = crate::normalize::chrome::Rules::default();
-    let learned = crate::normalize::learn::Learned::default();
-    let ctx = crate::normalize::Context {
-        now: chrono::Utc::now(),
-        file_time: raw.file_time,
-        timezone: chrono_tz::UTC,
-        rules: &rules,
-        learned: &learned,
+/// Previews a file or URL; with `-v`, also what chrome was learned for its source.
+fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
+    // The config is optional here: it only lends the input its source's rules and state.
+    let config = if cli.config.exists() {
+        Some(Config::load(&cli.config)?)
+    } else {
+        None
     };
-    Ok(crate::normalize::normalize(&raw, &ctx)?)
+    let p = runtime()?.block_on(crate::preview::preview(config.as_ref(), input, now()?))?;
+    if cli.verbose > 0 {
+        match &p.source {
+            Some(s) => eprintln!("source: {s}; learned chrome lines: {}", p.learned.len()),
+            None => eprintln!("source: none in the config; built-in rules only"),
+        }
+        for line in &p.learned {
+            eprintln!("  learned: {line}");
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&preview_json(&p.article))?
+        );
+    } else {
+        print!("{}", preview_text(&p.article));
+    }
+    Ok(Exit::Ok)
 }
 
 fn preview_json(a: &Article) -> serde_json::Value {

@@ -167,6 +167,27 @@ pub struct Site {
     pub fetch: FetchSettings,
 }
 
+impl Default for Site {
+    /// Settings for work outside any config (previewing a URL without a config file).
+    fn default() -> Self {
+        Site {
+            title: "feedsmith".into(),
+            base_url: Url::parse("http://localhost/").expect("a valid URL"),
+            author: "feedsmith".into(),
+            output_dir: default_output(),
+            state: default_state(),
+            id_authority: "localhost,2024".into(),
+            timezone: chrono_tz::UTC,
+            schedule: None,
+            websub_hub: None,
+            alert_after: 1,
+            concurrency: 8,
+            per_host_concurrency: 2,
+            fetch: FetchSettings::default(),
+        }
+    }
+}
+
 /// How one source is fetched: site defaults with the source's overrides applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FetchSettings {
@@ -226,6 +247,25 @@ pub struct Source {
     pub max_items: usize,
     pub full_text: bool,
     pub fetch: FetchSettings,
+}
+
+impl Source {
+    /// A source that is not in the config (previewing a file or URL): no rules of its own.
+    pub fn adhoc(name: &str, kind: SourceKind, site: &Site) -> Source {
+        Source {
+            name: name.to_string(),
+            kind,
+            timezone: site.timezone,
+            chrome_lines: Vec::new(),
+            chrome_patterns: Vec::new(),
+            chrome_selectors: Vec::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_items: 1,
+            full_text: false,
+            fetch: site.fetch.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

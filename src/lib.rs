@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod preview;
 pub mod publish;
 pub mod schedule;
 pub mod serve;

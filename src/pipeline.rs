@@ -584,8 +584,7 @@ fn normalize_source<'r>(
             store.count_chrome(&source.name, &raw.key, &learn::candidates(text))?;
         }
     }
-    let (counts, seen) = store.chrome_counts(&source.name)?;
-    let learned = learn::learned_from_counts(&counts, seen);
+    let learned = learned_for(store, &source.name)?;
     let rules = rules_for(source);
     Ok(articles
         .iter()
@@ -606,6 +605,12 @@ fn normalize_source<'r>(
             (raw, result)
         })
         .collect())
+}
+
+/// The chrome learned so far for one source.
+pub fn learned_for(store: &Store, source: &str) -> Result<learn::Learned> {
+    let (counts, seen) = store.chrome_counts(source)?;
+    Ok(learn::learned_from_counts(&counts, seen))
 }
 
 pub fn rules_for(source: &Source) -> Rules {

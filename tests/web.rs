@@ -1019,3 +1019,33 @@ async fn per_host_concurrency_limits_requests_in_flight() {
         assert!(gap < Duration::from_millis(30), "{gap:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preview_takes_a_url_through_the_run_path() {
+    let server = Server::start(|req, base| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::html(fixture_at("news/bridge-reopens.html", base)),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        .current_dir(dir.path())
+        .args([
+            "preview",
+            "--json",
+            server.url("/world/bridge-reopens").as_str(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "Bridge reopens to traffic after repairs");
+    assert!(!v["content_text"].as_str().unwrap().is_empty());
+    assert_eq!(server.requests("/world/bridge-reopens").len(), 1);
+}
