@@ -142,8 +142,6 @@ async fn shutdown_waits_for_the_refresh_in_progress() {
 #[cfg(unix)]
 #[test]
 fn binary_daemon_refreshes_serves_and_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
     use std::time::Instant;
 
     let dir = tempfile::tempdir().unwrap();
@@ -170,28 +168,7 @@ dir = "articles/world"
         "ferry.txt",
         "Ferry services resume",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-        .args(["daemon", "--serve", "--listen", "127.0.0.1:0"])
-        .current_dir(d)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The first stderr line says where it serves.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let addr: std::net::SocketAddr = line
-        .trim()
-        .rsplit_once("http://")
-        .map(|(_, a)| a.trim_end_matches('/'))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .parse()
-        .unwrap();
-    let rest = std::thread::spawn(move || {
-        let mut all = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut all);
-        all
-    });
+    let daemon = ops::Listening::start(d, &["daemon", "--serve", "--listen", "127.0.0.1:0"]);
 
     let rss = d.join("feeds/world.rss");
     let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
@@ -211,7 +188,7 @@ dir = "articles/world"
     wait_for("a later refresh", &|| contains("Rates held steady"));
     assert!(d.join("feeds/index.html").exists() && d.join("feeds/feeds.opml").exists());
 
-    let r = ops::raw(addr, "GET", "/world.rss", &[]);
+    let r = ops::raw(daemon.addr, "GET", "/world.rss", &[]);
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.body).contains("Rates held steady"));
     assert!(r
@@ -219,23 +196,7 @@ dir = "articles/world"
         .unwrap()
         .starts_with("public, max-age="));
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let log = rest.join().unwrap();
+    let (status, log) = daemon.stop();
     assert!(status.success(), "{status:?}: {log}");
     let leftovers: Vec<_> = std::fs::read_dir(d.join("feeds"))
         .unwrap()

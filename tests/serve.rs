@@ -262,36 +262,13 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 #[cfg(unix)]
 #[test]
 fn binary_serve_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), ops::CONFIG).unwrap();
     write_output(&dir.path().join("feeds"), &config(dir.path()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .trim()
-        .rsplit_once("http://")
-        .map(|(_, a)| a.trim_end_matches('/'))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .parse()
-        .unwrap();
-    let r = raw(addr, "GET", "/feeds.opml", &[]);
+    let server = ops::Listening::start(dir.path(), &["serve", "--listen", "127.0.0.1:0"]);
+    let r = raw(server.addr, "GET", "/feeds.opml", &[]);
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.body).contains("Sport desk"));
-    assert!(Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert!(child.wait().unwrap().success());
+    let (status, log) = server.stop();
+    assert!(status.success(), "{status:?}: {log}");
 }

@@ -174,3 +174,78 @@ pub fn feedsmith(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Sends SIGTERM through the shell's `kill` builtin (no `kill` binary needed).
+pub fn sigterm(pid: u32) {
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+}
+
+/// A `feedsmith` process that listens on a port it chose; killed if a test fails before
+/// stopping it, so no daemon outlives its test.
+pub struct Listening {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+}
+
+impl Listening {
+    /// Starts `feedsmith ARGS` in `dir` and reads the address from its first stderr line
+    /// ("... at http://ADDR/").
+    pub fn start(dir: &Path, args: &[&str]) -> Listening {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+            .args(args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .rsplit_once("http://")
+            .and_then(|(_, a)| a.trim_end_matches('/').parse().ok());
+        // Built before the address is checked, so a bad first line still kills the process.
+        let mut started = Listening {
+            child,
+            addr: "127.0.0.1:0".parse().unwrap(),
+            stderr,
+        };
+        started.addr = addr.unwrap_or_else(|| panic!("no address in {line:?}"));
+        started
+    }
+
+    /// SIGTERM, then waits (20 s at most); returns how it exited and the rest of its stderr.
+    #[cfg(unix)]
+    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
+        sigterm(self.child.id());
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "did not stop on SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let mut rest = String::new();
+        let _ = self.stderr.read_to_string(&mut rest);
+        (status, rest)
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
