@@ -33,7 +33,8 @@ const CODINGS: [&str; 4] = ["gzip", "br", "deflate", "zstd"];
 /// How long clients may cache each file: until its feed's next scheduled refresh.
 #[derive(Debug, Clone)]
 pub struct CachePolicy {
-    schedules: HashMap<String, Schedule>,
+    /// Each scheduled feed's schedule and jitter (worked out once, not per request).
+    schedules: HashMap<String, (Schedule, chrono::Duration)>,
     tz: Tz,
     default: u64,
 }
@@ -55,7 +56,9 @@ impl CachePolicy {
             .iter()
             .filter_map(|f| {
                 let s = Schedule::parse(f.schedule.as_deref()?).ok()?;
-                Some((f.name.clone(), s))
+                let jitter = s.jitter(&f.name, config.site.timezone);
+                let jitter = chrono::Duration::from_std(jitter).unwrap_or_default();
+                Some((f.name.clone(), (s, jitter)))
             })
             .collect();
         CachePolicy {
@@ -68,24 +71,22 @@ impl CachePolicy {
     /// Seconds `file` may be cached at `now`. The index and OPML change with any feed, so they
     /// get the shortest lifetime of all.
     pub fn max_age(&self, file: &str, now: DateTime<Utc>) -> u64 {
-        let until = |feed: &str, s: &Schedule| {
-            s.next_run(feed, now, self.tz)
-                .map(|next| (next - now).num_seconds().max(0) as u64)
+        // The next refresh is the first firing whose jittered time is still ahead.
+        let until = |(s, jitter): &(Schedule, chrono::Duration)| {
+            s.next_after(now - *jitter, self.tz)
+                .map(|next| (next + *jitter - now).num_seconds().max(0) as u64)
                 .unwrap_or(self.default)
         };
         if file == INDEX || file == OPML {
             return self
                 .schedules
-                .iter()
-                .map(|(feed, s)| until(feed, s))
+                .values()
+                .map(until)
                 .min()
                 .unwrap_or(self.default);
         }
         let feed = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-        match self.schedules.get(feed) {
-            Some(s) => until(feed, s),
-            None => self.default,
-        }
+        self.schedules.get(feed).map_or(self.default, until)
     }
 }
 
