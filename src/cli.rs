@@ -223,9 +223,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             } else {
                 print!("{}", status::render_text(&health));
             }
-            let troubled = health
-                .iter()
-                .any(|h| h.consecutive_failures > 0 || !h.warnings.is_empty());
+            let troubled = health.iter().any(SourceHealth::needs_attention);
             Ok(if troubled { Exit::Failed } else { Exit::Ok })
         }
     }

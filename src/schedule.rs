@@ -102,12 +102,6 @@ impl Schedule {
         let next = self.next_after(after, tz)?;
         Some(next + chrono::Duration::from_std(jitter).unwrap_or_default())
     }
-
-    /// Seconds until the next firing after `now`: how long a cache may keep what it has.
-    pub fn seconds_until_next(&self, now: DateTime<Utc>, tz: Tz) -> Option<u64> {
-        let next = self.next_after(now, tz)?;
-        Some((next - now).num_seconds().max(0) as u64)
-    }
 }
 
 #[cfg(test)]
@@ -195,14 +189,5 @@ mod tests {
             .unwrap();
         let jitter = chrono::Duration::from_std(quarter.jitter("world", tz)).unwrap();
         assert_eq!(next, utc("2024-01-01T10:15:00Z") + jitter);
-    }
-
-    #[test]
-    fn cache_lifetime_runs_to_the_next_firing() {
-        let s = Schedule::parse("*/15 * * * *").unwrap();
-        assert_eq!(
-            s.seconds_until_next(utc("2024-01-01T10:10:00Z"), chrono_tz::UTC),
-            Some(300)
-        );
     }
 }

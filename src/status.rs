@@ -115,9 +115,9 @@ impl SourceHealth {
         }
     }
 
-    /// Ran, did not fail last time, nothing to warn about.
-    pub fn is_healthy(&self) -> bool {
-        self.last_run.is_some() && self.consecutive_failures == 0 && self.warnings.is_empty()
+    /// Failing, or working but with something to warn about. (Not run yet is neither.)
+    pub fn needs_attention(&self) -> bool {
+        self.consecutive_failures > 0 || !self.warnings.is_empty()
     }
 }
 
@@ -229,7 +229,7 @@ mod tests {
             h.last_error.as_deref(),
             Some("https://x.example/: HTTP 503")
         );
-        assert!(!h.is_healthy());
+        assert!(h.needs_attention());
         let text = render_text(std::slice::from_ref(&h));
         assert!(
             text.contains("world\n  https://x.example/: FAILING (2 runs in a row)"),
@@ -270,7 +270,7 @@ mod tests {
 
         let fine =
             SourceHealth::from_runs("f", "s", &[run(0, true, 8, 1500), run(1, true, 7, 900)]);
-        assert!(fine.is_healthy(), "{:?}", fine.warnings);
+        assert!(!fine.needs_attention(), "{:?}", fine.warnings);
         let first = SourceHealth::from_runs("f", "s", &[run(0, true, 0, 0)]);
         assert!(first.warnings.is_empty(), "nothing usual yet");
     }
@@ -289,7 +289,7 @@ mod tests {
     #[test]
     fn never_run() {
         let h = SourceHealth::from_runs("f", "s", &[]);
-        assert!(!h.is_healthy());
+        assert!(!h.needs_attention());
         assert!(render_text(&[h]).contains("s: not run yet"));
     }
 
