@@ -2,6 +2,9 @@
 //!
 //! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
 //! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
+//! Around it: [`schedule`] says when a feed is due, [`daemon`] refreshes feeds on their
+//! schedules, [`serve`] serves the output folder, [`websub`] tells a hub what changed and
+//! [`status`] reports each source's health.
 
 pub mod cli;
 pub mod config;
