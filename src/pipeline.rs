@@ -641,6 +641,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn source_yield_for_status_counts_known_and_keeps_body_length_when_nothing_new() {
+        let config = Config::parse(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\ndir = \"a\"\n",
+            std::path::Path::new("/tmp/c.toml"),
+        )
+        .unwrap();
+        let (feed, source) = (&config.feeds[0], &config.feeds[0].sources[0]);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let now = Utc::now();
+        let run = |y: Yield| source_run(&store, feed, source, now, y).unwrap();
+        let fresh = run(Yield {
+            unchanged: false,
+            fresh: 4,
+            known: 2,
+            body_chars: 4000,
+        });
+        assert_eq!((fresh.items, fresh.avg_body_len), (6, 1000));
+        store
+            .record_source_run(&feed.name, &source.name, &fresh)
+            .unwrap();
+        let only_known = run(Yield {
+            unchanged: false,
+            fresh: 0,
+            known: 6,
+            body_chars: 0,
+        });
+        assert_eq!((only_known.items, only_known.avg_body_len), (6, 1000));
+        let not_modified = run(Yield {
+            unchanged: true,
+            fresh: 0,
+            known: 0,
+            body_chars: 0,
+        });
+        assert_eq!((not_modified.items, not_modified.avg_body_len), (6, 1000));
+    }
+
+    #[test]
     fn known_keys_invert_item_ids() {
         let keys = ["a b/ç.txt", "https://ex.org/a%20b?id=1"];
         let ids: Vec<String> = keys
