@@ -181,7 +181,8 @@ pub fn feed_html(feed: &ValidFeed, site: &Site) -> Vec<u8> {
             }
         }
         let _ = writeln!(out, "<p>{}</p>", time(item.published(), site.timezone));
-        if let Some(summary) = item.summary() {
+        // A summary that only repeats the headline says nothing.
+        if let Some(summary) = item.summary().filter(|s| *s != item.title()) {
             let _ = writeln!(out, "<p>{}</p>", esc(summary));
         }
         out.push_str("</article>\n");
