@@ -494,6 +494,12 @@ fn run_daemon(
             }
         };
         let tz = config.site.timezone;
+        // The journal's record of what the daemon is doing; refreshes are silent unless a
+        // source fails (or with -v).
+        eprintln!(
+            "feedsmith: daemon keeping {} feeds fresh; SIGTERM or Ctrl-C stops it",
+            feeds.len()
+        );
         daemon::run(
             feeds,
             tz,
@@ -507,6 +513,7 @@ fn run_daemon(
                 .await
                 .context("the HTTP server stopped abnormally")??;
         }
+        eprintln!("feedsmith: daemon stopped");
         anyhow::Ok(())
     })?;
     Ok(Exit::Ok)

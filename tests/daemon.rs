@@ -198,6 +198,8 @@ dir = "articles/world"
 
     let (status, log) = daemon.stop();
     assert!(status.success(), "{status:?}: {log}");
+    assert!(log.contains("daemon stopped"), "{log}");
+    assert!(!log.contains("error"), "{log}");
     let leftovers: Vec<_> = std::fs::read_dir(d.join("feeds"))
         .unwrap()
         .flatten()
