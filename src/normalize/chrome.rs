@@ -1,6 +1,14 @@
 //! Chrome rules: which lines of a scraped page are page furniture (UI labels, share widgets,
-//! navigation) rather than article. Built-in rules cover common English news chrome; users add
-//! exact lines, regexes and (for HTML) CSS selectors per feed and per source.
+//! navigation) rather than article. Built-in rules cover families of common news chrome (mostly
+//! English, a few other languages); users add exact lines, regexes and (for HTML) CSS selectors
+//! per feed and per source.
+//!
+//! Every built-in rule matches a whole line, never a fragment, and a line that reads as a
+//! sentence is only removed by the few families whose sentences are themselves chrome (cookie
+//! notices, newsletter pitches): "Trending topics dominated the debate." stays.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -24,14 +32,19 @@ impl Rules {
         }
     }
 
-    /// True when `line` is chrome by a built-in or user rule.
+    /// True when `line` is chrome by a built-in or user rule. A user pattern that matches only
+    /// part of a sentence-like line does not remove it: the line is body that mentions the word.
     pub fn is_chrome(&self, line: &str) -> bool {
         let folded = fold(line);
         if folded.is_empty() {
             return false;
         }
+        let line = line.trim();
         self.lines.contains(&folded)
-            || self.patterns.iter().any(|p| p.is_match(line.trim()))
+            || self.patterns.iter().any(|p| {
+                p.find(line)
+                    .is_some_and(|m| m.len() == line.len() || !sentence_like(line))
+            })
             || builtin(&folded)
     }
 }
@@ -44,9 +57,345 @@ pub fn fold(line: &str) -> String {
         .to_lowercase()
 }
 
-fn builtin(folded: &str) -> bool {
-    matches!(
-        folded,
-        "published: updated:" | "enable read mode" | "100% font size" | "top content trending"
+/// A line that reads as (part of) prose: several words and a sentence end, or long enough that
+/// no label is that long.
+pub fn sentence_like(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let cjk = line.chars().filter(|c| is_unspaced_script(*c)).count();
+    (words >= 4 || cjk >= 8) && super::text::ends_sentence(line) || words >= 16 || cjk >= 40
+}
+
+/// Han and kana: scripts written without spaces between words.
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// Whole-line labels: reading controls, ads, calls to action, comment and share furniture
+/// (headers of teaser lists are [`TEASER_HEADER`]). Anchored, so a sentence merely starting with "Trending" is not
+/// matched.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^(?:
+          (?:\d+\s?%\s*)?(?:font|text)\s?size | (?:increase|decrease|reset|change)\s(?:font|text)(?:\ssize)?
+        | (?:enable|disable|exit|enter|turn\s(?:on|off))\sread(?:ing|er)?\smode | read(?:ing|er)?\smode
+        | (?:published|updated|posted|last\supdated|modified)\s?:?(?:\s(?:published|updated|posted)\s?:?)*
+        | advertisement | advertising | advert | ad | ads | sponsored(?:\scontent|\slinks?|\sstories)?
+        | promoted(?:\sstories|\scontent|\slinks)? | paid\s(?:content|post|partner) | partner\scontent
+        | story\scontinues\sbelow(?:\sadvertisement)? | continue\sreading(?:\sthe\smain\sstory|\sbelow)?
+        | (?:skip|jump)\sto\s(?:main\s)?(?:content|navigation|article|comments)
+        | (?:read|see|view|show|load)\s(?:more|less|all|also|next|full\sstory|full\sarticle|the\sfull\sstory|comments?)
+          (?:\s?[:»›>…]+.*|\s(?:stories|articles|news|photos|videos?))?
+        | (?:leave|post|add|write)\s(?:a\s)?(?:comment|reply|review)s? | cancel\sreply | \d*\s?(?:comments?|replies|responses)
+        | (?:no|view|show|hide)\s(?:comments?|replies) | reply | report | quote | permalink | loading\.*
+        | (?:sign|log)\s?(?:in|up|out) | register | subscribe(?:\snow|\stoday)? | subscribe\s(?:sign|log)\sin
+        | newsletters? | menu | search | close | home | back\sto\stop | next | previous | prev | more
+        | (?:next|previous|prev)\s(?:article|story|post|page)(?:\s?[:»›>].*)?
+        | (?:tags?|topics?|filed\sunder|categories|category|posted\sin|share\sthis(?:\s(?:article|story|page|entry|post))?)\s?:?
+        | (?:click\sto\s)?(?:share|print|email|e-mail|tweet|pin)\s(?:on|via|by|to|with)\s.{1,30}?(?:\s?\(opens\sin\snew\swindow\))?
+        | like\sthis\s?: | print(?:\sthis(?:\sarticle|\sstory|\spage)?)? | e-?mail(?:\sthis(?:\sarticle|\sstory)?)?
+        | реклама | поделиться | комментарии | публикация | leia\smais | publicidade | compartilhe
+        | 広告 | 광고 | 공유하기
+        )\s?[:.!»›>…]*$",
     )
+    .unwrap()
+});
+
+/// Words share bars, toolbars and reading controls are made of; a short line of nothing else
+/// ("Share Tweet Email", "Share on Facebook") is a widget.
+static WIDGET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    "share shares shared tweet print email e-mail mail facebook twitter linkedin whatsapp \
+     pinterest reddit tumblr vk google+ flipboard messenger telegram sms pin it copy link url \
+     comment comments reply save saved on by via this article story entry page post subscribe \
+     sign in up log login register menu search close home to top font size text a a- a+ aa \
+     gift follow like likes instagram youtube rss feed x the bookmark listen audio zoom | / · • \
+     - – + & or and f g+ more options with friends your send"
+        .split_whitespace()
+        .collect()
+});
+
+/// Cookie and consent notices: sentences, but never article.
+static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+          cookies?\b.{0,80}\b(?:accept|agree|consent|privacy|policy|settings|preferences|opt[\s-]out|browsing|to\simprove)
+        | (?:we|site|website|this\ssite)\s(?:use|uses)\scookies | use\sof\scookies | by\s(?:continuing|using)\b.{0,60}\bcookies
+        ",
+    )
+    .unwrap()
+});
+
+/// Newsletter and subscription pitches, follow-us and share-this prompts: sentences, but
+/// never article.
+static PITCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+          ^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts|emails)\b.{0,120}$
+        | \b(?:news|stories|newsletter|delivered)\b.{0,60}\binbox\b | \binbox\b.{0,60}\b(?:news|stories|newsletter|delivered)\b
+        | \bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)
+        | recaptcha | unsubscribe\s(?:at\s)?any\stime | ^no\sspam\b
+        | ^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b
+        | ^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$
+        | ^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$ | ^follow\s@?\S+(?:\s\S+)?\s(?:on|at)\b.{0,30}$
+        | ^(?:like|enjoy(?:ed)?|love)\s(?:this|the)\s(?:story|article|post)\?.{0,60}$ | \bshare\sit\swith\s(?:a\sfriend|your\sfriends)\b
+        ",
+    )
+    .unwrap()
+});
+
+/// A teaser for another story set inside the article ("Also on rt.com ...", "Read also: ..."),
+/// without a sentence end of its own.
+static INLINE_TEASER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:also\son\s\S+|also\sread|read\salso|see\salso|related|more|watch|listen|recommended)\s?:?\s.{3,160}$")
+        .unwrap()
+});
+
+/// Copyright and rights notices, sentences or not.
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:©|\(c\)\s|copyright\s(?:©|\(c\)|\d{4}))|all\srights\sreserved|все\sправа\sзащищены|todos\sos\sdireitos\sreservados|무단\s?전재")
+        .unwrap()
+});
+
+/// Headers of teaser lists ("Trending News", "Related Stories", "Most Read"): the lines under
+/// one are other articles' headlines.
+static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^(?:(?:top\s)?(?:content|stories|news)?\s?trending(?:\s(?:now|stories|news|topics|articles|content|today))?
+        | top\s(?:content|stories|news|videos?)(?:\strending)?
+        | related(?:\s(?:articles?|stories|posts|content|news|coverage|topics|links|videos?|reading))?
+        | more\s(?:[\w'’]+\s){0,3}(?:stories|news|articles|videos?|reads|coverage|posts)|more\s(?:on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
+        | most\s(?:read|popular|viewed|shared|emailed|commented|watched)(?:\s(?:articles?|stories|videos?|now|today|this\sweek))?
+        | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
+        | you\s(?:may|might)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin) | (?:editor'?s\s)?(?:picks|choice)
+        | (?:latest|breaking|popular|top)\s(?:news|stories|headlines|videos?|articles|posts) | don'?t\smiss
+        | (?:quick|useful|more|external)\slinks | see\salso | further\sreading
+        | (?:next\sup|up\snext|read\snext|what\sto\sread\snext|keep\sreading)(?:\sin\s.{1,30})?
+        | читайте\sтакже | популярное | veja\stambém | leia\stambém | 関連記事 | 관련기사 | 많이\s본\s.{0,10}
+        )\s?[:.!»›>…]*$",
+    )
+    .unwrap()
+});
+
+/// Where reader comments start: nothing after it is the article. A bare "Comments" is not
+/// enough: share bars above the article carry that label too.
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|loading\scomments\.*|\d+\s(?:thoughts|responses)\son\s.*|(?:оставить|написать)\sкомментарий|deixe\sum\scomentário|댓글\s?\d+)\s?[:.!]*$",
+    )
+    .unwrap()
+});
+
+/// A header introducing a list of other articles' headlines.
+pub fn is_teaser_header(line: &str) -> bool {
+    TEASER_HEADER.is_match(&fold(line))
+}
+
+static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"all\srights\sreserved|todos\sos\sdireitos\sreservados|все\sправа\sзащищены|무단\s?전재",
+    )
+    .unwrap()
+});
+
+/// A rights notice: the page footer, which the article does not run past.
+pub fn is_footer(line: &str) -> bool {
+    RIGHTS.is_match(&fold(line))
+}
+
+/// A line that opens the reader-comment section.
+pub fn is_comments_header(line: &str) -> bool {
+    COMMENTS.is_match(&fold(line))
+}
+
+/// Picture credits and copyright lines that stand alone.
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\(?(?:photo|photos|photograph|image|images|picture|video|illustration|credit|graphic|source)s?(?:\s(?:credit|by))?\s?:|\(?(?:photo|image|illustration)\sby\s|(?:photo|image|picture)\s(?:copyright|caption|credit)\b)|(?:getty\simages|shutterstock|afp\svia|ap\sphoto|reuters/|/\s?(?:ap|afp|reuters|epa|getty)\)?$|istock|unsplash)|^(?:©|\(c\)|copyright\b)",
+    )
+    .unwrap()
+});
+
+/// Breadcrumbs: short parts joined by path separators ("Home › News › World"). With the
+/// ambiguous separators ("/", "|", ">") it takes three parts: "£5 / month" is no path.
+static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[^›»>/|]{1,30}(?:\s[›»]\s[^›»>/|]{1,40}){1,6}$|^[^›»>/|]{1,30}(?:\s[>/|]\s[^›»>/|]{1,40}){2,6}$",
+    )
+    .unwrap()
+});
+
+/// Vocabulary of a bare timestamp ("Nov. 19, 2019 8:03 am ET", "Updated 3 hours ago").
+static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^(?:
+          published|updated|posted|last|modified|first|on|at|by|am|pm|a\.m|p\.m|ago|and|
+          seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yesterday|today|just|now|
+          jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|
+          january|february|march|april|june|july|august|september|october|november|december|
+          mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|
+          monday|tuesday|wednesday|thursday|friday|saturday|sunday|
+          utc|gmt|et|ct|mt|pt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|ist|jst|kst|msk|
+          \d{1,4}(?:st|nd|rd|th|h|m|d|г|年|月|日)?|\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}
+        )$",
+    )
+    .unwrap()
+});
+
+fn builtin(folded: &str) -> bool {
+    let chars = folded.chars().count();
+    if chars > 1500 {
+        return false;
+    }
+    // Consent notices run long; pitches and rights lines do not.
+    if COOKIE.is_match(folded) || chars <= 400 && (PITCH.is_match(folded) || LEGAL.is_match(folded))
+    {
+        return true;
+    }
+    if chars > 400 {
+        return false;
+    }
+    if sentence_like(folded) {
+        return false;
+    }
+    LABEL.is_match(folded)
+        || TEASER_HEADER.is_match(folded)
+        || INLINE_TEASER.is_match(folded) && !super::text::ends_sentence(folded)
+        || CREDIT.is_match(folded)
+        || BREADCRUMB.is_match(folded)
+        || is_widget(folded)
+        || is_timestamp(folded)
+}
+
+fn is_widget(folded: &str) -> bool {
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    words.len() <= 10
+        && words.iter().all(|w| {
+            let w = w.trim_matches(|c: char| matches!(c, ':' | ',' | '(' | ')' | '.'));
+            w.is_empty() || WIDGET_WORDS.contains(w) || w.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// A line of nothing but date and time words with at least one number in it.
+pub fn is_timestamp(folded: &str) -> bool {
+    let words: Vec<&str> = folded
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | '|' | '(' | ')' | '·' | '•' | '—' | '–')
+        })
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .filter(|w| !w.is_empty() && *w != "-")
+        .collect();
+    !words.is_empty()
+        && words.len() <= 14
+        && folded.chars().any(|c| c.is_ascii_digit())
+        && words.iter().all(|w| DATE_WORDS.is_match(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chrome(line: &str) -> bool {
+        Rules::default().is_chrome(line)
+    }
+
+    #[test]
+    fn seed_labels_are_chrome() {
+        for l in [
+            "Published: Updated:",
+            "Enable Read mode",
+            "100% Font Size",
+            "Top Content Trending",
+        ] {
+            assert!(chrome(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn reading_controls_and_widgets() {
+        for l in [
+            "Font size",
+            "A- A+",
+            "Exit reader mode",
+            "Share",
+            "Share on Facebook",
+            "Share Tweet Email Print",
+            "12 Comments",
+            "Leave a Reply",
+            "Print this article",
+        ] {
+            assert!(chrome(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn teaser_headers_ads_and_calls_to_action() {
+        for l in [
+            "Related",
+            "Related Articles",
+            "Most Read",
+            "Trending Now",
+            "ADVERTISEMENT",
+            "Story continues below advertisement",
+            "Subscribe to our newsletter",
+            "Sign up for our daily newsletter to get the news in your inbox.",
+            "Follow us on Twitter",
+            "Read more: Why the Fed held rates",
+            "Also on rt.com Ferry fares to rise in the spring",
+            "More Great WIRED Stories",
+            "Like this story? Share it with a friend!",
+            "Read More",
+            "Читайте также",
+        ] {
+            assert!(chrome(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn cookies_breadcrumbs_timestamps_and_credits() {
+        for l in [
+            "We use cookies to improve your experience. By continuing you accept our policy.",
+            "Home › News › World",
+            "News / Politics / Elections",
+            "Nov. 19, 2019 8:03 am ET",
+            "Updated 3 hours ago",
+            "Published 10:02 AM EST Nov 19, 2019",
+            "2019-11-19 10:02",
+            "Photo: Getty Images",
+            "(AP Photo/Evan Vucci)",
+            "© Copyright Gannett 2018",
+        ] {
+            assert!(chrome(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn body_lines_that_look_like_chrome_stay() {
+        for l in [
+            "Trending topics dominated the debate.",
+            "Related research has shown the same effect in mice.",
+            "Share prices fell 3% on Monday after the announcement.",
+            "Most read the report as a rebuke to the government.",
+            "Advertisement spending rose sharply in 2019, the report said.",
+            "Follow the money, investigators were told.",
+            "He said he would print the letter and sign it on Monday.",
+            "In 2019 the vote was held on 3 May.",
+            "Tickets: £5 / day",
+            "This cookie recipe uses brown butter and a pinch of sea salt.",
+        ] {
+            assert!(!chrome(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn user_patterns_only_remove_whole_lines_or_labels() {
+        let rules = Rules::new(
+            &["Brought to you by Acme".to_string()],
+            vec![Regex::new("(?i)acme").unwrap()],
+            &[],
+        );
+        assert!(rules.is_chrome("brought  to you BY acme"));
+        assert!(rules.is_chrome("Acme deals"));
+        assert!(!rules.is_chrome("Acme reported higher profits for the third quarter."));
+    }
 }

@@ -10,6 +10,7 @@ pub mod chrome;
 pub mod extract;
 pub mod learn;
 pub mod markdown;
+pub mod meta;
 pub mod sanitize;
 pub mod text;
 

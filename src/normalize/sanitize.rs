@@ -34,9 +34,19 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
 /// characters, soft hyphens and control characters removed, runs of spaces folded. Line breaks
 /// are kept (paragraph structure is the caller's business).
 pub fn hygiene(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Composing is the costly part and almost all text is already NFC: check quickly first.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        fold_chars(text.chars(), text.len())
+    } else {
+        fold_chars(text.nfc(), text.len())
+    }
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut last_space = false;
-    for c in text.nfc() {
+    for c in chars {
         let c = match c {
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' => {
                 ' '
@@ -116,6 +126,126 @@ const BLOCK_TAGS: &[&str] = &[
 /// Plain text of an HTML fragment: one paragraph per block element, separated by a blank line,
 /// white space inside a paragraph folded.
 pub fn html_to_text(html: &str) -> String {
+    scan_text(html).unwrap_or_else(|| parsed_text(html))
+}
+
+/// The fast way for markup as serialisers write it (what [`clean_html`] returns): a single scan
+/// over tags and text. `None` when the input holds something the scan does not decode (a named
+/// entity other than the few serialisers emit), so the parser handles it.
+fn scan_text(html: &str) -> Option<String> {
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            decode_into(rest, &mut current)?;
+            break;
+        };
+        decode_into(&rest[..lt], &mut current)?;
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            continue;
+        }
+        let closing = rest[1..].starts_with('/');
+        let name_start = if closing { 2 } else { 1 };
+        let name_len = rest[name_start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - name_start);
+        if name_len == 0 || !rest.as_bytes()[name_start].is_ascii_alphabetic() {
+            if rest[1..].starts_with(['!', '?']) {
+                // Doctype, CDATA or processing instruction: no text of the article.
+                rest = rest.find('>').map_or("", |e| &rest[e + 1..]);
+            } else {
+                current.push('<');
+                rest = &rest[1..];
+            }
+            continue;
+        }
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        rest = &rest[tag_end(rest)..];
+        if !closing && matches!(name.as_str(), "script" | "style" | "template") {
+            rest = skip_raw_text(rest, &name);
+            continue;
+        }
+        if name == "br" || BLOCK_TAGS.contains(&name.as_str()) {
+            flush(&mut current, &mut paragraphs);
+        }
+    }
+    flush(&mut current, &mut paragraphs);
+    Some(paragraphs.join("\n\n"))
+}
+
+/// What follows the end tag `</name>` in `s` (ASCII case ignored); empty when there is none.
+fn skip_raw_text<'a>(s: &'a str, name: &str) -> &'a str {
+    let mut from = 0;
+    while let Some(p) = s[from..].find("</") {
+        let start = from + p;
+        let tail = &s.as_bytes()[start + 2..];
+        if tail.len() >= name.len() && tail[..name.len()].eq_ignore_ascii_case(name.as_bytes()) {
+            return &s[start + tag_end(&s[start..])..];
+        }
+        from = start + 2;
+    }
+    ""
+}
+
+/// Length of the tag at the start of `s` up to and including its `>`, quotes respected.
+fn tag_end(s: &str) -> usize {
+    let mut quote = None;
+    for (i, b) in s.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// Appends `text` with character references decoded; `None` on a named one it does not know.
+fn decode_into(text: &str, out: &mut String) -> Option<()> {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let run = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len() - 1);
+        if run == 0 {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        }
+        let semi = run + 1;
+        if !rest[semi..].starts_with(';') {
+            // Legacy references without ';' follow rules the parser knows.
+            return None;
+        }
+        let entity = &rest[1..semi];
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            e if e.starts_with("#x") || e.starts_with("#X") => {
+                char::from_u32(u32::from_str_radix(&e[2..], 16).ok()?).unwrap_or('\u{fffd}')
+            }
+            e if e.starts_with('#') => char::from_u32(e[1..].parse().ok()?).unwrap_or('\u{fffd}'),
+            _ => return None,
+        };
+        out.push(c);
+        rest = &rest[semi + 1..];
+    }
+    out.push_str(rest);
+    Some(())
+}
+
+/// The general way: parse the fragment and walk it.
+fn parsed_text(html: &str) -> String {
     let doc = Document::fragment(html);
     let mut paragraphs = Vec::new();
     let mut current = String::new();
@@ -206,6 +336,25 @@ mod tests {
             "a bcd e"
         );
         assert_eq!(hygiene("e\u{0301}"), "\u{00E9}");
+    }
+
+    #[test]
+    fn scanning_and_parsing_agree() {
+        for html in [
+            "<p>One <b>two</b>\n three.</p><ul><li>a</li><li>b</li></ul>x<br>y",
+            r#"<p title="a > b">Fish &amp; chips &lt;3 &#233;&#xe9;&nbsp;x</p><!-- c --><p>y</p>"#,
+            "<div>a<script>var s = '<p>no</p>';</script>b</div><STYLE>p{}</STYLE>c",
+            "a < b and 1 & 2; <p>next</p>",
+        ] {
+            assert_eq!(
+                scan_text(html).as_deref(),
+                Some(parsed_text(html).as_str()),
+                "{html}"
+            );
+        }
+        // Named references the scan does not know go to the parser.
+        assert_eq!(scan_text("caf&eacute;"), None);
+        assert_eq!(html_to_text("caf&eacute;"), "café");
     }
 
     #[test]

@@ -1,0 +1,537 @@
+//! A flat, pre-order copy of the parsed page that scoring and serialising work on. Reading the
+//! html5ever tree once into plain vectors keeps every later step a linear scan over indices
+//! (a node's subtree is the range `i..end`), with no tree mutation and no repeated borrowing.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use dom_query::{NodeData, NodeRef};
+use regex::{Regex, RegexSet};
+
+use super::metadata::Meta;
+
+/// What a node is, reduced to what extraction cares about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Text,
+    Body,
+    /// div, section, article, main and similar block containers.
+    Container,
+    Article,
+    Main,
+    P,
+    Pre,
+    Blockquote,
+    Td,
+    Th,
+    Tr,
+    Table,
+    TablePart,
+    Ul,
+    Ol,
+    Li,
+    Dl,
+    Dd,
+    Dt,
+    H1,
+    Heading(u8),
+    Figure,
+    Figcaption,
+    Picture,
+    Source,
+    Img,
+    A,
+    Br,
+    Hr,
+    /// Inline formatting worth keeping in the output (em, strong, code, …).
+    Inline(&'static str),
+    /// Elements whose tag is dropped but whose children are kept (span, font, …).
+    Transparent,
+    Nav,
+    Aside,
+    Header,
+    Footer,
+    Form,
+}
+
+impl Tag {
+    pub fn is_block(self) -> bool {
+        !matches!(
+            self,
+            Tag::Text
+                | Tag::A
+                | Tag::Inline(_)
+                | Tag::Transparent
+                | Tag::Img
+                | Tag::Br
+                | Tag::Source
+                | Tag::Picture
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub tag: Tag,
+    /// Parent index; the root points at itself.
+    pub parent: usize,
+    /// One past the last node of this node's subtree.
+    pub end: usize,
+    /// Text of a text node.
+    pub text: String,
+    /// Attributes kept for output (href, src, …).
+    pub attrs: Vec<(&'static str, String)>,
+    /// Lower-cased class and id, space separated.
+    pub class_id: String,
+    /// Nearest block ancestor (for text: the block its words belong to).
+    pub block: usize,
+    pub in_link: bool,
+    /// Class/id/role say "not content" (sidebar, comments, share bar…).
+    pub unlikely: bool,
+    /// Structural furniture: nav, aside, menus by role. Dropped even when class rules are relaxed.
+    pub furniture: bool,
+    /// Class/id weight: negative for chrome-looking names, positive for content-looking ones.
+    pub weight: i32,
+}
+
+/// The page as a flat arena in document order.
+pub struct Page {
+    pub nodes: Vec<Node>,
+}
+
+/// Class/id words of page furniture.
+const NEGATIVE: &str = concat!(
+    r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share(?:[^d]|$)|sharedaddy|sharing|social|",
+    r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
+    r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
+    r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
+    r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
+    r"rollover|tooltip|popover|hovercard|",
+    r"visually-hidden|sr-only|screen-reader|caption|hidden-(?:xs|sm|mobile|phone)|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
+    r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
+);
+
+/// Class/id words of content.
+const POSITIVE: &str = concat!(
+    r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
+    r"column|page"
+);
+
+/// Names that say "this is the article body" strongly enough to outweigh a negative match.
+const BODY_NAME: &str = concat!(
+    r"article-?body|articlebody|article-?content|post-?body|post-?content|entry-?content|",
+    r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
+);
+
+/// "content-with-sidebar" describes a layout, not a sidebar.
+const LAYOUT: &str = r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)";
+
+/// Embedded posts (tweets, Instagram) are quoted content, not share bars.
+const EMBED: &str =
+    r"tweet|instagram-media|tiktok|(?:social|media)-?embed|embed-?(?:social|twitter)";
+
+/// Negative even next to a content-looking word ("comment-body", "related-content").
+const STRONG: &str = concat!(
+    r"comment|disqus|related|share(?:[^d]|$)|sharedaddy|sharing|social|newsletter|subscribe|promo|sponsor|",
+    r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
+    r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
+    r"rollover|tooltip|popover|hovercard|",
+    r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
+);
+
+/// All name patterns in one set, so each class list is scanned once.
+static NAMES: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([NEGATIVE, POSITIVE, BODY_NAME, LAYOUT, EMBED, STRONG]).unwrap()
+});
+static LAYOUT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(LAYOUT).unwrap());
+
+fn classify(name: &str) -> Option<Tag> {
+    Some(match name {
+        "body" => Tag::Body,
+        "div" | "section" | "center" | "hgroup" | "details" | "summary" | "address"
+        | "fieldset" | "dialog" => Tag::Container,
+        "article" => Tag::Article,
+        "main" => Tag::Main,
+        "p" => Tag::P,
+        "pre" => Tag::Pre,
+        "blockquote" => Tag::Blockquote,
+        "td" => Tag::Td,
+        "th" => Tag::Th,
+        "tr" => Tag::Tr,
+        "table" => Tag::Table,
+        "tbody" | "thead" | "tfoot" | "caption" => Tag::TablePart,
+        "ul" => Tag::Ul,
+        "ol" => Tag::Ol,
+        "li" => Tag::Li,
+        "dl" => Tag::Dl,
+        "dd" => Tag::Dd,
+        "dt" => Tag::Dt,
+        "h1" => Tag::H1,
+        "h2" => Tag::Heading(2),
+        "h3" => Tag::Heading(3),
+        "h4" => Tag::Heading(4),
+        "h5" => Tag::Heading(5),
+        "h6" => Tag::Heading(6),
+        "figure" => Tag::Figure,
+        "figcaption" => Tag::Figcaption,
+        "picture" => Tag::Picture,
+        "source" => Tag::Source,
+        "img" => Tag::Img,
+        "a" => Tag::A,
+        "br" => Tag::Br,
+        "hr" => Tag::Hr,
+        "em" => Tag::Inline("em"),
+        "i" => Tag::Inline("i"),
+        "strong" => Tag::Inline("strong"),
+        "b" => Tag::Inline("b"),
+        "u" => Tag::Inline("u"),
+        "s" => Tag::Inline("s"),
+        "sub" => Tag::Inline("sub"),
+        "sup" => Tag::Inline("sup"),
+        "small" => Tag::Inline("small"),
+        "mark" => Tag::Inline("mark"),
+        "q" => Tag::Inline("q"),
+        "cite" => Tag::Inline("cite"),
+        "abbr" => Tag::Inline("abbr"),
+        "code" => Tag::Inline("code"),
+        "kbd" => Tag::Inline("kbd"),
+        "del" => Tag::Inline("del"),
+        "ins" => Tag::Inline("ins"),
+        "time" => Tag::Inline("time"),
+        "nav" | "menu" => Tag::Nav,
+        "aside" => Tag::Aside,
+        "header" => Tag::Header,
+        "footer" => Tag::Footer,
+        "form" => Tag::Form,
+        // Never text of an article: scripts, widgets, media players, form controls.
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object"
+        | "embed" | "canvas" | "button" | "input" | "select" | "textarea" | "option" | "head"
+        | "link" | "meta" | "title" | "video" | "audio" | "map" | "dialog-polyfill" => return None,
+        _ => Tag::Transparent,
+    })
+}
+
+/// Inline styles that hide an element.
+fn style_hides(style: &str) -> bool {
+    let s = style.to_ascii_lowercase();
+    if !s.contains("none") && !s.contains("hidden") {
+        return false;
+    }
+    let s = s.replace(' ', "");
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// Roles that mark page furniture rather than content.
+fn furniture_role(role: &str) -> bool {
+    matches!(
+        role,
+        "navigation"
+            | "complementary"
+            | "contentinfo"
+            | "banner"
+            | "menu"
+            | "menubar"
+            | "dialog"
+            | "alertdialog"
+            | "search"
+            | "toolbar"
+    )
+}
+
+/// Reads the subtrees rooted at `roots` into a [`Page`]; when `meta` is given, metadata
+/// (meta tags, JSON-LD, `<title>`, `lang`, …) is gathered in the same pass.
+pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
+    enum Step<'a> {
+        Enter(NodeRef<'a>, usize, bool),
+        Exit(usize),
+    }
+    let mut nodes: Vec<Node> = Vec::with_capacity(1024);
+    nodes.push(Node {
+        tag: Tag::Body,
+        parent: 0,
+        end: 0,
+        text: String::new(),
+        attrs: Vec::new(),
+        class_id: String::new(),
+        block: 0,
+        in_link: false,
+        unlikely: false,
+        furniture: false,
+        weight: 0,
+    });
+    let mut stack: Vec<Step> = vec![Step::Exit(0)];
+    let mut name_cache: HashMap<String, Names> = HashMap::new();
+    for r in roots.iter().rev() {
+        stack.push(Step::Enter(*r, 0, false));
+    }
+    while let Some(step) = stack.pop() {
+        let (node, parent, in_link) = match step {
+            Step::Exit(i) => {
+                nodes[i].end = nodes.len();
+                continue;
+            }
+            Step::Enter(n, p, l) => (n, p, l),
+        };
+        let block = if nodes[parent].tag.is_block() {
+            parent
+        } else {
+            nodes[parent].block
+        };
+        enum Seen {
+            Skip,
+            Descend,
+            Text(String),
+            Element(Box<Node>),
+        }
+        let seen = node
+            .query(|tn| match &tn.data {
+                NodeData::Document | NodeData::Fragment => Seen::Descend,
+                NodeData::Text { contents } => Seen::Text(contents.to_string()),
+                NodeData::Element(el) => {
+                    let name = el.name.local.as_ref();
+                    if let Some(m) = meta.as_deref_mut() {
+                        m.see_element(name, el, &node);
+                    }
+                    if name == "html" || name == "head" {
+                        return Seen::Descend;
+                    }
+                    let Some(tag) = classify(name) else {
+                        return Seen::Skip;
+                    };
+                    // One scan over the attributes instead of a lookup per name.
+                    let (mut class_id, mut role, mut hidden, mut body_prop) =
+                        (String::new(), None, false, false);
+                    for a in &el.attrs {
+                        let v: &str = &a.value;
+                        match a.name.local.as_ref() {
+                            "class" | "id" => {
+                                if !class_id.is_empty() {
+                                    class_id.push(' ');
+                                }
+                                class_id.push_str(v);
+                            }
+                            "role" => role = Some(v.to_ascii_lowercase()),
+                            "itemprop" => body_prop = v == "articleBody",
+                            "hidden" => hidden = true,
+                            "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
+                            "style" => hidden |= style_hides(v),
+                            _ => {}
+                        }
+                    }
+                    if hidden && tag != Tag::Body {
+                        return Seen::Skip;
+                    }
+                    class_id.make_ascii_lowercase();
+                    let named = !class_id.is_empty();
+                    let names = if named {
+                        // Templates repeat the same class lists: judge each list once per page.
+                        *name_cache
+                            .entry(class_id.clone())
+                            .or_insert_with(|| judge_names(&class_id))
+                    } else {
+                        Names::default()
+                    };
+                    let (negative, positive) = (names.negative, names.positive);
+                    let body_name = body_prop || names.body;
+                    let mut weight = 0;
+                    if negative {
+                        weight -= 25;
+                    }
+                    if positive {
+                        weight += 25;
+                    }
+                    if body_name {
+                        weight += 25;
+                    }
+                    let furniture = matches!(tag, Tag::Nav | Tag::Aside)
+                        || role.as_deref().is_some_and(furniture_role);
+                    let structural = matches!(tag, Tag::Body | Tag::Article | Tag::Main);
+                    let unlikely = !structural
+                        && !body_name
+                        && (matches!(tag, Tag::Header | Tag::Footer)
+                            || (negative && !positive)
+                            || (negative && names.strong));
+                    Seen::Element(Box::new(Node {
+                        tag,
+                        parent,
+                        end: 0,
+                        text: String::new(),
+                        attrs: output_attrs(tag, el),
+                        class_id,
+                        block,
+                        in_link: in_link || tag == Tag::A,
+                        unlikely,
+                        furniture,
+                        weight,
+                    }))
+                }
+                _ => Seen::Skip,
+            })
+            .unwrap_or(Seen::Skip);
+        match seen {
+            Seen::Skip => {}
+            Seen::Descend => {
+                push_children(&mut stack, node, parent, in_link);
+            }
+            Seen::Text(text) => nodes.push(Node {
+                tag: Tag::Text,
+                parent,
+                end: nodes.len() + 1,
+                text,
+                attrs: Vec::new(),
+                class_id: String::new(),
+                block,
+                in_link,
+                unlikely: false,
+                furniture: false,
+                weight: 0,
+            }),
+            Seen::Element(n) => {
+                let idx = nodes.len();
+                let link = n.in_link;
+                nodes.push(*n);
+                stack.push(Step::Exit(idx));
+                push_children(&mut stack, node, idx, link);
+            }
+        }
+    }
+
+    fn push_children<'a>(stack: &mut Vec<Step<'a>>, node: NodeRef<'a>, parent: usize, link: bool) {
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push(Step::Enter(c, parent, link));
+        }
+    }
+    Page { nodes }
+}
+
+/// What an element's class and id say about it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Names {
+    negative: bool,
+    positive: bool,
+    /// Named like the article body itself.
+    body: bool,
+    /// Negative even next to a content-looking word ("comment-body", "related-content").
+    strong: bool,
+}
+
+fn judge_names(class_id: &str) -> Names {
+    let m = NAMES.matches(class_id);
+    let (positive, body) = (m.matched(1), m.matched(2));
+    let m = if m.matched(3) {
+        NAMES.matches(&LAYOUT_RE.replace_all(class_id, ""))
+    } else {
+        m
+    };
+    // A bare "hidden" class hides; next to responsive variants ("hidden md:block") it does not.
+    // What a site hides on phones ("hidden-xs") is what it can do without: furniture.
+    let hidden =
+        class_id.split_ascii_whitespace().any(|t| t == "hidden") && !class_id.contains(':');
+    let negative = (m.matched(0) && !m.matched(4)) || hidden;
+    Names {
+        negative,
+        positive,
+        body,
+        strong: hidden || (negative && m.matched(5)),
+    }
+}
+
+/// Attributes worth keeping in the body HTML. Lazy-loaded images keep their real source.
+fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)> {
+    let get = |n: &str| el.attr(n).map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let mut out = Vec::new();
+    match tag {
+        Tag::A => {
+            if let Some(h) = get("href") {
+                out.push(("href", h));
+            }
+        }
+        Tag::Img => {
+            let lazy = get("data-src")
+                .or_else(|| get("data-lazy-src"))
+                .or_else(|| get("data-original"));
+            let src = get("src").filter(|s| !s.starts_with("data:"));
+            if let Some(s) = lazy.or(src) {
+                out.push(("src", s));
+            }
+            if let Some(s) = get("data-srcset").or_else(|| get("srcset")) {
+                out.push(("srcset", s));
+            }
+            if let Some(a) = get("alt") {
+                out.push(("alt", a));
+            }
+        }
+        Tag::Source => {
+            for n in ["srcset", "type", "media"] {
+                if let Some(v) = get(n) {
+                    out.push((n, v));
+                }
+            }
+        }
+        Tag::Inline("time") => {
+            if let Some(v) = get("datetime") {
+                out.push(("datetime", v));
+            }
+        }
+        Tag::Td | Tag::Th => {
+            for n in ["colspan", "rowspan"] {
+                if let Some(v) = get(n) {
+                    out.push((n, v));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Characters of `text` with white space runs counted once, and its commas.
+pub fn measure(text: &str) -> (u32, u32) {
+    let (mut chars, mut commas, mut space) = (0u32, 0u32, true);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                chars += 1;
+                space = true;
+            }
+        } else {
+            chars += 1;
+            space = false;
+            if matches!(c, ',' | '，' | '、' | '،') {
+                commas += 1;
+            }
+        }
+    }
+    (chars, commas)
+}
+
+impl Page {
+    /// Child indices of `i`.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.nodes[i].end;
+        let mut j = i + 1;
+        std::iter::from_fn(move || {
+            if j >= end {
+                return None;
+            }
+            let c = j;
+            j = self.nodes[j].end;
+            Some(c)
+        })
+    }
+
+    /// Text of the subtree at `i`, white space folded.
+    pub fn text_of(&self, i: usize) -> String {
+        let mut out = String::new();
+        for n in &self.nodes[i..self.nodes[i].end] {
+            if n.tag == Tag::Text {
+                out.push_str(&n.text);
+            } else if n.tag.is_block() || n.tag == Tag::Br {
+                out.push(' ');
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}

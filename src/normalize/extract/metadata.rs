@@ -1,0 +1,399 @@
+//! Page metadata (title, authors, dates, lead image, language, canonical URL) from the places
+//! publishers put it: JSON-LD, OpenGraph and other meta tags, `<link>`, `<time>`, `<html lang>`.
+//! Elements are handed over one by one while the page is read, so no extra pass is needed.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use dom_query::{Element, NodeRef};
+use serde_json::Value;
+use url::Url;
+
+/// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
+#[derive(Debug, Default)]
+pub struct Meta {
+    /// (property or name, content) of every `<meta>`, lower-cased keys.
+    metas: Vec<(String, String)>,
+    title_tag: Option<String>,
+    pub h1: Option<String>,
+    lang: Option<String>,
+    canonical: Option<String>,
+    image_link: Option<String>,
+    rel_author: Vec<String>,
+    prop_author: Vec<String>,
+    byline: Option<String>,
+    time: Option<String>,
+    prop_published: Option<String>,
+    prop_modified: Option<String>,
+    ld_json: Vec<String>,
+}
+
+/// The resolved metadata.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub image: Option<String>,
+    pub language: Option<String>,
+    pub canonical: Option<Url>,
+    /// JSON-LD `articleBody`, when the page carries one.
+    pub article_body: Option<String>,
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Meta {
+    /// Notes what an element says about the page.
+    pub fn see_element(&mut self, name: &str, el: &Element, node: &NodeRef) {
+        let attr = |n: &str| el.attr(n).map(|v| v.trim().to_string());
+        match name {
+            "html" => self.lang = self.lang.take().or_else(|| attr("lang")),
+            "meta" => {
+                let key = attr("property")
+                    .or_else(|| attr("name"))
+                    .or_else(|| attr("itemprop"))
+                    .or_else(|| attr("http-equiv"));
+                if let (Some(k), Some(v)) = (key, attr("content")) {
+                    if !v.is_empty() {
+                        self.metas.push((k.to_ascii_lowercase(), v));
+                    }
+                }
+            }
+            "title" if self.title_tag.is_none() => {
+                self.title_tag = Some(fold(&node.text())).filter(|t| !t.is_empty());
+            }
+            "link" => {
+                let rel = attr("rel").unwrap_or_default().to_ascii_lowercase();
+                let href = attr("href").filter(|h| !h.is_empty());
+                match rel.as_str() {
+                    "canonical" if self.canonical.is_none() => self.canonical = href,
+                    "image_src" if self.image_link.is_none() => self.image_link = href,
+                    _ => {}
+                }
+            }
+            "script"
+                if attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                self.ld_json.push(node.text().to_string());
+            }
+            "h1" if self.h1.is_none() => {
+                self.h1 = Some(fold(&node.text())).filter(|t| !t.is_empty());
+            }
+            "time" if self.time.is_none() => self.time = attr("datetime"),
+            _ => {}
+        }
+        if name != "meta" {
+            if let Some(prop) = el.attr("itemprop") {
+                let value = || {
+                    attr("datetime")
+                        .or_else(|| attr("content"))
+                        .unwrap_or_else(|| fold(&node.text()))
+                };
+                match prop.as_ref() {
+                    "datePublished" if self.prop_published.is_none() => {
+                        self.prop_published = Some(value())
+                    }
+                    "dateModified" if self.prop_modified.is_none() => {
+                        self.prop_modified = Some(value())
+                    }
+                    "author" | "creator" => self.prop_author.push(value()),
+                    _ => {}
+                }
+            }
+            if name == "a"
+                && attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w == "author"))
+            {
+                self.rel_author.push(fold(&node.text()));
+            }
+            if self.byline.is_none()
+                && el.attr("class").is_some_and(|c| {
+                    c.as_bytes()
+                        .windows(6)
+                        .any(|w| w.eq_ignore_ascii_case(b"byline"))
+                })
+            {
+                self.byline = Some(fold(&node.text())).filter(|t| !t.is_empty() && t.len() < 200);
+            }
+        }
+    }
+
+    fn meta(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|k| {
+            self.metas
+                .iter()
+                .find(|(mk, _)| mk == k)
+                .map(|(_, v)| v.as_str())
+        })
+    }
+
+    /// Picks each field from the most reliable place that has it.
+    pub fn resolve(&self, base: Option<&Url>, tz: Tz) -> Resolved {
+        let ld = LdArticle::from_scripts(&self.ld_json);
+        let site_name = self
+            .meta(&["og:site_name", "application-name"])
+            .map(str::to_string);
+        let raw_title = self
+            .meta(&["og:title", "twitter:title"])
+            .map(str::to_string)
+            .or_else(|| ld.headline.clone())
+            .or_else(|| self.h1.clone())
+            .or_else(|| self.title_tag.clone());
+        let title = raw_title.map(|t| strip_site_name(&fold(&t), site_name.as_deref(), self));
+
+        let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
+        let published = date(ld.published.as_deref())
+            .or_else(|| {
+                date(self.meta(&[
+                    "article:published_time",
+                    "og:published_time",
+                    "datepublished",
+                    "publishdate",
+                    "pubdate",
+                    "parsely-pub-date",
+                    "sailthru.date",
+                    "dc.date.issued",
+                    "dc.date",
+                    "dcterms.date",
+                    "date",
+                ]))
+            })
+            .or_else(|| date(self.prop_published.as_deref()))
+            .or_else(|| date(self.time.as_deref()));
+        let updated = date(ld.modified.as_deref())
+            .or_else(|| {
+                date(self.meta(&[
+                    "article:modified_time",
+                    "og:updated_time",
+                    "datemodified",
+                    "last-modified",
+                    "dcterms.modified",
+                ]))
+            })
+            .or_else(|| date(self.prop_modified.as_deref()));
+
+        let mut authors = ld.authors.clone();
+        if authors.is_empty() {
+            let from_meta = self
+                .meta(&[
+                    "author",
+                    "article:author",
+                    "parsely-author",
+                    "dc.creator",
+                    "byl",
+                ])
+                .filter(|a| !a.starts_with("http"))
+                .map(|a| vec![a.to_string()]);
+            authors = from_meta
+                .or_else(|| non_empty(&self.prop_author))
+                .or_else(|| non_empty(&self.rel_author))
+                .or_else(|| self.byline.clone().map(|b| vec![b]))
+                .unwrap_or_default();
+        }
+        let authors = authors
+            .iter()
+            .map(|a| clean_author(a))
+            .filter(|a| !a.is_empty() && a.chars().count() <= 100)
+            .collect();
+
+        let image = self
+            .meta(&[
+                "og:image",
+                "og:image:url",
+                "og:image:secure_url",
+                "twitter:image",
+            ])
+            .map(str::to_string)
+            .or_else(|| ld.image.clone())
+            .or_else(|| self.image_link.clone());
+        let language = self
+            .lang
+            .clone()
+            .filter(|l| !l.is_empty())
+            .or_else(|| ld.language.clone())
+            .or_else(|| {
+                self.meta(&["content-language", "og:locale"])
+                    .map(str::to_string)
+            })
+            .map(|l| l.replace('_', "-"));
+        let canonical = self
+            .canonical
+            .as_deref()
+            .or(self.meta(&["og:url"]))
+            .or(ld.url.as_deref())
+            .and_then(|c| crate::urls::absolutize(base, c));
+        Resolved {
+            title,
+            description: self
+                .meta(&["og:description", "description", "twitter:description"])
+                .map(str::to_string),
+            authors,
+            published,
+            updated,
+            image,
+            language,
+            canonical,
+            article_body: ld.body,
+        }
+    }
+}
+
+fn non_empty(v: &[String]) -> Option<Vec<String>> {
+    let v: Vec<String> = v.iter().filter(|s| !s.is_empty()).cloned().collect();
+    (!v.is_empty()).then_some(v)
+}
+
+/// "By Jane Doe" → "Jane Doe".
+fn clean_author(a: &str) -> String {
+    let a = fold(a);
+    let lower = a.to_lowercase();
+    let a = if lower.starts_with("by ") {
+        &a[3..]
+    } else {
+        a.as_str()
+    };
+    a.trim_matches(|c: char| c == ',' || c == '|' || c.is_whitespace())
+        .to_string()
+}
+
+const SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " · ", " :: ", " / ", " « ", " » ",
+];
+
+/// Removes a site name from a title: the known site name, else a short last segment when what
+/// remains is still a headline (or matches the page's h1).
+fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
+    if let Some(h1) = meta.h1.as_deref() {
+        if h1.len() >= 10 && title.starts_with(h1) && title.len() > h1.len() {
+            let rest = title[h1.len()..].trim_start();
+            if SEPARATORS.iter().any(|s| rest.starts_with(s.trim_start())) {
+                return h1.to_string();
+            }
+        }
+    }
+    if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
+        for sep in SEPARATORS {
+            if let Some(head) = title.strip_suffix(&format!("{sep}{site}")) {
+                return head.trim().to_string();
+            }
+            if let Some(tail) = title.strip_prefix(&format!("{site}{sep}")) {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    let cut = SEPARATORS
+        .iter()
+        .filter_map(|s| title.rfind(s).map(|i| (i, s.len())))
+        .max_by_key(|(i, _)| *i);
+    if let Some((i, len)) = cut {
+        let (head, tail) = (&title[..i], &title[i + len..]);
+        if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
+            return head.trim().to_string();
+        }
+    }
+    title.to_string()
+}
+
+/// The article object of a page's JSON-LD.
+#[derive(Debug, Default)]
+struct LdArticle {
+    headline: Option<String>,
+    body: Option<String>,
+    authors: Vec<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    image: Option<String>,
+    language: Option<String>,
+    url: Option<String>,
+}
+
+impl LdArticle {
+    fn from_scripts(scripts: &[String]) -> LdArticle {
+        let mut objects = Vec::new();
+        for s in scripts {
+            // Raw control characters inside strings are common and make strict JSON fail.
+            let cleaned: String = s
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            if let Ok(v) = serde_json::from_str::<Value>(cleaned.trim()) {
+                flatten(v, &mut objects);
+            }
+        }
+        let is_article = |o: &Value| {
+            types(o).any(|t| {
+                t.ends_with("Article")
+                    || t == "BlogPosting"
+                    || t == "Report"
+                    || t == "LiveBlogPosting"
+            })
+        };
+        let Some(obj) = objects
+            .iter()
+            .find(|o| is_article(o))
+            .or_else(|| objects.iter().find(|o| o.get("articleBody").is_some()))
+        else {
+            return LdArticle::default();
+        };
+        let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+        LdArticle {
+            headline: s("headline").or_else(|| s("name")),
+            body: s("articleBody").filter(|b| !b.trim().is_empty()),
+            authors: names(obj.get("author")),
+            published: s("datePublished").or_else(|| s("dateCreated")),
+            modified: s("dateModified"),
+            image: first_url(obj.get("image")),
+            language: s("inLanguage"),
+            url: s("url").or_else(|| first_url(obj.get("mainEntityOfPage"))),
+        }
+    }
+}
+
+fn types(o: &Value) -> impl Iterator<Item = &str> {
+    let t = o.get("@type");
+    let one = t.and_then(Value::as_str);
+    let many = t.and_then(Value::as_array).into_iter().flatten();
+    one.into_iter().chain(many.filter_map(Value::as_str))
+}
+
+fn flatten(v: Value, out: &mut Vec<Value>) {
+    match v {
+        Value::Array(a) => a.into_iter().for_each(|v| flatten(v, out)),
+        Value::Object(mut o) => {
+            if let Some(g) = o.remove("@graph") {
+                flatten(g, out);
+            }
+            out.push(Value::Object(o));
+        }
+        _ => {}
+    }
+}
+
+fn names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Object(o)) => o
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|n| vec![n.to_string()])
+            .unwrap_or_default(),
+        Some(Value::Array(a)) => a.iter().flat_map(|v| names(Some(v))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn first_url(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o
+            .get("url")
+            .or_else(|| o.get("@id"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        Value::Array(a) => a.iter().find_map(|v| first_url(Some(v))),
+        _ => None,
+    }
+}

@@ -1,0 +1,439 @@
+//! HTML path: finds the article in a whole page (main content, title, byline, dates, lead image,
+//! language, canonical URL) and hands a draft to the shared finishing steps.
+//!
+//! The page is parsed once; [`dom::read`] copies it into a flat arena while collecting metadata,
+//! [`score`] picks and cleans the content, and a fallback chain (relaxed class rules, JSON-LD
+//! `articleBody`, the description, all visible text) guarantees a body whenever the page has text.
+
+mod dom;
+mod metadata;
+mod score;
+
+use dom_query::Document;
+use url::Url;
+
+use super::{Context, Draft};
+use dom::Page;
+use metadata::{Meta, Resolved};
+use score::{Extracted, Mode};
+
+/// A user's extraction rule for one site, as CSS selectors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteRule {
+    /// The article body; when it matches nothing, automatic extraction is used.
+    pub body: Option<String>,
+    /// Removed before anything else.
+    pub strip: Vec<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+}
+
+/// Extracts the article from a page.
+pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
+    let doc = Document::from(html);
+    remove(&doc, &ctx.rules.selectors);
+    automatic(&doc, base, ctx)
+}
+
+/// Extracts with a site rule: the rule's selectors win, automatic extraction fills the gaps.
+/// The flag is false when the rule's body selector matched nothing (the site has changed).
+pub fn draft_with_rule(
+    html: &str,
+    base: Option<&Url>,
+    ctx: &Context,
+    rule: &SiteRule,
+) -> (Draft, bool) {
+    let doc = Document::from(html);
+    remove(&doc, &ctx.rules.selectors);
+    remove(&doc, &rule.strip);
+    let mut draft = automatic(&doc, base, ctx);
+    let selected = |sel: &Option<String>| {
+        sel.as_deref()
+            .and_then(|s| doc.try_select(s))
+            .filter(|s| s.exists())
+    };
+    if let Some(t) = selected(&rule.title) {
+        let t = t.first().text();
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            draft.title = Some(t);
+        }
+    }
+    if let Some(d) = selected(&rule.date) {
+        let d = d.first();
+        let value = d
+            .attr("datetime")
+            .or_else(|| d.attr("content"))
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| d.text().to_string());
+        if let Some(date) = crate::dates::parse(&value, ctx.timezone) {
+            draft.published = Some(date);
+        }
+    }
+    let Some(body) = selected(&rule.body) else {
+        return (draft, rule.body.is_none());
+    };
+    let page = dom::read(body.nodes(), None);
+    let ex = score::serialize_all(&page, 0);
+    if ex.chars > 0 {
+        draft.body_html = ex.html;
+    }
+    (draft, true)
+}
+
+fn remove(doc: &Document, selectors: &[String]) {
+    for sel in selectors {
+        if let Some(s) = doc.try_select(sel) {
+            s.remove();
+        }
+    }
+}
+
+fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
+    let mut meta = Meta::default();
+    let page = dom::read(&[doc.root()], Some(&mut meta));
+    let resolved = meta.resolve(base, ctx.timezone);
+    let body = body(&page, &resolved, base, ctx);
+    Draft {
+        title: resolved.title,
+        summary: None,
+        body_html: body,
+        authors: resolved.authors,
+        credits: Vec::new(),
+        published: resolved.published,
+        updated: resolved.updated,
+        image: resolved.image,
+        language: resolved.language,
+        canonical: resolved.canonical,
+    }
+}
+
+/// A body too short to be the article: try harder.
+const SHORT: usize = 250;
+
+fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
+    let known = score::Known {
+        ctx,
+        title: meta.title.as_deref(),
+        host: base.and_then(Url::host_str),
+    };
+    let mut best = score::extract(page, Mode::Strict, &known);
+    let ld_chars = meta
+        .article_body
+        .as_deref()
+        .map_or(0, |b| dom::measure(b).0 as usize);
+    if best.chars < SHORT || best.chars * 2 < ld_chars {
+        let lenient = score::extract(page, Mode::Lenient, &known);
+        if lenient.chars > best.chars * 3 / 2 {
+            best = lenient;
+        }
+    }
+    // The publisher's own copy of the text, when the page's markup hides most of it.
+    if best.chars * 2 < ld_chars {
+        if let Some(b) = meta.article_body.as_deref() {
+            return text_html(b);
+        }
+    }
+    if best.chars > 0 {
+        return best.html;
+    }
+    let all: Extracted = score::serialize_all(page, 0);
+    if all.chars == 0 {
+        if let Some(d) = meta.description.as_deref() {
+            return text_html(d);
+        }
+    }
+    all.html
+}
+
+/// Plain text as paragraphs of HTML.
+fn text_html(text: &str) -> String {
+    let mut out = String::new();
+    for p in text.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
+        out.push_str("<p>");
+        out.push_str(&crate::normalize::sanitize::escape_html(p));
+        out.push_str("</p>");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hints, RawArticle, RawBody};
+    use crate::normalize::{chrome::Rules, learn::Learned, normalize};
+
+    const PROSE: &[&str] = &[
+        "The city council voted on Tuesday to approve the new transit plan, which adds three bus lines, extends service hours and, for the first time, links the two hospitals.",
+        "Supporters said the plan was overdue, pointing to years of complaints from night-shift workers, students and older residents who no longer drive.",
+        "Critics, however, questioned the cost, the timeline and whether ridership forecasts, prepared before the pandemic, still hold.",
+        "The first of the new lines is expected to open in the spring, with the others following by the end of next year, officials said.",
+    ];
+
+    fn page(head: &str, article: &str) -> String {
+        format!(
+            r#"<!doctype html><html lang="en-GB"><head><meta charset="utf-8">{head}</head><body>
+<header class="site-header"><a href="/">Home</a> <a href="/news">News</a></header>
+<nav class="menu"><ul><li><a href="/a">Politics</a></li><li><a href="/b">Business, markets and the economy today</a></li></ul></nav>
+<div class="layout"><main><article>{article}</article></main>
+<aside class="sidebar"><h3>Most read</h3><p>Sidebar text that is long enough to look like a paragraph, with commas, clauses, and more words.</p></aside></div>
+<div class="related-stories"><h3>Related</h3><ul>
+<li><a href="/x1">Mayor announces budget plans for the coming year</a></li>
+<li><a href="/x2">School board race heats up as election nears</a></li>
+<li><a href="/x3">Storm knocks out power to thousands of homes</a></li></ul></div>
+<section id="comments" class="comments"><p>Great article, thanks, I agree with every word, truly, and I will share it widely with my friends.</p></section>
+<footer><p>Copyright 2024 The Daily Example. All rights reserved, everywhere, always.</p></footer>
+</body></html>"#
+        )
+    }
+
+    fn prose() -> String {
+        PROSE.iter().map(|p| format!("<p>{p}</p>")).collect()
+    }
+
+    fn with_ctx<T>(selectors: &[String], f: impl FnOnce(&Context) -> T) -> T {
+        let rules = Rules::new(&[], Vec::new(), selectors);
+        let learned = Learned::default();
+        let ctx = Context {
+            now: chrono::Utc::now(),
+            file_time: None,
+            timezone: chrono_tz::UTC,
+            rules: &rules,
+            learned: &learned,
+        };
+        f(&ctx)
+    }
+
+    fn base() -> Url {
+        Url::parse("https://news.example.com/2024/05/transit.html").unwrap()
+    }
+
+    fn article(html: &str) -> crate::model::Article {
+        with_ctx(&[], |ctx| {
+            let raw = RawArticle {
+                source: "t".into(),
+                key: "k".into(),
+                body: RawBody::Html(html.to_string()),
+                base_url: Some(base()),
+                file_time: None,
+                hints: Hints::default(),
+            };
+            normalize(&raw, ctx).unwrap()
+        })
+    }
+
+    #[test]
+    fn picks_the_article_over_navigation_sidebar_comments_and_related_links() {
+        let body = format!(
+            r#"<h1>Council approves transit plan</h1><p class="byline">By Jane Roe</p>{}
+<div class="share-bar"><a href="/s">Share on Facebook</a></div>"#,
+            prose()
+        );
+        let a = article(&page("<title>Council approves transit plan</title>", &body));
+        for p in PROSE {
+            assert!(
+                a.content_text.contains(p),
+                "missing {p:?} in {}",
+                a.content_text
+            );
+        }
+        for junk in [
+            "Politics",
+            "Sidebar text",
+            "Mayor announces",
+            "Great article",
+            "Copyright",
+            "Share on Facebook",
+            "By Jane Roe",
+            "Council approves transit plan",
+        ] {
+            assert!(
+                !a.content_text.contains(junk),
+                "{junk:?} kept: {}",
+                a.content_text
+            );
+        }
+    }
+
+    #[test]
+    fn metadata_comes_from_json_ld_opengraph_and_the_page() {
+        let head = r#"<title>Ignored | Example</title>
+<meta property="og:title" content="Council approves transit plan">
+<meta property="og:image" content="/img/bus.jpg">
+<link rel="canonical" href="/2024/05/transit">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+ {"@type":"WebSite","name":"Example"},
+ {"@type":"NewsArticle","headline":"Council approves transit plan",
+  "author":[{"@type":"Person","name":"Jane Roe"},{"@type":"Person","name":"John Doe"}],
+  "datePublished":"2024-05-02T09:30:00+02:00","dateModified":"2024-05-03T10:00:00Z"}]}</script>"#;
+        let a = article(&page(head, &prose()));
+        assert_eq!(a.title, "Council approves transit plan");
+        assert_eq!(a.authors, vec!["Jane Roe", "John Doe"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2024-05-02T07:30:00+00:00"
+        );
+        assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-05-03T10:00:00+00:00");
+        assert_eq!(
+            a.image.as_deref(),
+            Some("https://news.example.com/img/bus.jpg")
+        );
+        assert_eq!(
+            a.link.as_deref(),
+            Some("https://news.example.com/2024/05/transit")
+        );
+        assert_eq!(a.language.as_deref(), Some("en-GB"));
+    }
+
+    #[test]
+    fn meta_tags_and_time_elements_fill_in_without_json_ld() {
+        let head = r#"<meta name="author" content="By Jane Roe">"#;
+        let body = format!(
+            r#"<time datetime="2024-01-15T08:00:00Z">15 January</time>{}"#,
+            prose()
+        );
+        let a = article(&page(head, &body));
+        assert_eq!(a.authors, vec!["Jane Roe"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2024-01-15T08:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn title_loses_its_site_name() {
+        let a = article(&page(
+            "<title>Council approves new transit plan | The Daily Example</title>",
+            &prose(),
+        ));
+        assert_eq!(a.title, "Council approves new transit plan");
+        let a = article(&page(
+            r#"<meta property="og:site_name" content="Daily Example"><meta property="og:title" content="Transit plan approved - Daily Example">"#,
+            &prose(),
+        ));
+        assert_eq!(a.title, "Transit plan approved");
+        // A dash inside a headline is not a site name.
+        let a = article(&page(
+            "<title>Vote passes 7-2 - and the mayor is pleased with the outcome</title>",
+            &prose(),
+        ));
+        assert_eq!(
+            a.title,
+            "Vote passes 7-2 - and the mayor is pleased with the outcome"
+        );
+    }
+
+    #[test]
+    fn relative_urls_in_the_body_become_absolute() {
+        let body = format!(
+            r#"{}<figure><img src="../img/map.png" alt="map"><figcaption>The new routes</figcaption></figure><p>See the <a href="/plan.pdf">full plan</a>, which runs to forty pages, with maps, timetables and costs.</p>"#,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(
+            a.content_html
+                .contains(r#"src="https://news.example.com/2024/img/map.png""#),
+            "{}",
+            a.content_html
+        );
+        assert!(
+            a.content_html
+                .contains(r#"href="https://news.example.com/plan.pdf""#),
+            "{}",
+            a.content_html
+        );
+        assert!(!a.content_text.contains("The new routes"), "caption kept");
+    }
+
+    #[test]
+    fn user_selectors_are_removed_before_extraction() {
+        let body = format!(
+            r#"{}<p class="note">Buy our excellent print edition today, with puzzles, comics, and coupons.</p>"#,
+            prose()
+        );
+        let html = page("", &body);
+        let kept = with_ctx(&[], |ctx| draft(&html, Some(&base()), ctx));
+        assert!(kept.body_html.contains("print edition"));
+        let removed = with_ctx(&["p.note".to_string()], |ctx| {
+            draft(&html, Some(&base()), ctx)
+        });
+        assert!(!removed.body_html.contains("print edition"));
+        assert!(removed.body_html.contains("transit plan"));
+    }
+
+    #[test]
+    fn site_rule_wins_and_falls_back_when_it_matches_nothing() {
+        let body = format!(
+            r#"<h1 class="hed">Rule title</h1><span class="when">2023-03-04</span><div class="teaser"><p>Teaser paragraph chosen by the rule, short but wanted.</p><p class="ad">Advert inside</p></div>{}"#,
+            prose()
+        );
+        let html = page("<title>Page title</title>", &body);
+        let rule = SiteRule {
+            body: Some("div.teaser".into()),
+            strip: vec![".ad".into()],
+            title: Some("h1.hed".into()),
+            date: Some(".when".into()),
+        };
+        let (d, matched) = with_ctx(&[], |ctx| draft_with_rule(&html, Some(&base()), ctx, &rule));
+        assert!(matched);
+        assert!(d.body_html.contains("Teaser paragraph"));
+        assert!(!d.body_html.contains("Advert inside"));
+        assert!(!d.body_html.contains("transit plan"));
+        assert_eq!(d.title.as_deref(), Some("Rule title"));
+        assert_eq!(
+            d.published.unwrap().to_rfc3339(),
+            "2023-03-04T00:00:00+00:00"
+        );
+
+        let rule = SiteRule {
+            body: Some("div.gone".into()),
+            ..SiteRule::default()
+        };
+        let (d, matched) = with_ctx(&[], |ctx| draft_with_rule(&html, Some(&base()), ctx, &rule));
+        assert!(!matched);
+        assert!(d.body_html.contains("transit plan"), "automatic fallback");
+    }
+
+    #[test]
+    fn json_ld_article_body_rescues_a_page_whose_markup_hides_the_text() {
+        let ld = format!(
+            r#"<script type="application/ld+json">{{"@type":"Article","headline":"H","articleBody":"{}"}}</script>"#,
+            PROSE.join("\n")
+        );
+        let html = format!(
+            "<html><head>{ld}</head><body><div id=app><p>Loading the story…</p></div></body></html>"
+        );
+        let a = article(&html);
+        assert!(a.content_text.contains(PROSE[2]), "{}", a.content_text);
+    }
+
+    #[test]
+    fn utility_class_names_do_not_hide_the_article() {
+        let body = format!(
+            r#"<div class="overflow-hidden"><div class="hidden md:block">{}</div></div><div class="hidden">Hidden promo text, long enough to be a paragraph, with commas, and more.</div>"#,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(a.content_text.contains(PROSE[3]), "{}", a.content_text);
+        assert!(
+            !a.content_text.contains("Hidden promo"),
+            "{}",
+            a.content_text
+        );
+    }
+
+    #[test]
+    fn never_empty_when_the_page_has_text() {
+        for html in [
+            "<html><body><div>Just one short line.</div></body></html>",
+            "<html><body><nav><a href=/x>Only a link in a nav</a></nav></body></html>",
+            r#"<html><body><div class="sidebar">Text in a badly named box.</div></body></html>"#,
+        ] {
+            let d = with_ctx(&[], |ctx| draft(html, None, ctx));
+            assert!(
+                !crate::normalize::sanitize::html_to_text(&d.body_html).is_empty(),
+                "empty body for {html}"
+            );
+        }
+    }
+}

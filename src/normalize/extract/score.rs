@@ -1,0 +1,560 @@
+//! Finding and cleaning the main content. Text blocks score their containers by length, commas
+//! and how little of them is link text; the best container wins, siblings that look like more of
+//! the same join it, and the chosen subtree is cleaned of link lists, tiny fragments, captions
+//! and chrome lines before it is serialised. Every step is one pass over the flat page.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{measure, Page, Tag};
+use crate::normalize::Context;
+
+/// How hard class/id names count against a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Chrome-looking class names remove their node.
+    Strict,
+    /// Only hidden nodes and structural furniture (nav, aside) go: for pages whose article sits
+    /// in a container with an unlucky name.
+    Lenient,
+}
+
+/// Text figures of one subtree (`own_*`: text whose nearest block is this node).
+#[derive(Debug, Clone, Copy, Default)]
+struct Stats {
+    chars: u32,
+    link: u32,
+    commas: u32,
+    own_chars: u32,
+    own_link: u32,
+    own_commas: u32,
+    paragraphs: u32,
+    images: u32,
+    items: u32,
+    headings: u32,
+}
+
+/// The extracted body and how much text it holds.
+pub struct Extracted {
+    pub html: String,
+    pub chars: usize,
+}
+
+/// "By Jane Roe", "Written by J. Roe and A. N. Other | Staff": names start with a capital, which
+/// keeps "By the end of the day…" out.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?i:by|written by|posted by|text by|words by)\s+\p{Lu}[\p{L}.'’-]*",
+        r"(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&))*\s*(?:[|,–—-].{0,60})?$"
+    ))
+    .unwrap()
+});
+
+/// Newsletter pitches, which run longer than other chrome lines.
+static PITCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b|\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b").unwrap()
+});
+
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
+        r"you (?:may|might) (?:also )?(?:like|enjoy).*|(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
+        r"(?:read|see|watch|listen) (?:more|also|next|now|the full story)\b.{0,80}|",
+        r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
+        r"(?:follow|like) us\b.{0,60}|follow\b.{0,60}\b(?:twitter|facebook|instagram|youtube|linkedin)\b.{0,60}|don'?t miss|sharing is caring|",
+        r"(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
+        r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
+        r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
+        r"(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}|",
+        r"\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)|comments?(?: \(\d+\))?|",
+        r"(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?)\.?$"
+    ))
+    .unwrap()
+});
+
+fn live_mask(page: &Page, mode: Mode) -> Vec<bool> {
+    let mut live = vec![true; page.nodes.len()];
+    for (i, n) in page.nodes.iter().enumerate().skip(1) {
+        live[i] = live[n.parent] && !n.furniture && !(mode == Mode::Strict && n.unlikely);
+    }
+    live
+}
+
+fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
+    let n = page.nodes.len();
+    let mut st = vec![Stats::default(); n];
+    for i in 0..n {
+        let node = &page.nodes[i];
+        if !live[i] {
+            continue;
+        }
+        match node.tag {
+            Tag::Text => {
+                let (chars, commas) = measure(&node.text);
+                let link = if node.in_link { chars } else { 0 };
+                let b = &mut st[node.block];
+                b.own_chars += chars;
+                b.own_commas += commas;
+                b.own_link += link;
+                let s = &mut st[i];
+                s.chars = chars;
+                s.commas = commas;
+                s.link = link;
+            }
+            Tag::P => st[i].paragraphs = 1,
+            Tag::Img => st[i].images = 1,
+            Tag::Li => st[i].items = 1,
+            Tag::Heading(_) => st[i].headings = 1,
+            _ => {}
+        }
+    }
+    for i in (1..n).rev() {
+        if !live[i] {
+            continue;
+        }
+        let c = st[i];
+        let p = &mut st[page.nodes[i].parent];
+        p.chars += c.chars;
+        p.link += c.link;
+        p.commas += c.commas;
+        p.paragraphs += c.paragraphs;
+        p.images += c.images;
+        p.items += c.items;
+        p.headings += c.headings;
+    }
+    st
+}
+
+fn density(link: u32, chars: u32) -> f32 {
+    if chars == 0 {
+        0.0
+    } else {
+        link as f32 / chars as f32
+    }
+}
+
+fn base_score(tag: Tag) -> f32 {
+    match tag {
+        Tag::Container | Tag::Article | Tag::Main | Tag::Body => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::Ul | Tag::Ol | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::Heading(_) | Tag::H1 | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Blocks that are paragraphs themselves (their score goes to the parent), as opposed to
+/// containers holding loose text (which score themselves).
+fn is_paragraph(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote | Tag::Li | Tag::Dd
+    )
+}
+
+/// Chooses the content: the best-scoring container, and the roots to serialise (it plus
+/// siblings that belong with it, in document order).
+fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
+    let n = page.nodes.len();
+    let mut score = vec![0f32; n];
+    let mut candidate = vec![false; n];
+    for i in 1..n {
+        let node = &page.nodes[i];
+        let s = &st[i];
+        // List items carrying links are teasers and menus far more often than prose.
+        if !live[i]
+            || node.tag == Tag::Text
+            || s.own_chars < 25
+            || (node.tag == Tag::Li && s.own_link > 0)
+        {
+            continue;
+        }
+        let value = (1.0 + s.own_commas as f32 + (s.own_chars as f32 / 100.0).min(3.0))
+            * (1.0 - density(s.own_link, s.own_chars));
+        let mut target = if is_paragraph(node.tag) {
+            node.parent
+        } else {
+            i
+        };
+        for level in 0..4 {
+            if target == 0 {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            if !candidate[target] {
+                candidate[target] = true;
+                let t = &page.nodes[target];
+                score[target] += base_score(t.tag) + t.weight as f32;
+            }
+            score[target] += value / divider;
+            target = page.nodes[target].parent;
+        }
+    }
+    let final_score = |i: usize| score[i] * (1.0 - density(st[i].link, st[i].chars));
+    let mut ranked: Vec<(usize, f32)> = (1..n)
+        .filter(|&i| candidate[i])
+        .map(|i| (i, final_score(i)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let Some(&(mut top, top_score)) = ranked.first() else {
+        return (0, vec![0]);
+    };
+
+    // Several near-equal candidates apart from the top one, under one ancestor: the article is
+    // split into parts. Candidates nested in or around the top one are the same content.
+    let within = |c: usize, a: usize| c > a && c < page.nodes[a].end;
+    let close: Vec<usize> = ranked
+        .iter()
+        .skip(1)
+        .take(5)
+        .filter(|(c, s)| *s >= top_score * 0.75 && !within(*c, top) && !within(top, *c))
+        .map(|(i, _)| *i)
+        .collect();
+    if close.len() >= 3 {
+        let mut a = page.nodes[top].parent;
+        while a != 0 {
+            if close.iter().filter(|&&c| within(c, a)).count() >= 3 {
+                top = a;
+                break;
+            }
+            a = page.nodes[a].parent;
+        }
+    }
+
+    // Climb while the parent scores better: the candidate was only part of the article.
+    let mut last = final_score(top);
+    let mut p = page.nodes[top].parent;
+    while p != 0 {
+        if candidate[p] {
+            let ps = final_score(p);
+            if ps < last / 3.0 {
+                break;
+            }
+            if ps > last {
+                top = p;
+                break;
+            }
+            last = ps;
+        }
+        p = page.nodes[p].parent;
+    }
+    // A lone child is the same content as its parent.
+    loop {
+        let p = page.nodes[top].parent;
+        if p == 0 || page.nodes[p].tag == Tag::Body {
+            break;
+        }
+        let mut kids = page
+            .children(p)
+            .filter(|&c| live[c] && (page.nodes[c].tag != Tag::Text || st[c].chars > 0));
+        if kids.next() == Some(top) && kids.next().is_none() {
+            top = p;
+        } else {
+            break;
+        }
+    }
+
+    let parent = page.nodes[top].parent;
+    if parent == 0 {
+        return (top, vec![top]);
+    }
+    let top_final = final_score(top);
+    let threshold = (top_final * 0.2).max(10.0);
+    let top_class = &page.nodes[top].class_id;
+    let roots = page
+        .children(parent)
+        .filter(|&c| {
+            if c == top {
+                return true;
+            }
+            let node = &page.nodes[c];
+            if !live[c] || node.tag == Tag::Text {
+                return false;
+            }
+            let bonus = if !top_class.is_empty() && node.class_id == *top_class {
+                top_final * 0.2
+            } else {
+                0.0
+            };
+            if candidate[c] && final_score(c) + bonus >= threshold {
+                return true;
+            }
+            if node.tag == Tag::P {
+                let s = &st[c];
+                let ld = density(s.link, s.chars);
+                return (s.chars > 80 && ld < 0.25)
+                    || (s.chars > 0 && ld == 0.0 && page.text_of(c).ends_with(['.', '!', '?']));
+            }
+            false
+        })
+        .collect();
+    (top, roots)
+}
+
+/// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
+/// fragments too small to be prose.
+fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
+    let node = &page.nodes[i];
+    if !matches!(
+        node.tag,
+        Tag::Container
+            | Tag::Ul
+            | Tag::Ol
+            | Tag::Dl
+            | Tag::Table
+            | Tag::Form
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Aside
+            | Tag::Nav
+    ) {
+        return false;
+    }
+    if node.weight < 0 && st.commas < 10 {
+        return true;
+    }
+    if st.commas >= 10 {
+        return false;
+    }
+    let ld = density(st.link, st.chars);
+    let list = matches!(node.tag, Tag::Ul | Tag::Ol);
+    if list && st.items >= 3 && ld > 0.2 && linked_items(page, i) * 5 >= st.items * 4 {
+        // A list whose every item links somewhere: headlines of other articles.
+        return true;
+    }
+    (st.chars < 25 && st.images == 0 && (ld > 0.3 || (st.paragraphs == 0 && st.headings == 0)))
+        || (st.images > 2 && st.paragraphs * 2 < st.images && st.chars < 200)
+        || (!list && st.items > st.paragraphs && ld > 0.2)
+        || (node.weight < 25 && ld > 0.33)
+        || ld > 0.5
+}
+
+/// Items of the list at `i` that contain a link.
+fn linked_items(page: &Page, i: usize) -> u32 {
+    page.children(i)
+        .filter(|&c| page.nodes[c].tag == Tag::Li)
+        .filter(|&c| {
+            page.nodes[c..page.nodes[c].end]
+                .iter()
+                .any(|n| n.tag == Tag::A)
+        })
+        .count() as u32
+}
+
+/// Whether a short text block is a chrome line.
+/// What extraction knows about the page besides its markup.
+pub struct Known<'a> {
+    pub ctx: &'a Context<'a>,
+    pub title: Option<&'a str>,
+    /// The page's host, to tell links to the same site from links elsewhere.
+    pub host: Option<&'a str>,
+}
+
+/// Whether the first link under `i` stays on the page's own site.
+fn internal_link(page: &Page, i: usize, host: Option<&str>) -> bool {
+    let href = page.nodes[i..page.nodes[i].end]
+        .iter()
+        .find(|n| n.tag == Tag::A)
+        .and_then(|a| a.attrs.iter().find(|(k, _)| *k == "href"))
+        .map(|(_, v)| v.trim());
+    let Some(href) = href else { return false };
+    if !href.contains("://") && !href.starts_with("//") {
+        return true;
+    }
+    let rest = href.split("//").nth(1).unwrap_or_default();
+    let link_host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    host.is_some_and(|h| site(link_host).eq_ignore_ascii_case(site(h)))
+}
+
+/// The registrable part of a host, roughly: the last two labels, three when the second-level
+/// label is a short public suffix part ("co.uk", "com.br").
+fn site(host: &str) -> &str {
+    let dots: Vec<usize> = host.rmatch_indices('.').map(|(i, _)| i).collect();
+    let keep = match dots.as_slice() {
+        [last, second, ..] if last - second - 1 <= 3 && host.len() - last - 1 == 2 => 2,
+        _ => 1,
+    };
+    dots.get(keep).map_or(host, |&i| &host[i + 1..])
+}
+
+fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
+    let (ctx, title) = (known.ctx, known.title);
+    let node = &page.nodes[i];
+    let leaf = matches!(
+        node.tag,
+        Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
+    ) && st.own_chars == st.chars;
+    if !leaf || st.chars == 0 || st.chars > 300 {
+        return false;
+    }
+    let text = page.text_of(i);
+    if matches!(node.tag, Tag::Heading(_)) && title.is_some_and(|t| t.eq_ignore_ascii_case(&text)) {
+        return true;
+    }
+    // A paragraph that is nothing but a link titled like a headline points at another article
+    // of the site (a bare URL is a reference the author wrote out; a link elsewhere is a source
+    // or a product).
+    if !matches!(node.tag, Tag::Heading(_))
+        && density(st.link, st.chars) > 0.8
+        && text.split_whitespace().count() >= 3
+        && internal_link(page, i, known.host)
+    {
+        return true;
+    }
+    PITCH.is_match(&text)
+        || ctx.rules.is_chrome(&text)
+        || ctx.learned.contains(&text)
+        || (st.chars < 100 && (BOILERPLATE.is_match(&text) || BYLINE.is_match(&text)))
+}
+
+/// Extracts the main content of `page` in `mode`.
+pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
+    let live = live_mask(page, mode);
+    let st = stats(page, &live);
+    let (top, roots) = choose(page, &live, &st);
+    let mut out = Extracted {
+        html: String::with_capacity(8192),
+        chars: 0,
+    };
+    for &r in &roots {
+        let keep = |i: usize| {
+            live[i]
+                && (i == top
+                    || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
+                        || junk_container(page, i, &st[i])
+                        || chrome_line(page, i, &st[i], known)))
+        };
+        serialize(page, r, &keep, &mut out);
+    }
+    out
+}
+
+/// Serialises the whole subtree at `root` with no cleaning beyond what `read` already skipped
+/// (used for site rules, where the user's selector is trusted).
+pub fn serialize_all(page: &Page, root: usize) -> Extracted {
+    let mut out = Extracted {
+        html: String::new(),
+        chars: 0,
+    };
+    serialize(page, root, &|_| true, &mut out);
+    out
+}
+
+fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut Extracted) {
+    enum Step {
+        Open(usize),
+        Close(&'static str),
+    }
+    let mut stack = vec![Step::Open(root)];
+    while let Some(step) = stack.pop() {
+        let i = match step {
+            Step::Close(name) => {
+                out.html.push_str("</");
+                out.html.push_str(name);
+                out.html.push('>');
+                continue;
+            }
+            Step::Open(i) => i,
+        };
+        if !keep(i) {
+            continue;
+        }
+        let node = &page.nodes[i];
+        if node.tag == Tag::Text {
+            out.chars += measure(&node.text).0 as usize;
+            escape(&node.text, &mut out.html);
+            continue;
+        }
+        let name = match node.tag {
+            Tag::Container
+            | Tag::Article
+            | Tag::Main
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Form
+            | Tag::Nav
+            | Tag::Aside => Some("div"),
+            Tag::P => Some("p"),
+            Tag::Pre => Some("pre"),
+            Tag::Blockquote => Some("blockquote"),
+            Tag::Td => Some("td"),
+            Tag::Th => Some("th"),
+            Tag::Tr => Some("tr"),
+            Tag::Table => Some("table"),
+            Tag::Ul => Some("ul"),
+            Tag::Ol => Some("ol"),
+            Tag::Li => Some("li"),
+            Tag::Dl => Some("dl"),
+            Tag::Dd => Some("dd"),
+            Tag::Dt => Some("dt"),
+            Tag::Heading(2) => Some("h2"),
+            Tag::Heading(3) => Some("h3"),
+            Tag::Heading(4) => Some("h4"),
+            Tag::Heading(5) => Some("h5"),
+            Tag::Heading(_) => Some("h6"),
+            Tag::Figure => Some("figure"),
+            Tag::Picture => Some("picture"),
+            Tag::Source => Some("source"),
+            Tag::Img => Some("img"),
+            Tag::A => Some("a"),
+            Tag::Br => Some("br"),
+            Tag::Hr => Some("hr"),
+            Tag::Inline(n) => Some(n),
+            Tag::Text | Tag::Body | Tag::TablePart | Tag::Transparent | Tag::H1 => None,
+            Tag::Figcaption => Some("figcaption"),
+        };
+        if let Some(name) = name {
+            out.html.push('<');
+            out.html.push_str(name);
+            for (k, v) in &node.attrs {
+                out.html.push(' ');
+                out.html.push_str(k);
+                out.html.push_str("=\"");
+                escape(v, &mut out.html);
+                out.html.push('"');
+            }
+            out.html.push('>');
+            if matches!(node.tag, Tag::Img | Tag::Br | Tag::Hr | Tag::Source) {
+                continue;
+            }
+            stack.push(Step::Close(name));
+        } else if node.tag.is_block() {
+            // Keeps words of adjacent blocks apart when the tag itself is dropped.
+            out.html.push(' ');
+        }
+        let first = stack.len();
+        stack.extend(page.children(i).map(Step::Open));
+        stack[first..].reverse();
+    }
+}
+
+fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site;
+
+    #[test]
+    fn site_is_the_registrable_part_of_a_host() {
+        assert_eq!(site("video.foxbusiness.com"), "foxbusiness.com");
+        assert_eq!(site("foxbusiness.com"), "foxbusiness.com");
+        assert_eq!(site("www.express.co.uk"), "express.co.uk");
+        assert_eq!(site("g1.globo.com.br"), "globo.com.br");
+        assert_eq!(site("localhost"), "localhost");
+    }
+}
