@@ -2,8 +2,10 @@
 //! report into terminal output and an exit code. Only this module prints or decides exit codes.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -12,6 +14,10 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::model::Article;
 use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner};
+use crate::schedule::Schedule;
+use crate::status::{should_alert, SourceHealth};
+use crate::store::Store;
+use crate::{daemon, serve, status};
 
 /// Exit codes, as cron and scripts read them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +58,13 @@ pub struct Cli {
 pub enum Command {
     /// Build and publish feeds once (cron mode). Quiet on success.
     Run {
-        /// Only this feed (repeatable).
+        /// Only this feed (repeatable), due or not.
         #[arg(long = "feed", value_name = "NAME")]
         feeds: Vec<String>,
+        /// Every feed, due or not (by default only feeds whose schedule fired since their last
+        /// run; a feed without a schedule is always due).
+        #[arg(long, conflicts_with = "feeds")]
+        all: bool,
         /// Build and validate everything, write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -64,6 +74,28 @@ pub enum Command {
     },
     /// Validate the config and render every feed without writing.
     Check,
+    /// Stay up and refresh each feed when its schedule fires; SIGTERM or Ctrl-C stops it
+    /// after the refresh in progress.
+    Daemon {
+        /// Also serve the output folder over HTTP.
+        #[arg(long)]
+        serve: bool,
+        /// Address to serve on, with --serve.
+        #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+        listen: SocketAddr,
+    },
+    /// Serve the output folder over HTTP (feeds, index.html, feeds.opml, feed pages).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Health of every source: last run, last success, failures in a row, items, last error.
+    /// Exits 1 when a source is failing or looks wrong.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what one article file or web page turns into.
     Preview {
         /// Print one JSON object instead of text.
@@ -114,6 +146,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Run {
             feeds,
+            all,
             dry_run,
             prune,
         } => {
@@ -125,8 +158,10 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                 now: now()?,
             };
             let report =
-                runtime()?.block_on(run_with_progress(&config, opts, feeds, cli.verbose))?;
-            Ok(print_report(&report, cli.verbose > 0))
+                runtime()?.block_on(run_with_progress(&config, opts, feeds, *all, cli.verbose))?;
+            // A dry run is someone looking: show every failure.
+            let alert_after = (!*dry_run).then_some(config.site.alert_after);
+            Ok(print_report(&report, cli.verbose > 0, alert_after))
         }
         Command::Check => {
             let config = Config::load(&cli.config)?;
@@ -149,9 +184,48 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                 );
             }
             print_learned(&config)?;
-            Ok(print_report(&report, false))
+            Ok(print_report(&report, false, None))
         }
         Command::Preview { json, input } => preview(cli, input, *json),
+        Command::Daemon { serve, listen } => {
+            run_daemon(&cli.config, serve.then_some(*listen), cli.verbose > 0)
+        }
+        Command::Serve { listen } => {
+            let config = Config::load(&cli.config)?;
+            runtime()?.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                let dir = config.site.output_dir.clone();
+                eprintln!(
+                    "feedsmith: serving {} at http://{}/",
+                    dir.display(),
+                    listener.local_addr()?
+                );
+                let cache = serve::CachePolicy::from_config(&config);
+                serve::serve(listener, dir, cache, daemon::shutdown_signal()).await?;
+                anyhow::Ok(())
+            })?;
+            Ok(Exit::Ok)
+        }
+        Command::Status { json } => {
+            let config = Config::load(&cli.config)?;
+            let store = Store::open(&config.site.state)?;
+            let mut health = Vec::new();
+            for feed in &config.feeds {
+                for source in &feed.sources {
+                    let runs = store.source_runs(&feed.name, &source.name)?;
+                    health.push(SourceHealth::from_runs(&feed.name, &source.name, &runs));
+                }
+            }
+            if *json {
+                print!("{}", status::render_json(&health));
+            } else {
+                print!("{}", status::render_text(&health));
+            }
+            let troubled = health.iter().any(SourceHealth::needs_attention);
+            Ok(if troubled { Exit::Failed } else { Exit::Ok })
+        }
     }
 }
 
@@ -190,18 +264,28 @@ fn check_feed_names(config: &Config, feeds: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the selected feeds; a progress bar only when stderr is a terminal and not verbose.
+/// Runs the named feeds, or all with `all`, or else those that are due; a progress bar only when
+/// stderr is a terminal and not verbose.
 async fn run_with_progress(
     config: &Config,
     opts: RunOptions,
     feeds: &[String],
+    all: bool,
     verbose: u8,
 ) -> anyhow::Result<RunReport> {
-    let selected: Vec<_> = config
-        .feeds
-        .iter()
-        .filter(|f| feeds.is_empty() || feeds.contains(&f.name))
-        .collect();
+    let now = opts.now;
+    let mut runner = Runner::start(config, opts)?;
+    let mut selected = Vec::new();
+    for feed in &config.feeds {
+        let wanted = if !feeds.is_empty() {
+            feeds.contains(&feed.name)
+        } else {
+            all || is_due(config, feed, runner.store(), now)?
+        };
+        if wanted {
+            selected.push(feed);
+        }
+    }
     let bar = (verbose == 0 && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(selected.len() as u64);
         bar.set_style(
@@ -210,7 +294,6 @@ async fn run_with_progress(
         );
         bar
     });
-    let mut runner = Runner::start(config, opts)?;
     let mut report = RunReport::default();
     for feed in selected {
         if let Some(b) = &bar {
@@ -228,22 +311,44 @@ async fn run_with_progress(
     Ok(report)
 }
 
-/// Problems and warnings to stderr; with `verbose`, a line per feed. Returns the exit code.
-fn print_report(report: &RunReport, verbose: bool) -> Exit {
+/// Due when it has no schedule (cron decides) or its schedule fired since its last run.
+fn is_due(
+    config: &Config,
+    feed: &crate::config::Feed,
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<bool> {
+    let Some(pattern) = &feed.schedule else {
+        return Ok(true);
+    };
+    let schedule = Schedule::parse(pattern).map_err(|message| Error::Config {
+        path: config.path.clone(),
+        message: format!("feed {}: `schedule` {pattern:?}: {message}", feed.name),
+    })?;
+    Ok(schedule.is_due(store.last_run(&feed.name)?, now, config.site.timezone))
+}
+
+/// Problems and warnings to stderr; with `verbose`, a line per feed. Returns the exit code. With
+/// `alert_after`, a failing source counts only on the run that makes it that many failures in a
+/// row (and its recovery is announced); without, every failure counts.
+fn print_report(report: &RunReport, verbose: bool, alert_after: Option<u32>) -> Exit {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
+    let mut failed = false;
     for f in &report.feeds {
-        print_feed(f, verbose);
+        failed |= print_feed(f, verbose, alert_after);
     }
-    if report.has_problems() {
+    if failed {
         Exit::Failed
     } else {
         Exit::Ok
     }
 }
 
-fn print_feed(f: &FeedReport, verbose: bool) {
+/// Prints one feed's report; true when it holds something that fails the run.
+fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
+    let mut failed = false;
     for n in &f.notes {
         eprintln!("warning: feed {}: source {n}", f.feed);
     }
@@ -251,12 +356,46 @@ fn print_feed(f: &FeedReport, verbose: bool) {
         let what = if p.source_failed { "failed" } else { "problem" };
         if p.source == f.feed {
             eprintln!("error: feed {}: {}", f.feed, p.error);
-        } else {
+            failed = true;
+            continue;
+        }
+        let streak = f
+            .sources
+            .iter()
+            .find(|o| p.source_failed && !o.ok && o.source == p.source)
+            .map(|o| o.consecutive_failures);
+        match (streak, alert_after) {
+            (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
+                if verbose {
+                    eprintln!(
+                        "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
+                        f.feed, p.source, p.error
+                    );
+                }
+            }
+            _ => {
+                let in_a_row = match streak {
+                    Some(n) if n > 1 => format!(" ({n} runs in a row)"),
+                    _ => String::new(),
+                };
+                eprintln!(
+                    "error: feed {}: source {} {what}{in_a_row}: {}",
+                    f.feed, p.source, p.error
+                );
+                failed = true;
+            }
+        }
+    }
+    for o in &f.sources {
+        if alert_after.is_some_and(|n| o.ok && should_alert(o.recovered_from, n, true)) {
             eprintln!(
-                "error: feed {}: source {} {what}: {}",
-                f.feed, p.source, p.error
+                "feed {}: source {} recovered after {} failed runs",
+                f.feed, o.source, o.recovered_from
             );
         }
+    }
+    for e in &f.hub_errors {
+        eprintln!("warning: feed {}: {e}", f.feed);
     }
     if verbose {
         eprintln!(
@@ -267,6 +406,147 @@ fn print_feed(f: &FeedReport, verbose: bool) {
             f.items,
             f.written.len()
         );
+    }
+    failed
+}
+
+/// `feedsmith daemon`: every feed needs a schedule; refreshes run one at a time (they share the
+/// run lock), each as a run of one feed, reported like `run` reports.
+fn run_daemon(
+    config_path: &Path,
+    listen: Option<SocketAddr>,
+    verbose: bool,
+) -> anyhow::Result<Exit> {
+    let config = Arc::new(Config::load(config_path)?);
+    let unscheduled: Vec<&str> = config
+        .feeds
+        .iter()
+        .filter(|f| f.schedule.is_none())
+        .map(|f| f.name.as_str())
+        .collect();
+    if !unscheduled.is_empty() {
+        return Err(Error::Config {
+            path: config.path.clone(),
+            message: format!(
+                "the daemon needs a schedule for every feed; set `schedule` in [site] or on: {}",
+                unscheduled.join(", ")
+            ),
+        }
+        .into());
+    }
+    let store = Store::open(&config.site.state)?;
+    let mut feeds = Vec::new();
+    for f in &config.feeds {
+        let pattern = f.schedule.as_deref().unwrap_or_default();
+        feeds.push(daemon::DaemonFeed {
+            name: f.name.clone(),
+            schedule: Schedule::parse(pattern).map_err(|message| Error::Config {
+                path: config.path.clone(),
+                message: format!("feed {}: `schedule` {pattern:?}: {message}", f.name),
+            })?,
+            last_run: store.last_run(&f.name)?,
+        });
+    }
+    drop(store);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            daemon::shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let server = match listen {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr}"))?;
+                eprintln!(
+                    "feedsmith: serving {} at http://{}/",
+                    config.site.output_dir.display(),
+                    listener.local_addr()?
+                );
+                Some(tokio::spawn(serve::serve(
+                    listener,
+                    config.site.output_dir.clone(),
+                    serve::CachePolicy::from_config(&config),
+                    stopped(stop_rx.clone()),
+                )))
+            }
+            None => None,
+        };
+        let one_at_a_time = Arc::new(tokio::sync::Mutex::new(()));
+        let refresh = {
+            let (config, stopping) = (config.clone(), stop_rx.clone());
+            move |name: String| {
+                let (config, one_at_a_time) = (config.clone(), one_at_a_time.clone());
+                let stopping = stopping.clone();
+                async move {
+                    let _turn = one_at_a_time.lock().await;
+                    // A refresh that was only waiting for its turn need not hold up shutdown.
+                    if *stopping.borrow() {
+                        return;
+                    }
+                    refresh_feed(&config, &name, verbose).await;
+                }
+            }
+        };
+        let tz = config.site.timezone;
+        // The journal's record of what the daemon is doing; refreshes are silent unless a
+        // source fails (or with -v).
+        eprintln!(
+            "feedsmith: daemon keeping {} feeds fresh; SIGTERM or Ctrl-C stops it",
+            feeds.len()
+        );
+        daemon::run(
+            feeds,
+            tz,
+            Arc::new(daemon::SystemClock),
+            refresh,
+            stopped(stop_rx.clone()),
+        )
+        .await;
+        if let Some(server) = server {
+            server
+                .await
+                .context("the HTTP server stopped abnormally")??;
+        }
+        eprintln!("feedsmith: daemon stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(Exit::Ok)
+}
+
+/// One daemon refresh: a run of one feed. Errors are reported, never fatal: the next firing
+/// tries again.
+async fn refresh_feed(config: &Config, name: &str, verbose: bool) {
+    let Some(feed) = config.feed(name) else {
+        return;
+    };
+    let result = async {
+        let mut runner = Runner::start(config, RunOptions::default())?;
+        let report = runner.run_feed(feed).await?;
+        let warnings = runner.finish()?;
+        Ok::<_, Error>(RunReport {
+            feeds: vec![report],
+            warnings,
+        })
+    }
+    .await;
+    match result {
+        Ok(report) => {
+            print_report(&report, verbose, Some(config.site.alert_after));
+        }
+        Err(Error::Locked { path }) => eprintln!(
+            "warning: feed {name}: another run holds {}; next turn at the next firing",
+            path.display()
+        ),
+        Err(e) => eprintln!("error: feed {name}: {e}"),
     }
 }
 

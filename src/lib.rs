@@ -2,9 +2,13 @@
 //!
 //! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
 //! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
+//! Around it: [`schedule`] says when a feed is due, [`daemon`] refreshes feeds on their
+//! schedules, [`serve`] serves the output folder, [`websub`] tells a hub what changed and
+//! [`status`] reports each source's health.
 
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod dates;
 pub mod dedupe;
 pub mod error;
@@ -16,8 +20,11 @@ pub mod pipeline;
 pub mod preview;
 pub mod publish;
 pub mod schedule;
+pub mod serve;
 pub mod source;
+pub mod status;
 pub mod store;
 pub mod urls;
+pub mod websub;
 
 pub use error::{Error, Result};

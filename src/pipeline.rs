@@ -14,10 +14,13 @@ use crate::error::{Error, Result};
 use crate::fetch::Fetcher;
 use crate::model::{Article, RawArticle, RawBody};
 use crate::normalize::{self, chrome::Rules, learn, Context};
-use crate::publish::{self, write, Format, ValidFeed};
+use crate::publish::{self, site, write, Format, ValidFeed};
+use crate::schedule::Schedule;
 use crate::source::web::{collect_web, passes_filters};
 use crate::source::{self, Collected, Memory};
+use crate::status::{streaks, SourceRun};
 use crate::store::{Store, Upsert};
+use crate::websub;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -59,6 +62,21 @@ pub struct FeedReport {
     pub problems: Vec<Problem>,
     /// Worth a look but nothing failed (a site rule that no longer matches), as "source: note".
     pub notes: Vec<String>,
+    /// Every source's result this run, with its failure streak (for `alert_after`).
+    pub sources: Vec<SourceOutcome>,
+    /// WebSub pings that failed; the files are written, subscribers learn of them later.
+    pub hub_errors: Vec<Error>,
+}
+
+/// How one source did in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceOutcome {
+    pub source: String,
+    pub ok: bool,
+    /// Failures in a row, this run included.
+    pub consecutive_failures: u32,
+    /// When it worked: the failure streak this run ended (0 when there was none).
+    pub recovered_from: u32,
 }
 
 #[derive(Debug, Default)]
@@ -81,6 +99,8 @@ pub struct Runner<'a> {
     store: Store,
     /// Shared by every web source of the run: one set of limits, delays and robots.txt rules.
     fetcher: Fetcher,
+    /// The WebSub hub and a client for it, when `[site] websub_hub` is set.
+    hub: Option<(reqwest::Client, url::Url)>,
     _lock: File,
 }
 
@@ -110,11 +130,23 @@ impl<'a> Runner<'a> {
             write::sweep_temp_files(&config.site.output_dir)?;
         }
         let store = Store::open(&config.site.state)?;
+        let hub = match &config.site.websub_hub {
+            Some(url) => Some((
+                reqwest::Client::builder()
+                    .user_agent(&config.site.fetch.user_agent)
+                    .timeout(config.site.fetch.timeout)
+                    .build()
+                    .map_err(|e| Error::fetch(url, format!("cannot set up an HTTP client: {e}")))?,
+                url.clone(),
+            )),
+            None => None,
+        };
         Ok(Runner {
             config,
             opts,
             store,
             fetcher: Fetcher::new(&config.site),
+            hub,
             _lock: lock,
         })
     }
@@ -163,14 +195,18 @@ impl<'a> Runner<'a> {
         )
         .await;
         let mut collected = Vec::new();
+        let mut failed = Vec::new();
         for (source, result) in feed.sources.iter().zip(results) {
             match result {
                 Ok(c) => collected.push((source, c)),
-                Err(error) => report.problems.push(Problem {
-                    source: source.name.clone(),
-                    error,
-                    source_failed: true,
-                }),
+                Err(error) => {
+                    failed.push((source, error.to_string()));
+                    report.problems.push(Problem {
+                        source: source.name.clone(),
+                        error,
+                        source_failed: true,
+                    })
+                }
             }
         }
 
@@ -179,13 +215,19 @@ impl<'a> Runner<'a> {
             let (mut new, mut changed) = (0, 0);
             // Normalised articles of all sources, filtered, before de-duplication.
             let mut candidates: Vec<(&Source, String, Article)> = Vec::new();
+            let mut runs = Vec::new();
+            for (source, error) in failed {
+                runs.push((source, SourceRun::failed(now, error)));
+            }
             for (source, c) in collected {
                 let Collected {
                     articles,
                     problems,
                     validators,
-                    ..
+                    unchanged,
+                    known,
                 } = c;
+                let (mut fresh, mut body_chars) = (0u32, 0usize);
                 // Validators are kept only when everything worked, so an article that failed
                 // is tried again next run instead of hiding behind a 304.
                 let mut clean = problems.is_empty();
@@ -210,6 +252,8 @@ impl<'a> Runner<'a> {
                                 &article.content_text,
                                 &article.authors,
                             ) {
+                                fresh += 1;
+                                body_chars += article.content_text.chars().count();
                                 candidates.push((source, raw.key.clone(), article));
                             }
                         }
@@ -228,6 +272,24 @@ impl<'a> Runner<'a> {
                         store.set_validators(&validator_key(feed, url), v)?;
                     }
                 }
+                let yielded = Yield {
+                    unchanged,
+                    fresh,
+                    known,
+                    body_chars,
+                };
+                runs.push((source, source_run(store, feed, source, now, yielded)?));
+            }
+            for (source, run) in runs {
+                store.record_source_run(&feed.name, &source.name, &run)?;
+                let (consecutive_failures, recovered_from) =
+                    streaks(&store.source_runs(&feed.name, &source.name)?);
+                report.sources.push(SourceOutcome {
+                    source: source.name.clone(),
+                    ok: run.ok,
+                    consecutive_failures,
+                    recovered_from,
+                });
             }
             for (source, key, article) in
                 unique(store, feed, &config.site.id_authority, candidates)?
@@ -244,7 +306,7 @@ impl<'a> Runner<'a> {
             Ok((
                 new,
                 changed,
-                ValidFeed::new(feed, &config.site, &items, first_run, None),
+                ValidFeed::new(feed, &config.site, &items, first_run, ttl(config, feed)),
             ))
         })?;
         report.new = new;
@@ -262,6 +324,7 @@ impl<'a> Runner<'a> {
             }
         };
         report.items = valid.items().len();
+        let mut changed_formats = Vec::new();
         for format in Format::ALL {
             let bytes = valid.render(format);
             if let Err(message) = publish::verify(format, &bytes) {
@@ -280,8 +343,14 @@ impl<'a> Runner<'a> {
                 let name = format.file_name(&feed.name);
                 if write::write_if_changed(dir, &name, &bytes)? {
                     report.written.push(dir.join(name));
+                    changed_formats.push(format);
                 }
             }
+        }
+        if let Some((client, hub)) = &self.hub {
+            let topics = websub::topics(&valid, &changed_formats);
+            report.hub_errors =
+                websub::ping_all(client, hub, &topics, websub::Retry::default()).await;
         }
         tracing::info!(feed = %feed.name, new, changed, items = report.items, written = report.written.len(), "feed done");
         Ok(report)
@@ -290,6 +359,26 @@ impl<'a> Runner<'a> {
     /// Output files of feeds no longer configured: removed with `prune`, else warned about once.
     pub fn finish(self) -> Result<Vec<String>> {
         let dir = &self.config.site.output_dir;
+        if !self.opts.dry_run {
+            let mut feeds = Vec::new();
+            for feed in &self.config.feeds {
+                let Some(first_run) = self.store.first_run(&feed.name)? else {
+                    continue;
+                };
+                let items = self.store.items(&feed.name, feed.limit)?;
+                // A feed that does not validate was not written either; the run reported it.
+                if let Ok(valid) = ValidFeed::new(
+                    feed,
+                    &self.config.site,
+                    &items,
+                    first_run,
+                    ttl(self.config, feed),
+                ) {
+                    feeds.push(valid);
+                }
+            }
+            site::write_site(dir, &feeds, &self.config.site)?;
+        }
         let names: HashSet<&str> = self.config.feeds.iter().map(|f| f.name.as_str()).collect();
         let mut warnings = Vec::new();
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -300,7 +389,9 @@ impl<'a> Runner<'a> {
             .filter_map(|e| {
                 let file = e.file_name().to_string_lossy().into_owned();
                 let (stem, ext) = file.rsplit_once('.')?;
-                let ours = Format::ALL.iter().any(|f| f.extension() == ext);
+                // Feed files, and feed pages (`index.html` is the site's, not a feed's).
+                let ours = Format::ALL.iter().any(|f| f.extension() == ext)
+                    || (ext == "html" && file != site::INDEX);
                 (ours && !names.contains(stem)).then(|| (file.clone(), e.path()))
             })
             .collect();
@@ -337,6 +428,68 @@ pub async fn run(config: &Config, opts: RunOptions, feeds: &[String]) -> Result<
     }
     report.warnings = runner.finish()?;
     Ok(report)
+}
+
+/// RSS `ttl`: minutes between the feed's scheduled refreshes, when it has a schedule.
+fn ttl(config: &Config, feed: &Feed) -> Option<u32> {
+    Schedule::parse(feed.schedule.as_deref()?)
+        .ok()?
+        .ttl_minutes(config.site.timezone)
+}
+
+/// What a working source gave this run.
+struct Yield {
+    /// It answered "not modified".
+    unchanged: bool,
+    /// Articles extracted (and passing the filters).
+    fresh: u32,
+    /// Articles it lists that were already stored.
+    known: usize,
+    /// Characters of the extracted articles' text, together.
+    body_chars: usize,
+}
+
+/// A working source's run for `status`: its yield is what it extracted plus what it still lists
+/// but was already stored. When nothing was extracted ("not modified", or only known articles),
+/// the body length of the last good run stands: there is nothing new to measure.
+fn source_run(
+    store: &Store,
+    feed: &Feed,
+    source: &Source,
+    now: DateTime<Utc>,
+    y: Yield,
+) -> Result<SourceRun> {
+    let Yield {
+        unchanged,
+        fresh,
+        known,
+        body_chars,
+    } = y;
+    let last_ok = || -> Result<Option<SourceRun>> {
+        Ok(store
+            .source_runs(&feed.name, &source.name)?
+            .into_iter()
+            .rev()
+            .find(|r| r.ok))
+    };
+    let known = u32::try_from(known).unwrap_or(u32::MAX);
+    Ok(if unchanged {
+        let last = last_ok()?;
+        SourceRun::succeeded(
+            now,
+            last.as_ref().map_or(0, |r| r.items),
+            last.map_or(0, |r| r.avg_body_len),
+        )
+    } else if fresh == 0 && known > 0 {
+        SourceRun::succeeded(now, known, last_ok()?.map_or(0, |r| r.avg_body_len))
+    } else {
+        let avg = body_chars.checked_div(fresh as usize).unwrap_or(0);
+        SourceRun::succeeded(
+            now,
+            fresh.saturating_add(known),
+            u32::try_from(avg).unwrap_or(u32::MAX),
+        )
+    })
 }
 
 async fn collect(source: &Source, fetcher: &Fetcher, memory: &Memory) -> Result<Collected> {
@@ -508,6 +661,44 @@ pub fn item_id(authority: &str, feed: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_yield_for_status_counts_known_and_keeps_body_length_when_nothing_new() {
+        let config = Config::parse(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\ndir = \"a\"\n",
+            std::path::Path::new("/tmp/c.toml"),
+        )
+        .unwrap();
+        let (feed, source) = (&config.feeds[0], &config.feeds[0].sources[0]);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let now = Utc::now();
+        let run = |y: Yield| source_run(&store, feed, source, now, y).unwrap();
+        let fresh = run(Yield {
+            unchanged: false,
+            fresh: 4,
+            known: 2,
+            body_chars: 4000,
+        });
+        assert_eq!((fresh.items, fresh.avg_body_len), (6, 1000));
+        store
+            .record_source_run(&feed.name, &source.name, &fresh)
+            .unwrap();
+        let only_known = run(Yield {
+            unchanged: false,
+            fresh: 0,
+            known: 6,
+            body_chars: 0,
+        });
+        assert_eq!((only_known.items, only_known.avg_body_len), (6, 1000));
+        let not_modified = run(Yield {
+            unchanged: true,
+            fresh: 0,
+            known: 0,
+            body_chars: 0,
+        });
+        assert_eq!((not_modified.items, not_modified.avg_body_len), (6, 1000));
+    }
 
     #[test]
     fn known_keys_invert_item_ids() {

@@ -12,6 +12,10 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Article, Item};
 use crate::source::Validators;
+use crate::status::SourceRun;
+
+/// Runs kept per source: enough history for "usual" and for any sensible `alert_after`.
+pub const SOURCE_RUNS_KEPT: u32 = 50;
 
 pub struct Store {
     conn: Connection,
@@ -60,6 +64,16 @@ CREATE TABLE IF NOT EXISTS feed_runs (
     first_run TEXT NOT NULL,
     last_run TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS source_runs (
+    feed TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    items INTEGER NOT NULL,
+    avg_body_len INTEGER NOT NULL,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS source_runs_by_time ON source_runs (feed, source, at);
 CREATE TABLE IF NOT EXISTS orphans (
     file TEXT PRIMARY KEY,
     warned_at TEXT NOT NULL
@@ -356,6 +370,71 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    pub fn first_run(&self, feed: &str) -> Result<Option<DateTime<Utc>>> {
+        self.conn
+            .query_row(
+                "SELECT first_run FROM feed_runs WHERE feed = ?1",
+                params![feed],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map(|o| o.map(|s| parse_ts(&s)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records one run of one source, for `status` and `alert_after`; keeps the last
+    /// [`SOURCE_RUNS_KEPT`] per source.
+    pub fn record_source_run(&self, feed: &str, source: &str, run: &SourceRun) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO source_runs (feed, source, at, ok, items, avg_body_len, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    feed,
+                    source,
+                    ts(run.at),
+                    run.ok,
+                    run.items,
+                    run.avg_body_len,
+                    run.error
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "DELETE FROM source_runs WHERE feed = ?1 AND source = ?2 AND rowid NOT IN
+                 (SELECT rowid FROM source_runs WHERE feed = ?1 AND source = ?2
+                  ORDER BY at DESC, rowid DESC LIMIT ?3)",
+                params![feed, source, SOURCE_RUNS_KEPT],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The recorded runs of a source, oldest first.
+    pub fn source_runs(&self, feed: &str, source: &str) -> Result<Vec<SourceRun>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT at, ok, items, avg_body_len, error FROM source_runs
+                 WHERE feed = ?1 AND source = ?2 ORDER BY at ASC, rowid ASC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![feed, source], |r| {
+                Ok(SourceRun {
+                    at: parse_ts(&r.get::<_, String>(0)?),
+                    ok: r.get(1)?,
+                    items: r.get(2)?,
+                    avg_body_len: r.get(3)?,
+                    error: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Marks an orphaned output file as warned about; true the first time.
     pub fn warn_orphan_once(&self, file: &str, now: DateTime<Utc>) -> Result<bool> {
         let n = self
@@ -428,6 +507,28 @@ mod tests {
         })
         .unwrap();
         assert!(s.items("f", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn source_runs_oldest_first_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.db")).unwrap();
+        let start = t("2024-01-01T00:00:00Z");
+        for i in 0..(SOURCE_RUNS_KEPT + 5) {
+            let run = SourceRun {
+                at: start + chrono::Duration::minutes(i.into()),
+                ok: i % 2 == 0,
+                items: i,
+                avg_body_len: 100,
+                error: (i % 2 == 1).then(|| format!("failure {i}")),
+            };
+            s.record_source_run("f", "src", &run).unwrap();
+        }
+        let runs = s.source_runs("f", "src").unwrap();
+        assert_eq!(runs.len(), SOURCE_RUNS_KEPT as usize);
+        assert_eq!(runs[0].items, 5);
+        assert_eq!(runs[runs.len() - 2].error.as_deref(), Some("failure 53"));
+        assert!(s.source_runs("f", "other").unwrap().is_empty());
     }
 
     #[test]

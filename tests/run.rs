@@ -343,6 +343,14 @@ fn broken_source_is_reported_and_others_publish() {
     assert!(p.path("feeds/world.rss").exists());
     // The failing feed still gets valid (empty) files, so subscribers see no error.
     parse_feed(p.read("feeds/gone.atom").as_bytes());
+    // With the default alert_after = 1, every failing run says so again.
+    let again = p.run_at(T2, &["run"]);
+    assert_exit(&again, 1);
+    assert!(
+        stderr(&again).contains("missing-folder"),
+        "{}",
+        stderr(&again)
+    );
 }
 
 #[test]
@@ -488,6 +496,7 @@ fn removed_feed_is_warned_once_and_pruned_on_request() {
     assert!(p.path("feeds/world.rss").exists());
     assert_exit(&p.run_at(T2, &["run", "--prune"]), 0);
     assert!(!p.path("feeds/world.rss").exists() && p.path("feeds/planet.rss").exists());
+    assert!(!p.path("feeds/world.html").exists() && p.path("feeds/planet.html").exists());
 }
 
 #[test]

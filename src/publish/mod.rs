@@ -5,6 +5,7 @@
 pub mod atom;
 pub mod json;
 pub mod rss;
+pub mod site;
 pub mod write;
 
 use std::collections::HashSet;

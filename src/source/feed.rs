@@ -47,10 +47,11 @@ pub async fn collect(
     }
     // Stored items keep their full text: re-sending the teaser would overwrite it.
     let mut pending = Vec::new();
-    for a in items
+    let (known, items): (Vec<_>, Vec<_>) = items
         .into_iter()
-        .filter(|a| !memory.known_keys.contains(&a.key))
-    {
+        .partition(|a| memory.known_keys.contains(&a.key));
+    collected.known = known.len();
+    for a in items {
         match a.hints.link.clone() {
             Some(link) => pending.push((a, link)),
             // Nothing to fetch: the teaser is all there is.

@@ -52,13 +52,13 @@ pub async fn collect(
             .collect()
     };
     // The newest `max_items` in document order; those already stored are not fetched again.
-    let links = found
+    let (known, links): (Vec<_>, Vec<_>) = found
         .into_iter()
         .take(source.max_items)
-        .filter(|(link, _)| !memory.known_keys.contains(urls::canonical(link).as_str()))
-        .collect();
+        .partition(|(link, _)| memory.known_keys.contains(urls::canonical(link).as_str()));
     let mut collected = Collected {
         validators: vec![(url.to_string(), page.validators)],
+        known: known.len(),
         ..Collected::default()
     };
     for result in fetch_articles(source, url, fetcher, links).await {

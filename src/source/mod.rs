@@ -34,6 +34,9 @@ pub struct Collected {
     pub unchanged: bool,
     /// Validators to remember, by URL.
     pub validators: Vec<(String, Validators)>,
+    /// Articles the source still lists but left out because they are already stored: part of
+    /// its yield for `status`, though not fetched again.
+    pub known: usize,
 }
 
 /// What a source may know from earlier runs; handed in by the pipeline so sources stay

@@ -1,0 +1,389 @@
+//! The pages around the feeds: `index.html` (every feed, with autodiscovery links so a reader
+//! pointed at the folder finds them), `feeds.opml` (subscribe to all at once) and one readable
+//! `<name>.html` per feed. Built only from the feeds' own data, never the run time, so the bytes
+//! change only when a feed does and [`write_if_changed`] leaves them alone otherwise.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::write::write_if_changed;
+use super::{Format, ValidFeed};
+use crate::config::Site;
+use crate::dates::{rfc3339, rfc822};
+use crate::error::Result;
+use crate::normalize::sanitize::escape_html as esc;
+
+pub const INDEX: &str = "index.html";
+pub const OPML: &str = "feeds.opml";
+
+/// File name of a feed's HTML page.
+pub fn page_name(feed: &str) -> String {
+    format!("{feed}.html")
+}
+
+/// Writes the index, the OPML and every feed page; returns the names of the files that changed.
+pub fn write_site(dir: &Path, feeds: &[ValidFeed], site: &Site) -> Result<Vec<String>> {
+    let mut files = vec![
+        (INDEX.to_string(), index_html(feeds, site)),
+        (OPML.to_string(), opml(feeds, site)),
+    ];
+    files.extend(
+        feeds
+            .iter()
+            .map(|f| (page_name(f.name()), feed_html(f, site))),
+    );
+    let mut changed = Vec::new();
+    for (name, bytes) in files {
+        if write_if_changed(dir, &name, &bytes)? {
+            changed.push(name);
+        }
+    }
+    Ok(changed)
+}
+
+/// Short labels for links; the media types come from [`Format`].
+fn label(format: Format) -> &'static str {
+    match format {
+        Format::Rss => "RSS",
+        Format::Atom => "Atom",
+        Format::Json => "JSON Feed",
+    }
+}
+
+/// A date as people read it, in the site's time zone, with the exact instant for machines.
+fn time(d: DateTime<Utc>, tz: Tz) -> String {
+    format!(
+        "<time datetime=\"{}\">{}</time>",
+        rfc3339(d),
+        d.with_timezone(&tz).format("%-d %B %Y, %H:%M %Z")
+    )
+}
+
+/// Readable without it; there only to keep lines short on wide screens.
+const STYLE: &str = "body{max-width:46rem;margin:0 auto;padding:1rem;font-family:system-ui,sans-serif;line-height:1.5}";
+
+fn head(out: &mut String, title: &str, feeds: &[&ValidFeed]) {
+    out.push_str("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(out, "<title>{}</title>", esc(title));
+    for feed in feeds {
+        for format in Format::ALL {
+            let _ = writeln!(
+                out,
+                "<link rel=\"alternate\" type=\"{}\" title=\"{} ({})\" href=\"{}\">",
+                format.media_type(),
+                esc(feed.title()),
+                label(format),
+                esc(&format.file_name(feed.name())),
+            );
+        }
+    }
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+}
+
+fn format_links(out: &mut String, feed: &ValidFeed) {
+    let links = Format::ALL
+        .iter()
+        .map(|f| {
+            format!(
+                "<a href=\"{}\" type=\"{}\">{}</a>",
+                esc(&f.file_name(feed.name())),
+                f.media_type(),
+                label(*f)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let _ = writeln!(out, "<p>Subscribe: {links}</p>");
+}
+
+fn items_label(n: usize) -> String {
+    if n == 1 {
+        "1 item".into()
+    } else {
+        format!("{n} items")
+    }
+}
+
+/// Every feed, with autodiscovery links, item counts, last update and links to each format.
+pub fn index_html(feeds: &[ValidFeed], site: &Site) -> Vec<u8> {
+    let mut out = String::new();
+    head(&mut out, &site.title, &feeds.iter().collect::<Vec<_>>());
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&site.title));
+    let _ = writeln!(
+        out,
+        "<p><a href=\"{OPML}\" type=\"text/x-opml\">All feeds as OPML</a></p>\n</header>\n<main>"
+    );
+    for feed in feeds {
+        let _ = writeln!(
+            out,
+            "<section>\n<h2><a href=\"{}\">{}</a></h2>",
+            esc(&page_name(feed.name())),
+            esc(feed.title())
+        );
+        if feed.description() != feed.title() {
+            let _ = writeln!(out, "<p>{}</p>", esc(feed.description()));
+        }
+        let _ = writeln!(
+            out,
+            "<p>{}, updated {}</p>",
+            items_label(feed.items().len()),
+            time(feed.updated(), site.timezone)
+        );
+        format_links(&mut out, feed);
+        out.push_str("</section>\n");
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out.into_bytes()
+}
+
+/// One feed as a page: its items with linked titles, dates and summaries.
+pub fn feed_html(feed: &ValidFeed, site: &Site) -> Vec<u8> {
+    let mut out = String::new();
+    head(&mut out, feed.title(), &[feed]);
+    let _ = writeln!(
+        out,
+        "<header>\n<p><a href=\"{INDEX}\">{}</a></p>\n<h1>{}</h1>",
+        esc(&site.title),
+        esc(feed.title())
+    );
+    if feed.description() != feed.title() {
+        let _ = writeln!(out, "<p>{}</p>", esc(feed.description()));
+    }
+    let _ = writeln!(
+        out,
+        "<p>From <a href=\"{}\">{}</a>, updated {}</p>",
+        esc(feed.home().as_str()),
+        esc(feed.home().host_str().unwrap_or(feed.home().as_str())),
+        time(feed.updated(), site.timezone)
+    );
+    format_links(&mut out, feed);
+    out.push_str("</header>\n<main>\n");
+    if feed.items().is_empty() {
+        out.push_str("<p>No items yet.</p>\n");
+    }
+    for item in feed.items() {
+        out.push_str("<article>\n");
+        match item.link() {
+            Some(link) => {
+                let _ = writeln!(
+                    out,
+                    "<h2><a href=\"{}\">{}</a></h2>",
+                    esc(link.as_str()),
+                    esc(item.title())
+                );
+            }
+            None => {
+                let _ = writeln!(out, "<h2>{}</h2>", esc(item.title()));
+            }
+        }
+        let _ = writeln!(out, "<p>{}</p>", time(item.published(), site.timezone));
+        // A summary that only repeats the headline says nothing.
+        if let Some(summary) = item.summary().filter(|s| *s != item.title()) {
+            let _ = writeln!(out, "<p>{}</p>", esc(summary));
+        }
+        out.push_str("</article>\n");
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out.into_bytes()
+}
+
+/// OPML 2.0: one `rss` outline per feed, pointing at its RSS file.
+pub fn opml(feeds: &[ValidFeed], site: &Site) -> Vec<u8> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head>\n",
+    );
+    let _ = writeln!(out, "<title>{}</title>", esc(&site.title));
+    if let Some(updated) = feeds.iter().map(ValidFeed::updated).max() {
+        let _ = writeln!(out, "<dateModified>{}</dateModified>", rfc822(updated));
+    }
+    let _ = writeln!(out, "<ownerName>{}</ownerName>", esc(&site.author));
+    out.push_str("<docs>http://opml.org/spec2.opml</docs>\n</head>\n<body>\n");
+    for feed in feeds {
+        let _ = writeln!(
+            out,
+            "<outline type=\"rss\" text=\"{t}\" title=\"{t}\" description=\"{}\" xmlUrl=\"{}\" htmlUrl=\"{}\"/>",
+            esc(feed.description()),
+            esc(feed.self_url(Format::Rss).as_str()),
+            esc(feed.home().as_str()),
+            t = esc(feed.title()),
+        );
+    }
+    out.push_str("</body>\n</opml>\n");
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Article, Item};
+
+    fn config() -> Config {
+        Config::parse(
+            r#"
+[site]
+title = "News & <Views>"
+base_url = "https://news.example.org/feeds/"
+timezone = "Europe/Paris"
+
+[[feed]]
+name = "world"
+title = "World \"affairs\""
+description = "Everything <abroad>"
+link = "https://news.example.org/world"
+
+[[feed]]
+name = "empty"
+title = "Empty"
+link = "https://news.example.org/empty"
+"#,
+            Path::new("/tmp/config.toml"),
+        )
+        .unwrap()
+    }
+
+    fn item(id: &str, title: &str, at: &str) -> Item {
+        let at = DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&Utc);
+        Item {
+            id: id.into(),
+            source: "test".into(),
+            article: Article {
+                title: title.into(),
+                summary: Some("A <b>summary</b> & more".into()),
+                link: Some(format!("https://news.example.org/a/{id}?x=1&y=2")),
+                ..Default::default()
+            },
+            published: at,
+            updated: at,
+        }
+    }
+
+    fn feeds(c: &Config) -> Vec<ValidFeed> {
+        let at = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        vec![
+            ValidFeed::new(
+                &c.feeds[0],
+                &c.site,
+                &[
+                    item("1", "Talks <resume>", "2024-03-01T12:00:00Z"),
+                    item("2", "Rain", "2024-03-02T08:30:00Z"),
+                ],
+                at,
+                None,
+            )
+            .unwrap(),
+            ValidFeed::new(&c.feeds[1], &c.site, &[], at, None).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn index_lists_every_feed_escaped_with_autodiscovery() {
+        let c = config();
+        let html = String::from_utf8(index_html(&feeds(&c), &c.site)).unwrap();
+        assert!(
+            html.contains("<title>News &amp; &lt;Views&gt;</title>"),
+            "{html}"
+        );
+        assert!(html.contains(
+            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"World &quot;affairs&quot; (RSS)\" href=\"world.rss\">"
+        ));
+        assert!(html.contains(
+            "type=\"application/feed+json\" title=\"Empty (JSON Feed)\" href=\"empty.json\""
+        ));
+        assert!(html.contains("<a href=\"world.html\">World &quot;affairs&quot;</a>"));
+        assert!(html.contains("2 items, updated <time datetime=\"2024-03-02T08:30:00Z\">2 March 2024, 09:30 CET</time>"));
+        assert!(html.contains("0 items"));
+        assert!(html.contains("<a href=\"empty.atom\" type=\"application/atom+xml\">Atom</a>"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn feed_page_has_items_with_links_dates_and_summaries() {
+        let c = config();
+        let html = String::from_utf8(feed_html(&feeds(&c)[0], &c.site)).unwrap();
+        assert!(html.contains(
+            "<h2><a href=\"https://news.example.org/a/1?x=1&amp;y=2\">Talks &lt;resume&gt;</a></h2>"
+        ), "{html}");
+        assert!(html.contains("<p>A &lt;b&gt;summary&lt;/b&gt; &amp; more</p>"));
+        assert!(html.contains("<p>Everything &lt;abroad&gt;</p>"));
+        assert!(html.contains("href=\"world.atom\""));
+        assert!(html.contains("<a href=\"index.html\">"));
+    }
+
+    #[test]
+    fn opml_parses_and_has_one_outline_per_feed() {
+        use quick_xml::events::Event;
+        let c = config();
+        let bytes = opml(&feeds(&c), &c.site);
+        let mut reader = quick_xml::Reader::from_reader(bytes.as_slice());
+        let mut outlines = Vec::new();
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf).expect("well-formed OPML") {
+                Event::Empty(e) if e.name().as_ref() == "outline" => {
+                    let attr = |k: &str| {
+                        e.try_get_attribute(k)
+                            .unwrap()
+                            .unwrap()
+                            .normalized_value(quick_xml::XmlVersion::default())
+                            .unwrap()
+                            .into_owned()
+                    };
+                    outlines.push((attr("title"), attr("xmlUrl"), attr("type")));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        assert_eq!(
+            outlines,
+            vec![
+                (
+                    "World \"affairs\"".to_string(),
+                    "https://news.example.org/feeds/world.rss".to_string(),
+                    "rss".to_string()
+                ),
+                (
+                    "Empty".to_string(),
+                    "https://news.example.org/feeds/empty.rss".to_string(),
+                    "rss".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn rewritten_only_when_a_feed_changes() {
+        let c = config();
+        let dir = tempfile::tempdir().unwrap();
+        let mut fs = feeds(&c);
+        let first = write_site(dir.path(), &fs, &c.site).unwrap();
+        assert_eq!(
+            first,
+            ["index.html", "feeds.opml", "world.html", "empty.html"]
+        );
+        assert!(write_site(dir.path(), &fs, &c.site).unwrap().is_empty());
+        let at = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        fs[1] = ValidFeed::new(
+            &c.feeds[1],
+            &c.site,
+            &[item("9", "First", "2024-04-01T00:00:00Z")],
+            at,
+            None,
+        )
+        .unwrap();
+        let changed = write_site(dir.path(), &fs, &c.site).unwrap();
+        assert_eq!(changed, ["index.html", "feeds.opml", "empty.html"]);
+    }
+}

@@ -1,0 +1,251 @@
+//! Helpers shared by the integration tests: a generated output folder and raw HTTP requests
+//! (raw, because HTTP clients rewrite the paths the traversal tests need to send as written).
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use feedsmith::config::Config;
+use feedsmith::model::{Article, Item};
+use feedsmith::publish::site::write_site;
+use feedsmith::publish::write::write_if_changed;
+use feedsmith::publish::{Format, ValidFeed};
+
+pub const CONFIG: &str = r#"
+[site]
+title = "Test news"
+base_url = "https://news.example.org/feeds/"
+
+[[feed]]
+name = "world"
+title = "World desk"
+link = "https://news.example.org/world"
+schedule = "*/15 * * * *"
+
+[[feed]]
+name = "sport"
+title = "Sport desk"
+link = "https://news.example.org/sport"
+"#;
+
+pub fn config(dir: &Path) -> Config {
+    Config::parse(CONFIG, &dir.join("config.toml")).unwrap()
+}
+
+pub fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+pub fn item(id: &str, title: &str, at: &str) -> Item {
+    Item {
+        id: format!("tag:test,2024:{id}"),
+        source: "test".into(),
+        article: Article {
+            title: title.into(),
+            summary: Some(format!("Summary of {title}")),
+            link: Some(format!("https://news.example.org/a/{id}")),
+            ..Default::default()
+        },
+        published: utc(at),
+        updated: utc(at),
+    }
+}
+
+/// Valid feeds for the test config, with a few items each.
+pub fn feeds(config: &Config) -> Vec<ValidFeed> {
+    let items = [
+        vec![
+            item("w1", "Summit opens in Geneva", "2024-03-01T09:00:00Z"),
+            item("w2", "Ceasefire talks resume", "2024-03-02T10:00:00Z"),
+        ],
+        vec![item(
+            "s1",
+            "Cup final goes to extra time",
+            "2024-03-03T20:00:00Z",
+        )],
+    ];
+    config
+        .feeds
+        .iter()
+        .zip(items)
+        .map(|(f, items)| {
+            ValidFeed::new(
+                f,
+                &config.site,
+                &items,
+                utc("2024-01-01T00:00:00Z"),
+                Some(15),
+            )
+            .unwrap()
+        })
+        .collect()
+}
+
+/// Writes every feed format and the site pages into `dir`.
+pub fn write_output(dir: &Path, config: &Config) {
+    let feeds = feeds(config);
+    for feed in &feeds {
+        for format in Format::ALL {
+            write_if_changed(dir, &format.file_name(feed.name()), &feed.render(format)).unwrap();
+        }
+    }
+    write_site(dir, &feeds, &config.site).unwrap();
+}
+
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `method path` exactly as written, with extra header lines, and reads the whole answer.
+pub fn raw(addr: SocketAddr, method: &str, path: &str, extra: &[(&str, &str)]) -> RawResponse {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in extra {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).unwrap();
+    let split = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete head");
+    let head = String::from_utf8(all[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    RawResponse {
+        status,
+        headers,
+        body: all[split + 4..].to_vec(),
+    }
+}
+
+/// A plain-text article file a folder source reads: headline, blank line, paragraphs.
+pub fn write_article(dir: &Path, file: &str, title: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join(file),
+        format!(
+            "{title}\n\nThe operator said on Friday that the work would be finished ahead of \
+             schedule, and that nobody with a booking needed to do anything.\n\nA spokesperson \
+             added that the timetable would be published next week.\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
+pub fn feedsmith(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FEEDSMITH_LOG")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Sends SIGTERM through the shell's `kill` builtin (no `kill` binary needed).
+pub fn sigterm(pid: u32) {
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+}
+
+/// A `feedsmith` process that listens on a port it chose; killed if a test fails before
+/// stopping it, so no daemon outlives its test.
+pub struct Listening {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+}
+
+impl Listening {
+    /// Starts `feedsmith ARGS` in `dir` and reads the address from its first stderr line
+    /// ("... at http://ADDR/").
+    pub fn start(dir: &Path, args: &[&str]) -> Listening {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+            .args(args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .rsplit_once("http://")
+            .and_then(|(_, a)| a.trim_end_matches('/').parse().ok());
+        // Built before the address is checked, so a bad first line still kills the process.
+        let mut started = Listening {
+            child,
+            addr: "127.0.0.1:0".parse().unwrap(),
+            stderr,
+        };
+        started.addr = addr.unwrap_or_else(|| panic!("no address in {line:?}"));
+        started
+    }
+
+    /// SIGTERM, then waits (20 s at most); returns how it exited and the rest of its stderr.
+    #[cfg(unix)]
+    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
+        sigterm(self.child.id());
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "did not stop on SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let mut rest = String::new();
+        let _ = self.stderr.read_to_string(&mut rest);
+        (status, rest)
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

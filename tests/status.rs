@@ -1,0 +1,144 @@
+//! `run` and `status` through the binary: a failing source is recorded, alerted on only at its
+//! `alert_after`th failure in a row and on recovery, and `status` reports it.
+
+mod ops;
+
+use ops::{feedsmith, write_article};
+
+const CONFIG: &str = r#"
+[site]
+title = "Status test"
+base_url = "https://news.example.org/feeds/"
+alert_after = 2
+
+[[feed]]
+name = "world"
+title = "World"
+link = "https://news.example.org/world"
+
+[[feed.source]]
+name = "desk"
+dir = "articles/world"
+
+[[feed.source]]
+name = "wire"
+dir = "articles/wire"
+"#;
+
+#[test]
+fn failing_source_alerts_at_alert_after_and_status_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), CONFIG).unwrap();
+    write_article(
+        &d.join("articles/world"),
+        "ferry.txt",
+        "Ferry services resume",
+    );
+
+    // First failure of `wire`: below alert_after, so quiet and exit 0; `desk` still publishes.
+    let (code, _, err) = feedsmith(d, &["run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("wire"), "{err}");
+    assert!(std::fs::read_to_string(d.join("feeds/world.rss"))
+        .unwrap()
+        .contains("Ferry services resume"));
+
+    // Second in a row: alert and exit 1.
+    let (code, _, err) = feedsmith(d, &["run"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("source wire failed (2 runs in a row)") && err.contains("articles/wire"),
+        "{err}"
+    );
+
+    // Third: already reported, quiet again.
+    let (code, _, err) = feedsmith(d, &["run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("wire"), "{err}");
+
+    // `check` is someone looking: every failure shows, whatever alert_after says.
+    let (code, _, err) = feedsmith(d, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("source wire failed"), "{err}");
+
+    let (code, out, _) = feedsmith(d, &["status"]);
+    assert_eq!(code, 1, "a failing source fails status");
+    assert!(out.contains("wire: FAILING (3 runs in a row)"), "{out}");
+    assert!(out.contains("last success never"), "{out}");
+    assert!(out.contains("desk: ok"), "{out}");
+    let (_, json, _) = feedsmith(d, &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let wire = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "wire")
+        .unwrap();
+    assert_eq!(wire["consecutive_failures"], 3);
+    assert!(wire["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("articles/wire"));
+
+    // Recovery is reported once, without failing the run.
+    write_article(&d.join("articles/wire"), "rates.txt", "Rates held steady");
+    let (code, _, err) = feedsmith(d, &["run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("source wire recovered after 3 failed runs"),
+        "{err}"
+    );
+    let (code, out, _) = feedsmith(d, &["status"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn run_refreshes_only_due_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A yearly schedule: due on the first run only.
+    let config = CONFIG
+        .replace("alert_after = 2", "")
+        .replace(
+            "link = \"https://news.example.org/world\"",
+            "link = \"https://news.example.org/world\"\nschedule = \"0 0 1 1 *\"",
+        )
+        .replace(
+            "[[feed.source]]\nname = \"wire\"\ndir = \"articles/wire\"\n",
+            "",
+        );
+    std::fs::write(d.join("config.toml"), config).unwrap();
+    write_article(
+        &d.join("articles/world"),
+        "ferry.txt",
+        "Ferry services resume",
+    );
+    assert_eq!(feedsmith(d, &["run"]).0, 0);
+    let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
+    assert!(
+        rss.contains("<ttl>525600</ttl>"),
+        "a year in minutes: {rss}"
+    );
+    // The run also wrote the site pages.
+    let index = std::fs::read_to_string(d.join("feeds/index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"world.html\">World</a>"),
+        "{index}"
+    );
+    assert!(std::fs::read_to_string(d.join("feeds/world.html"))
+        .unwrap()
+        .contains("Ferry services resume"));
+    assert!(std::fs::read_to_string(d.join("feeds/feeds.opml"))
+        .unwrap()
+        .contains("xmlUrl=\"https://news.example.org/feeds/world.rss\""));
+
+    write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    assert_eq!(feedsmith(d, &["run"]).0, 0);
+    let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
+    assert!(!rss.contains("Rates held steady"), "not due: not refreshed");
+
+    assert_eq!(feedsmith(d, &["run", "--all"]).0, 0);
+    let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
+    assert!(rss.contains("Rates held steady"), "--all forces it");
+}
