@@ -7,9 +7,9 @@ use url::Url;
 
 use crate::config::Source;
 use crate::error::Error;
-use crate::fetch::{xml_declaration_to_utf8, Fetched, Fetcher};
+use crate::fetch::{xml_declaration_to_utf8, Fetcher};
 use crate::model::{Hints, RawArticle, RawBody};
-use crate::source::web::{fetch_articles, passes_filters};
+use crate::source::web::{fetch_articles, fetch_if_changed, passes_filters};
 use crate::source::{Collected, Memory};
 use crate::urls;
 
@@ -19,15 +19,11 @@ pub async fn collect(
     fetcher: &Fetcher,
     memory: &Memory,
 ) -> Result<Collected, Error> {
-    let known = memory.validators.get(url.as_str());
-    let page = match fetcher.get(url, &source.fetch, known).await? {
-        Fetched::NotModified => {
-            return Ok(Collected {
-                unchanged: true,
-                ..Collected::default()
-            })
-        }
-        Fetched::Ok(page) => page,
+    let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
+        return Ok(Collected {
+            unchanged: true,
+            ..Collected::default()
+        });
     };
     let items: Vec<RawArticle> = parse(source, &page.text, &page.url)?
         .into_iter()

@@ -14,9 +14,9 @@ use url::Url;
 use crate::config::{ListSelectors, Source};
 use crate::dates;
 use crate::error::Error;
-use crate::fetch::{Fetched, Fetcher};
+use crate::fetch::Fetcher;
 use crate::model::Hints;
-use crate::source::web::fetch_articles;
+use crate::source::web::{fetch_articles, fetch_if_changed};
 use crate::source::{Collected, Memory};
 use crate::urls;
 
@@ -27,15 +27,11 @@ pub async fn collect(
     fetcher: &Fetcher,
     memory: &Memory,
 ) -> Result<Collected, Error> {
-    let known = memory.validators.get(url.as_str());
-    let page = match fetcher.get(url, &source.fetch, known).await? {
-        Fetched::NotModified => {
-            return Ok(Collected {
-                unchanged: true,
-                ..Collected::default()
-            })
-        }
-        Fetched::Ok(page) => page,
+    let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
+        return Ok(Collected {
+            unchanged: true,
+            ..Collected::default()
+        });
     };
     let found = if has_selectors(selectors) {
         select_items(&page.text, &page.url, selectors, source.timezone)?

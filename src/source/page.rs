@@ -5,9 +5,9 @@ use url::Url;
 
 use crate::config::Source;
 use crate::error::Error;
-use crate::fetch::{Fetched, Fetcher};
+use crate::fetch::Fetcher;
 use crate::model::Hints;
-use crate::source::web::{article_from_page, ensure_html};
+use crate::source::web::{article_from_page, ensure_html, fetch_if_changed};
 use crate::source::{Collected, Memory};
 
 pub async fn collect(
@@ -16,13 +16,12 @@ pub async fn collect(
     fetcher: &Fetcher,
     memory: &Memory,
 ) -> Result<Collected, Error> {
-    let known = memory.validators.get(url.as_str());
-    match fetcher.get(url, &source.fetch, known).await? {
-        Fetched::NotModified => Ok(Collected {
+    match fetch_if_changed(source, url, fetcher, memory).await? {
+        None => Ok(Collected {
             unchanged: true,
             ..Collected::default()
         }),
-        Fetched::Ok(page) => {
+        Some(page) => {
             ensure_html(&page)?;
             let validators = vec![(url.to_string(), page.validators.clone())];
             Ok(Collected {

@@ -31,6 +31,21 @@ pub async fn collect_web(
     }
 }
 
+/// Fetches a source's own URL conditionally; `None` when it has not changed since the
+/// validators stored for it.
+pub(crate) async fn fetch_if_changed(
+    source: &Source,
+    url: &Url,
+    fetcher: &Fetcher,
+    memory: &Memory,
+) -> Result<Option<Page>, Error> {
+    let known = memory.validators.get(url.as_str());
+    Ok(match fetcher.get(url, &source.fetch, known).await? {
+        Fetched::NotModified => None,
+        Fetched::Ok(page) => Some(page),
+    })
+}
+
 /// Item filters (`include` / `exclude` regexes) on title, content and authors: at least one
 /// `include` must match when any is given, and no `exclude` may match.
 pub fn passes_filters(source: &Source, title: &str, content: &str, authors: &[String]) -> bool {
