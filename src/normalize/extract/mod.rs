@@ -109,7 +109,7 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
 }
 
 /// A body too short to be the article: try harder.
-const SHORT: usize = 250;
+const SHORT: usize = 500;
 
 fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
     let known = score::Known {
@@ -131,7 +131,9 @@ fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> Stri
     // The publisher's own copy of the text, when the page's markup hides most of it.
     if best.chars * 2 < ld_chars {
         if let Some(b) = meta.article_body.as_deref() {
-            return text_html(b);
+            // Some publishers put markup in articleBody; sanitising handles it as HTML.
+            let markup = ["</p>", "<br", "</div>"].iter().any(|t| b.contains(t));
+            return if markup { b.to_string() } else { text_html(b) };
         }
     }
     if best.chars > 0 {
