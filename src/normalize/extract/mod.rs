@@ -96,7 +96,8 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let body = body(&page, &resolved, base, ctx);
     Draft {
         title: resolved.title,
-        summary: None,
+        // The publisher's description is the dek; without one, finishing cuts the lead.
+        summary: resolved.description,
         body_html: body,
         authors: resolved.authors,
         credits: Vec::new(),
@@ -262,6 +263,7 @@ mod tests {
         let head = r#"<title>Ignored | Example</title>
 <meta property="og:title" content="Council approves transit plan">
 <meta property="og:image" content="/img/bus.jpg">
+<meta name="description" content="Three new bus lines.">
 <link rel="canonical" href="/2024/05/transit">
 <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
  {"@type":"WebSite","name":"Example"},
@@ -285,6 +287,7 @@ mod tests {
             Some("https://news.example.com/2024/05/transit")
         );
         assert_eq!(a.language.as_deref(), Some("en-GB"));
+        assert_eq!(a.summary.as_deref(), Some("Three new bus lines."));
     }
 
     #[test]
