@@ -413,6 +413,31 @@ mod tests {
     }
 
     #[test]
+    fn link_lists_stay_when_they_leave_the_site_and_go_when_they_stay_on_it() {
+        let body = format!(
+            r#"{}<ul><li><a href="https://shop.example.org/bus-pass">Get the bus pass at the shop</a></li></ul>
+<ul><li><a href="/2024/05/a.html">Earlier: council debates the budget</a></li>
+<li><a href="https://news.example.com/2024/05/b.html">Earlier: the mayor on buses</a></li>
+<li><a href="/2024/04/c.html">Earlier: a history of the tram</a></li></ul>
+<p><a href="https://www.example.com/2024/01/d.html">Opinion: why the plan is late again</a></p>"#,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(
+            a.content_text.contains("Get the bus pass"),
+            "{}",
+            a.content_text
+        );
+        for related in ["council debates", "mayor on buses", "why the plan"] {
+            assert!(
+                !a.content_text.contains(related),
+                "{related}: {}",
+                a.content_text
+            );
+        }
+    }
+
+    #[test]
     fn utility_class_names_do_not_hide_the_article() {
         let body = format!(
             r#"<div class="overflow-hidden"><div class="hidden md:block">{}</div></div><div class="hidden">Hidden promo text, long enough to be a paragraph, with commas, and more.</div>"#,

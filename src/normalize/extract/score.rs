@@ -298,7 +298,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
 
 /// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
 /// fragments too small to be prose.
-fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
+fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool {
     let node = &page.nodes[i];
     if !matches!(
         node.tag,
@@ -323,6 +323,11 @@ fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
     }
     let ld = density(st.link, st.chars);
     let list = matches!(node.tag, Tag::Ul | Tag::Ol);
+    if list && all_offsite(page, i, host) {
+        // Links inside the content that all leave the site are sources or products the
+        // article is about; lists of the site's other articles link within it.
+        return false;
+    }
     if list && st.items >= 3 && ld > 0.2 && linked_items(page, i) * 5 >= st.items * 4 {
         // A list whose every item links somewhere: headlines of other articles.
         return true;
@@ -355,20 +360,40 @@ pub struct Known<'a> {
     pub host: Option<&'a str>,
 }
 
-/// Whether the first link under `i` stays on the page's own site.
-fn internal_link(page: &Page, i: usize, host: Option<&str>) -> bool {
-    let href = page.nodes[i..page.nodes[i].end]
+fn href(node: &super::dom::Node) -> Option<&str> {
+    node.attrs
         .iter()
-        .find(|n| n.tag == Tag::A)
-        .and_then(|a| a.attrs.iter().find(|(k, _)| *k == "href"))
-        .map(|(_, v)| v.trim());
-    let Some(href) = href else { return false };
+        .find(|(k, _)| *k == "href")
+        .map(|(_, v)| v.trim())
+}
+
+/// Whether a link stays on the page's own site.
+fn is_internal(href: &str, host: Option<&str>) -> bool {
     if !href.contains("://") && !href.starts_with("//") {
         return true;
     }
     let rest = href.split("//").nth(1).unwrap_or_default();
     let link_host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
     host.is_some_and(|h| site(link_host).eq_ignore_ascii_case(site(h)))
+}
+
+/// Whether the first link under `i` stays on the page's own site.
+fn internal_link(page: &Page, i: usize, host: Option<&str>) -> bool {
+    page.nodes[i..page.nodes[i].end]
+        .iter()
+        .find(|n| n.tag == Tag::A)
+        .and_then(href)
+        .is_some_and(|h| is_internal(h, host))
+}
+
+/// Whether every link under `i` leaves the site (and there is one).
+fn all_offsite(page: &Page, i: usize, host: Option<&str>) -> bool {
+    let mut links = page.nodes[i..page.nodes[i].end]
+        .iter()
+        .filter(|n| n.tag == Tag::A)
+        .filter_map(href)
+        .peekable();
+    links.peek().is_some() && links.all(|h| !is_internal(h, host))
 }
 
 /// The registrable part of a host, roughly: the last two labels, three when the second-level
@@ -426,7 +451,7 @@ pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
             live[i]
                 && (i == top
                     || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
-                        || junk_container(page, i, &st[i])
+                        || junk_container(page, i, &st[i], known.host)
                         || chrome_line(page, i, &st[i], known)))
         };
         serialize(page, r, &keep, &mut out);
