@@ -55,6 +55,21 @@ pub enum Tag {
 }
 
 impl Tag {
+    /// Elements that group blocks rather than being one.
+    pub fn is_container(self) -> bool {
+        matches!(
+            self,
+            Tag::Container
+                | Tag::Article
+                | Tag::Main
+                | Tag::Header
+                | Tag::Footer
+                | Tag::Form
+                | Tag::Nav
+                | Tag::Aside
+        )
+    }
+
     pub fn is_block(self) -> bool {
         !matches!(
             self,

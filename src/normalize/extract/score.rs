@@ -454,7 +454,9 @@ pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
                         || junk_container(page, i, &st[i], known.host)
                         || chrome_line(page, i, &st[i], known)))
         };
-        serialize(page, r, &keep, &mut out);
+        // Wrappers holding no text of their own add only nesting to the output.
+        let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
+        serialize(page, r, &keep, &wrapper, &mut out);
     }
     out
 }
@@ -466,11 +468,19 @@ pub fn serialize_all(page: &Page, root: usize) -> Extracted {
         html: String::new(),
         chars: 0,
     };
-    serialize(page, root, &|_| true, &mut out);
+    serialize(page, root, &|_| true, &|_| false, &mut out);
     out
 }
 
-fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut Extracted) {
+/// Writes the subtree at `root`: nodes failing `keep` are left out with their subtrees, nodes
+/// passing `wrapper` are left out but their children are written.
+fn serialize(
+    page: &Page,
+    root: usize,
+    keep: &dyn Fn(usize) -> bool,
+    wrapper: &dyn Fn(usize) -> bool,
+    out: &mut Extracted,
+) {
     enum Step {
         Open(usize),
         Close(&'static str),
@@ -496,6 +506,7 @@ fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut E
             continue;
         }
         let name = match node.tag {
+            _ if wrapper(i) => None,
             Tag::Container
             | Tag::Article
             | Tag::Main
