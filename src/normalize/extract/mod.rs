@@ -438,6 +438,29 @@ mod tests {
     }
 
     #[test]
+    fn teaser_cards_go_but_permalinked_sections_stay() {
+        let body = format!(
+            r##"{}
+<div class="section"><h2><a href="#costs">Costs</a></h2><p>The plan costs forty million, spread over five years, with help from the state.</p></div>
+<div class="cards"><a href="/2024/05/e.html"><h4>Bridge closes for repairs</h4></a><p>Drivers face detours for a month.</p>
+<a href="/2024/05/f.html"><h4>New library opens</h4></a><p>The branch has a makerspace.</p></div>"##,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(
+            a.content_text.contains("forty million"),
+            "{}",
+            a.content_text
+        );
+        assert!(
+            !a.content_text.contains("Bridge closes"),
+            "{}",
+            a.content_text
+        );
+        assert!(!a.content_text.contains("makerspace"), "{}", a.content_text);
+    }
+
+    #[test]
     fn utility_class_names_do_not_hide_the_article() {
         let body = format!(
             r#"<div class="overflow-hidden"><div class="hidden md:block">{}</div></div><div class="hidden">Hidden promo text, long enough to be a paragraph, with commas, and more.</div>"#,

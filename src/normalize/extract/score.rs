@@ -33,6 +33,8 @@ struct Stats {
     images: u32,
     items: u32,
     headings: u32,
+    /// Headings that are links: the titles of teasers for other pages.
+    linked_headings: u32,
 }
 
 /// The extracted body and how much text it holds.
@@ -113,6 +115,12 @@ fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
         if !live[i] {
             continue;
         }
+        if matches!(page.nodes[i].tag, Tag::Heading(_))
+            && (page.nodes[i].in_link || (st[i].chars > 0 && st[i].link * 5 >= st[i].chars * 4))
+            && !heading_link(page, i).is_some_and(|h| h.starts_with('#'))
+        {
+            st[i].linked_headings += 1;
+        }
         let c = st[i];
         let p = &mut st[page.nodes[i].parent];
         p.chars += c.chars;
@@ -122,8 +130,26 @@ fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
         p.images += c.images;
         p.items += c.items;
         p.headings += c.headings;
+        p.linked_headings += c.linked_headings;
     }
     st
+}
+
+/// The link a heading is (the one around it or the first inside it). Links to anchors on the
+/// same page make permalinked section headings, not teasers.
+fn heading_link(page: &Page, i: usize) -> Option<&str> {
+    let node = &page.nodes[i];
+    if node.in_link {
+        let mut a = node.parent;
+        while a != 0 && page.nodes[a].tag != Tag::A {
+            a = page.nodes[a].parent;
+        }
+        return href(&page.nodes[a]);
+    }
+    page.nodes[i..node.end]
+        .iter()
+        .find(|n| n.tag == Tag::A)
+        .and_then(href)
 }
 
 fn density(link: u32, chars: u32) -> f32 {
@@ -327,6 +353,10 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         // Links inside the content that all leave the site are sources or products the
         // article is about; lists of the site's other articles link within it.
         return false;
+    }
+    if st.linked_headings > 0 && st.linked_headings == st.headings {
+        // Every heading links elsewhere: teaser cards, not sections of this article.
+        return true;
     }
     if list && st.items >= 3 && ld > 0.2 && linked_items(page, i) * 5 >= st.items * 4 {
         // A list whose every item links somewhere: headlines of other articles.
