@@ -290,11 +290,29 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
         .max_by_key(|(i, _)| *i);
     if let Some((i, len)) = cut {
         let (head, tail) = (&title[..i], &title[i + len..]);
-        if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
+        if looks_like_name(tail) && head.split_whitespace().count() >= 3 {
             return head.trim().to_string();
         }
     }
     title.to_string()
+}
+
+/// A short run of capitalised words or a domain ("BBC News", "The Daily Example", "nj.com"),
+/// as opposed to the rest of a headline ("and it's pricey").
+fn looks_like_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let capital = |w: &&str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || !c.is_alphabetic())
+    };
+    !words.is_empty()
+        && words.len() <= 4
+        && (s.contains('.') && words.len() == 1
+            || (capital(&words[0])
+                && words.iter().all(|w| {
+                    capital(w) || matches!(*w, "of" | "the" | "and" | "for" | "de" | "du" | "la")
+                })))
 }
 
 /// The article object of a page's JSON-LD.

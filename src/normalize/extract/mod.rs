@@ -317,6 +317,16 @@ mod tests {
             &prose(),
         ));
         assert_eq!(a.title, "Transit plan approved");
+        let a = article(&page(
+            "<title>Apple unveils its new phone - and it's pricey</title>",
+            &prose(),
+        ));
+        assert_eq!(a.title, "Apple unveils its new phone - and it's pricey");
+        let a = article(&page(
+            "<title>Storm hits the coast – nj.com</title>",
+            &prose(),
+        ));
+        assert_eq!(a.title, "Storm hits the coast");
         // A dash inside a headline is not a site name.
         let a = article(&page(
             "<title>Vote passes 7-2 - and the mayor is pleased with the outcome</title>",
