@@ -149,6 +149,7 @@ impl Meta {
             .or_else(|| {
                 date(self.meta(&[
                     "article:published_time",
+                    "article:published",
                     "og:published_time",
                     "datepublished",
                     "publishdate",
@@ -167,6 +168,7 @@ impl Meta {
             .or_else(|| {
                 date(self.meta(&[
                     "article:modified_time",
+                    "article:modified",
                     "og:updated_time",
                     "datemodified",
                     "last-modified",
@@ -270,6 +272,13 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
         if h1.len() >= 10 && title.starts_with(h1) && title.len() > h1.len() {
             let rest = title[h1.len()..].trim_start();
             if SEPARATORS.iter().any(|s| rest.starts_with(s.trim_start())) {
+                return h1.to_string();
+            }
+        }
+        // A section name in front ("Opinion | …").
+        if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() {
+            let front = title[..title.len() - h1.len()].trim_end();
+            if SEPARATORS.iter().any(|s| front.ends_with(s.trim_end())) {
                 return h1.to_string();
             }
         }
