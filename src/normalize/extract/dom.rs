@@ -314,17 +314,13 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                         return Seen::Skip;
                     };
                     // One scan over the attributes instead of a lookup per name.
-                    let (mut class_id, mut role, mut hidden, mut body_prop) =
-                        (String::new(), None, false, false);
+                    let (mut class, mut id, mut role, mut hidden, mut body_prop) =
+                        ("", "", None, false, false);
                     for a in &el.attrs {
                         let v: &str = &a.value;
                         match a.name.local.as_ref() {
-                            "class" | "id" => {
-                                if !class_id.is_empty() {
-                                    class_id.push(' ');
-                                }
-                                class_id.push_str(v);
-                            }
+                            "class" => class = v,
+                            "id" => id = v,
                             "role" => role = Some(v.to_ascii_lowercase()),
                             "itemprop" => body_prop = v == "articleBody",
                             "hidden" => hidden = true,
@@ -336,16 +332,24 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     if hidden && tag != Tag::Body {
                         return Seen::Skip;
                     }
-                    class_id.make_ascii_lowercase();
-                    let named = !class_id.is_empty();
-                    let names = if named {
-                        // Templates repeat the same class lists: judge each list once per page.
-                        *name_cache
-                            .entry(class_id.clone())
-                            .or_insert_with(|| judge_names(&class_id))
-                    } else {
-                        Names::default()
+                    // Templates repeat the same class lists: judge each list once per page.
+                    let mut judge = |v: &str| {
+                        if v.is_empty() {
+                            return Names::default();
+                        }
+                        if let Some(n) = name_cache.get(v) {
+                            return *n;
+                        }
+                        let n = judge_names(&v.to_ascii_lowercase());
+                        name_cache.insert(v.to_string(), n);
+                        n
                     };
+                    let names = judge(class).or(judge(id));
+                    let mut class_id = class.to_ascii_lowercase();
+                    if !id.is_empty() {
+                        class_id.push(' ');
+                        class_id.push_str(&id.to_ascii_lowercase());
+                    }
                     let (negative, positive) = (names.negative, names.positive);
                     let body_name = body_prop || names.body;
                     let mut weight = 0;
@@ -430,6 +434,17 @@ struct Names {
     body: bool,
     /// Negative even next to a content-looking word ("comment-body", "related-content").
     strong: bool,
+}
+
+impl Names {
+    fn or(self, other: Names) -> Names {
+        Names {
+            negative: self.negative || other.negative,
+            positive: self.positive || other.positive,
+            body: self.body || other.body,
+            strong: self.strong || other.strong,
+        }
+    }
 }
 
 fn judge_names(class_id: &str) -> Names {

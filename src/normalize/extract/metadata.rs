@@ -86,7 +86,8 @@ impl Meta {
             "time" if self.time.is_none() => self.time = attr("datetime"),
             _ => {}
         }
-        if name != "meta" {
+        // The rest reads attributes.
+        if name != "meta" && !el.attrs.is_empty() {
             if let Some(prop) = el.attr("itemprop") {
                 let value = || {
                     attr("datetime")
