@@ -301,7 +301,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
         let seen = node
             .query(|tn| match &tn.data {
                 NodeData::Document | NodeData::Fragment => Seen::Descend,
-                NodeData::Text { contents } => Seen::Text(contents.to_string()),
+                NodeData::Text { contents } => Seen::Text(str::to_owned(contents)),
                 NodeData::Element(el) => {
                     let name = el.name.local.as_ref();
                     if let Some(m) = meta.as_deref_mut() {
@@ -470,7 +470,11 @@ fn judge_names(class_id: &str) -> Names {
 
 /// Attributes worth keeping in the body HTML. Lazy-loaded images keep their real source.
 fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)> {
-    let get = |n: &str| el.attr(n).map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let get = |n: &str| {
+        el.attr(n)
+            .map(|v| str::to_owned(&v))
+            .filter(|v| !v.is_empty())
+    };
     let mut out = Vec::new();
     match tag {
         Tag::A => {
