@@ -471,6 +471,21 @@ mod tests {
     }
 
     #[test]
+    fn bylines_and_datelines_go_but_sentences_that_start_alike_stay() {
+        let body = format!(
+            "<p>By Jane Roe and John Doe</p><p>Updated 3 hours ago</p>{}<p>By the end of the day, officials said the vote was final.</p><p>Published in 2019, the report found that ridership had fallen.</p><p>Read more: Council rejects tram plan</p>",
+            prose()
+        );
+        let a = article(&page("", &body));
+        for kept in ["By the end of the day", "Published in 2019"] {
+            assert!(a.content_text.contains(kept), "{kept}: {}", a.content_text);
+        }
+        for gone in ["Jane Roe", "3 hours ago", "Read more"] {
+            assert!(!a.content_text.contains(gone), "{gone}: {}", a.content_text);
+        }
+    }
+
+    #[test]
     fn utility_class_names_do_not_hide_the_article() {
         let body = format!(
             r#"<div class="overflow-hidden"><div class="hidden md:block">{}</div></div><div class="hidden">Hidden promo text, long enough to be a paragraph, with commas, and more.</div>"#,

@@ -58,6 +58,11 @@ static PITCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b|\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b").unwrap()
 });
 
+/// "Updated 3 hours ago", "Published: 12 May 2024 10:02".
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}$").unwrap()
+});
+
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
@@ -68,7 +73,6 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
         r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
         r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
-        r"(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}|",
         r"\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)|comments?(?: \(\d+\))?|",
         r"(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?)\.?$"
     ))
@@ -464,7 +468,15 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
     PITCH.is_match(&text)
         || ctx.rules.is_chrome(&text)
         || ctx.learned.contains(&text)
-        || (st.chars < 100 && (BOILERPLATE.is_match(&text) || BYLINE.is_match(&text)))
+        || (st.chars < 100
+            && (BOILERPLATE.is_match(&text)
+                || (!is_sentence(&text) && (BYLINE.is_match(&text) || DATELINE.is_match(&text)))))
+}
+
+/// A full sentence of prose ("Published in 2019, the report found that…"), which bylines and
+/// datelines never are.
+fn is_sentence(text: &str) -> bool {
+    text.ends_with(['.', '!', '?', '。']) && text.split_whitespace().count() >= 8
 }
 
 /// Extracts the main content of `page` in `mode`.
