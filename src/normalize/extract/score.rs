@@ -63,6 +63,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}$").unwrap()
 });
 
+/// Whole short lines that are page furniture in any article: ad labels, "related" headings,
+/// calls to share, follow or subscribe, tag lists, photo credits, reading times.
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
@@ -79,6 +81,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Which nodes take part in `mode`: a removed node takes its subtree with it.
 fn live_mask(page: &Page, mode: Mode) -> Vec<bool> {
     let mut live = vec![true; page.nodes.len()];
     for (i, n) in page.nodes.iter().enumerate().skip(1) {
@@ -394,6 +397,7 @@ pub struct Known<'a> {
     pub host: Option<&'a str>,
 }
 
+/// The target of a link node.
 fn href(node: &super::dom::Node) -> Option<&str> {
     node.attrs
         .iter()
