@@ -55,6 +55,21 @@ pub enum Tag {
 }
 
 impl Tag {
+    /// Elements that group blocks rather than being one.
+    pub fn is_container(self) -> bool {
+        matches!(
+            self,
+            Tag::Container
+                | Tag::Article
+                | Tag::Main
+                | Tag::Header
+                | Tag::Footer
+                | Tag::Form
+                | Tag::Nav
+                | Tag::Aside
+        )
+    }
+
     pub fn is_block(self) -> bool {
         !matches!(
             self,
@@ -286,7 +301,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
         let seen = node
             .query(|tn| match &tn.data {
                 NodeData::Document | NodeData::Fragment => Seen::Descend,
-                NodeData::Text { contents } => Seen::Text(contents.to_string()),
+                NodeData::Text { contents } => Seen::Text(str::to_owned(contents)),
                 NodeData::Element(el) => {
                     let name = el.name.local.as_ref();
                     if let Some(m) = meta.as_deref_mut() {
@@ -299,17 +314,13 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                         return Seen::Skip;
                     };
                     // One scan over the attributes instead of a lookup per name.
-                    let (mut class_id, mut role, mut hidden, mut body_prop) =
-                        (String::new(), None, false, false);
+                    let (mut class, mut id, mut role, mut hidden, mut body_prop) =
+                        ("", "", None, false, false);
                     for a in &el.attrs {
                         let v: &str = &a.value;
                         match a.name.local.as_ref() {
-                            "class" | "id" => {
-                                if !class_id.is_empty() {
-                                    class_id.push(' ');
-                                }
-                                class_id.push_str(v);
-                            }
+                            "class" => class = v,
+                            "id" => id = v,
                             "role" => role = Some(v.to_ascii_lowercase()),
                             "itemprop" => body_prop = v == "articleBody",
                             "hidden" => hidden = true,
@@ -321,16 +332,24 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     if hidden && tag != Tag::Body {
                         return Seen::Skip;
                     }
-                    class_id.make_ascii_lowercase();
-                    let named = !class_id.is_empty();
-                    let names = if named {
-                        // Templates repeat the same class lists: judge each list once per page.
-                        *name_cache
-                            .entry(class_id.clone())
-                            .or_insert_with(|| judge_names(&class_id))
-                    } else {
-                        Names::default()
+                    // Templates repeat the same class lists: judge each list once per page.
+                    let mut judge = |v: &str| {
+                        if v.is_empty() {
+                            return Names::default();
+                        }
+                        if let Some(n) = name_cache.get(v) {
+                            return *n;
+                        }
+                        let n = judge_names(&v.to_ascii_lowercase());
+                        name_cache.insert(v.to_string(), n);
+                        n
                     };
+                    let names = judge(class).or(judge(id));
+                    let mut class_id = class.to_ascii_lowercase();
+                    if !id.is_empty() {
+                        class_id.push(' ');
+                        class_id.push_str(&id.to_ascii_lowercase());
+                    }
                     let (negative, positive) = (names.negative, names.positive);
                     let body_name = body_prop || names.body;
                     let mut weight = 0;
@@ -417,6 +436,17 @@ struct Names {
     strong: bool,
 }
 
+impl Names {
+    fn or(self, other: Names) -> Names {
+        Names {
+            negative: self.negative || other.negative,
+            positive: self.positive || other.positive,
+            body: self.body || other.body,
+            strong: self.strong || other.strong,
+        }
+    }
+}
+
 fn judge_names(class_id: &str) -> Names {
     let m = NAMES.matches(class_id);
     let (positive, body) = (m.matched(1), m.matched(2));
@@ -440,7 +470,11 @@ fn judge_names(class_id: &str) -> Names {
 
 /// Attributes worth keeping in the body HTML. Lazy-loaded images keep their real source.
 fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)> {
-    let get = |n: &str| el.attr(n).map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let get = |n: &str| {
+        el.attr(n)
+            .map(|v| str::to_owned(&v))
+            .filter(|v| !v.is_empty())
+    };
     let mut out = Vec::new();
     match tag {
         Tag::A => {

@@ -86,7 +86,8 @@ impl Meta {
             "time" if self.time.is_none() => self.time = attr("datetime"),
             _ => {}
         }
-        if name != "meta" {
+        // The rest reads attributes.
+        if name != "meta" && !el.attrs.is_empty() {
             if let Some(prop) = el.attr("itemprop") {
                 let value = || {
                     attr("datetime")
@@ -149,6 +150,7 @@ impl Meta {
             .or_else(|| {
                 date(self.meta(&[
                     "article:published_time",
+                    "article:published",
                     "og:published_time",
                     "datepublished",
                     "publishdate",
@@ -167,6 +169,7 @@ impl Meta {
             .or_else(|| {
                 date(self.meta(&[
                     "article:modified_time",
+                    "article:modified",
                     "og:updated_time",
                     "datemodified",
                     "last-modified",
@@ -273,6 +276,13 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
                 return h1.to_string();
             }
         }
+        // A section name in front ("Opinion | …").
+        if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() {
+            let front = title[..title.len() - h1.len()].trim_end();
+            if SEPARATORS.iter().any(|s| front.ends_with(s.trim_end())) {
+                return h1.to_string();
+            }
+        }
     }
     if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
         for sep in SEPARATORS {
@@ -290,11 +300,29 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
         .max_by_key(|(i, _)| *i);
     if let Some((i, len)) = cut {
         let (head, tail) = (&title[..i], &title[i + len..]);
-        if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
+        if looks_like_name(tail) && head.split_whitespace().count() >= 3 {
             return head.trim().to_string();
         }
     }
     title.to_string()
+}
+
+/// A short run of capitalised words or a domain ("BBC News", "The Daily Example", "nj.com"),
+/// as opposed to the rest of a headline ("and it's pricey").
+fn looks_like_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let capital = |w: &&str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || !c.is_alphabetic())
+    };
+    !words.is_empty()
+        && words.len() <= 4
+        && (s.contains('.') && words.len() == 1
+            || (capital(&words[0])
+                && words.iter().all(|w| {
+                    capital(w) || matches!(*w, "of" | "the" | "and" | "for" | "de" | "du" | "la")
+                })))
 }
 
 /// The article object of a page's JSON-LD.

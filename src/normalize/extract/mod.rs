@@ -96,7 +96,8 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let body = body(&page, &resolved, base, ctx);
     Draft {
         title: resolved.title,
-        summary: None,
+        // The publisher's description is the dek; without one, finishing cuts the lead.
+        summary: resolved.description,
         body_html: body,
         authors: resolved.authors,
         credits: Vec::new(),
@@ -110,7 +111,7 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
 }
 
 /// A body too short to be the article: try harder.
-const SHORT: usize = 250;
+const SHORT: usize = 500;
 
 fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
     let known = score::Known {
@@ -132,7 +133,9 @@ fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> Stri
     // The publisher's own copy of the text, when the page's markup hides most of it.
     if best.chars * 2 < ld_chars {
         if let Some(b) = meta.article_body.as_deref() {
-            return text_html(b);
+            // Some publishers put markup in articleBody; sanitising handles it as HTML.
+            let markup = ["</p>", "<br", "</div>"].iter().any(|t| b.contains(t));
+            return if markup { b.to_string() } else { text_html(b) };
         }
     }
     if best.chars > 0 {
@@ -261,6 +264,7 @@ mod tests {
         let head = r#"<title>Ignored | Example</title>
 <meta property="og:title" content="Council approves transit plan">
 <meta property="og:image" content="/img/bus.jpg">
+<meta name="description" content="Three new bus lines.">
 <link rel="canonical" href="/2024/05/transit">
 <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
  {"@type":"WebSite","name":"Example"},
@@ -284,6 +288,7 @@ mod tests {
             Some("https://news.example.com/2024/05/transit")
         );
         assert_eq!(a.language.as_deref(), Some("en-GB"));
+        assert_eq!(a.summary.as_deref(), Some("Three new bus lines."));
     }
 
     #[test]
@@ -313,6 +318,16 @@ mod tests {
             &prose(),
         ));
         assert_eq!(a.title, "Transit plan approved");
+        let a = article(&page(
+            "<title>Apple unveils its new phone - and it's pricey</title>",
+            &prose(),
+        ));
+        assert_eq!(a.title, "Apple unveils its new phone - and it's pricey");
+        let a = article(&page(
+            "<title>Storm hits the coast – nj.com</title>",
+            &prose(),
+        ));
+        assert_eq!(a.title, "Storm hits the coast");
         // A dash inside a headline is not a site name.
         let a = article(&page(
             "<title>Vote passes 7-2 - and the mayor is pleased with the outcome</title>",
@@ -406,6 +421,69 @@ mod tests {
         );
         let a = article(&html);
         assert!(a.content_text.contains(PROSE[2]), "{}", a.content_text);
+    }
+
+    #[test]
+    fn link_lists_stay_when_they_leave_the_site_and_go_when_they_stay_on_it() {
+        let body = format!(
+            r#"{}<ul><li><a href="https://shop.example.org/bus-pass">Get the bus pass at the shop</a></li></ul>
+<ul><li><a href="/2024/05/a.html">Earlier: council debates the budget</a></li>
+<li><a href="https://news.example.com/2024/05/b.html">Earlier: the mayor on buses</a></li>
+<li><a href="/2024/04/c.html">Earlier: a history of the tram</a></li></ul>
+<p><a href="https://www.example.com/2024/01/d.html">Opinion: why the plan is late again</a></p>"#,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(
+            a.content_text.contains("Get the bus pass"),
+            "{}",
+            a.content_text
+        );
+        for related in ["council debates", "mayor on buses", "why the plan"] {
+            assert!(
+                !a.content_text.contains(related),
+                "{related}: {}",
+                a.content_text
+            );
+        }
+    }
+
+    #[test]
+    fn teaser_cards_go_but_permalinked_sections_stay() {
+        let body = format!(
+            r##"{}
+<div class="section"><h2><a href="#costs">Costs</a></h2><p>The plan costs forty million, spread over five years, with help from the state.</p></div>
+<div class="cards"><a href="/2024/05/e.html"><h4>Bridge closes for repairs</h4></a><p>Drivers face detours for a month.</p>
+<a href="/2024/05/f.html"><h4>New library opens</h4></a><p>The branch has a makerspace.</p></div>"##,
+            prose()
+        );
+        let a = article(&page("", &body));
+        assert!(
+            a.content_text.contains("forty million"),
+            "{}",
+            a.content_text
+        );
+        assert!(
+            !a.content_text.contains("Bridge closes"),
+            "{}",
+            a.content_text
+        );
+        assert!(!a.content_text.contains("makerspace"), "{}", a.content_text);
+    }
+
+    #[test]
+    fn bylines_and_datelines_go_but_sentences_that_start_alike_stay() {
+        let body = format!(
+            "<p>By Jane Roe and John Doe</p><p>Updated 3 hours ago</p>{}<p>By the end of the day, officials said the vote was final.</p><p>Published in 2019, the report found that ridership had fallen.</p><p>Read more: Council rejects tram plan</p>",
+            prose()
+        );
+        let a = article(&page("", &body));
+        for kept in ["By the end of the day", "Published in 2019"] {
+            assert!(a.content_text.contains(kept), "{kept}: {}", a.content_text);
+        }
+        for gone in ["Jane Roe", "3 hours ago", "Read more"] {
+            assert!(!a.content_text.contains(gone), "{gone}: {}", a.content_text);
+        }
     }
 
     #[test]

@@ -33,6 +33,8 @@ struct Stats {
     images: u32,
     items: u32,
     headings: u32,
+    /// Headings that are links: the titles of teasers for other pages.
+    linked_headings: u32,
 }
 
 /// The extracted body and how much text it holds.
@@ -56,6 +58,13 @@ static PITCH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b|\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b").unwrap()
 });
 
+/// "Updated 3 hours ago", "Published: 12 May 2024 10:02".
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}$").unwrap()
+});
+
+/// Whole short lines that are page furniture in any article: ad labels, "related" headings,
+/// calls to share, follow or subscribe, tag lists, photo credits, reading times.
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
@@ -66,13 +75,13 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
         r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
         r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
-        r"(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}|",
         r"\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)|comments?(?: \(\d+\))?|",
         r"(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?)\.?$"
     ))
     .unwrap()
 });
 
+/// Which nodes take part in `mode`: a removed node takes its subtree with it.
 fn live_mask(page: &Page, mode: Mode) -> Vec<bool> {
     let mut live = vec![true; page.nodes.len()];
     for (i, n) in page.nodes.iter().enumerate().skip(1) {
@@ -113,6 +122,12 @@ fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
         if !live[i] {
             continue;
         }
+        if matches!(page.nodes[i].tag, Tag::Heading(_))
+            && (page.nodes[i].in_link || (st[i].chars > 0 && st[i].link * 5 >= st[i].chars * 4))
+            && !heading_link(page, i).is_some_and(|h| h.starts_with('#'))
+        {
+            st[i].linked_headings += 1;
+        }
         let c = st[i];
         let p = &mut st[page.nodes[i].parent];
         p.chars += c.chars;
@@ -122,8 +137,26 @@ fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
         p.images += c.images;
         p.items += c.items;
         p.headings += c.headings;
+        p.linked_headings += c.linked_headings;
     }
     st
+}
+
+/// The link a heading is (the one around it or the first inside it). Links to anchors on the
+/// same page make permalinked section headings, not teasers.
+fn heading_link(page: &Page, i: usize) -> Option<&str> {
+    let node = &page.nodes[i];
+    if node.in_link {
+        let mut a = node.parent;
+        while a != 0 && page.nodes[a].tag != Tag::A {
+            a = page.nodes[a].parent;
+        }
+        return href(&page.nodes[a]);
+    }
+    page.nodes[i..node.end]
+        .iter()
+        .find(|n| n.tag == Tag::A)
+        .and_then(href)
 }
 
 fn density(link: u32, chars: u32) -> f32 {
@@ -298,7 +331,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
 
 /// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
 /// fragments too small to be prose.
-fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
+fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool {
     let node = &page.nodes[i];
     if !matches!(
         node.tag,
@@ -323,6 +356,15 @@ fn junk_container(page: &Page, i: usize, st: &Stats) -> bool {
     }
     let ld = density(st.link, st.chars);
     let list = matches!(node.tag, Tag::Ul | Tag::Ol);
+    if list && all_offsite(page, i, host) {
+        // Links inside the content that all leave the site are sources or products the
+        // article is about; lists of the site's other articles link within it.
+        return false;
+    }
+    if st.linked_headings > 0 && st.linked_headings == st.headings {
+        // Every heading links elsewhere: teaser cards, not sections of this article.
+        return true;
+    }
     if list && st.items >= 3 && ld > 0.2 && linked_items(page, i) * 5 >= st.items * 4 {
         // A list whose every item links somewhere: headlines of other articles.
         return true;
@@ -355,20 +397,41 @@ pub struct Known<'a> {
     pub host: Option<&'a str>,
 }
 
-/// Whether the first link under `i` stays on the page's own site.
-fn internal_link(page: &Page, i: usize, host: Option<&str>) -> bool {
-    let href = page.nodes[i..page.nodes[i].end]
+/// The target of a link node.
+fn href(node: &super::dom::Node) -> Option<&str> {
+    node.attrs
         .iter()
-        .find(|n| n.tag == Tag::A)
-        .and_then(|a| a.attrs.iter().find(|(k, _)| *k == "href"))
-        .map(|(_, v)| v.trim());
-    let Some(href) = href else { return false };
+        .find(|(k, _)| *k == "href")
+        .map(|(_, v)| v.trim())
+}
+
+/// Whether a link stays on the page's own site.
+fn is_internal(href: &str, host: Option<&str>) -> bool {
     if !href.contains("://") && !href.starts_with("//") {
         return true;
     }
     let rest = href.split("//").nth(1).unwrap_or_default();
     let link_host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
     host.is_some_and(|h| site(link_host).eq_ignore_ascii_case(site(h)))
+}
+
+/// Whether the first link under `i` stays on the page's own site.
+fn internal_link(page: &Page, i: usize, host: Option<&str>) -> bool {
+    page.nodes[i..page.nodes[i].end]
+        .iter()
+        .find(|n| n.tag == Tag::A)
+        .and_then(href)
+        .is_some_and(|h| is_internal(h, host))
+}
+
+/// Whether every link under `i` leaves the site (and there is one).
+fn all_offsite(page: &Page, i: usize, host: Option<&str>) -> bool {
+    let mut links = page.nodes[i..page.nodes[i].end]
+        .iter()
+        .filter(|n| n.tag == Tag::A)
+        .filter_map(href)
+        .peekable();
+    links.peek().is_some() && links.all(|h| !is_internal(h, host))
 }
 
 /// The registrable part of a host, roughly: the last two labels, three when the second-level
@@ -409,7 +472,15 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
     PITCH.is_match(&text)
         || ctx.rules.is_chrome(&text)
         || ctx.learned.contains(&text)
-        || (st.chars < 100 && (BOILERPLATE.is_match(&text) || BYLINE.is_match(&text)))
+        || (st.chars < 100
+            && (BOILERPLATE.is_match(&text)
+                || (!is_sentence(&text) && (BYLINE.is_match(&text) || DATELINE.is_match(&text)))))
+}
+
+/// A full sentence of prose ("Published in 2019, the report found that…"), which bylines and
+/// datelines never are.
+fn is_sentence(text: &str) -> bool {
+    text.ends_with(['.', '!', '?', '。']) && text.split_whitespace().count() >= 8
 }
 
 /// Extracts the main content of `page` in `mode`.
@@ -426,10 +497,12 @@ pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
             live[i]
                 && (i == top
                     || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
-                        || junk_container(page, i, &st[i])
+                        || junk_container(page, i, &st[i], known.host)
                         || chrome_line(page, i, &st[i], known)))
         };
-        serialize(page, r, &keep, &mut out);
+        // Wrappers holding no text of their own add only nesting to the output.
+        let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
+        serialize(page, r, &keep, &wrapper, &mut out);
     }
     out
 }
@@ -441,11 +514,19 @@ pub fn serialize_all(page: &Page, root: usize) -> Extracted {
         html: String::new(),
         chars: 0,
     };
-    serialize(page, root, &|_| true, &mut out);
+    serialize(page, root, &|_| true, &|_| false, &mut out);
     out
 }
 
-fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut Extracted) {
+/// Writes the subtree at `root`: nodes failing `keep` are left out with their subtrees, nodes
+/// passing `wrapper` are left out but their children are written.
+fn serialize(
+    page: &Page,
+    root: usize,
+    keep: &dyn Fn(usize) -> bool,
+    wrapper: &dyn Fn(usize) -> bool,
+    out: &mut Extracted,
+) {
     enum Step {
         Open(usize),
         Close(&'static str),
@@ -471,6 +552,7 @@ fn serialize(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool, out: &mut E
             continue;
         }
         let name = match node.tag {
+            _ if wrapper(i) => None,
             Tag::Container
             | Tag::Article
             | Tag::Main
