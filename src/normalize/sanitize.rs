@@ -289,6 +289,12 @@ fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
 /// Escapes text for inclusion in HTML.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    escape_html_into(text, &mut out);
+    out
+}
+
+/// [`escape_html`] appending to a buffer, for serialisers that build one string.
+pub fn escape_html_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -298,7 +304,6 @@ pub fn escape_html(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dom::{measure, Page, Tag};
+use crate::normalize::sanitize::escape_html_into;
 use crate::normalize::Context;
 
 /// How hard class/id names count against a node.
@@ -548,7 +549,7 @@ fn serialize(
         let node = &page.nodes[i];
         if node.tag == Tag::Text {
             out.chars += measure(&node.text).0 as usize;
-            escape(&node.text, &mut out.html);
+            escape_html_into(&node.text, &mut out.html);
             continue;
         }
         let name = match node.tag {
@@ -597,7 +598,7 @@ fn serialize(
                 out.html.push(' ');
                 out.html.push_str(k);
                 out.html.push_str("=\"");
-                escape(v, &mut out.html);
+                escape_html_into(v, &mut out.html);
                 out.html.push('"');
             }
             out.html.push('>');
@@ -612,18 +613,6 @@ fn serialize(
         let first = stack.len();
         stack.extend(page.children(i).map(Step::Open));
         stack[first..].reverse();
-    }
-}
-
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
     }
 }
 
