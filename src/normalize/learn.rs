@@ -65,7 +65,7 @@ mod tests {
     use crate::normalize::{chrome::Rules, text, Context};
     use chrono::{TimeZone, Utc};
 
-    const FOOTER: &str = "Harbour Gazette Media Group, 12 Quay Street, Portsmouth PO1 2AB, registered in England no. 4417";
+    const FOOTER: &str = "The Harbour Gazette is published by the harbour trust and printed every week by the Quay Street press in Portsmouth.";
     const PROMO: &str = "Get forty percent off your first crate of Crunchy Oats this winter with the code OATS40 at checkout";
     const SHARED: &str = "The harbour board will meet again in the spring to review the mooring fees and the dredging plan.";
 
@@ -112,7 +112,12 @@ mod tests {
         assert!(!learned.contains(SHARED));
 
         let unlearned = Learned::default();
-        assert!(body_of(&articles[0], &unlearned).contains("Crunchy Oats"));
+        // No built-in rule knows these lines: without learning they are body.
+        let plain = body_of(&articles[0], &unlearned);
+        assert!(
+            plain.contains("Crunchy Oats") && plain.contains("Quay Street"),
+            "{plain}"
+        );
         for (i, a) in articles.iter().enumerate() {
             let body = body_of(a, &learned);
             assert!(!body.contains("Crunchy Oats"), "{i}: {body}");
