@@ -23,8 +23,8 @@ pub fn key(line: &str) -> String {
     super::chrome::fold(line)
 }
 
-/// Longest line counted: template boxes are short; counting whole paragraphs only bloats the
-/// store, since a paragraph that recurs verbatim is rare and would be caught by its length.
+/// Longest line counted: template boxes are made of short lines, while counting every long
+/// paragraph would fill the store with keys that never recur.
 const MAX_KEY_CHARS: usize = 300;
 
 /// Distinct line keys of one article worth counting: every line with a letter in it, up to
