@@ -113,6 +113,12 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
         .count()
         <= 12
         && !super::text::ends_sentence(rest);
+    // A quoted post's signature ("— Jane Doe (@jane) November 18, 2019") and a link carry
+    // someone else's date.
+    let quoted = rest.starts_with(['—', '–', '-']) || rest.contains('@') || rest.contains("http");
+    if label.is_none() && quoted {
+        return None;
+    }
     if label.is_none()
         && !short_unfinished
         && !is_timestamp(&super::chrome::fold(rest))
@@ -325,6 +331,10 @@ mod tests {
             assert_eq!(harvest("Published: Updated:", ctx), None);
             assert_eq!(harvest("The vote is on 3 May.", ctx), None);
             assert_eq!(harvest("The vote is on 3 May 2020.", ctx), None);
+            assert_eq!(
+                harvest("— Jane Doe (@janedoe) November 18, 2019", ctx),
+                None
+            );
             assert_eq!(
                 harvest("19 November 2019", ctx),
                 Some(Found::Date(at(2019, 11, 19, 0, 0)))

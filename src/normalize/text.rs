@@ -150,6 +150,10 @@ const GAP_GROWTH: f64 = 1.0;
 /// Cost of another short line (list items, fragments).
 const SHORT_COST: f64 = 2.0;
 
+/// Signature line of an embedded social post: "— Jane Doe (@janedoe) November 18, 2019".
+static QUOTED_POST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[—–-]\s.{1,80}\(@\w+\)\s.{3,40}$").unwrap());
+
 /// Normalises scraped text into a draft.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
     let text = hygiene(text);
@@ -177,13 +181,20 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
             Kind::Text
         };
         let shape = shape(t);
-        seen_prose |= score(&shape) >= 10.0;
+        let score = if QUOTED_POST.is_match(t) {
+            // The signature of a post quoted in the article belongs to the article's flow:
+            // neither prose nor furniture.
+            0.0
+        } else {
+            score(&shape)
+        };
+        seen_prose |= score >= 10.0;
         lines.push(Line {
             text: t,
             gap_before: gap,
             kind,
             shape,
-            score: score(&shape),
+            score,
         });
         gap = false;
     }
@@ -273,7 +284,12 @@ fn penalise_repeats(lines: &mut [Line]) {
 /// Three or more unfinished lines in a row (no sentence end) are a list of links or
 /// headlines, however long each is: article paragraphs end their sentences.
 fn mark_headline_lists(lines: &mut [Line]) {
-    let unfinished = |l: &Line| l.kind == Kind::Text && !l.shape.terminal && l.shape.words >= 4;
+    let unfinished = |l: &Line| {
+        l.kind == Kind::Text
+            && !l.shape.terminal
+            && l.shape.words >= 4
+            && !QUOTED_POST.is_match(l.text)
+    };
     let mut i = 0;
     while i < lines.len() {
         let mut j = i;
@@ -1056,5 +1072,16 @@ mod tests {
         );
         let d = draft_of(&text);
         assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
+    }
+
+    #[test]
+    fn quoted_posts_stay_in_the_flow_and_lend_no_date() {
+        let text = page("").replace(
+            PARAS[2],
+            &format!("The minister posted her reaction on Monday evening:\n\nA great day for the harbour and for everyone who works on it.\n\n— Jane Roe (@janeroe) November 18, 2019\n\n{}", PARAS[2]),
+        ).replace("19 November 2019 10:02\n", "");
+        let d = draft_of(&text);
+        assert!(d.body_html.contains("(@janeroe)"), "{}", d.body_html);
+        assert_eq!(d.published, None);
     }
 }
