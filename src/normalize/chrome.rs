@@ -216,6 +216,15 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Picture captions, written as sentences: "Above: ...", or ending in the picture's credit
+/// "(Photo: Getty Images)".
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:above|below|pictured|top|left|right|inset|main\simage|featured\simage)\s?:\s|\((?:photo|image|picture|credit|pictured|photograph)s?\s?:[^)]{0,80}\)$|\((?:ap|afp|reuters|epa|xinhua)\sphoto\b[^)]{0,60}\)$|\([^)]{0,40}getty\simages[^)]{0,20}\)$",
+    )
+    .unwrap()
+});
+
 /// Breadcrumbs: short parts joined by path separators ("Home › News › World"). With the
 /// ambiguous separators ("/", "|", ">") it takes three parts: "£5 / month" is no path.
 static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
@@ -247,8 +256,10 @@ fn builtin(folded: &str) -> bool {
     if chars > 1500 {
         return false;
     }
-    // Consent notices run long; pitches and rights lines do not.
-    if COOKIE.is_match(folded) || chars <= 400 && (PITCH.is_match(folded) || LEGAL.is_match(folded))
+    // Consent notices run long; pitches, rights lines and captions do not.
+    if COOKIE.is_match(folded)
+        || chars <= 400
+            && (PITCH.is_match(folded) || LEGAL.is_match(folded) || CAPTION.is_match(folded))
     {
         return true;
     }
@@ -363,6 +374,8 @@ mod tests {
             "2019-11-19 10:02",
             "Photo: Getty Images",
             "(AP Photo/Evan Vucci)",
+            "Above: A coworking space in San Francisco.",
+            "Protesters gather outside the university on Monday (Image: GETTY )",
             "© Copyright Gannett 2018",
         ] {
             assert!(chrome(l), "{l}");
@@ -381,6 +394,7 @@ mod tests {
             "He said he would print the letter and sign it on Monday.",
             "In 2019 the vote was held on 3 May.",
             "Tickets: £5 / day",
+            "Die Diskussion dreht sich um die elektronische Patientenakte (ePA)",
             "This cookie recipe uses brown butter and a pinch of sea salt.",
         ] {
             assert!(!chrome(l), "{l}");
