@@ -205,8 +205,8 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
 
     let mut draft = Draft::default();
     let headline = headline(&lines, region(&lines, None));
-    let head_at = headline.as_ref().map(|h| h.0);
-    if let Some(h) = head_at.filter(|&h| h > 0) {
+    let head_at = headline.as_ref().map(|h| h.at);
+    if let Some(h) = headline.as_ref().filter(|h| h.on_page).map(|h| h.at) {
         // The article starts right under its headline: the first prose there gets a head start
         // over teaser blocks elsewhere on the page.
         if let Some(l) = lines[h + 1..]
@@ -218,9 +218,9 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         }
     }
     let (start, end) = region(&lines, head_at);
-    if let Some((i, title)) = headline {
-        draft.title = Some(title);
-        lines[i].kind = Kind::Chrome;
+    if let Some(h) = headline {
+        draft.title = Some(h.text);
+        lines[h.at].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
     drop_closing_bio(&lines, &mut keep, end);
@@ -346,8 +346,11 @@ fn mark_teaser_lists(lines: &mut [Line]) {
 /// the headline itself is that title, or a run of its separator-delimited parts, repeated as a
 /// line above the article. Returns the headline line's index (the page-title line when it is
 /// not repeated) and text.
-fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> {
-    let title = lines.first()?.text;
+fn headline(lines: &[Line], article: (usize, usize)) -> Option<Headline> {
+    // Scrapers put the page title first; skip what a rule already knows as furniture ("Skip
+    // to content") in case a scraper did not.
+    let first = lines.iter().position(|l| l.kind == Kind::Text)?;
+    let title = lines[first].text;
     let parts = title_parts(title);
     // Runs of parts, from single parts to the whole title (a title with dozens of parts is a
     // menu line: only its single parts are tried).
@@ -362,7 +365,7 @@ fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> 
     } else {
         article.1
     };
-    let repeats: Vec<usize> = (1..lines.len())
+    let repeats: Vec<usize> = (first + 1..lines.len())
         .filter(|&i| lines[i].shape.words >= 2 && keys.contains(&title_key(lines[i].text)))
         .collect();
     let bare = without_site(title, &parts);
@@ -375,16 +378,35 @@ fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> 
         .or_else(|| {
             // Sites often word the page title and the on-page headline a little differently.
             let title_words = word_set(bare);
-            (1..=article.0.min(lines.len() - 1)).rev().find(|&i| {
-                lines[i].kind == Kind::Text
-                    && lines[i].shape.words <= 30
-                    && similar(&word_set(lines[i].text), &title_words)
-            })
+            (first + 1..=article.0.min(lines.len() - 1))
+                .rev()
+                .find(|&i| {
+                    lines[i].kind == Kind::Text
+                        && lines[i].shape.words <= 30
+                        && similar(&word_set(lines[i].text), &title_words)
+                })
         });
-    match pick {
-        Some(i) => Some((i, lines[i].text.to_string())),
-        None => Some((0, bare.to_string())),
-    }
+    Some(match pick {
+        Some(i) => Headline {
+            at: i,
+            text: lines[i].text.to_string(),
+            on_page: true,
+        },
+        None => Headline {
+            at: first,
+            text: bare.to_string(),
+            on_page: false,
+        },
+    })
+}
+
+/// Where the headline is and what it says.
+struct Headline {
+    at: usize,
+    text: String,
+    /// Found as its own line on the page (not only in the page title), so the article starts
+    /// below it.
+    on_page: bool,
 }
 
 /// Form compared between title and lines: folded, with dashes unified (sites write the title
@@ -1083,5 +1105,12 @@ mod tests {
         let d = draft_of(&text);
         assert!(d.body_html.contains("(@janeroe)"), "{}", d.body_html);
         assert_eq!(d.published, None);
+    }
+
+    #[test]
+    fn furniture_before_the_page_title_is_skipped() {
+        let d = draft_of(&format!("Skip to content\nMenu\n{}", page("")));
+        assert_eq!(d.title.as_deref(), Some("Harbour plan approved"));
+        assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
     }
 }
