@@ -609,9 +609,15 @@ static DATE_LIKE: LazyLock<Regex> =
 fn dek(lines: &[Line], keep: &[bool], headline: Option<usize>) -> Option<usize> {
     let h = headline?;
     let i = (h + 1..lines.len()).find(|&i| lines[i].kind == Kind::Text)?;
-    // A dek is a sentence of prose: not a label, a dateline-and-tags line or a link.
+    // A dek is a sentence of prose: not a label, a capitalised banner, a dateline-and-tags
+    // line or a link.
     let l = &lines[i];
-    if l.shape.words < 6 || l.shape.label || l.shape.junk > 0 || DATE_LIKE.is_match(l.text) {
+    if l.shape.words < 6
+        || l.shape.label
+        || l.shape.caps > 0.8
+        || l.shape.junk > 0
+        || DATE_LIKE.is_match(l.text)
+    {
         return None;
     }
     let next_body = (i + 1..lines.len()).find(|&j| keep[j] && lines[j].score >= 10.0)?;
