@@ -35,17 +35,21 @@ impl Rules {
     /// True when `line` is chrome by a built-in or user rule. A user pattern that matches only
     /// part of a sentence-like line does not remove it: the line is body that mentions the word.
     pub fn is_chrome(&self, line: &str) -> bool {
-        let folded = fold(line);
+        self.is_chrome_folded(line, &fold(line))
+    }
+
+    /// [`Rules::is_chrome`] for a caller that already has the line's [`fold`].
+    pub fn is_chrome_folded(&self, line: &str, folded: &str) -> bool {
         if folded.is_empty() {
             return false;
         }
         let line = line.trim();
-        self.lines.contains(&folded)
+        self.lines.iter().any(|l| l == folded)
             || self.patterns.iter().any(|p| {
                 p.find(line)
                     .is_some_and(|m| m.len() == line.len() || !sentence_like(line))
             })
-            || builtin(&folded)
+            || builtin(folded)
     }
 }
 
@@ -186,9 +190,10 @@ static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// A header introducing a list of other articles' headlines.
-pub fn is_teaser_header(line: &str) -> bool {
-    TEASER_HEADER.is_match(&fold(line))
+/// A header introducing a list of other articles' headlines (`folded`: a line in [`fold`]
+/// form).
+pub fn is_teaser_header(folded: &str) -> bool {
+    TEASER_HEADER.is_match(folded)
 }
 
 static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -198,14 +203,15 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// A rights notice: the page footer, which the article does not run past.
-pub fn is_footer(line: &str) -> bool {
-    RIGHTS.is_match(&fold(line))
+/// A rights notice: the page footer, which the article does not run past (`folded`: a line
+/// in [`fold`] form).
+pub fn is_footer(folded: &str) -> bool {
+    RIGHTS.is_match(folded)
 }
 
-/// A line that opens the reader-comment section.
-pub fn is_comments_header(line: &str) -> bool {
-    COMMENTS.is_match(&fold(line))
+/// A line that opens the reader-comment section (`folded`: a line in [`fold`] form).
+pub fn is_comments_header(folded: &str) -> bool {
+    COMMENTS.is_match(folded)
 }
 
 /// Picture credits and copyright lines that stand alone.

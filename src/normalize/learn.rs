@@ -16,6 +16,11 @@ impl Learned {
     pub fn contains(&self, line: &str) -> bool {
         !self.keys.is_empty() && self.keys.contains(&key(line))
     }
+
+    /// [`Learned::contains`] for a line already in [`key`] form.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
 }
 
 /// The form a line is counted under: case and white space folded.

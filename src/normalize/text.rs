@@ -30,6 +30,8 @@ enum Kind {
 #[derive(Debug)]
 struct Line<'a> {
     text: &'a str,
+    /// The text in [`fold`] form, which rules and repeats compare.
+    folded: String,
     /// A blank line precedes it: wrapped lines of one paragraph are never separated by one.
     gap_before: bool,
     kind: Kind,
@@ -171,11 +173,14 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         let continues = lines.last().is_some_and(|p| {
             !gap && p.kind == Kind::Text && p.shape.words >= 8 && !p.shape.terminal
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
+        let folded = fold(t);
         let kind = if credit_line(t).is_some() {
             Kind::Credit
-        } else if seen_prose && is_comments_header(t) {
+        } else if seen_prose && is_comments_header(&folded) {
             Kind::Barrier
-        } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
+        } else if !continues
+            && (ctx.rules.is_chrome_folded(t, &folded) || ctx.learned.contains_key(&folded))
+        {
             Kind::Chrome
         } else {
             Kind::Text
@@ -191,6 +196,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         seen_prose |= score >= 10.0;
         lines.push(Line {
             text: t,
+            folded,
             gap_before: gap,
             kind,
             shape,
@@ -254,7 +260,7 @@ fn mark_meta(lines: &mut [Line], ctx: &Context) {
         if lines[i].kind == Kind::Credit || lines[i].shape.words > 12 {
             continue;
         }
-        let bare_by = fold(lines[i].text) == "by";
+        let bare_by = lines[i].folded == "by";
         if bare_by
             && i + 1 < lines.len()
             && meta::byline(&format!("By {}", lines[i + 1].text)).is_some()
@@ -272,10 +278,14 @@ fn mark_meta(lines: &mut [Line], ctx: &Context) {
 fn penalise_repeats(lines: &mut [Line]) {
     let mut counts = std::collections::HashMap::new();
     for l in lines.iter() {
-        *counts.entry(fold(l.text)).or_insert(0u32) += 1;
+        *counts.entry(l.folded.as_str()).or_insert(0u32) += 1;
     }
-    for l in lines.iter_mut() {
-        if l.shape.words < 25 && counts[&fold(l.text)] > 1 && l.score > 0.0 {
+    let repeated: Vec<bool> = lines
+        .iter()
+        .map(|l| l.shape.words < 25 && counts[l.folded.as_str()] > 1)
+        .collect();
+    for (l, repeated) in lines.iter_mut().zip(repeated) {
+        if repeated && l.score > 0.0 {
             l.score = -1.0;
         }
     }
@@ -323,7 +333,7 @@ fn mark_teaser_lists(lines: &mut [Line]) {
             i += 1;
             continue;
         }
-        if lines[i].kind == Kind::Chrome && is_teaser_header(lines[i].text) {
+        if lines[i].kind == Kind::Chrome && is_teaser_header(&lines[i].folded) {
             let mut j = i + 1;
             while j < lines.len() && j <= i + 12 {
                 let l = &mut lines[j];
@@ -366,7 +376,9 @@ fn headline(lines: &[Line], article: (usize, usize)) -> Option<Headline> {
         article.1
     };
     let repeats: Vec<usize> = (first + 1..lines.len())
-        .filter(|&i| lines[i].shape.words >= 2 && keys.contains(&title_key(lines[i].text)))
+        .filter(|&i| {
+            lines[i].shape.words >= 2 && keys.contains(&lines[i].folded.replace(['–', '—'], "-"))
+        })
         .collect();
     let bare = without_site(title, &parts);
     // A repeat below the article (a teaser, a footer) is no headline.
@@ -485,7 +497,7 @@ fn region(lines: &[Line], headline: Option<usize>) -> (usize, usize) {
             best = score * discount;
             best_range = (seg + range.0, seg + range.1);
         }
-        if stop < lines.len() && best > 0.0 && is_comments_header(lines[stop].text) {
+        if stop < lines.len() && best > 0.0 && is_comments_header(&lines[stop].folded) {
             discount = COMMENTS_WEIGHT;
         }
         seg = stop + 1;
@@ -520,7 +532,7 @@ fn best_run(lines: &[Line]) -> (f64, (usize, usize)) {
             }
             // A teaser-list header inside an article is rare; after it come other stories. A
             // rights notice is the page footer (or, rarely, a picture's fine print).
-            Kind::Chrome if is_teaser_header(l.text) || is_footer(l.text) => {
+            Kind::Chrome if is_teaser_header(&l.folded) || is_footer(&l.folded) => {
                 sum -= TEASER_HEADER_COST
             }
             // Other recognised furniture (share bars, embeds' credits) costs its flat price.
@@ -655,9 +667,9 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
                 }
             }
             Kind::Meta | Kind::Chrome => {
-                let text = if fold(l.text) == "by" {
+                let text = if l.folded == "by" {
                     continue;
-                } else if i > 0 && fold(lines[i - 1].text) == "by" {
+                } else if i > 0 && lines[i - 1].folded == "by" {
                     format!("By {}", l.text)
                 } else {
                     l.text.to_string()
