@@ -62,17 +62,21 @@ impl Rules {
     /// True when `line` is chrome by a built-in or user rule. A user pattern that matches only
     /// part of a sentence-like line does not remove it: the line is body that mentions the word.
     pub fn is_chrome(&self, line: &str) -> bool {
-        let folded = fold(line);
+        self.is_chrome_folded(line, &fold(line))
+    }
+
+    /// [`Rules::is_chrome`] for a caller that already has the line's [`fold`].
+    pub fn is_chrome_folded(&self, line: &str, folded: &str) -> bool {
         if folded.is_empty() {
             return false;
         }
         let line = line.trim();
-        self.lines.contains(&folded)
+        self.lines.iter().any(|l| l == folded)
             || self.patterns.iter().any(|p| {
                 p.find(line)
                     .is_some_and(|m| m.len() == line.len() || !sentence_like(line))
             })
-            || builtin(&folded)
+            || builtin(folded)
     }
 }
 
@@ -213,9 +217,10 @@ static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// A header introducing a list of other articles' headlines.
-pub fn is_teaser_header(line: &str) -> bool {
-    TEASER_HEADER.is_match(&fold(line))
+/// A header introducing a list of other articles' headlines (`folded`: a line in [`fold`]
+/// form).
+pub fn is_teaser_header(folded: &str) -> bool {
+    TEASER_HEADER.is_match(folded)
 }
 
 static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -225,20 +230,30 @@ static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// A rights notice: the page footer, which the article does not run past.
-pub fn is_footer(line: &str) -> bool {
-    RIGHTS.is_match(&fold(line))
+/// A rights notice: the page footer, which the article does not run past (`folded`: a line
+/// in [`fold`] form).
+pub fn is_footer(folded: &str) -> bool {
+    RIGHTS.is_match(folded)
 }
 
-/// A line that opens the reader-comment section.
-pub fn is_comments_header(line: &str) -> bool {
-    COMMENTS.is_match(&fold(line))
+/// A line that opens the reader-comment section (`folded`: a line in [`fold`] form).
+pub fn is_comments_header(folded: &str) -> bool {
+    COMMENTS.is_match(folded)
 }
 
 /// Picture credits and copyright lines that stand alone.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:\(?(?:photo|photos|photograph|image|images|picture|video|illustration|credit|graphic|source)s?(?:\s(?:credit|by))?\s?:|\(?(?:photo|image|illustration)\sby\s|(?:photo|image|picture)\s(?:copyright|caption|credit)\b)|(?:getty\simages|shutterstock|afp\svia|ap\sphoto|reuters/|/\s?(?:ap|afp|reuters|epa|getty)\)?$|istock|unsplash)|^(?:©|\(c\)|copyright\b)",
+    )
+    .unwrap()
+});
+
+/// Picture captions, written as sentences: "Above: ...", or ending in the picture's credit
+/// "(Photo: Getty Images)".
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:above|below|pictured|top|left|right|inset|main\simage|featured\simage)\s?:\s|\((?:photo|image|picture|credit|pictured|photograph)s?\s?:[^)]{0,80}\)$|\((?:ap|afp|reuters|epa|xinhua)\sphoto\b[^)]{0,60}\)$|\([^)]{0,40}getty\simages[^)]{0,20}\)$",
     )
     .unwrap()
 });
@@ -274,8 +289,10 @@ fn builtin(folded: &str) -> bool {
     if chars > 1500 {
         return false;
     }
-    // Consent notices run long; pitches and rights lines do not.
-    if COOKIE.is_match(folded) || chars <= 400 && (PITCH.is_match(folded) || LEGAL.is_match(folded))
+    // Consent notices run long; pitches, rights lines and captions do not.
+    if COOKIE.is_match(folded)
+        || chars <= 400
+            && (PITCH.is_match(folded) || LEGAL.is_match(folded) || CAPTION.is_match(folded))
     {
         return true;
     }
@@ -390,6 +407,8 @@ mod tests {
             "2019-11-19 10:02",
             "Photo: Getty Images",
             "(AP Photo/Evan Vucci)",
+            "Above: A coworking space in San Francisco.",
+            "Protesters gather outside the university on Monday (Image: GETTY )",
             "© Copyright Gannett 2018",
         ] {
             assert!(chrome(l), "{l}");
@@ -408,6 +427,7 @@ mod tests {
             "He said he would print the letter and sign it on Monday.",
             "In 2019 the vote was held on 3 May.",
             "Tickets: £5 / day",
+            "Die Diskussion dreht sich um die elektronische Patientenakte (ePA)",
             "This cookie recipe uses brown butter and a pinch of sea salt.",
         ] {
             assert!(!chrome(l), "{l}");

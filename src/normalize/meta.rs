@@ -75,7 +75,7 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
     if let Some(names) = byline(line) {
         return Some(Found::Authors(names));
     }
-    let (kind, rest) = match LABEL.find(line) {
+    let (label, rest) = match LABEL.find(line) {
         Some(m) if m.end() > 0 => {
             let label = m.as_str().to_lowercase();
             let updated = [
@@ -88,9 +88,16 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
             ]
             .iter()
             .any(|u| label.contains(u));
-            (if updated { 2 } else { 1 }, &line[m.end()..])
+            (
+                Some(if updated {
+                    Label::Updated
+                } else {
+                    Label::Published
+                }),
+                &line[m.end()..],
+            )
         }
-        _ => (0, line),
+        _ => (None, line),
     };
     // Every date form read here has a digit, or is relative ("an hour ago"); most lines
     // have neither, and parsing is the costly part.
@@ -106,7 +113,13 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
         .count()
         <= 12
         && !super::text::ends_sentence(rest);
-    if kind == 0
+    // A quoted post's signature ("— Jane Doe (@jane) November 18, 2019") and a link carry
+    // someone else's date.
+    let quoted = rest.starts_with(['—', '–', '-']) || rest.contains('@') || rest.contains("http");
+    if label.is_none() && quoted {
+        return None;
+    }
+    if label.is_none()
         && !short_unfinished
         && !is_timestamp(&super::chrome::fold(rest))
         && !DATE_LIKE_LINE.is_match(rest)
@@ -114,11 +127,16 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
         return None;
     }
     let date = relative(rest, ctx.file_time).or_else(|| date_in(rest, ctx.timezone))?;
-    Some(match kind {
-        1 => Found::Published(date),
-        2 => Found::Updated(date),
-        _ => Found::Date(date),
+    Some(match label {
+        Some(Label::Published) => Found::Published(date),
+        Some(Label::Updated) => Found::Updated(date),
+        None => Found::Date(date),
     })
+}
+
+enum Label {
+    Published,
+    Updated,
 }
 
 /// The date of a dateline opening a paragraph ("LONDON, 16 June 2014 — The Bank ..."): the
@@ -313,6 +331,10 @@ mod tests {
             assert_eq!(harvest("Published: Updated:", ctx), None);
             assert_eq!(harvest("The vote is on 3 May.", ctx), None);
             assert_eq!(harvest("The vote is on 3 May 2020.", ctx), None);
+            assert_eq!(
+                harvest("— Jane Doe (@janedoe) November 18, 2019", ctx),
+                None
+            );
             assert_eq!(
                 harvest("19 November 2019", ctx),
                 Some(Found::Date(at(2019, 11, 19, 0, 0)))

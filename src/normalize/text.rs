@@ -30,6 +30,8 @@ enum Kind {
 #[derive(Debug)]
 struct Line<'a> {
     text: &'a str,
+    /// The text in [`fold`] form, which rules and repeats compare.
+    folded: String,
     /// A blank line precedes it: wrapped lines of one paragraph are never separated by one.
     gap_before: bool,
     kind: Kind,
@@ -150,6 +152,10 @@ const GAP_GROWTH: f64 = 1.0;
 /// Cost of another short line (list items, fragments).
 const SHORT_COST: f64 = 2.0;
 
+/// Signature line of an embedded social post: "— Jane Doe (@janedoe) November 18, 2019".
+static QUOTED_POST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[—–-]\s.{1,80}\(@\w+\)\s.{3,40}$").unwrap());
+
 /// Normalises scraped text into a draft.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
     let text = hygiene(text);
@@ -167,23 +173,34 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         let continues = lines.last().is_some_and(|p| {
             !gap && p.kind == Kind::Text && p.shape.words >= 8 && !p.shape.terminal
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
+        let folded = fold(t);
         let kind = if credit_line(t).is_some() {
             Kind::Credit
-        } else if seen_prose && is_comments_header(t) {
+        } else if seen_prose && is_comments_header(&folded) {
             Kind::Barrier
-        } else if !continues && (ctx.rules.is_chrome(t) || ctx.learned.contains(t)) {
+        } else if !continues
+            && (ctx.rules.is_chrome_folded(t, &folded) || ctx.learned.contains_key(&folded))
+        {
             Kind::Chrome
         } else {
             Kind::Text
         };
         let shape = shape(t);
-        seen_prose |= score(&shape) >= 10.0;
+        let score = if QUOTED_POST.is_match(t) {
+            // The signature of a post quoted in the article belongs to the article's flow:
+            // neither prose nor furniture.
+            0.0
+        } else {
+            score(&shape)
+        };
+        seen_prose |= score >= 10.0;
         lines.push(Line {
             text: t,
+            folded,
             gap_before: gap,
             kind,
             shape,
-            score: score(&shape),
+            score,
         });
         gap = false;
     }
@@ -194,8 +211,8 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
 
     let mut draft = Draft::default();
     let headline = headline(&lines, region(&lines, None));
-    let head_at = headline.as_ref().map(|h| h.0);
-    if let Some(h) = head_at.filter(|&h| h > 0) {
+    let head_at = headline.as_ref().map(|h| h.at);
+    if let Some(h) = headline.as_ref().filter(|h| h.on_page).map(|h| h.at) {
         // The article starts right under its headline: the first prose there gets a head start
         // over teaser blocks elsewhere on the page.
         if let Some(l) = lines[h + 1..]
@@ -207,9 +224,9 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         }
     }
     let (start, end) = region(&lines, head_at);
-    if let Some((i, title)) = headline {
-        draft.title = Some(title);
-        lines[i].kind = Kind::Chrome;
+    if let Some(h) = headline {
+        draft.title = Some(h.text);
+        lines[h.at].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
     drop_closing_bio(&lines, &mut keep, end);
@@ -243,7 +260,7 @@ fn mark_meta(lines: &mut [Line], ctx: &Context) {
         if lines[i].kind == Kind::Credit || lines[i].shape.words > 12 {
             continue;
         }
-        let bare_by = fold(lines[i].text) == "by";
+        let bare_by = lines[i].folded == "by";
         if bare_by
             && i + 1 < lines.len()
             && meta::byline(&format!("By {}", lines[i + 1].text)).is_some()
@@ -261,10 +278,14 @@ fn mark_meta(lines: &mut [Line], ctx: &Context) {
 fn penalise_repeats(lines: &mut [Line]) {
     let mut counts = std::collections::HashMap::new();
     for l in lines.iter() {
-        *counts.entry(fold(l.text)).or_insert(0u32) += 1;
+        *counts.entry(l.folded.as_str()).or_insert(0u32) += 1;
     }
-    for l in lines.iter_mut() {
-        if l.shape.words < 25 && counts[&fold(l.text)] > 1 && l.score > 0.0 {
+    let repeated: Vec<bool> = lines
+        .iter()
+        .map(|l| l.shape.words < 25 && counts[l.folded.as_str()] > 1)
+        .collect();
+    for (l, repeated) in lines.iter_mut().zip(repeated) {
+        if repeated && l.score > 0.0 {
             l.score = -1.0;
         }
     }
@@ -273,7 +294,12 @@ fn penalise_repeats(lines: &mut [Line]) {
 /// Three or more unfinished lines in a row (no sentence end) are a list of links or
 /// headlines, however long each is: article paragraphs end their sentences.
 fn mark_headline_lists(lines: &mut [Line]) {
-    let unfinished = |l: &Line| l.kind == Kind::Text && !l.shape.terminal && l.shape.words >= 4;
+    let unfinished = |l: &Line| {
+        l.kind == Kind::Text
+            && !l.shape.terminal
+            && l.shape.words >= 4
+            && !QUOTED_POST.is_match(l.text)
+    };
     let mut i = 0;
     while i < lines.len() {
         let mut j = i;
@@ -307,7 +333,7 @@ fn mark_teaser_lists(lines: &mut [Line]) {
             i += 1;
             continue;
         }
-        if lines[i].kind == Kind::Chrome && is_teaser_header(lines[i].text) {
+        if lines[i].kind == Kind::Chrome && is_teaser_header(&lines[i].folded) {
             let mut j = i + 1;
             while j < lines.len() && j <= i + 12 {
                 let l = &mut lines[j];
@@ -330,8 +356,11 @@ fn mark_teaser_lists(lines: &mut [Line]) {
 /// the headline itself is that title, or a run of its separator-delimited parts, repeated as a
 /// line above the article. Returns the headline line's index (the page-title line when it is
 /// not repeated) and text.
-fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> {
-    let title = lines.first()?.text;
+fn headline(lines: &[Line], article: (usize, usize)) -> Option<Headline> {
+    // Scrapers put the page title first; skip what a rule already knows as furniture ("Skip
+    // to content") in case a scraper did not.
+    let first = lines.iter().position(|l| l.kind == Kind::Text)?;
+    let title = lines[first].text;
     let parts = title_parts(title);
     // Runs of parts, from single parts to the whole title (a title with dozens of parts is a
     // menu line: only its single parts are tried).
@@ -346,8 +375,10 @@ fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> 
     } else {
         article.1
     };
-    let repeats: Vec<usize> = (1..lines.len())
-        .filter(|&i| lines[i].shape.words >= 2 && keys.contains(&title_key(lines[i].text)))
+    let repeats: Vec<usize> = (first + 1..lines.len())
+        .filter(|&i| {
+            lines[i].shape.words >= 2 && keys.contains(&lines[i].folded.replace(['–', '—'], "-"))
+        })
         .collect();
     let bare = without_site(title, &parts);
     // A repeat below the article (a teaser, a footer) is no headline.
@@ -359,16 +390,35 @@ fn headline(lines: &[Line], article: (usize, usize)) -> Option<(usize, String)> 
         .or_else(|| {
             // Sites often word the page title and the on-page headline a little differently.
             let title_words = word_set(bare);
-            (1..=article.0.min(lines.len() - 1)).rev().find(|&i| {
-                lines[i].kind == Kind::Text
-                    && lines[i].shape.words <= 30
-                    && similar(&word_set(lines[i].text), &title_words)
-            })
+            (first + 1..=article.0.min(lines.len() - 1))
+                .rev()
+                .find(|&i| {
+                    lines[i].kind == Kind::Text
+                        && lines[i].shape.words <= 30
+                        && similar(&word_set(lines[i].text), &title_words)
+                })
         });
-    match pick {
-        Some(i) => Some((i, lines[i].text.to_string())),
-        None => Some((0, bare.to_string())),
-    }
+    Some(match pick {
+        Some(i) => Headline {
+            at: i,
+            text: lines[i].text.to_string(),
+            on_page: true,
+        },
+        None => Headline {
+            at: first,
+            text: bare.to_string(),
+            on_page: false,
+        },
+    })
+}
+
+/// Where the headline is and what it says.
+struct Headline {
+    at: usize,
+    text: String,
+    /// Found as its own line on the page (not only in the page title), so the article starts
+    /// below it.
+    on_page: bool,
 }
 
 /// Form compared between title and lines: folded, with dashes unified (sites write the title
@@ -447,7 +497,7 @@ fn region(lines: &[Line], headline: Option<usize>) -> (usize, usize) {
             best = score * discount;
             best_range = (seg + range.0, seg + range.1);
         }
-        if stop < lines.len() && best > 0.0 && is_comments_header(lines[stop].text) {
+        if stop < lines.len() && best > 0.0 && is_comments_header(&lines[stop].folded) {
             discount = COMMENTS_WEIGHT;
         }
         seg = stop + 1;
@@ -482,7 +532,7 @@ fn best_run(lines: &[Line]) -> (f64, (usize, usize)) {
             }
             // A teaser-list header inside an article is rare; after it come other stories. A
             // rights notice is the page footer (or, rarely, a picture's fine print).
-            Kind::Chrome if is_teaser_header(l.text) || is_footer(l.text) => {
+            Kind::Chrome if is_teaser_header(&l.folded) || is_footer(&l.folded) => {
                 sum -= TEASER_HEADER_COST
             }
             // Other recognised furniture (share bars, embeds' credits) costs its flat price.
@@ -571,9 +621,15 @@ static DATE_LIKE: LazyLock<Regex> =
 fn dek(lines: &[Line], keep: &[bool], headline: Option<usize>) -> Option<usize> {
     let h = headline?;
     let i = (h + 1..lines.len()).find(|&i| lines[i].kind == Kind::Text)?;
-    // A dek is a sentence of prose: not a label, a dateline-and-tags line or a link.
+    // A dek is a sentence of prose: not a label, a capitalised banner, a dateline-and-tags
+    // line or a link.
     let l = &lines[i];
-    if l.shape.words < 6 || l.shape.label || l.shape.junk > 0 || DATE_LIKE.is_match(l.text) {
+    if l.shape.words < 6
+        || l.shape.label
+        || l.shape.caps > 0.8
+        || l.shape.junk > 0
+        || DATE_LIKE.is_match(l.text)
+    {
         return None;
     }
     let next_body = (i + 1..lines.len()).find(|&j| keep[j] && lines[j].score >= 10.0)?;
@@ -611,9 +667,9 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
                 }
             }
             Kind::Meta | Kind::Chrome => {
-                let text = if fold(l.text) == "by" {
+                let text = if l.folded == "by" {
                     continue;
-                } else if i > 0 && fold(lines[i - 1].text) == "by" {
+                } else if i > 0 && lines[i - 1].folded == "by" {
                     format!("By {}", l.text)
                 } else {
                     l.text.to_string()
@@ -1055,6 +1111,24 @@ mod tests {
             &format!("Also on gazette.com Ferry fares to rise in the spring\n\n{}\n\nLike this story? Share it with a friend!", PARAS[2]),
         );
         let d = draft_of(&text);
+        assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
+    }
+
+    #[test]
+    fn quoted_posts_stay_in_the_flow_and_lend_no_date() {
+        let text = page("").replace(
+            PARAS[2],
+            &format!("The minister posted her reaction on Monday evening:\n\nA great day for the harbour and for everyone who works on it.\n\n— Jane Roe (@janeroe) November 18, 2019\n\n{}", PARAS[2]),
+        ).replace("19 November 2019 10:02\n", "");
+        let d = draft_of(&text);
+        assert!(d.body_html.contains("(@janeroe)"), "{}", d.body_html);
+        assert_eq!(d.published, None);
+    }
+
+    #[test]
+    fn furniture_before_the_page_title_is_skipped() {
+        let d = draft_of(&format!("Skip to content\nMenu\n{}", page("")));
+        assert_eq!(d.title.as_deref(), Some("Harbour plan approved"));
         assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
     }
 }
