@@ -93,13 +93,7 @@ fn main() {
 
     let rules = Rules::default();
     let learned = Learned::default();
-    let ctx = Context {
-        now: chrono::Utc::now(),
-        file_time: None,
-        timezone: chrono_tz::UTC,
-        rules: &rules,
-        learned: &learned,
-    };
+    let ctx = Context::new(chrono::Utc::now(), &rules, &learned);
     let raws: Vec<RawArticle> = pages
         .iter()
         .map(|p| RawArticle {

@@ -95,13 +95,7 @@ fn read_gz(path: &Path) -> Result<String> {
 fn feedsmith_text(page: &Page, input: &str, html: bool) -> String {
     let rules = Rules::default();
     let learned = Learned::default();
-    let ctx = Context {
-        now: chrono::Utc::now(),
-        file_time: None,
-        timezone: chrono_tz::UTC,
-        rules: &rules,
-        learned: &learned,
-    };
+    let ctx = Context::new(chrono::Utc::now(), &rules, &learned);
     let raw = RawArticle {
         source: "eval".into(),
         key: page.id.clone(),

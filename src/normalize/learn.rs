@@ -93,13 +93,11 @@ mod tests {
 
     fn body_of(text: &str, learned: &Learned) -> String {
         let rules = Rules::default();
-        let ctx = Context {
-            now: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
-            file_time: None,
-            timezone: chrono_tz::UTC,
-            rules: &rules,
+        let ctx = Context::new(
+            Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            &rules,
             learned,
-        };
+        );
         text::draft(text, &ctx).body_html
     }
 

@@ -292,11 +292,12 @@ mod tests {
         let rules = Rules::default();
         let learned = Learned::default();
         let ctx = Context {
-            now: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
             file_time,
-            timezone: chrono_tz::UTC,
-            rules: &rules,
-            learned: &learned,
+            ..Context::new(
+                Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+                &rules,
+                &learned,
+            )
         };
         f(&ctx)
     }

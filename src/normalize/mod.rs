@@ -35,6 +35,23 @@ pub struct Context<'a> {
     pub learned: &'a learn::Learned,
 }
 
+impl<'a> Context<'a> {
+    /// A context for input outside any configured source: no file time, naive dates in UTC.
+    pub fn new(
+        now: DateTime<Utc>,
+        rules: &'a chrome::Rules,
+        learned: &'a learn::Learned,
+    ) -> Context<'a> {
+        Context {
+            now,
+            file_time: None,
+            timezone: chrono_tz::UTC,
+            rules,
+            learned,
+        }
+    }
+}
+
 /// What one path found, before the shared finishing steps.
 #[derive(Debug, Clone, Default)]
 pub struct Draft {

@@ -769,13 +769,11 @@ mod tests {
     fn draft_of(text: &str) -> Draft {
         let rules = Rules::default();
         let learned = Learned::default();
-        let ctx = Context {
-            now: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
-            file_time: None,
-            timezone: chrono_tz::UTC,
-            rules: &rules,
-            learned: &learned,
-        };
+        let ctx = Context::new(
+            Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            &rules,
+            &learned,
+        );
         draft(text, &ctx)
     }
 
@@ -794,13 +792,11 @@ mod tests {
     fn seed_normalises_as_specified() {
         let rules = Rules::default();
         let learned = Learned::default();
-        let ctx = Context {
-            now: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
-            file_time: None,
-            timezone: chrono_tz::UTC,
-            rules: &rules,
-            learned: &learned,
-        };
+        let ctx = Context::new(
+            Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+            &rules,
+            &learned,
+        );
         let raw = RawArticle {
             source: "seed".into(),
             key: "000".into(),

@@ -198,13 +198,7 @@ mod tests {
     fn with_ctx<T>(selectors: &[String], f: impl FnOnce(&Context) -> T) -> T {
         let rules = Rules::new(&[], Vec::new(), selectors);
         let learned = Learned::default();
-        let ctx = Context {
-            now: chrono::Utc::now(),
-            file_time: None,
-            timezone: chrono_tz::UTC,
-            rules: &rules,
-            learned: &learned,
-        };
+        let ctx = Context::new(chrono::Utc::now(), &rules, &learned);
         f(&ctx)
     }
 
