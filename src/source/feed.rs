@@ -20,10 +20,7 @@ pub async fn collect(
     memory: &Memory,
 ) -> Result<Collected, Error> {
     let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
-        return Ok(Collected {
-            unchanged: true,
-            ..Collected::default()
-        });
+        return Ok(Collected::unchanged());
     };
     let items: Vec<RawArticle> = parse(source, &page.text, &page.url)?
         .into_iter()

@@ -28,10 +28,7 @@ pub async fn collect(
     memory: &Memory,
 ) -> Result<Collected, Error> {
     let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
-        return Ok(Collected {
-            unchanged: true,
-            ..Collected::default()
-        });
+        return Ok(Collected::unchanged());
     };
     let found = if has_selectors(selectors) {
         select_items(&page.text, &page.url, selectors, source.timezone)?

@@ -39,6 +39,16 @@ pub struct Collected {
     pub known: usize,
 }
 
+impl Collected {
+    /// The source answered "not modified".
+    pub fn unchanged() -> Collected {
+        Collected {
+            unchanged: true,
+            ..Collected::default()
+        }
+    }
+}
+
 /// What a source may know from earlier runs; handed in by the pipeline so sources stay
 /// independent of the store.
 #[derive(Debug, Default)]

@@ -17,10 +17,7 @@ pub async fn collect(
     memory: &Memory,
 ) -> Result<Collected, Error> {
     match fetch_if_changed(source, url, fetcher, memory).await? {
-        None => Ok(Collected {
-            unchanged: true,
-            ..Collected::default()
-        }),
+        None => Ok(Collected::unchanged()),
         Some(page) => {
             ensure_html(&page)?;
             let validators = vec![(url.to_string(), page.validators.clone())];
