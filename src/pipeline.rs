@@ -215,6 +215,7 @@ impl<'a> Runner<'a> {
             let (mut new, mut changed) = (0, 0);
             // Normalised articles of all sources, filtered, before de-duplication.
             let mut candidates: Vec<(&Source, String, Article)> = Vec::new();
+            let mut teasers: HashSet<String> = HashSet::new();
             let mut runs = Vec::new();
             for (source, error) in failed {
                 runs.push((source, SourceRun::failed(now, error)));
@@ -226,7 +227,9 @@ impl<'a> Runner<'a> {
                     validators,
                     unchanged,
                     known,
+                    teasers: source_teasers,
                 } = c;
+                teasers.extend(source_teasers);
                 let (mut fresh, mut body_chars) = (0u32, 0usize);
                 // Validators are kept only when everything worked, so an article that failed
                 // is tried again next run instead of hiding behind a 304.
@@ -295,7 +298,9 @@ impl<'a> Runner<'a> {
                 unique(store, feed, &config.site.id_authority, candidates)?
             {
                 let id = item_id(&config.site.id_authority, &feed.name, &key);
-                match store.upsert(&feed.name, &id, &source.name, &article, now)? {
+                let upserted = store.upsert(&feed.name, &id, &source.name, &article, now)?;
+                store.set_partial(&feed.name, &id, teasers.contains(&key))?;
+                match upserted {
                     Upsert::New => new += 1,
                     Upsert::Changed => changed += 1,
                     Upsert::Unchanged => {}

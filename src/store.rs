@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS items (
     updated TEXT NOT NULL,
     hash TEXT NOT NULL,
     article TEXT NOT NULL,
+    -- 1 while the item is a feed's teaser standing in for a full text that failed to fetch.
+    partial INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (feed, id)
 );
 CREATE INDEX IF NOT EXISTS items_by_date ON items (feed, published DESC, id);
@@ -248,17 +250,29 @@ impl Store {
         Ok(out)
     }
 
-    /// Ids already stored for a feed (sources skip re-fetching them).
+    /// Ids stored for a feed with their full text (sources skip re-fetching them); teasers
+    /// standing in for a failed full text are left out, so they are fetched again.
     pub fn ids(&self, feed: &str) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id FROM items WHERE feed = ?1")
+            .prepare_cached("SELECT id FROM items WHERE feed = ?1 AND partial = 0")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![feed], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<_, _>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Marks whether a stored item is only its feed's teaser.
+    pub fn set_partial(&self, feed: &str, id: &str, partial: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE items SET partial = ?3 WHERE feed = ?1 AND id = ?2",
+                params![feed, id, partial],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     pub fn validators(&self, url: &str) -> Result<Option<Validators>> {

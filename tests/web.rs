@@ -1108,3 +1108,71 @@ async fn site_rule_wins_and_falls_back_with_a_warning() {
         .unwrap()
         .contains("winter schedule"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teaser_kept_for_a_failed_page_is_fetched_again_next_run() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    const STORY: &str = "/news/bridge-reopens-to-traffic-after-repairs";
+    let down = Arc::new(AtomicBool::new(true));
+    let is_down = down.clone();
+    let server = Server::start(move |req, base| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        "/feed.xml" => Reply::ok(
+            format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><link>{base}</link><description>d</description>\
+                 <item><title>Bridge reopens to traffic after repairs</title><link>{base}news/bridge-reopens-to-traffic-after-repairs</link>\
+                 <description>The crossing was closed for eight months.</description><pubDate>Sat, 11 May 2024 09:00:00 GMT</pubDate></item>\
+                 </channel></rss>"
+            ),
+            "application/rss+xml",
+        ),
+        STORY if is_down.load(Ordering::SeqCst) => Reply::status(500),
+        STORY => Reply::html(fixture("news/bridge-reopens.html")),
+        _ => Reply::status(404),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\nretries = 0\n\
+             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
+             [[feed.source]]\nname = \"wire\"\nfeed = \"{}\"\nfull_text = true\n",
+            server.url("/feed.xml")
+        ),
+    )
+    .unwrap();
+    let content = || {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
+                .unwrap();
+        assert_eq!(json["items"].as_array().unwrap().len(), 1);
+        json["items"][0]["content_text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    // The page fails: the teaser is published and the failure reported.
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("HTTP 500"), "{stderr}");
+    assert_eq!(content(), "The crossing was closed for eight months.");
+
+    // The page works again: the stored teaser does not count as known, so the full text comes.
+    down.store(false, Ordering::SeqCst);
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        content().contains("Engineers replaced the corroded cables"),
+        "{}",
+        content()
+    );
+    assert_eq!(server.requests(STORY).len(), 2);
+
+    // Now it is stored in full: not fetched again.
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests(STORY).len(), 2);
+}

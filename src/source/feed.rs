@@ -65,6 +65,7 @@ pub async fn collect(
             // The teaser is better than nothing; the problem is reported.
             Err(e) => {
                 collected.problems.push(e);
+                collected.teasers.push(teaser.key.clone());
                 collected.articles.push(teaser);
             }
         }

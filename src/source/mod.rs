@@ -37,6 +37,9 @@ pub struct Collected {
     /// Articles the source still lists but left out because they are already stored: part of
     /// its yield for `status`, though not fetched again.
     pub known: usize,
+    /// Keys of articles published as their feed's teaser because the full page failed: the
+    /// store marks them so the next run fetches the full text again.
+    pub teasers: Vec<String>,
 }
 
 impl Collected {
