@@ -318,6 +318,22 @@ impl Config {
         self.path.parent().unwrap_or(Path::new("."))
     }
 
+    /// Hosts of the web sources the config names: trusted even when they are on a private
+    /// network (a URL written in the config is the user's choice).
+    pub fn web_hosts(&self) -> HashSet<String> {
+        self.feeds
+            .iter()
+            .flat_map(|f| &f.sources)
+            .filter_map(|s| match &s.kind {
+                SourceKind::Dir(_) => None,
+                SourceKind::Page(u) | SourceKind::List { url: u, .. } | SourceKind::Feed(u) => {
+                    u.host_str()
+                }
+            })
+            .map(str::to_ascii_lowercase)
+            .collect()
+    }
+
     pub fn feed(&self, name: &str) -> Option<&Feed> {
         self.feeds.iter().find(|f| f.name == name)
     }

@@ -4,9 +4,10 @@
 //! asks conditionally, and refuses bodies that would fill memory.
 
 mod charset;
+mod resolve;
 mod robots;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -68,6 +69,8 @@ struct Inner {
     /// Per origin, for the whole run; a robots.txt that could not be read stays unread (the
     /// message says why), so its site is not asked again on every link.
     robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
+    /// Host names the config names: they may resolve to private addresses (see `resolve`).
+    trusted: Arc<HashSet<String>>,
 }
 
 /// A host's robots.txt rules once read, or why they could not be.
@@ -88,11 +91,17 @@ enum Answer {
 }
 
 impl Fetcher {
-    pub fn new(site: &Site) -> Fetcher {
-        Fetcher::with_limits(site.concurrency, site.per_host_concurrency)
+    /// A fetcher for a run; `trusted_hosts` are the hosts of URLs the config names.
+    pub fn new(site: &Site, trusted_hosts: HashSet<String>) -> Fetcher {
+        Fetcher::build(site.concurrency, site.per_host_concurrency, trusted_hosts)
     }
 
+    /// A fetcher that trusts no host name (tests reach their servers by IP address).
     pub fn with_limits(concurrency: usize, per_host_concurrency: usize) -> Fetcher {
+        Fetcher::build(concurrency, per_host_concurrency, HashSet::new())
+    }
+
+    fn build(concurrency: usize, per_host_concurrency: usize, trusted: HashSet<String>) -> Fetcher {
         Fetcher {
             inner: Arc::new(Inner {
                 clients: Mutex::new(HashMap::new()),
@@ -100,6 +109,12 @@ impl Fetcher {
                 per_host_concurrency: per_host_concurrency.max(1),
                 hosts: Mutex::new(HashMap::new()),
                 robots: Mutex::new(HashMap::new()),
+                trusted: Arc::new(
+                    trusted
+                        .into_iter()
+                        .map(|h| h.to_ascii_lowercase())
+                        .collect(),
+                ),
             }),
             max_retry_wait: Duration::from_secs(30),
         }
@@ -327,6 +342,7 @@ impl Fetcher {
             // private-address rule, and a loop can be named.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
+            .dns_resolver(resolve::GuardedResolver::new(self.inner.trusted.clone()))
             .gzip(true)
             .brotli(true)
             .build()

@@ -145,7 +145,7 @@ impl<'a> Runner<'a> {
             config,
             opts,
             store,
-            fetcher: Fetcher::new(&config.site),
+            fetcher: Fetcher::new(&config.site, config.web_hosts()),
             hub,
             _lock: lock,
         })

@@ -107,7 +107,11 @@ async fn fetch_page(config: Option<&Config>, url: Url) -> Result<(RawArticle, Op
         });
     let site = config.map(|c| c.site.clone()).unwrap_or_default();
     let adhoc = Source::adhoc("preview", SourceKind::Page(url.clone()), &site);
-    let fetcher = Fetcher::new(&site);
+    // The URL was typed by the user: its host is trusted like one written in the config.
+    let fetcher = Fetcher::new(
+        &site,
+        url.host_str().map(str::to_string).into_iter().collect(),
+    );
     let with_settings = Source {
         fetch: configured
             .map(|s| s.fetch.clone())
