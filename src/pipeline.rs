@@ -234,13 +234,24 @@ impl<'a> Runner<'a> {
                 // Validators are kept only when everything worked, so an article that failed
                 // is tried again next run instead of hiding behind a 304.
                 let mut clean = problems.is_empty();
-                report
-                    .problems
-                    .extend(problems.into_iter().map(|error| Problem {
+                for error in problems {
+                    // A dead article link is someone else's to fix: said once, not every run.
+                    if let Error::HttpStatus {
+                        url,
+                        status: 404 | 410,
+                    } = &error
+                    {
+                        if !store.note_dead_link(&feed.name, url, now)? {
+                            tracing::info!(source = %source.name, %url, "still gone");
+                            continue;
+                        }
+                    }
+                    report.problems.push(Problem {
                         source: source.name.clone(),
                         error,
                         source_failed: false,
-                    }));
+                    });
+                }
                 for (raw, result) in
                     normalize_source(store, source, &config.site_rules, &articles, now)?
                 {

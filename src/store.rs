@@ -76,6 +76,12 @@ CREATE TABLE IF NOT EXISTS source_runs (
     error TEXT
 );
 CREATE INDEX IF NOT EXISTS source_runs_by_time ON source_runs (feed, source, at);
+CREATE TABLE IF NOT EXISTS dead_links (
+    feed TEXT NOT NULL,
+    url TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (feed, url)
+);
 CREATE TABLE IF NOT EXISTS orphans (
     file TEXT PRIMARY KEY,
     warned_at TEXT NOT NULL
@@ -447,6 +453,18 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<_, _>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Remembers an article link that answered 404/410; true the first time it is seen.
+    pub fn note_dead_link(&self, feed: &str, url: &str, now: DateTime<Utc>) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO dead_links (feed, url, first_seen) VALUES (?1, ?2, ?3)",
+                params![feed, url, ts(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
     }
 
     /// Marks an orphaned output file as warned about; true the first time.

@@ -1176,3 +1176,47 @@ async fn a_teaser_kept_for_a_failed_page_is_fetched_again_next_run() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(server.requests(STORY).len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_article_link_is_reported_once() {
+    let server = Server::start(|req, base| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        "/news/" => Reply::html(format!(
+            "<html><body><main><ul>\
+             <li><a href=\"{base}news/2024/05/12/harbour-floods-after-storm\">Harbour floods after record storm</a></li>\
+             <li><a href=\"{base}news/2024/05/11/bridge-reopens-to-traffic-after-repairs\">Bridge reopens to traffic after repairs</a></li>\
+             </ul></main></body></html>"
+        )),
+        "/news/2024/05/12/harbour-floods-after-storm" => Reply::html(fixture("news/2024-05-12-harbour-floods.html")),
+        _ => Reply::status(404),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\n\
+             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
+             [[feed.source]]\nname = \"harbour-list\"\nlist = \"{}\"\n",
+            server.url("/news/")
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("bridge-reopens-to-traffic-after-repairs") && stderr.contains("404"),
+        "{stderr}"
+    );
+    // Still gone on the next run: retried, but not reported again.
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("404"), "{stderr}");
+    assert_eq!(
+        server
+            .requests("/news/2024/05/11/bridge-reopens-to-traffic-after-repairs")
+            .len(),
+        2
+    );
+}
