@@ -10,6 +10,7 @@ use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ItemBuilder};
 
 use super::{Format, ValidFeed};
 use crate::dates::rfc822;
+use crate::normalize::sanitize::escape_html;
 
 pub fn render(feed: &ValidFeed) -> Vec<u8> {
     let mut links = vec![atom_link(
@@ -32,7 +33,8 @@ pub fn render(feed: &ValidFeed) -> Vec<u8> {
             ItemBuilder::default()
                 .title(Some(i.title.clone()))
                 .link(i.link.as_ref().map(|l| l.to_string()))
-                .description(i.summary.clone())
+                // Readers render `description` as HTML; the summary is plain text.
+                .description(i.summary.as_deref().map(escape_html))
                 .content(Some(i.content_html.clone()).filter(|c| !c.is_empty()))
                 .guid(Some(
                     GuidBuilder::default()
