@@ -595,7 +595,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Learns chrome from the source's new text articles, then normalises all of them.
+/// Learns chrome from the source's new scraped texts and pages, then normalises all of them.
 type Normalized<'r> = (&'r RawArticle, Result<(Article, Vec<String>)>);
 
 fn normalize_source<'r>(
@@ -605,13 +605,33 @@ fn normalize_source<'r>(
     articles: &'r [RawArticle],
     now: DateTime<Utc>,
 ) -> Result<Vec<Normalized<'r>>> {
+    let rules = rules_for(Some(source), site_rules);
+    let nothing_learned = learn::Learned::default();
     for raw in articles {
-        if let RawBody::Text(text) = &raw.body {
-            store.count_chrome(&source.name, &raw.key, &learn::candidates(text))?;
+        if store.chrome_counted(&source.name, &raw.key)? {
+            continue;
         }
+        let lines = match &raw.body {
+            RawBody::Text(text) => learn::candidates(text),
+            // A page's blocks as extraction keeps them before anything learned is removed, so
+            // what was learned does not erase its own evidence.
+            RawBody::Html(_) => {
+                let ctx = Context {
+                    now,
+                    file_time: raw.file_time,
+                    timezone: source.timezone,
+                    rules: &rules,
+                    learned: &nothing_learned,
+                };
+                normalize::normalize(raw, &ctx)
+                    .map(|a| learn::candidates(&a.content_text))
+                    .unwrap_or_default()
+            }
+            RawBody::Markdown(_) | RawBody::HtmlFragment(_) => continue,
+        };
+        store.count_chrome(&source.name, &raw.key, &lines)?;
     }
     let learned = learned_for(store, &source.name)?;
-    let rules = rules_for(Some(source), site_rules);
     Ok(articles
         .iter()
         .map(|raw| {

@@ -308,6 +308,19 @@ impl Store {
         Ok(())
     }
 
+    /// Whether an article's lines were already counted for learned chrome.
+    pub fn chrome_counted(&self, source: &str, key: &str) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM chrome_articles WHERE source = ?1 AND key = ?2",
+                params![source, key],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+            .map_err(|e| self.err(e))
+    }
+
     /// Counts an article's candidate chrome lines once per (source, article).
     pub fn count_chrome(&self, source: &str, key: &str, lines: &[String]) -> Result<()> {
         let inserted = self

@@ -1220,3 +1220,86 @@ async fn a_dead_article_link_is_reported_once() {
         2
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sites_template_inside_its_articles_is_learned() {
+    const TOPICS: [&str; 6] = [
+        "harbour wall",
+        "ferry pier",
+        "fish market",
+        "lighthouse",
+        "boat yard",
+        "sea baths",
+    ];
+    let page = |i: usize| {
+        let shared_by_two = if i == 1 || i == 4 {
+            "<p>The harbour board did not answer our questions about the timetable before publication.</p>"
+        } else {
+            ""
+        };
+        format!(
+            "<html><head><title>Repairs begin on the {t} | Harbour Herald</title></head><body><main><article>\
+             <h1>Repairs begin on the {t}</h1>\
+             <p>Contractors started work on the {t} on Monday, after a winter of storms left the structure cracked and closed to the public for {n} weeks.</p>\
+             <p>Engineers expect the {t} to reopen in the spring, once the new concrete has cured and inspectors have signed off the work.</p>{shared_by_two}\
+             <p>The Harbour Herald has been owned by the Coastal Trust and edited in Port Ellen since 1902.</p>\
+             </article></main></body></html>",
+            t = TOPICS[i],
+            n = i + 3
+        )
+    };
+    let server = Server::start(move |req, base| {
+        let path = req.path.as_str();
+        if path == "/robots.txt" {
+            return Reply::status(404);
+        }
+        if path == "/news/" {
+            let links: String = (0..TOPICS.len())
+                .map(|i| format!("<li><a href=\"{base}news/2024/05/{:02}/repairs-begin-on-the-{}\">Repairs begin on the {}</a></li>", i + 1, TOPICS[i].replace(' ', "-"), TOPICS[i]))
+                .collect();
+            return Reply::html(format!("<html><body><main><ul>{links}</ul></main></body></html>"));
+        }
+        match (0..TOPICS.len()).find(|i| path.ends_with(&TOPICS[*i].replace(' ', "-"))) {
+            Some(i) => Reply::html(page(i)),
+            None => Reply::status(404),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\n\
+             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
+             [[feed.source]]\nname = \"herald\"\nlist = \"{}\"\n",
+            server.url("/news/")
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
+            .unwrap();
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items.len(), TOPICS.len());
+    for item in items {
+        let text = item["content_text"].as_str().unwrap();
+        assert!(
+            text.contains("Contractors started work"),
+            "body lost: {text}"
+        );
+        assert!(
+            !text.contains("owned by the Coastal Trust"),
+            "template kept: {text}"
+        );
+        let title = item["title"].as_str().unwrap();
+        let shared = title.contains("ferry pier") || title.contains("boat yard");
+        assert_eq!(
+            text.contains("did not answer our questions"),
+            shared,
+            "{title}: {text}"
+        );
+    }
+}
