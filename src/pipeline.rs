@@ -368,7 +368,7 @@ impl<'a> Runner<'a> {
             report.hub_errors =
                 websub::ping_all(client, hub, &topics, websub::Retry::default()).await;
         }
-        tracing::info!(feed = %feed.name, new, changed, items = report.items, written = report.written.len(), "feed done");
+        tracing::debug!(feed = %feed.name, new, changed, items = report.items, written = report.written.len(), "feed done");
         Ok(report)
     }
 

@@ -40,8 +40,6 @@ CREATE TABLE IF NOT EXISTS items (
     updated TEXT NOT NULL,
     hash TEXT NOT NULL,
     article TEXT NOT NULL,
-    -- 1 while the item is a feed's teaser standing in for a full text that failed to fetch.
-    partial INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (feed, id)
 );
 CREATE INDEX IF NOT EXISTS items_by_date ON items (feed, published DESC, id);
@@ -88,6 +86,27 @@ CREATE TABLE IF NOT EXISTS orphans (
 );
 ";
 
+/// Columns added after the first release of a table, as (table, column, declaration): a state
+/// database from an earlier version gains them when opened.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    // 1 while the item is a feed's teaser standing in for a full text that failed to fetch.
+    ("items", "partial", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, decl) in ADDED_COLUMNS {
+        let exists: bool = conn.query_row(
+            &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+            params![column],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        if !exists {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
+}
+
 fn ts(d: DateTime<Utc>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
@@ -128,6 +147,7 @@ impl Store {
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        add_missing_columns(&conn).map_err(err)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -540,6 +560,26 @@ mod tests {
         assert_eq!(items[0].published, t("2024-01-01T00:00:00Z"));
         assert_eq!(items[0].updated, t("2024-01-03T00:00:00Z"));
         assert_eq!(items[0].article.content_text, "two");
+    }
+
+    #[test]
+    fn an_older_state_database_gains_new_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        // The items table as the first release wrote it.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE items (feed TEXT NOT NULL, id TEXT NOT NULL, source TEXT NOT NULL, first_seen TEXT NOT NULL, published TEXT NOT NULL, updated TEXT NOT NULL, hash TEXT NOT NULL, article TEXT NOT NULL, PRIMARY KEY (feed, id));")
+            .unwrap();
+        let mut s = Store::open(&path).unwrap();
+        s.transaction(true, |s| {
+            s.upsert("f", "a", "src", &article("x"), Utc::now())?;
+            s.set_partial("f", "a", true)
+        })
+        .unwrap();
+        assert!(s.ids("f").unwrap().is_empty());
+        drop(s);
+        Store::open(&path).unwrap(); // opening again is a no-op
     }
 
     #[test]
