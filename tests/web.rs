@@ -770,7 +770,7 @@ async fn retry_after_is_honoured() {
             let mut n = counter.lock().unwrap();
             *n += 1;
             if *n == 1 {
-                Reply::status(503).header("retry-after", "0.08")
+                Reply::status(503).header("retry-after", "0.2")
             } else {
                 Reply::html("<p>ready</p>")
             }
@@ -791,7 +791,7 @@ async fn retry_after_is_honoured() {
     let asked = server.requests("/busy");
     assert_eq!(asked.len(), 2);
     let gap = asked[1].at - asked[0].at;
-    assert!(gap >= Duration::from_millis(80), "retried after {gap:?}");
+    assert!(gap >= Duration::from_millis(150), "retried after {gap:?}");
 
     // Asked to come back in an hour: no waiting, no second request, a clear message.
     let started = Instant::now();
@@ -824,7 +824,7 @@ async fn retry_after_is_honoured() {
 async fn requests_identify_feedsmith_and_space_out_per_host() {
     let server = Server::start(|_, _| Reply::html("<p>x</p>")).await;
     let spaced = FetchSettings {
-        host_delay: Duration::from_millis(60),
+        host_delay: Duration::from_millis(200),
         robots: false,
         headers: vec![("X-Test".into(), "yes".into())],
         ..settings()
@@ -838,7 +838,9 @@ async fn requests_identify_feedsmith_and_space_out_per_host() {
     seen.sort_by_key(|s| s.at);
     for pair in seen.windows(2) {
         let gap = pair[1].at - pair[0].at;
-        assert!(gap >= Duration::from_millis(55), "requests {gap:?} apart");
+        // The delay is kept when sending; arrival may jitter by a few milliseconds on a busy
+        // machine, so the margin is generous.
+        assert!(gap >= Duration::from_millis(150), "requests {gap:?} apart");
     }
     let agent = seen[0].header("user-agent").unwrap();
     assert!(
@@ -995,7 +997,7 @@ async fn a_page_that_is_not_html_is_refused() {
 #[tokio::test]
 async fn per_host_concurrency_limits_requests_in_flight() {
     let server =
-        Server::start(|_, _| Reply::html("<p>x</p>").delay(Duration::from_millis(40))).await;
+        Server::start(|_, _| Reply::html("<p>x</p>").delay(Duration::from_millis(200))).await;
     let s = FetchSettings {
         robots: false,
         ..settings()
@@ -1014,13 +1016,13 @@ async fn per_host_concurrency_limits_requests_in_flight() {
             at.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>()
         }
     };
-    // One at a time: each request starts after the previous answer (40 ms).
+    // One at a time: each request starts after the previous answer (200 ms).
     for gap in arrivals(1).await {
-        assert!(gap >= Duration::from_millis(35), "{gap:?}");
+        assert!(gap >= Duration::from_millis(195), "{gap:?}");
     }
     // Three at once: no waiting on each other.
     for gap in arrivals(3).await {
-        assert!(gap < Duration::from_millis(30), "{gap:?}");
+        assert!(gap < Duration::from_millis(150), "{gap:?}");
     }
 }
 
@@ -1054,6 +1056,25 @@ async fn preview_takes_a_url_through_the_run_path() {
     assert_eq!(server.requests("/world/bridge-reopens").len(), 1);
 }
 
+/// Writes a config with one feed `f` (output in `out/`) whose tables after the feed are `rest`
+/// (its sources, site rules); returns the config's path.
+fn one_feed_config(dir: &Path, rest: &str) -> std::path::PathBuf {
+    let text = format!(
+        "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\nretries = 0\n\
+         [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n{rest}"
+    );
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The items of feed `f` as published in JSON Feed.
+fn published_items(dir: &Path) -> Vec<serde_json::Value> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/f.json")).unwrap()).unwrap();
+    json["items"].as_array().unwrap().clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_rule_wins_and_falls_back_with_a_warning() {
     let page = r#"<html><head><title>Ferry timetable changes | Harbour</title></head><body>
@@ -1069,22 +1090,20 @@ async fn site_rule_wins_and_falls_back_with_a_warning() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let write = |body: &str| {
-        let config = format!(
-            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\n\
-             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
-             [[feed.source]]\nname = \"ferry\"\npage = \"{}\"\n\
-             [[site_rule]]\nhost = \"127.0.0.1\"\nbody = \"{body}\"\nstrip = [\"nav\"]\n",
-            server.url("/ferry")
-        );
-        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        one_feed_config(
+            dir.path(),
+            &format!(
+                "[[feed.source]]\nname = \"ferry\"\npage = \"{}\"\n\
+                 [[site_rule]]\nhost = \"127.0.0.1\"\nbody = \"{body}\"\nstrip = [\"nav\"]\n",
+                server.url("/ferry")
+            ),
+        )
     };
     write(".story-text");
     let (code, stderr) = run_binary(&dir.path().join("config.toml")).await;
     assert_eq!(code, 0, "{stderr}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
-            .unwrap();
-    let text = json["items"][0]["content_text"].as_str().unwrap();
+    let items = published_items(dir.path());
+    let text = items[0]["content_text"].as_str().unwrap();
     assert!(
         text.starts_with("Only this paragraph") && !text.contains("winter schedule"),
         "{text}"
@@ -1100,10 +1119,7 @@ async fn site_rule_wins_and_falls_back_with_a_warning() {
         stderr.contains("site_rule for 127.0.0.1") && stderr.contains(".story-body"),
         "{stderr}"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
-            .unwrap();
-    assert!(json["items"][0]["content_text"]
+    assert!(published_items(dir.path())[0]["content_text"]
         .as_str()
         .unwrap()
         .contains("winter schedule"));
@@ -1132,26 +1148,17 @@ async fn a_teaser_kept_for_a_failed_page_is_fetched_again_next_run() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\nretries = 0\n\
-             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
-             [[feed.source]]\nname = \"wire\"\nfeed = \"{}\"\nfull_text = true\n",
+    let config = one_feed_config(
+        dir.path(),
+        &format!(
+            "[[feed.source]]\nname = \"wire\"\nfeed = \"{}\"\nfull_text = true\n",
             server.url("/feed.xml")
         ),
-    )
-    .unwrap();
+    );
     let content = || {
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
-                .unwrap();
-        assert_eq!(json["items"].as_array().unwrap().len(), 1);
-        json["items"][0]["content_text"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        let items = published_items(dir.path());
+        assert_eq!(items.len(), 1);
+        items[0]["content_text"].as_str().unwrap().to_string()
     };
 
     // The page fails: the teaser is published and the failure reported.
@@ -1192,17 +1199,13 @@ async fn a_dead_article_link_is_reported_once() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\n\
-             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
-             [[feed.source]]\nname = \"harbour-list\"\nlist = \"{}\"\n",
+    let config = one_feed_config(
+        dir.path(),
+        &format!(
+            "[[feed.source]]\nname = \"harbour-list\"\nlist = \"{}\"\n",
             server.url("/news/")
         ),
-    )
-    .unwrap();
+    );
     let (code, stderr) = run_binary(&config).await;
     assert_eq!(code, 1, "{stderr}");
     assert!(
@@ -1266,23 +1269,16 @@ async fn a_sites_template_inside_its_articles_is_learned() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nhost_delay_ms = 0\n\
-             [[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://example.org/\"\n\
-             [[feed.source]]\nname = \"herald\"\nlist = \"{}\"\n",
+    let config = one_feed_config(
+        dir.path(),
+        &format!(
+            "[[feed.source]]\nname = \"herald\"\nlist = \"{}\"\n",
             server.url("/news/")
         ),
-    )
-    .unwrap();
+    );
     let (code, stderr) = run_binary(&config).await;
     assert_eq!(code, 0, "{stderr}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/f.json")).unwrap())
-            .unwrap();
-    let items = json["items"].as_array().unwrap();
+    let items = published_items(dir.path());
     assert_eq!(items.len(), TOPICS.len());
     for item in items {
         let text = item["content_text"].as_str().unwrap();
