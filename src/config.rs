@@ -339,6 +339,41 @@ impl Config {
     }
 }
 
+/// Fetch settings: `$base` with the overrides a raw `[site]` or `[[feed.source]]` table sets
+/// (both spell the keys alike; serde cannot flatten them into one struct under
+/// `deny_unknown_fields`).
+macro_rules! overlay_fetch {
+    ($raw:expr, $base:expr) => {{
+        let base = &$base;
+        FetchSettings {
+            user_agent: $raw
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| base.user_agent.clone()),
+            timeout: $raw
+                .timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(base.timeout),
+            connect_timeout: $raw
+                .connect_timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(base.connect_timeout),
+            max_body_bytes: $raw.max_body_bytes.unwrap_or(base.max_body_bytes),
+            host_delay: $raw
+                .host_delay_ms
+                .map(Duration::from_millis)
+                .unwrap_or(base.host_delay),
+            max_redirects: $raw.max_redirects.unwrap_or(base.max_redirects),
+            robots: $raw.robots.unwrap_or(base.robots),
+            headers: match &$raw.headers {
+                Some(h) => h.clone().into_iter().collect(),
+                None => base.headers.clone(),
+            },
+            retries: $raw.retries.unwrap_or(base.retries),
+        }
+    }};
+}
+
 struct Validator<'a> {
     text: &'a str,
     path: &'a Path,
@@ -530,31 +565,7 @@ impl Validator<'_> {
             Some(s) => Some(self.url(s, "websub_hub")?),
             None => None,
         };
-        let d = FetchSettings::default();
-        let fetch = FetchSettings {
-            user_agent: raw.user_agent.clone().unwrap_or(d.user_agent),
-            timeout: raw
-                .timeout_ms
-                .map(Duration::from_millis)
-                .unwrap_or(d.timeout),
-            connect_timeout: raw
-                .connect_timeout_ms
-                .map(Duration::from_millis)
-                .unwrap_or(d.connect_timeout),
-            max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
-            host_delay: raw
-                .host_delay_ms
-                .map(Duration::from_millis)
-                .unwrap_or(d.host_delay),
-            max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
-            robots: raw.robots.unwrap_or(d.robots),
-            headers: raw
-                .headers
-                .clone()
-                .map(|h| h.into_iter().collect())
-                .unwrap_or_default(),
-            retries: raw.retries.unwrap_or(d.retries),
-        };
+        let fetch = overlay_fetch!(raw, FetchSettings::default());
         Ok(Site {
             title: raw.title.trim().to_string(),
             author: raw
@@ -682,27 +693,7 @@ impl Validator<'_> {
         if r.full_text.is_some() && !matches!(kind, SourceKind::Feed(_)) {
             return self.err(span, "`full_text` only applies to a `feed` source");
         }
-        let d = &site.fetch;
-        let fetch = FetchSettings {
-            user_agent: r.user_agent.clone().unwrap_or_else(|| d.user_agent.clone()),
-            timeout: r.timeout_ms.map(Duration::from_millis).unwrap_or(d.timeout),
-            connect_timeout: r
-                .connect_timeout_ms
-                .map(Duration::from_millis)
-                .unwrap_or(d.connect_timeout),
-            max_body_bytes: r.max_body_bytes.unwrap_or(d.max_body_bytes),
-            host_delay: r
-                .host_delay_ms
-                .map(Duration::from_millis)
-                .unwrap_or(d.host_delay),
-            max_redirects: r.max_redirects.unwrap_or(d.max_redirects),
-            robots: r.robots.unwrap_or(d.robots),
-            headers: match &r.headers {
-                Some(h) => h.clone().into_iter().collect(),
-                None => d.headers.clone(),
-            },
-            retries: r.retries.unwrap_or(d.retries),
-        };
+        let fetch = overlay_fetch!(r, site.fetch);
         let mut chrome_patterns = feed_patterns.to_vec();
         chrome_patterns.extend(self.regexes(&r.chrome_patterns, "chrome_patterns")?);
         Ok(Source {
@@ -827,6 +818,23 @@ dir = "articles/world"
         let c = parse(&format!("{GOOD}\n[[site_rule]]\nhost = \"Ex.org\"\nbody = \"article .text\"\nstrip = [\".ad\"]\n")).unwrap();
         assert_eq!(c.site_rules[0].host, "ex.org");
         assert_eq!(c.site_rules[0].rule.strip, vec![".ad"]);
+    }
+
+    #[test]
+    fn sources_inherit_site_fetch_settings_and_override_them() {
+        let text = GOOD
+            .replace("base_url = \"https://news.example.org/feeds\"", "base_url = \"https://news.example.org/feeds\"\ntimeout_ms = 500\nheaders = { X-A = \"1\" }")
+            .replace("dir = \"articles/world\"", "page = \"https://ex.org/a\"\nhost_delay_ms = 0\n[[feed.source]]\npage = \"https://ex.org/b\"\nheaders = { X-B = \"2\" }");
+        let c = parse(&text).unwrap();
+        let (a, b) = (&c.feeds[0].sources[0].fetch, &c.feeds[0].sources[1].fetch);
+        assert_eq!(c.site.fetch.timeout, Duration::from_millis(500));
+        assert_eq!(
+            (a.timeout, a.host_delay),
+            (Duration::from_millis(500), Duration::ZERO)
+        );
+        assert_eq!(a.headers, vec![("X-A".to_string(), "1".to_string())]);
+        assert_eq!(b.host_delay, FetchSettings::default().host_delay);
+        assert_eq!(b.headers, vec![("X-B".to_string(), "2".to_string())]);
     }
 
     #[test]
