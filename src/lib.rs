@@ -6,6 +6,7 @@
 //! schedules, [`serve`] serves the output folder, [`websub`] tells a hub what changed and
 //! [`status`] reports each source's health.
 
+pub mod chars;
 pub mod cli;
 pub mod config;
 pub mod daemon;

@@ -2,13 +2,11 @@
 //! one feed page, and the feed and item titles must be there as text. Skipped (with the reason)
 //! when no browser is installed, unless `FEEDSMITH_REQUIRE_BROWSER=1` makes that a failure.
 
-mod ops;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::util::{config, write_output};
 use feedsmith::serve::{serve, CachePolicy};
-use ops::{config, write_output};
 
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 

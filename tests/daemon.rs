@@ -2,8 +2,6 @@
 //! time per feed, and a shutdown lets the refresh in progress finish. Then the real binary,
 //! stopped with SIGTERM.
 
-mod ops;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -163,12 +161,13 @@ dir = "articles/world"
 "#,
     )
     .unwrap();
-    ops::write_article(
+    crate::util::write_article(
         &d.join("articles/world"),
         "ferry.txt",
         "Ferry services resume",
     );
-    let daemon = ops::Listening::start(d, &["daemon", "--serve", "--listen", "127.0.0.1:0"]);
+    let daemon =
+        crate::util::Listening::start(d, &["daemon", "--serve", "--listen", "127.0.0.1:0"]);
 
     let rss = d.join("feeds/world.rss");
     let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
@@ -184,11 +183,11 @@ dir = "articles/world"
     let contains = |s: &str| std::fs::read_to_string(&rss).is_ok_and(|t| t.contains(s));
     wait_for("first refresh", &|| contains("Ferry services resume"));
     // A later refresh picks up a new article.
-    ops::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    crate::util::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
     wait_for("a later refresh", &|| contains("Rates held steady"));
     assert!(d.join("feeds/index.html").exists() && d.join("feeds/feeds.opml").exists());
 
-    let r = ops::raw(daemon.addr, "GET", "/world.rss", &[]);
+    let r = crate::util::raw(daemon.addr, "GET", "/world.rss", &[]);
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.body).contains("Rates held steady"));
     assert!(r
@@ -212,8 +211,10 @@ dir = "articles/world"
 #[test]
 fn binary_daemon_needs_a_schedule_for_every_feed() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), ops::CONFIG).unwrap();
-    let (code, _, err) = ops::feedsmith(dir.path(), &["daemon"]);
+    std::fs::write(dir.path().join("config.toml"), crate::util::CONFIG).unwrap();
+    let crate::util::Ran {
+        code, stderr: err, ..
+    } = crate::util::feedsmith(dir.path(), &["daemon"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("needs a schedule") && err.contains("sport"),

@@ -2,9 +2,7 @@
 //! are learned from the articles of one source and removed from all of them, while a line that
 //! only a couple of articles share stays.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 
 const TOPICS: [&str; 10] = [
     "harbour",

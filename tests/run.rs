@@ -1,9 +1,7 @@
 //! The cron run end to end, through the real binary: valid feeds from a folder of articles,
 //! idempotent re-runs, stable ids and dates, nothing lost, clear errors and exit codes.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use quick_xml::events::Event;
 use std::collections::BTreeSet;
 
@@ -46,7 +44,7 @@ fn run_publishes_three_valid_formats() {
     assert!(
         out.stdout.is_empty() && out.stderr.is_empty(),
         "cron mode must be quiet: {}",
-        stderr(&out)
+        out.stderr
     );
 
     // RSS 2.0
@@ -315,7 +313,7 @@ fn bad_config_exits_2_naming_the_key() {
     p.write("config.toml", &cfg);
     let out = p.run(&["run"]);
     assert_exit(&out, 2);
-    let err = stderr(&out);
+    let err = out.stderr;
     assert!(
         err.contains("colour") && err.contains("config.toml:"),
         "{err}"
@@ -324,7 +322,7 @@ fn bad_config_exits_2_naming_the_key() {
 
     let out = p.run(&["run", "--config", "missing.toml"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("missing.toml"));
+    assert!(out.stderr.contains("missing.toml"));
 }
 
 #[test]
@@ -335,7 +333,7 @@ fn broken_source_is_reported_and_others_publish() {
     p.write("config.toml", &cfg);
     let out = p.run_at(T1, &["run"]);
     assert_exit(&out, 1);
-    let err = stderr(&out);
+    let err = out.stderr;
     assert!(
         err.contains("missing-folder") && err.contains("nowhere"),
         "{err}"
@@ -346,11 +344,7 @@ fn broken_source_is_reported_and_others_publish() {
     // With the default alert_after = 1, every failing run says so again.
     let again = p.run_at(T2, &["run"]);
     assert_exit(&again, 1);
-    assert!(
-        stderr(&again).contains("missing-folder"),
-        "{}",
-        stderr(&again)
-    );
+    assert!(again.stderr.contains("missing-folder"), "{}", again.stderr);
 }
 
 #[test]
@@ -362,7 +356,7 @@ fn one_bad_file_keeps_the_feed() {
     );
     let out = p.run_at(T1, &["run"]);
     assert_exit(&out, 1);
-    let err = stderr(&out);
+    let err = out.stderr;
     assert!(err.contains("broken.md:3") && err.contains("date"), "{err}");
     assert_eq!(items(&p).len(), 1);
 }
@@ -428,7 +422,7 @@ fn lock_held_exits_75() {
     lock.try_lock().unwrap();
     let out = p.run(&["run"]);
     assert_exit(&out, 75);
-    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     drop(lock);
     assert_exit(&p.run(&["run"]), 0);
 }
@@ -444,8 +438,7 @@ fn concurrent_runs_do_not_corrupt() {
     }
     let children: Vec<_> = (0..4)
         .map(|_| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-                .current_dir(p.dir.path())
+            command(p.dir.path())
                 .arg("run")
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -457,7 +450,7 @@ fn concurrent_runs_do_not_corrupt() {
         assert!(
             matches!(out.status.code(), Some(0) | Some(75)),
             "{}",
-            stderr(&out)
+            String::from_utf8_lossy(&out.stderr)
         );
     }
     for f in ["world.rss", "world.atom", "world.json"] {
@@ -487,12 +480,12 @@ fn removed_feed_is_warned_once_and_pruned_on_request() {
     let out = p.run_at(T2, &["run"]);
     assert_exit(&out, 0);
     assert!(
-        stderr(&out).contains("world.rss") && stderr(&out).contains("--prune"),
+        out.stderr.contains("world.rss") && out.stderr.contains("--prune"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
     let out = p.run_at(T2, &["run"]);
-    assert!(out.stderr.is_empty(), "warned twice: {}", stderr(&out));
+    assert!(out.stderr.is_empty(), "warned twice: {}", out.stderr);
     assert!(p.path("feeds/world.rss").exists());
     assert_exit(&p.run_at(T2, &["run", "--prune"]), 0);
     assert!(!p.path("feeds/world.rss").exists() && p.path("feeds/planet.rss").exists());
@@ -506,11 +499,11 @@ fn dry_run_and_check_write_nothing() {
     assert!(!p.path("feeds/world.rss").exists());
     let out = p.run(&["check"]);
     assert_exit(&out, 0);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("world: 1 items"));
+    assert!(out.stdout.contains("world: 1 items"));
     assert!(!p.path("feeds/world.rss").exists());
     let out = p.run(&["run", "--feed", "nope"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("nope"));
+    assert!(out.stderr.contains("nope"));
 }
 
 #[test]
@@ -518,7 +511,7 @@ fn preview_json_shows_the_normalised_seed() {
     let p = Project::world();
     let out = p.run(&["preview", "--json", "articles/seed.txt"]);
     assert_exit(&out, 0);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let expected: serde_json::Value = serde_json::from_str(include_str!(
         "fixtures/seed/000_05bbbe553725a38b.expected.json"
     ))

@@ -1,13 +1,11 @@
 //! `serve` over a real socket: validators and 304s, content types, compression, HEAD, methods,
 //! and paths that try to leave the output folder.
 
-mod ops;
-
 use std::io::Read;
 use std::net::SocketAddr;
 
+use crate::util::{config, raw, write_output};
 use feedsmith::serve::{serve, CachePolicy};
-use ops::{config, raw, write_output};
 
 struct Server {
     addr: SocketAddr,
@@ -45,7 +43,12 @@ async fn start() -> Server {
 
 impl Server {
     /// Runs a blocking raw request off the runtime's worker.
-    async fn get(&self, method: &str, path: &str, extra: &[(&str, &str)]) -> ops::RawResponse {
+    async fn get(
+        &self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+    ) -> crate::util::RawResponse {
         let (addr, method, path) = (self.addr, method.to_string(), path.to_string());
         let extra: Vec<(String, String)> = extra
             .iter()
@@ -263,9 +266,9 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 #[test]
 fn binary_serve_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), ops::CONFIG).unwrap();
+    std::fs::write(dir.path().join("config.toml"), crate::util::CONFIG).unwrap();
     write_output(&dir.path().join("feeds"), &config(dir.path()));
-    let server = ops::Listening::start(dir.path(), &["serve", "--listen", "127.0.0.1:0"]);
+    let server = crate::util::Listening::start(dir.path(), &["serve", "--listen", "127.0.0.1:0"]);
     let r = raw(server.addr, "GET", "/feeds.opml", &[]);
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.body).contains("Sport desk"));

@@ -1,9 +1,7 @@
 //! `run` and `status` through the binary: a failing source is recorded, alerted on only at its
 //! `alert_after`th failure in a row and on recovery, and `status` reports it.
 
-mod ops;
-
-use ops::{feedsmith, write_article};
+use crate::util::{feedsmith, write_article, Ran};
 
 const CONFIG: &str = r#"
 [site]
@@ -37,7 +35,9 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
     );
 
     // First failure of `wire`: below alert_after, so quiet and exit 0; `desk` still publishes.
-    let (code, _, err) = feedsmith(d, &["run"]);
+    let Ran {
+        code, stderr: err, ..
+    } = feedsmith(d, &["run"]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("wire"), "{err}");
     assert!(std::fs::read_to_string(d.join("feeds/world.rss"))
@@ -45,7 +45,9 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
         .contains("Ferry services resume"));
 
     // Second in a row: alert and exit 1.
-    let (code, _, err) = feedsmith(d, &["run"]);
+    let Ran {
+        code, stderr: err, ..
+    } = feedsmith(d, &["run"]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("source wire failed (2 runs in a row)") && err.contains("articles/wire"),
@@ -53,21 +55,31 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
     );
 
     // Third: already reported, quiet again.
-    let (code, _, err) = feedsmith(d, &["run"]);
+    let Ran {
+        code, stderr: err, ..
+    } = feedsmith(d, &["run"]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("wire"), "{err}");
 
     // `check` is someone looking: every failure shows, whatever alert_after says.
-    let (code, _, err) = feedsmith(d, &["check"]);
+    let Ran {
+        code, stderr: err, ..
+    } = feedsmith(d, &["check"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("source wire failed"), "{err}");
 
-    let (code, out, _) = feedsmith(d, &["status"]);
+    let Ran {
+        code, stdout: out, ..
+    } = feedsmith(d, &["status"]);
     assert_eq!(code, 1, "a failing source fails status");
     assert!(out.contains("wire: FAILING (3 runs in a row)"), "{out}");
     assert!(out.contains("last success never"), "{out}");
     assert!(out.contains("desk: ok"), "{out}");
-    let (_, json, _) = feedsmith(d, &["status", "--json"]);
+    let Ran {
+        code: _,
+        stdout: json,
+        ..
+    } = feedsmith(d, &["status", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let wire = v["sources"]
         .as_array()
@@ -83,13 +95,17 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
 
     // Recovery is reported once, without failing the run.
     write_article(&d.join("articles/wire"), "rates.txt", "Rates held steady");
-    let (code, _, err) = feedsmith(d, &["run"]);
+    let Ran {
+        code, stderr: err, ..
+    } = feedsmith(d, &["run"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("source wire recovered after 3 failed runs"),
         "{err}"
     );
-    let (code, out, _) = feedsmith(d, &["status"]);
+    let Ran {
+        code, stdout: out, ..
+    } = feedsmith(d, &["status"]);
     assert_eq!(code, 0, "{out}");
 }
 
@@ -114,7 +130,7 @@ fn run_refreshes_only_due_feeds() {
         "ferry.txt",
         "Ferry services resume",
     );
-    assert_eq!(feedsmith(d, &["run"]).0, 0);
+    assert_eq!(feedsmith(d, &["run"]).code, 0);
     let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
     assert!(
         rss.contains("<ttl>525600</ttl>"),
@@ -134,11 +150,11 @@ fn run_refreshes_only_due_feeds() {
         .contains("xmlUrl=\"https://news.example.org/feeds/world.rss\""));
 
     write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
-    assert_eq!(feedsmith(d, &["run"]).0, 0);
+    assert_eq!(feedsmith(d, &["run"]).code, 0);
     let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
     assert!(!rss.contains("Rates held steady"), "not due: not refreshed");
 
-    assert_eq!(feedsmith(d, &["run", "--all"]).0, 0);
+    assert_eq!(feedsmith(d, &["run", "--all"]).code, 0);
     let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
     assert!(rss.contains("Rates held steady"), "--all forces it");
 }

@@ -854,18 +854,12 @@ async fn requests_identify_feedsmith_and_space_out_per_host() {
 
 /// Runs `feedsmith -v run` on `config`; returns (exit code, stderr).
 async fn run_binary(config: &Path) -> (i32, String) {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-        .arg("--config")
-        .arg(config)
-        .args(["-v", "run"])
-        .env_remove("FEEDSMITH_LOG")
-        .output()
-        .await
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    let ran = crate::util::feedsmith_async(
+        config.parent().unwrap(),
+        &["--config", config.to_str().unwrap(), "-v", "run"],
     )
+    .await;
+    (ran.code, ran.stderr)
 }
 
 fn write_config(dir: &Path, base: &Url) -> std::path::PathBuf {
@@ -1034,23 +1028,10 @@ async fn preview_takes_a_url_through_the_run_path() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-        .current_dir(dir.path())
-        .args([
-            "preview",
-            "--json",
-            server.url("/world/bridge-reopens").as_str(),
-        ])
-        .output()
-        .await
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let url = server.url("/world/bridge-reopens");
+    let out = crate::util::feedsmith_async(dir.path(), &["preview", "--json", url.as_str()]).await;
+    crate::util::assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["title"], "Bridge reopens to traffic after repairs");
     assert!(!v["content_text"].as_str().unwrap().is_empty());
     assert_eq!(server.requests("/world/bridge-reopens").len(), 1);

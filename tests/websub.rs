@@ -1,11 +1,10 @@
 //! WebSub against a hub on 127.0.0.1: one publish ping per changed feed file, none for an
 //! unchanged run, retries on a hub error.
 
-mod ops;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::util::{config, feeds, item, utc};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -13,7 +12,6 @@ use axum::Router;
 use feedsmith::publish::write::write_if_changed;
 use feedsmith::publish::{Format, ValidFeed};
 use feedsmith::websub::{ping_all, topics, Retry};
-use ops::{config, feeds, item, utc};
 use url::Url;
 
 #[derive(Default)]
@@ -157,15 +155,14 @@ dir = "articles/world"
         ),
     )
     .unwrap();
-    ops::write_article(
+    crate::util::write_article(
         &d.join("articles/world"),
         "ferry.txt",
         "Ferry services resume",
     );
     let run = |d: std::path::PathBuf| async move {
-        tokio::task::spawn_blocking(move || ops::feedsmith(&d, &["run"]))
-            .await
-            .unwrap()
+        let ran = crate::util::feedsmith_async(&d, &["run"]).await;
+        (ran.code, ran.stdout, ran.stderr)
     };
     let (code, _, err) = run(d.clone()).await;
     assert_eq!(code, 0, "{err}");
@@ -189,7 +186,7 @@ dir = "articles/world"
         "nothing changed, no ping"
     );
 
-    ops::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
+    crate::util::write_article(&d.join("articles/world"), "rates.txt", "Rates held steady");
     assert_eq!(run(d.clone()).await.0, 0);
     assert_eq!(hub.pings.lock().unwrap().len(), 6);
 }

@@ -14,6 +14,7 @@ use regex::Regex;
 use url::Url;
 
 use super::extract::SiteRule;
+use crate::chars::fold_whitespace;
 
 /// Compiled chrome rules for one source: built-ins plus the user's.
 #[derive(Debug, Clone, Default)]
@@ -82,10 +83,7 @@ impl Rules {
 
 /// Lower-case, white space folded: the form rules compare against.
 pub fn fold(line: &str) -> String {
-    line.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    fold_whitespace(line).to_lowercase()
 }
 
 /// A line that reads as (part of) prose: several words and a sentence end, or long enough that

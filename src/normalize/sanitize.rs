@@ -8,6 +8,8 @@ use dom_query::{Document, NodeRef};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
+use crate::chars::{fold_whitespace, is_forbidden};
+
 /// Cleans an HTML fragment. Relative URLs resolve against `base`; without a base they cannot be
 /// made absolute, so they are removed rather than published relative.
 pub fn clean_html(html: &str, base: Option<&Url>) -> String {
@@ -75,17 +77,9 @@ fn hygiene_html(html: &str) -> String {
     hygiene(&html.replace("&nbsp;", " "))
 }
 
-/// Characters XML 1.0 forbids, plus other C0/C1 controls that only ever appear by accident.
-pub fn is_forbidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
-}
-
 /// Single-line plain text: hygiene, then all white space folded to single spaces.
 pub fn one_line(text: &str) -> String {
-    hygiene(text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    fold_whitespace(&hygiene(text))
 }
 
 const BLOCK_TAGS: &[&str] = &[
@@ -284,26 +278,6 @@ fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
         paragraphs.push(p);
     }
     current.clear();
-}
-
-/// Escapes text for inclusion in HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    escape_html_into(text, &mut out);
-    out
-}
-
-/// [`escape_html`] appending to a buffer, for serialisers that build one string.
-pub fn escape_html_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 use super::chrome::{fold, is_comments_header, is_footer, is_teaser_header, is_unspaced_script};
 use super::meta::{self, Found};
 use super::{Context, Draft};
-use crate::normalize::sanitize::{escape_html, hygiene};
+use crate::chars::escape_html;
+use crate::normalize::sanitize::hygiene;
 use regex::Regex;
 use std::sync::LazyLock;
 

@@ -13,10 +13,10 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use url::Url;
 
+use crate::chars::{fold_whitespace, is_forbidden, xml_safe};
 use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
 use crate::model::Item;
-use crate::normalize::sanitize::is_forbidden;
 
 /// The formats feedsmith writes, with their file extension and media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,13 +254,8 @@ pub fn verify(format: Format, bytes: &[u8]) -> std::result::Result<(), String> {
         .map_err(|e| format!("a feed reader cannot parse it: {e}"))
 }
 
-/// Removes characters XML forbids.
-pub fn xml_safe(s: &str) -> String {
-    s.chars().filter(|c| !is_forbidden(*c)).collect()
-}
-
 /// A plain-text field: XML-safe, white space folded, `None` when nothing is left.
 fn required(s: &str) -> Option<String> {
-    let folded = xml_safe(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = fold_whitespace(&xml_safe(s));
     (!folded.is_empty()).then_some(folded)
 }

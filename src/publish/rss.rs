@@ -9,8 +9,8 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ItemBuilder};
 
 use super::{Format, ValidFeed};
+use crate::chars::escape_html;
 use crate::dates::rfc822;
-use crate::normalize::sanitize::escape_html;
 
 pub fn render(feed: &ValidFeed) -> Vec<u8> {
     let mut links = vec![atom_link(

@@ -11,10 +11,10 @@ use chrono_tz::Tz;
 
 use super::write::write_if_changed;
 use super::{Format, ValidFeed};
+use crate::chars::escape_html as esc;
 use crate::config::Site;
 use crate::dates::{rfc3339, rfc822};
 use crate::error::Result;
-use crate::normalize::sanitize::escape_html as esc;
 
 pub const INDEX: &str = "index.html";
 pub const OPML: &str = "feeds.opml";

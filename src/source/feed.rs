@@ -5,6 +5,7 @@
 use dom_query::Document;
 use url::Url;
 
+use crate::chars::fold_whitespace;
 use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::{xml_declaration_to_utf8, Fetcher};
@@ -196,7 +197,7 @@ fn plain(s: &str) -> String {
     } else {
         s.to_string()
     };
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    fold_whitespace(&text)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use dom_query::{Document, Matcher, NodeRef, Selection};
 use regex::Regex;
 use url::Url;
 
+use crate::chars::fold_whitespace;
 use crate::config::{ListSelectors, Source};
 use crate::dates;
 use crate::error::Error;
@@ -121,7 +122,7 @@ pub fn select_items(
         if !seen.insert(urls::canonical(&url)) {
             continue;
         }
-        let text = |s: &Selection| squash(&s.text());
+        let text = |s: &Selection| fold_whitespace(&s.text());
         let title_text = within(node, &title)
             .map(|s| text(&s))
             .or_else(|| Some(text(&anchor)))
@@ -325,11 +326,6 @@ pub fn looks_like_article(url: &Url) -> bool {
         || (segments.len() >= 2 && words >= 2)
         || DATE_IN_PATH.is_match(url.path())
         || LONG_NUMBER.is_match(stem)
-}
-
-/// Text with whitespace runs collapsed.
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

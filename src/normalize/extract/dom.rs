@@ -566,6 +566,6 @@ impl Page {
                 out.push(' ');
             }
         }
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
+        crate::chars::fold_whitespace(&out)
     }
 }

@@ -8,6 +8,8 @@ use dom_query::{Element, NodeRef};
 use serde_json::Value;
 use url::Url;
 
+use crate::chars::fold_whitespace;
+
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
 #[derive(Debug, Default)]
 pub struct Meta {
@@ -42,10 +44,6 @@ pub struct Resolved {
     pub article_body: Option<String>,
 }
 
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 impl Meta {
     /// Notes what an element says about the page.
     pub fn see_element(&mut self, name: &str, el: &Element, node: &NodeRef) {
@@ -64,7 +62,7 @@ impl Meta {
                 }
             }
             "title" if self.title_tag.is_none() => {
-                self.title_tag = Some(fold(&node.text())).filter(|t| !t.is_empty());
+                self.title_tag = Some(fold_whitespace(&node.text())).filter(|t| !t.is_empty());
             }
             "link" => {
                 let rel = attr("rel").unwrap_or_default().to_ascii_lowercase();
@@ -81,7 +79,7 @@ impl Meta {
                 self.ld_json.push(node.text().to_string());
             }
             "h1" if self.h1.is_none() => {
-                self.h1 = Some(fold(&node.text())).filter(|t| !t.is_empty());
+                self.h1 = Some(fold_whitespace(&node.text())).filter(|t| !t.is_empty());
             }
             "time" if self.time.is_none() => self.time = attr("datetime"),
             _ => {}
@@ -92,7 +90,7 @@ impl Meta {
                 let value = || {
                     attr("datetime")
                         .or_else(|| attr("content"))
-                        .unwrap_or_else(|| fold(&node.text()))
+                        .unwrap_or_else(|| fold_whitespace(&node.text()))
                 };
                 match prop.as_ref() {
                     "datePublished" if self.prop_published.is_none() => {
@@ -108,7 +106,7 @@ impl Meta {
             if name == "a"
                 && attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w == "author"))
             {
-                self.rel_author.push(fold(&node.text()));
+                self.rel_author.push(fold_whitespace(&node.text()));
             }
             if self.byline.is_none()
                 && el.attr("class").is_some_and(|c| {
@@ -117,7 +115,8 @@ impl Meta {
                         .any(|w| w.eq_ignore_ascii_case(b"byline"))
                 })
             {
-                self.byline = Some(fold(&node.text())).filter(|t| !t.is_empty() && t.len() < 200);
+                self.byline =
+                    Some(fold_whitespace(&node.text())).filter(|t| !t.is_empty() && t.len() < 200);
             }
         }
     }
@@ -143,7 +142,8 @@ impl Meta {
             .or_else(|| ld.headline.clone())
             .or_else(|| self.h1.clone())
             .or_else(|| self.title_tag.clone());
-        let title = raw_title.map(|t| strip_site_name(&fold(&t), site_name.as_deref(), self));
+        let title =
+            raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
         let published = date(ld.published.as_deref())
@@ -251,7 +251,7 @@ fn non_empty(v: &[String]) -> Option<Vec<String>> {
 
 /// "By Jane Doe" → "Jane Doe".
 fn clean_author(a: &str) -> String {
-    let a = fold(a);
+    let a = fold_whitespace(a);
     let lower = a.to_lowercase();
     let a = if lower.starts_with("by ") {
         &a[3..]

@@ -54,7 +54,7 @@ pub fn draft_with_rule(
     };
     if let Some(t) = selected(&rule.title) {
         let t = t.first().text();
-        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = crate::chars::fold_whitespace(&t);
         if !t.is_empty() {
             draft.title = Some(t);
         }
@@ -155,7 +155,7 @@ fn text_html(text: &str) -> String {
     let mut out = String::new();
     for p in text.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
         out.push_str("<p>");
-        out.push_str(&crate::normalize::sanitize::escape_html(p));
+        out.push_str(&crate::chars::escape_html(p));
         out.push_str("</p>");
     }
     out

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dom::{measure, Page, Tag};
-use crate::normalize::sanitize::escape_html_into;
+use crate::chars::escape_html_into;
 use crate::normalize::Context;
 
 /// How hard class/id names count against a node.

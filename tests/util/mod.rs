@@ -1,11 +1,12 @@
-//! Helpers shared by the integration tests: a generated output folder and raw HTTP requests
-//! (raw, because HTTP clients rewrite the paths the traversal tests need to send as written).
-
-#![allow(dead_code)] // each test binary uses its own subset
+//! Helpers shared by every integration test: a temporary project (config, articles, output),
+//! one way to run the real binary, generated output folders, and raw HTTP requests (raw,
+//! because HTTP clients rewrite the paths the traversal tests need to send as written).
+#![allow(dead_code)] // each test module uses its own subset
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use chrono::{DateTime, Utc};
 use feedsmith::config::Config;
@@ -13,6 +14,121 @@ use feedsmith::model::{Article, Item};
 use feedsmith::publish::site::write_site;
 use feedsmith::publish::write::write_if_changed;
 use feedsmith::publish::{Format, ValidFeed};
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The binary, run in `cwd`, with the environment a test controls (no log filter, no fixed now).
+pub fn command(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
+    cmd.current_dir(cwd)
+        .env_remove("FEEDSMITH_LOG")
+        .env_remove("FEEDSMITH_NOW");
+    cmd
+}
+
+/// Runs `feedsmith ARGS` in `cwd` to the end, at a fixed "now" when one is given.
+pub fn feedsmith_at(cwd: &Path, now: Option<&str>, args: &[&str]) -> Ran {
+    let mut cmd = command(cwd);
+    cmd.args(args);
+    if let Some(now) = now {
+        cmd.env("FEEDSMITH_NOW", now);
+    }
+    let out = cmd.output().unwrap();
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn feedsmith(cwd: &Path, args: &[&str]) -> Ran {
+    feedsmith_at(cwd, None, args)
+}
+
+/// The same from async tests, off the runtime's worker threads.
+pub async fn feedsmith_async(cwd: &Path, args: &[&str]) -> Ran {
+    let (cwd, args) = (
+        cwd.to_path_buf(),
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        feedsmith(&cwd, &args)
+    })
+    .await
+    .unwrap()
+}
+
+/// Asserts the exit code, showing what the run printed when it differs.
+pub fn assert_exit(o: &Ran, code: i32) {
+    assert_eq!(o.code, code, "stderr: {}\nstdout: {}", o.stderr, o.stdout);
+}
+
+pub const SEED: &str = include_str!("../fixtures/seed/000_05bbbe553725a38b.txt");
+
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A project whose config has the given `[[feed]]` tables after a standard `[site]`.
+    pub fn new(feeds: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[site]\ntitle = \"Test News\"\nbase_url = \"https://news.example.org/feeds/\"\nauthor = \"Test Desk\"\n\n{feeds}"
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Project { dir }
+    }
+
+    /// The usual one-feed project reading `articles/`.
+    pub fn world() -> Project {
+        let p = Project::new(
+            "[[feed]]\nname = \"world\"\ntitle = \"World\"\ndescription = \"World news\"\nlink = \"https://news.example.org/world\"\n[[feed.source]]\ndir = \"articles\"\n",
+        );
+        p.write("articles/seed.txt", SEED);
+        p
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs the binary in the project folder at a fixed "now".
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Ran {
+        feedsmith_at(self.dir.path(), Some(now), args)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Ran {
+        feedsmith(self.dir.path(), args)
+    }
+}
+
+/// Parses one output file with feed-rs, failing the test on any error.
+pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
+    feed_rs::parser::parse(bytes).unwrap_or_else(|e| {
+        panic!(
+            "feed-rs cannot parse: {e}\n{}",
+            String::from_utf8_lossy(bytes)
+        )
+    })
+}
 
 pub const CONFIG: &str = r#"
 [site]
@@ -160,21 +276,6 @@ pub fn write_article(dir: &Path, file: &str, title: &str) {
     .unwrap();
 }
 
-/// Runs the binary with `args` in `dir`; returns (exit code, stdout, stderr).
-pub fn feedsmith(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("FEEDSMITH_LOG")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// Sends SIGTERM through the shell's `kill` builtin (no `kill` binary needed).
 pub fn sigterm(pid: u32) {
     let sent = std::process::Command::new("sh")
@@ -197,9 +298,8 @@ impl Listening {
     /// ("... at http://ADDR/").
     pub fn start(dir: &Path, args: &[&str]) -> Listening {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        let mut child = command(dir)
             .args(args)
-            .current_dir(dir)
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();

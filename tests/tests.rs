@@ -1,0 +1,14 @@
+//! The one integration-test binary (one link step, one process to start): every area of
+//! feedsmith a user meets, each in its own module, all sharing the helpers in `util`.
+
+mod util;
+
+mod browser;
+mod daemon;
+mod hostile;
+mod learned_chrome;
+mod run;
+mod serve;
+mod status;
+mod web;
+mod websub;
