@@ -13,8 +13,8 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::Article;
-use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner};
-use crate::schedule::Schedule;
+use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner, Selection};
+
 use crate::status::{should_alert, SourceHealth};
 use crate::store::Store;
 use crate::{daemon, serve, status};
@@ -158,8 +158,15 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                 prune: *prune,
                 now: now()?,
             };
+            let selection = if !feeds.is_empty() {
+                Selection::Named(feeds.clone())
+            } else if *all {
+                Selection::All
+            } else {
+                Selection::Due
+            };
             let report =
-                runtime()?.block_on(run_with_progress(&config, opts, feeds, *all, cli.verbose))?;
+                runtime()?.block_on(run_with_progress(&config, opts, &selection, cli.verbose))?;
             // A dry run is someone looking: show every failure.
             let alert_after = (!*dry_run).then_some(config.site.alert_after);
             Ok(print_report(&report, cli.verbose > 0, alert_after))
@@ -171,7 +178,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
                 prune: false,
                 now: now()?,
             };
-            let report = runtime()?.block_on(pipeline::run(&config, opts, &[]))?;
+            let report = runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?;
             for f in &report.feeds {
                 println!(
                     "{}: {} items{}",
@@ -265,28 +272,16 @@ fn check_feed_names(config: &Config, feeds: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the named feeds, or all with `all`, or else those that are due; a progress bar only when
-/// stderr is a terminal and not verbose.
+/// Runs the feeds `selection` picks; a progress bar only when stderr is a terminal and not
+/// verbose.
 async fn run_with_progress(
     config: &Config,
     opts: RunOptions,
-    feeds: &[String],
-    all: bool,
+    selection: &Selection,
     verbose: u8,
 ) -> anyhow::Result<RunReport> {
-    let now = opts.now;
     let mut runner = Runner::start(config, opts)?;
-    let mut selected = Vec::new();
-    for feed in &config.feeds {
-        let wanted = if !feeds.is_empty() {
-            feeds.contains(&feed.name)
-        } else {
-            all || is_due(config, feed, runner.store(), now)?
-        };
-        if wanted {
-            selected.push(feed);
-        }
-    }
+    let selected = runner.selected(selection)?;
     let bar = (verbose == 0 && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(selected.len() as u64);
         bar.set_style(
@@ -310,23 +305,6 @@ async fn run_with_progress(
     }
     report.warnings = runner.finish()?;
     Ok(report)
-}
-
-/// Due when it has no schedule (cron decides) or its schedule fired since its last run.
-fn is_due(
-    config: &Config,
-    feed: &crate::config::Feed,
-    store: &Store,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<bool> {
-    let Some(pattern) = &feed.schedule else {
-        return Ok(true);
-    };
-    let schedule = Schedule::parse(pattern).map_err(|message| Error::Config {
-        path: config.path.clone(),
-        message: format!("feed {}: `schedule` {pattern:?}: {message}", feed.name),
-    })?;
-    Ok(schedule.is_due(store.last_run(&feed.name)?, now, config.site.timezone))
 }
 
 /// Problems and warnings to stderr; with `verbose`, a line per feed. Returns the exit code. With
@@ -438,13 +416,12 @@ fn run_daemon(
     let store = Store::open(&config.site.state)?;
     let mut feeds = Vec::new();
     for f in &config.feeds {
-        let pattern = f.schedule.as_deref().unwrap_or_default();
+        let Some(schedule) = f.schedule.clone() else {
+            continue; // refused above
+        };
         feeds.push(daemon::DaemonFeed {
             name: f.name.clone(),
-            schedule: Schedule::parse(pattern).map_err(|message| Error::Config {
-                path: config.path.clone(),
-                message: format!("feed {}: `schedule` {pattern:?}: {message}", f.name),
-            })?,
+            schedule,
             last_run: store.last_run(&f.name)?,
         });
     }

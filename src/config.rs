@@ -13,6 +13,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::schedule::Schedule;
 
 // ---------------------------------------------------------------- raw, as written
 
@@ -159,7 +160,7 @@ pub struct Site {
     /// Authority of `tag:` ids (`host,date`): fixed, so moving the files does not change ids.
     pub id_authority: String,
     pub timezone: Tz,
-    pub schedule: Option<String>,
+    pub schedule: Option<Schedule>,
     pub websub_hub: Option<Url>,
     pub alert_after: u32,
     pub concurrency: usize,
@@ -228,7 +229,8 @@ pub struct Feed {
     pub description: String,
     pub link: Url,
     pub limit: usize,
-    pub schedule: Option<String>,
+    /// The feed's own schedule, else the site's; parsed once, when the config loads.
+    pub schedule: Option<Schedule>,
     pub sources: Vec<Source>,
 }
 
@@ -268,6 +270,20 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Item filters (`include` / `exclude` regexes) on title, content and authors: at least one
+    /// `include` must match when any is given, and no `exclude` may match.
+    pub fn passes_filters(&self, title: &str, content: &str, authors: &[String]) -> bool {
+        let fields = || {
+            [title, content]
+                .into_iter()
+                .chain(authors.iter().map(String::as_str))
+        };
+        let hit = |re: &Regex| fields().any(|f| re.is_match(f));
+        (self.include.is_empty() || self.include.iter().any(hit)) && !self.exclude.iter().any(hit)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceKind {
     /// A folder of article files.
@@ -278,6 +294,16 @@ pub enum SourceKind {
     List { url: Url, selectors: ListSelectors },
     /// An existing RSS, Atom or JSON feed.
     Feed(Url),
+}
+
+impl SourceKind {
+    /// The URL a web source fetches; `None` for a folder.
+    pub fn url(&self) -> Option<&Url> {
+        match self {
+            SourceKind::Dir(_) => None,
+            SourceKind::Page(u) | SourceKind::List { url: u, .. } | SourceKind::Feed(u) => Some(u),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -324,12 +350,7 @@ impl Config {
         self.feeds
             .iter()
             .flat_map(|f| &f.sources)
-            .filter_map(|s| match &s.kind {
-                SourceKind::Dir(_) => None,
-                SourceKind::Page(u) | SourceKind::List { url: u, .. } | SourceKind::Feed(u) => {
-                    u.host_str()
-                }
-            })
+            .filter_map(|s| s.kind.url()?.host_str())
             .map(str::to_ascii_lowercase)
             .collect()
     }
@@ -457,11 +478,11 @@ impl Validator<'_> {
             .collect()
     }
 
-    fn schedule(&self, s: &Option<Spanned<String>>) -> Result<Option<String>> {
+    fn schedule(&self, s: &Option<Spanned<String>>) -> Result<Option<Schedule>> {
         match s {
             None => Ok(None),
-            Some(s) => match crate::schedule::Schedule::parse(s.get_ref()) {
-                Ok(_) => Ok(Some(s.get_ref().clone())),
+            Some(s) => match Schedule::parse(s.get_ref()) {
+                Ok(schedule) => Ok(Some(schedule)),
                 Err(e) => self.err(s.span(), format!("`schedule` {:?}: {e}", s.get_ref())),
             },
         }

@@ -21,7 +21,6 @@ use url::Url;
 
 use crate::config::{FetchSettings, Site};
 use crate::error::Error;
-use crate::source::Validators;
 use crate::urls;
 
 pub use charset::{decode, xml_declaration_to_utf8};
@@ -32,6 +31,13 @@ const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
 
 const ACCEPT: &str = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,\
 application/feed+json,application/json;q=0.9,application/xml;q=0.9,*/*;q=0.8";
+
+/// HTTP validators kept between runs for conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
 
 /// Result of a GET.
 #[derive(Debug)]

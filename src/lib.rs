@@ -1,7 +1,8 @@
 //! feedsmith: turns messy article sources into clean, valid RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 //!
-//! The pipeline, one module a stage: [`source`] → [`normalize`] → [`store`] → [`publish`];
-//! [`pipeline`] runs it for one feed, [`cli`] decides exit codes and what the terminal sees.
+//! The pipeline, one module a stage: [`source`] → [`normalize`] → [`select`] → [`store`] →
+//! [`publish`]; [`pipeline`] runs it for each feed, [`cli`] decides exit codes and what the
+//! terminal sees. All stages speak one item model, [`model`].
 //! Around it: [`schedule`] says when a feed is due, [`daemon`] refreshes feeds on their
 //! schedules, [`serve`] serves the output folder, [`websub`] tells a hub what changed and
 //! [`status`] reports each source's health.
@@ -11,7 +12,6 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod dates;
-pub mod dedupe;
 pub mod error;
 pub mod eval;
 pub mod fetch;
@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod preview;
 pub mod publish;
 pub mod schedule;
+pub mod select;
 pub mod serve;
 pub mod source;
 pub mod status;

@@ -1,6 +1,8 @@
 //! The one item model every stage speaks: sources produce [`RawArticle`]s, normalisation turns
-//! them into [`Article`]s, the store gives each a stable identity and dates ([`Item`]), and
-//! publishing renders items. Keeping it in one place is what lets stages change independently.
+//! them into [`Article`]s, each of which travels on as a [`Candidate`] naming where it came
+//! from; selection keeps one per story, the store gives each a stable identity and dates
+//! ([`Item`]), and publishing renders items. Keeping it in one place is what lets stages change
+//! independently.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -74,15 +76,66 @@ pub struct Article {
     pub language: Option<String>,
 }
 
+/// What names an article inside its feed: its URL when the source's key is one (a URL names one
+/// story whichever source of the feed lists it), else the source's name and its own key (two
+/// folders of one feed may both hold `today.txt`).
+pub fn item_key(source: &str, key: &str) -> String {
+    let is_url = Url::parse(key).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    if is_url {
+        key.to_string()
+    } else {
+        format!("{source}/{key}")
+    }
+}
+
+/// A normalised article on its way to the store: what normalisation hands selection.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Name of the source that produced it.
+    pub source: String,
+    /// The source's own key (path in its folder, canonical URL, feed entry id).
+    pub key: String,
+    pub article: Article,
+    /// The feed's teaser, standing in for a full text that failed to fetch: stored marked, so
+    /// the next run fetches the full text again.
+    pub partial: bool,
+}
+
+impl Candidate {
+    /// The feed-unique key ([`item_key`]) the store files this candidate under.
+    pub fn item_key(&self) -> String {
+        item_key(&self.source, &self.key)
+    }
+}
+
 /// An article as published: the article plus the identity and dates the store keeps for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Stable, unique within the feed, never derived from run time.
     pub id: String,
+    /// The feed-unique key ([`item_key`]) the item is stored under; the id was derived from it
+    /// once, when the item was new, and is never inverted.
+    pub key: String,
     pub source: String,
     pub article: Article,
     /// The article's own date, or the time feedsmith first saw it.
     pub published: DateTime<Utc>,
     /// Last time the normalised content changed (equals `published` until then).
     pub updated: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_keys_are_namespaced_by_source_and_urls_are_not() {
+        assert_eq!(item_key("a", "today.txt"), "a/today.txt");
+        assert_ne!(item_key("a", "today.txt"), item_key("b", "today.txt"));
+        assert_eq!(
+            item_key("a", "https://ex.org/story"),
+            item_key("b", "https://ex.org/story")
+        );
+        assert_eq!(item_key("feed", "urn:uuid:1"), "feed/urn:uuid:1");
+    }
 }

@@ -18,9 +18,14 @@ const MAX_JITTER: Duration = Duration::from_secs(30);
 /// hourly schedule and three months of a weekday one.
 const INTERVAL_SAMPLES: usize = 200;
 
+/// How far ahead a schedule must fire at least once: one that never does (`0 0 31 2 *`) is a
+/// mistake, and a daemon built on it would have nothing to wait for.
+const MUST_FIRE_WITHIN_DAYS: i64 = 5 * 366;
+
 #[derive(Debug, Clone)]
 pub struct Schedule {
     cron: Cron,
+    pattern: String,
 }
 
 impl Schedule {
@@ -29,10 +34,26 @@ impl Schedule {
             .seconds(Seconds::Optional)
             .year(Year::Disallowed)
             .build();
-        parser
+        let schedule = parser
             .parse(pattern)
-            .map(|cron| Schedule { cron })
-            .map_err(|e| e.to_string())
+            .map(|cron| Schedule {
+                cron,
+                pattern: pattern.to_string(),
+            })
+            .map_err(|e| e.to_string())?;
+        let now = Utc::now();
+        let horizon = now + chrono::Duration::days(MUST_FIRE_WITHIN_DAYS);
+        match schedule.next_after(now, chrono_tz::UTC) {
+            Some(next) if next <= horizon => Ok(schedule),
+            _ => {
+                Err("it never fires in the next five years (check the day and month fields)".into())
+            }
+        }
+    }
+
+    /// The cron expression as written.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
     }
 
     /// First time strictly after `t` the schedule fires, evaluated in `tz`.
@@ -117,6 +138,8 @@ mod tests {
         assert!(Schedule::parse("*/15 * * * *").is_ok());
         assert!(Schedule::parse("*/10 * * * * *").is_ok());
         assert!(Schedule::parse("not a cron").is_err());
+        let never = Schedule::parse("0 0 31 2 *").unwrap_err();
+        assert!(never.contains("never fires"), "{never}");
         assert!(
             Schedule::parse("0 0 0 1 1 * 2030").is_err(),
             "no year field"

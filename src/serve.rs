@@ -55,7 +55,7 @@ impl CachePolicy {
             .feeds
             .iter()
             .filter_map(|f| {
-                let s = Schedule::parse(f.schedule.as_deref()?).ok()?;
+                let s = f.schedule.clone()?;
                 let jitter = s.jitter(&f.name, config.site.timezone);
                 let jitter = chrono::Duration::from_std(jitter).unwrap_or_default();
                 Some((f.name.clone(), (s, jitter)))

@@ -6,6 +6,7 @@ mod util;
 mod browser;
 mod daemon;
 mod hostile;
+mod ids;
 mod learned_chrome;
 mod run;
 mod serve;

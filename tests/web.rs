@@ -11,10 +11,11 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Response};
 use axum::Router;
 use feedsmith::config::{Config, FetchSettings, Source};
+use feedsmith::fetch::Validators;
 use feedsmith::fetch::{Fetched, Fetcher};
 use feedsmith::model::RawBody;
-use feedsmith::source::web::collect_web;
-use feedsmith::source::{Memory, Validators};
+use feedsmith::source::collect as collect_web;
+use feedsmith::source::Memory;
 use feedsmith::Error;
 use url::Url;
 

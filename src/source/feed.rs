@@ -10,7 +10,7 @@ use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::{xml_declaration_to_utf8, Fetcher};
 use crate::model::{Hints, RawArticle, RawBody};
-use crate::source::web::{fetch_articles, fetch_if_changed, passes_filters};
+use crate::source::web::{fetch_articles, fetch_if_changed};
 use crate::source::{Collected, Memory};
 use crate::urls;
 
@@ -27,7 +27,7 @@ pub async fn collect(
         .into_iter()
         .filter(|a| {
             let (title, content) = (a.hints.title.as_deref().unwrap_or(""), body_text(&a.body));
-            passes_filters(source, title, content, &a.hints.authors)
+            source.passes_filters(title, content, &a.hints.authors)
         })
         .take(source.max_items)
         .collect();
@@ -41,9 +41,7 @@ pub async fn collect(
     }
     // Stored items keep their full text: re-sending the teaser would overwrite it.
     let mut pending = Vec::new();
-    let (known, items): (Vec<_>, Vec<_>) = items
-        .into_iter()
-        .partition(|a| memory.known_keys.contains(&a.key));
+    let (known, items): (Vec<_>, Vec<_>) = items.into_iter().partition(|a| memory.knows(&a.key));
     collected.known = known.len();
     for a in items {
         match a.hints.link.clone() {

@@ -49,7 +49,7 @@ pub async fn collect(
     let (known, links): (Vec<_>, Vec<_>) = found
         .into_iter()
         .take(source.max_items)
-        .partition(|(link, _)| memory.known_keys.contains(urls::canonical(link).as_str()));
+        .partition(|(link, _)| memory.knows(urls::canonical(link).as_str()));
     let mut collected = Collected {
         validators: vec![(url.to_string(), page.validators)],
         known: known.len(),

@@ -11,16 +11,23 @@ pub mod web;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::model::RawArticle;
+use crate::config::{Source, SourceKind};
+use crate::error::{Error, Result};
+use crate::fetch::{Fetcher, Validators};
+use crate::model::{item_key, RawArticle};
 
-/// HTTP validators kept between runs for conditional GET.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
+/// Collects one source of any kind: the one place the four kinds are told apart. `Err` only
+/// when the source as a whole failed; single articles that fail go to [`Collected::problems`].
+pub async fn collect(source: &Source, fetcher: &Fetcher, memory: &Memory) -> Result<Collected> {
+    match &source.kind {
+        SourceKind::Dir(dir) => dir::collect(&source.name, dir, source.timezone),
+        SourceKind::Page(url) => page::collect(source, url, fetcher, memory).await,
+        SourceKind::List { url, selectors } => {
+            list::collect(source, url, selectors, fetcher, memory).await
+        }
+        SourceKind::Feed(url) => feed::collect(source, url, fetcher, memory).await,
+    }
 }
 
 /// What one source yielded in one run.
@@ -56,9 +63,18 @@ impl Collected {
 /// independent of the store.
 #[derive(Debug, Default)]
 pub struct Memory {
+    /// The source's name, which its keys are filed under.
+    pub source: String,
     /// Validators from earlier runs, by URL.
     pub validators: HashMap<String, Validators>,
-    /// Keys of articles already stored for this source (full-text fetches skip them).
+    /// Feed-unique keys ([`item_key`]) of the articles the feed already stores in full.
     pub known_keys: HashSet<String>,
     pub now: Option<DateTime<Utc>>,
+}
+
+impl Memory {
+    /// The feed already stores the article this source calls `key` (full-text fetches skip it).
+    pub fn knows(&self, key: &str) -> bool {
+        self.known_keys.contains(&item_key(&self.source, key))
+    }
 }

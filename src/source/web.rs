@@ -4,32 +4,12 @@
 use futures_util::future::join_all;
 use url::Url;
 
-use crate::config::{Source, SourceKind};
+use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::{allowed_discovered, Fetched, Fetcher, Page};
 use crate::model::{Hints, RawArticle, RawBody};
-use crate::source::{feed, list, page, Collected, Memory};
+use crate::source::Memory;
 use crate::urls;
-
-/// Collects a `page`, `list` or `feed` source. `Err` only when the source as a whole failed
-/// (its page or feed could not be fetched); single articles that fail go to `problems`.
-pub async fn collect_web(
-    source: &Source,
-    fetcher: &Fetcher,
-    memory: &Memory,
-) -> Result<Collected, Error> {
-    match &source.kind {
-        SourceKind::Page(url) => page::collect(source, url, fetcher, memory).await,
-        SourceKind::List { url, selectors } => {
-            list::collect(source, url, selectors, fetcher, memory).await
-        }
-        SourceKind::Feed(url) => feed::collect(source, url, fetcher, memory).await,
-        SourceKind::Dir(path) => Err(Error::Config {
-            path: path.clone(),
-            message: format!("source `{}` is a folder, not a web source", source.name),
-        }),
-    }
-}
 
 /// Fetches a source's own URL conditionally; `None` when it has not changed since the
 /// validators stored for it.
@@ -44,18 +24,6 @@ pub(crate) async fn fetch_if_changed(
         Fetched::NotModified => None,
         Fetched::Ok(page) => Some(page),
     })
-}
-
-/// Item filters (`include` / `exclude` regexes) on title, content and authors: at least one
-/// `include` must match when any is given, and no `exclude` may match.
-pub fn passes_filters(source: &Source, title: &str, content: &str, authors: &[String]) -> bool {
-    let fields = || {
-        [title, content]
-            .into_iter()
-            .chain(authors.iter().map(String::as_str))
-    };
-    let hit = |re: &regex::Regex| fields().any(|f| re.is_match(f));
-    (source.include.is_empty() || source.include.iter().any(hit)) && !source.exclude.iter().any(hit)
 }
 
 /// The article a fetched page is; `requested` gives the key, so it is known before fetching
@@ -146,14 +114,14 @@ mod tests {
     #[test]
     fn filters_include_any_exclude_none() {
         let s = source(&[], &[]);
-        assert!(passes_filters(&s, "Anything", "", &[]));
+        assert!(s.passes_filters("Anything", "", &[]));
         let s = source(&["(?i)rust", "(?i)tokio"], &["(?i)sponsored"]);
-        assert!(passes_filters(&s, "Rust 2.0 released", "", &[]));
-        assert!(passes_filters(&s, "News", "runs on Tokio", &[]));
-        assert!(!passes_filters(&s, "Go 2.0 released", "about Go", &[]));
-        assert!(!passes_filters(&s, "Rust jobs", "Sponsored post", &[]));
+        assert!(s.passes_filters("Rust 2.0 released", "", &[]));
+        assert!(s.passes_filters("News", "runs on Tokio", &[]));
+        assert!(!s.passes_filters("Go 2.0 released", "about Go", &[]));
+        assert!(!s.passes_filters("Rust jobs", "Sponsored post", &[]));
         let s = source(&[], &["^Guest Writer$"]);
-        assert!(!passes_filters(&s, "Hi", "", &["Guest Writer".into()]));
-        assert!(passes_filters(&s, "Hi", "", &["Staff".into()]));
+        assert!(!s.passes_filters("Hi", "", &["Guest Writer".into()]));
+        assert!(s.passes_filters("Hi", "", &["Staff".into()]));
     }
 }

@@ -1,8 +1,11 @@
-//! State in embedded SQLite: every item published per feed with its first-seen time, content
-//! hash and dates (so ids and dates survive re-runs, and a vanished source loses nothing), HTTP
-//! validators for conditional GET, and per-source line counts for learned chrome.
+//! State in embedded SQLite: every item published per feed with its key, first-seen time,
+//! content hash and dates (so ids and dates survive re-runs, and a vanished source loses
+//! nothing), HTTP validators for conditional GET, and per-source line counts for learned chrome.
+//! The schema is versioned ([`migrate`]).
 
-use std::collections::HashMap;
+mod migrate;
+
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -10,8 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::fetch::Validators;
 use crate::model::{Article, Item};
-use crate::source::Validators;
 use crate::status::SourceRun;
 
 /// Runs kept per source: enough history for "usual" and for any sensible `alert_after`.
@@ -22,89 +25,24 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// One article as the store files it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewItem<'a> {
+    /// Feed-unique key ([`crate::model::item_key`]): how the item is found again.
+    pub key: &'a str,
+    /// The id it gets if it is new; a stored item keeps the id it has.
+    pub id: &'a str,
+    pub source: &'a str,
+    pub article: &'a Article,
+    pub partial: bool,
+}
+
 /// What storing one article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
     New,
     Changed,
     Unchanged,
-}
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS items (
-    feed TEXT NOT NULL,
-    id TEXT NOT NULL,
-    source TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    published TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    article TEXT NOT NULL,
-    PRIMARY KEY (feed, id)
-);
-CREATE INDEX IF NOT EXISTS items_by_date ON items (feed, published DESC, id);
-CREATE TABLE IF NOT EXISTS validators (
-    url TEXT PRIMARY KEY,
-    etag TEXT,
-    last_modified TEXT
-);
-CREATE TABLE IF NOT EXISTS chrome_lines (
-    source TEXT NOT NULL,
-    line TEXT NOT NULL,
-    articles INTEGER NOT NULL,
-    PRIMARY KEY (source, line)
-);
-CREATE TABLE IF NOT EXISTS chrome_articles (
-    source TEXT NOT NULL,
-    key TEXT NOT NULL,
-    PRIMARY KEY (source, key)
-);
-CREATE TABLE IF NOT EXISTS feed_runs (
-    feed TEXT PRIMARY KEY,
-    first_run TEXT NOT NULL,
-    last_run TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS source_runs (
-    feed TEXT NOT NULL,
-    source TEXT NOT NULL,
-    at TEXT NOT NULL,
-    ok INTEGER NOT NULL,
-    items INTEGER NOT NULL,
-    avg_body_len INTEGER NOT NULL,
-    error TEXT
-);
-CREATE INDEX IF NOT EXISTS source_runs_by_time ON source_runs (feed, source, at);
-CREATE TABLE IF NOT EXISTS dead_links (
-    feed TEXT NOT NULL,
-    url TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    PRIMARY KEY (feed, url)
-);
-CREATE TABLE IF NOT EXISTS orphans (
-    file TEXT PRIMARY KEY,
-    warned_at TEXT NOT NULL
-);
-";
-
-/// Columns added after the first release of a table, as (table, column, declaration): a state
-/// database from an earlier version gains them when opened.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
-    // 1 while the item is a feed's teaser standing in for a full text that failed to fetch.
-    ("items", "partial", "INTEGER NOT NULL DEFAULT 0"),
-];
-
-fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
-    for (table, column, decl) in ADDED_COLUMNS {
-        let exists: bool = conn.query_row(
-            &format!("SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
-            params![column],
-            |r| r.get::<_, i64>(0).map(|n| n > 0),
-        )?;
-        if !exists {
-            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
-        }
-    }
-    Ok(())
 }
 
 fn ts(d: DateTime<Utc>) -> String {
@@ -141,13 +79,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
-        let conn = Connection::open(path).map_err(err)?;
+        let mut conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(err)?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
             .map_err(err)?;
-        conn.execute_batch(SCHEMA).map_err(err)?;
-        add_missing_columns(&conn).map_err(err)?;
+        migrate::migrate(&mut conn).map_err(err)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -180,53 +117,59 @@ impl Store {
         out
     }
 
-    /// Stores one normalised article. A new article is dated by its own date or `now`; a
-    /// changed one keeps its id and published date and gets a new updated date.
-    pub fn upsert(
-        &self,
-        feed: &str,
-        id: &str,
-        source: &str,
-        article: &Article,
-        now: DateTime<Utc>,
-    ) -> Result<Upsert> {
-        let hash = content_hash(article);
-        let existing: Option<(String, String, String)> = self
+    /// Stores one normalised article under its feed-unique key. A new article gets `item.id`
+    /// and is dated by its own date or `now`; a known one keeps the id and published date it
+    /// has, and gets a new updated date when its content changed.
+    pub fn upsert(&self, feed: &str, item: &NewItem, now: DateTime<Utc>) -> Result<Upsert> {
+        let hash = content_hash(item.article);
+        let existing: Option<(String, String, String, bool)> = self
             .conn
             .query_row(
-                "SELECT hash, published, updated FROM items WHERE feed = ?1 AND id = ?2",
-                params![feed, id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                "SELECT hash, published, updated, partial FROM items WHERE feed = ?1 AND key = ?2",
+                params![feed, item.key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let json = serde_json::to_string(article).expect("an article serialises");
+        let json = serde_json::to_string(item.article).expect("an article serialises");
         match existing {
             None => {
-                let published = article.published.unwrap_or(now);
-                let updated = article.updated.unwrap_or(published).max(published);
+                let published = item.article.published.unwrap_or(now);
+                let updated = item.article.updated.unwrap_or(published).max(published);
                 self.conn
                     .execute(
-                        "INSERT INTO items (feed, id, source, first_seen, published, updated, hash, article)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![feed, id, source, ts(now), ts(published), ts(updated), hash, json],
+                        "INSERT INTO items (feed, id, key, source, first_seen, published, updated, hash, article, partial)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        params![feed, item.id, item.key, item.source, ts(now), ts(published), ts(updated), hash, json, item.partial],
                     )
                     .map_err(|e| self.err(e))?;
                 Ok(Upsert::New)
             }
-            Some((old_hash, _, _)) if old_hash == hash => Ok(Upsert::Unchanged),
-            Some((_, published, old_updated)) => {
+            Some((old_hash, _, _, partial)) if old_hash == hash => {
+                if partial != item.partial {
+                    self.conn
+                        .execute(
+                            "UPDATE items SET partial = ?3 WHERE feed = ?1 AND key = ?2",
+                            params![feed, item.key, item.partial],
+                        )
+                        .map_err(|e| self.err(e))?;
+                }
+                Ok(Upsert::Unchanged)
+            }
+            Some((_, published, old_updated, _)) => {
                 let old_updated = parse_ts(&old_updated);
                 // The source's own modification date when it moved on, else the time we noticed.
-                let updated = article
+                let updated = item
+                    .article
                     .updated
                     .filter(|u| *u > old_updated)
                     .unwrap_or(now)
                     .max(parse_ts(&published));
                 self.conn
                     .execute(
-                        "UPDATE items SET source = ?3, updated = ?4, hash = ?5, article = ?6 WHERE feed = ?1 AND id = ?2",
-                        params![feed, id, source, ts(updated), hash, json],
+                        "UPDATE items SET source = ?3, updated = ?4, hash = ?5, article = ?6, partial = ?7
+                         WHERE feed = ?1 AND key = ?2",
+                        params![feed, item.key, item.source, ts(updated), hash, json, item.partial],
                     )
                     .map_err(|e| self.err(e))?;
                 Ok(Upsert::Changed)
@@ -239,7 +182,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, source, published, updated, article FROM items WHERE feed = ?1
+                "SELECT id, key, source, published, updated, article FROM items WHERE feed = ?1
                  ORDER BY published DESC, id ASC LIMIT ?2",
             )
             .map_err(|e| self.err(e))?;
@@ -251,22 +194,24 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, source, published, updated, json) = row.map_err(|e| self.err(e))?;
+            let (id, key, source, published, updated, json) = row.map_err(|e| self.err(e))?;
             let article: Article = serde_json::from_str(&json).map_err(|e| Error::Store {
                 path: self.path.clone(),
                 source: rusqlite::Error::FromSqlConversionFailure(
-                    4,
+                    5,
                     rusqlite::types::Type::Text,
                     Box::new(e),
                 ),
             })?;
             out.push(Item {
                 id,
+                key,
                 source,
                 article,
                 published: parse_ts(&published),
@@ -276,29 +221,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Ids stored for a feed with their full text (sources skip re-fetching them); teasers
-    /// standing in for a failed full text are left out, so they are fetched again.
-    pub fn ids(&self, feed: &str) -> Result<Vec<String>> {
+    /// Keys ([`crate::model::item_key`]) stored for a feed with their full text: sources skip
+    /// re-fetching them. Teasers standing in for a failed full text are left out, so they are
+    /// fetched again.
+    pub fn known_keys(&self, feed: &str) -> Result<HashSet<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id FROM items WHERE feed = ?1 AND partial = 0")
+            .prepare_cached("SELECT key FROM items WHERE feed = ?1 AND partial = 0")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![feed], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<_, _>>()
             .map_err(|e| self.err(e))
-    }
-
-    /// Marks whether a stored item is only its feed's teaser.
-    pub fn set_partial(&self, feed: &str, id: &str, partial: bool) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE items SET partial = ?3 WHERE feed = ?1 AND id = ?2",
-                params![feed, id, partial],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
     }
 
     pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
@@ -536,50 +471,58 @@ mod tests {
         }
     }
 
+    fn put(s: &Store, key: &str, a: &Article, partial: bool, now: DateTime<Utc>) -> Result<Upsert> {
+        let id = format!("id-{key}");
+        let item = NewItem {
+            key,
+            id: &id,
+            source: "src",
+            article: a,
+            partial,
+        };
+        s.upsert("f", &item, now)
+    }
+
     #[test]
     fn first_seen_dates_and_updates() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("s.db")).unwrap();
         s.transaction(true, |s| {
             assert_eq!(
-                s.upsert("f", "a", "src", &article("one"), t("2024-01-01T00:00:00Z"))?,
+                put(s, "a", &article("one"), false, t("2024-01-01T00:00:00Z"))?,
                 Upsert::New
             );
             assert_eq!(
-                s.upsert("f", "a", "src", &article("one"), t("2024-01-02T00:00:00Z"))?,
+                put(s, "a", &article("one"), false, t("2024-01-02T00:00:00Z"))?,
                 Upsert::Unchanged
             );
             assert_eq!(
-                s.upsert("f", "a", "src", &article("two"), t("2024-01-03T00:00:00Z"))?,
+                put(s, "a", &article("two"), false, t("2024-01-03T00:00:00Z"))?,
                 Upsert::Changed
             );
             Ok(())
         })
         .unwrap();
         let items = s.items("f", 10).unwrap();
+        assert_eq!((items[0].id.as_str(), items[0].key.as_str()), ("id-a", "a"));
         assert_eq!(items[0].published, t("2024-01-01T00:00:00Z"));
         assert_eq!(items[0].updated, t("2024-01-03T00:00:00Z"));
         assert_eq!(items[0].article.content_text, "two");
     }
 
     #[test]
-    fn an_older_state_database_gains_new_columns() {
+    fn a_teaser_is_not_known_until_its_full_text_is_stored() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        // The items table as the first release wrote it.
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch("CREATE TABLE items (feed TEXT NOT NULL, id TEXT NOT NULL, source TEXT NOT NULL, first_seen TEXT NOT NULL, published TEXT NOT NULL, updated TEXT NOT NULL, hash TEXT NOT NULL, article TEXT NOT NULL, PRIMARY KEY (feed, id));")
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        let now = Utc::now();
+        s.transaction(true, |s| put(s, "a", &article("x"), true, now).map(|_| ()))
             .unwrap();
-        let mut s = Store::open(&path).unwrap();
-        s.transaction(true, |s| {
-            s.upsert("f", "a", "src", &article("x"), Utc::now())?;
-            s.set_partial("f", "a", true)
-        })
-        .unwrap();
-        assert!(s.ids("f").unwrap().is_empty());
+        assert!(s.known_keys("f").unwrap().is_empty());
+        s.transaction(true, |s| put(s, "a", &article("x"), false, now).map(|_| ()))
+            .unwrap();
+        assert_eq!(s.known_keys("f").unwrap(), HashSet::from(["a".to_string()]));
         drop(s);
-        Store::open(&path).unwrap(); // opening again is a no-op
+        Store::open(&dir.path().join("s.db")).unwrap(); // opening again is a no-op
     }
 
     #[test]
@@ -587,8 +530,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("s.db")).unwrap();
         s.transaction(false, |s| {
-            s.upsert("f", "a", "src", &article("x"), Utc::now())
-                .map(|_| ())
+            put(s, "a", &article("x"), false, Utc::now()).map(|_| ())
         })
         .unwrap();
         assert!(s.items("f", 10).unwrap().is_empty());

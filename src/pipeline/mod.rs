@@ -1,0 +1,225 @@
+//! One run. Under the run lock, each selected feed goes through five stages, each in its own
+//! module and each handing the next a named type:
+//!
+//! ```text
+//! collect ──Gathered──▶ normalize ──Normalized──▶ select ──Selected──▶ persist ──Persisted──▶ publish
+//! (sources, fetch)      (pure, with learned chrome) (filters, dedupe)   (one transaction)     (render, verify, write, ping)
+//! ```
+//!
+//! A problem with one source is recorded in the report while every other feed is still
+//! published. The library never prints or exits; the CLI reads the [`RunReport`].
+
+mod collect;
+mod health;
+mod lock;
+mod normalize;
+mod orphans;
+mod persist;
+mod publish;
+mod report;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+
+use chrono::{DateTime, Utc};
+
+pub use normalize::{learned_for, rules_for};
+pub use persist::item_id;
+pub use report::{FeedReport, Problem, RunReport, SourceOutcome};
+
+use crate::config::{Config, Feed};
+use crate::error::{Error, Result};
+use crate::fetch::Fetcher;
+use crate::publish::{site, write, ValidFeed};
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Build and validate everything, write nothing (feeds or state).
+    pub dry_run: bool,
+    /// Remove output files of feeds no longer in the config.
+    pub prune: bool,
+    pub now: DateTime<Utc>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            dry_run: false,
+            prune: false,
+            now: Utc::now(),
+        }
+    }
+}
+
+/// Which feeds a run refreshes; `run`, `check` and the daemon all choose through this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every feed, due or not.
+    All,
+    /// These feeds (names the config has), due or not.
+    Named(Vec<String>),
+    /// Feeds whose schedule fired since their last run; a feed without one is always due
+    /// (cron decides when it runs).
+    Due,
+}
+
+/// Holds the run lock and the state for one run.
+pub struct Runner<'a> {
+    config: &'a Config,
+    opts: RunOptions,
+    store: Store,
+    /// Shared by every web source of the run: one set of limits, delays and robots.txt rules.
+    fetcher: Fetcher,
+    /// The WebSub hub and a client for it, when `[site] websub_hub` is set.
+    hub: Option<(reqwest::Client, url::Url)>,
+    /// Feeds validated this run, reused for the index, OPML and feed pages.
+    published: BTreeMap<String, ValidFeed>,
+    _lock: File,
+}
+
+impl<'a> Runner<'a> {
+    pub fn start(config: &'a Config, opts: RunOptions) -> Result<Runner<'a>> {
+        let lock = lock::lock(config)?;
+        if !opts.dry_run {
+            write::sweep_temp_files(&config.site.output_dir)?;
+        }
+        let store = Store::open(&config.site.state)?;
+        let hub = match &config.site.websub_hub {
+            Some(url) => Some((
+                reqwest::Client::builder()
+                    .user_agent(&config.site.fetch.user_agent)
+                    .timeout(config.site.fetch.timeout)
+                    .build()
+                    .map_err(|e| Error::fetch(url, format!("cannot set up an HTTP client: {e}")))?,
+                url.clone(),
+            )),
+            None => None,
+        };
+        Ok(Runner {
+            config,
+            opts,
+            store,
+            fetcher: Fetcher::new(&config.site, config.web_hosts()),
+            hub,
+            published: BTreeMap::new(),
+            _lock: lock,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The feeds `selection` names, in config order.
+    pub fn selected(&self, selection: &Selection) -> Result<Vec<&'a Feed>> {
+        let mut out = Vec::new();
+        for feed in &self.config.feeds {
+            let wanted = match selection {
+                Selection::All => true,
+                Selection::Named(names) => names.contains(&feed.name),
+                Selection::Due => match &feed.schedule {
+                    None => true,
+                    Some(s) => s.is_due(
+                        self.store.last_run(&feed.name)?,
+                        self.opts.now,
+                        self.config.site.timezone,
+                    ),
+                },
+            };
+            if wanted {
+                out.push(feed);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Refreshes and publishes one feed through the five stages. Only a failure to store or
+    /// write is an `Err`; source problems are in the report.
+    pub async fn run_feed(&mut self, feed: &Feed) -> Result<FeedReport> {
+        let mut report = FeedReport::new(&feed.name);
+        let (config, now) = (self.config, self.opts.now);
+        let memories = collect::memories(&self.store, feed, now)?;
+        let gathered = collect::collect(feed, &self.fetcher, &memories).await;
+        let persisted = self.store.transaction(!self.opts.dry_run, |store| {
+            let normalized = normalize::normalize(store, &config.site_rules, gathered, now)?;
+            report.notes.extend(normalized.notes);
+            let stored = store.items(&feed.name, feed.limit)?;
+            let outcome = persist::Outcome {
+                selected: crate::select::select(feed, &stored, normalized.candidates),
+                runs: normalized.runs,
+                problems: normalized.problems,
+            };
+            let authority = &config.site.id_authority;
+            persist::persist(store, feed, authority, outcome, now, &mut report)
+        })?;
+        let valid = match ValidFeed::new(
+            feed,
+            &config.site,
+            &persisted.items,
+            persisted.first_run,
+            ttl(config, feed),
+        ) {
+            Ok(v) => v,
+            Err(error) => {
+                report.failure(&feed.name, error);
+                return Ok(report);
+            }
+        };
+        report.items = valid.items().len();
+        let outlet = publish::Outlet {
+            dir: &config.site.output_dir,
+            dry_run: self.opts.dry_run,
+            hub: self.hub.as_ref(),
+        };
+        publish::publish(&valid, &outlet, &mut report).await?;
+        tracing::debug!(feed = %feed.name, new = report.new, changed = report.changed, items = report.items, written = report.written.len(), "feed done");
+        self.published.insert(feed.name.clone(), valid);
+        Ok(report)
+    }
+
+    /// Writes the index, OPML and feed pages from every feed published so far, and deals with
+    /// output files of feeds no longer configured; returns the warnings for a person.
+    pub fn finish(mut self) -> Result<Vec<String>> {
+        let dir = &self.config.site.output_dir;
+        if !self.opts.dry_run {
+            let mut feeds = Vec::new();
+            for feed in &self.config.feeds {
+                if let Some(valid) = self.published.remove(&feed.name) {
+                    feeds.push(valid);
+                } else if let Some(valid) = self.stored_feed(feed)? {
+                    feeds.push(valid);
+                }
+            }
+            site::write_site(dir, &feeds, &self.config.site)?;
+        }
+        orphans::handle(self.config, &self.store, &self.opts)
+    }
+
+    /// A feed not refreshed this run, as it was last published; `None` before its first run
+    /// or when it does not validate (the run that met that reported it, and wrote nothing).
+    fn stored_feed(&self, feed: &Feed) -> Result<Option<ValidFeed>> {
+        let Some(first_run) = self.store.first_run(&feed.name)? else {
+            return Ok(None);
+        };
+        let items = self.store.items(&feed.name, feed.limit)?;
+        let site = &self.config.site;
+        Ok(ValidFeed::new(feed, site, &items, first_run, ttl(self.config, feed)).ok())
+    }
+}
+
+/// Runs the feeds `selection` picks.
+pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Result<RunReport> {
+    let mut runner = Runner::start(config, opts)?;
+    let mut report = RunReport::default();
+    for feed in runner.selected(selection)? {
+        report.feeds.push(runner.run_feed(feed).await?);
+    }
+    report.warnings = runner.finish()?;
+    Ok(report)
+}
+
+/// RSS `ttl`: minutes between the feed's scheduled refreshes, when it has a schedule.
+fn ttl(config: &Config, feed: &Feed) -> Option<u32> {
+    feed.schedule.as_ref()?.ttl_minutes(config.site.timezone)
+}

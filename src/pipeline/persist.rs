@@ -1,0 +1,156 @@
+//! Stage 4, persist: what selection kept goes into the store, with each source's run, its
+//! validators and the feed's run, all inside the feed's one transaction. Identity is the
+//! store's: an item is found by its key and keeps the id it was first published under.
+
+use chrono::{DateTime, Utc};
+
+use super::collect::validator_key;
+use super::health::source_run;
+use super::normalize::SourceResult;
+use super::report::{FeedReport, Problem, SourceOutcome};
+use crate::config::Feed;
+use crate::error::{Error, Result};
+use crate::model::Item;
+use crate::select::Selected;
+use crate::status::{streaks, SourceRun};
+use crate::store::{NewItem, Store, Upsert};
+
+/// What the store holds for the feed after this run.
+pub struct Persisted {
+    /// The newest `limit` items, newest first: what the feed publishes.
+    pub items: Vec<Item>,
+    /// When the feed was first run (dates an empty feed).
+    pub first_run: DateTime<Utc>,
+}
+
+/// Everything a feed's run hands the store.
+pub struct Outcome<'f> {
+    pub runs: Vec<SourceResult<'f>>,
+    pub problems: Vec<Problem>,
+    pub selected: Selected,
+}
+
+/// Stores one feed's run: problems (a dead link said once), source runs, items.
+pub fn persist(
+    store: &Store,
+    feed: &Feed,
+    authority: &str,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+    report: &mut FeedReport,
+) -> Result<Persisted> {
+    let Outcome {
+        runs,
+        problems,
+        selected,
+    } = outcome;
+    for problem in problems {
+        if !first_report(store, feed, &problem.error, now)? {
+            continue;
+        }
+        report.problems.push(problem);
+    }
+    for run in runs {
+        let (name, record) = match run {
+            SourceResult::Failed { source, message } => {
+                (&source.name, SourceRun::failed(now, message))
+            }
+            SourceResult::Worked {
+                source,
+                validators,
+                clean,
+                yielded,
+            } => {
+                if clean {
+                    for (url, v) in &validators {
+                        store.set_validators(&validator_key(feed, url), v)?;
+                    }
+                }
+                let passed = selected
+                    .passed
+                    .get(&source.name)
+                    .copied()
+                    .unwrap_or_default();
+                let record = source_run(store, feed, &source.name, now, yielded, passed)?;
+                (&source.name, record)
+            }
+        };
+        store.record_source_run(&feed.name, name, &record)?;
+        let (consecutive_failures, recovered_from) = streaks(&store.source_runs(&feed.name, name)?);
+        report.sources.push(SourceOutcome {
+            source: name.clone(),
+            ok: record.ok,
+            consecutive_failures,
+            recovered_from,
+        });
+    }
+    for c in &selected.kept {
+        let key = c.item_key();
+        let id = item_id(authority, &feed.name, &key);
+        let item = NewItem {
+            key: &key,
+            id: &id,
+            source: &c.source,
+            article: &c.article,
+            partial: c.partial,
+        };
+        match store.upsert(&feed.name, &item, now)? {
+            Upsert::New => report.new += 1,
+            Upsert::Changed => report.changed += 1,
+            Upsert::Unchanged => {}
+        }
+    }
+    let first_run = store.record_feed_run(&feed.name, now)?;
+    Ok(Persisted {
+        items: store.items(&feed.name, feed.limit)?,
+        first_run,
+    })
+}
+
+/// A dead article link is someone else's to fix: said on the first run that meets it, then
+/// only retried quietly. Every other problem is reported each time.
+fn first_report(store: &Store, feed: &Feed, error: &Error, now: DateTime<Utc>) -> Result<bool> {
+    if let Error::HttpStatus {
+        url,
+        status: 404 | 410,
+    } = error
+    {
+        if !store.note_dead_link(&feed.name, url, now)? {
+            tracing::info!(feed = %feed.name, %url, "still gone");
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The id a new item gets: a `tag:` URI under the site's fixed authority, from the feed name
+/// and the item's key. Never from run time; derived once, then kept by the store.
+pub fn item_id(authority: &str, feed: &str, key: &str) -> String {
+    let mut out = format!("tag:{authority}:{feed}/");
+    for b in key.bytes() {
+        let safe = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b);
+        if safe {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_tag_uris_with_escaped_keys() {
+        assert_eq!(
+            item_id("ex.org,2024", "world", "desk/a b/ç.txt"),
+            "tag:ex.org,2024:world/desk/a%20b/%C3%A7.txt"
+        );
+        assert_eq!(
+            item_id("ex.org,2024", "w", "https://ex.org/a?id=1"),
+            "tag:ex.org,2024:w/https://ex.org/a?id=1"
+        );
+    }
+}
