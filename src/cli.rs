@@ -576,30 +576,12 @@ fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&preview_json(&p.article))?
+            serde_json::to_string_pretty(&p.article)?
         );
     } else {
         print!("{}", preview_text(&p.article));
     }
     Ok(Exit::Ok)
-}
-
-fn preview_json(a: &Article) -> serde_json::Value {
-    serde_json::json!({
-        "title": a.title,
-        "summary": a.summary,
-        "content_text": a.content_text,
-        "content_html": a.content_html,
-        "author": (!a.authors.is_empty()).then(|| a.authors.join(", ")),
-        "authors": a.authors,
-        "credits": a.credits,
-        "published": a.published.map(crate::dates::rfc3339),
-        "updated": a.updated.map(crate::dates::rfc3339),
-        "link": a.link,
-        "categories": a.categories,
-        "image": a.image,
-        "language": a.language,
-    })
 }
 
 fn preview_text(a: &Article) -> String {
