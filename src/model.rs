@@ -78,14 +78,24 @@ pub struct Article {
 
 /// What names an article inside its feed: its URL when the source's key is one (a URL names one
 /// story whichever source of the feed lists it), else the source's name and its own key (two
-/// folders of one feed may both hold `today.txt`).
+/// folders of one feed may both hold `today.txt`), as `SOURCE:KEY`. The name's own `%` and `:`
+/// are escaped, so no two (source, key) pairs give one item key.
 pub fn item_key(source: &str, key: &str) -> String {
     let is_url = Url::parse(key).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     if is_url {
-        key.to_string()
-    } else {
-        format!("{source}/{key}")
+        return key.to_string();
     }
+    let mut out = String::with_capacity(source.len() + key.len() + 1);
+    for c in source.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ':' => out.push_str("%3A"),
+            c => out.push(c),
+        }
+    }
+    out.push(':');
+    out.push_str(key);
+    out
 }
 
 /// A normalised article on its way to the store: what normalisation hands selection.
@@ -130,12 +140,18 @@ mod tests {
 
     #[test]
     fn file_keys_are_namespaced_by_source_and_urls_are_not() {
-        assert_eq!(item_key("a", "today.txt"), "a/today.txt");
+        assert_eq!(item_key("articles/a", "today.txt"), "articles/a:today.txt");
         assert_ne!(item_key("a", "today.txt"), item_key("b", "today.txt"));
+        // A name that holds the separator cannot pose as another source's key.
+        assert_ne!(item_key("a:b", "c"), item_key("a", "b:c"));
+        assert_ne!(item_key("a/b", "c"), item_key("a", "b/c"));
         assert_eq!(
             item_key("a", "https://ex.org/story"),
             item_key("b", "https://ex.org/story")
         );
-        assert_eq!(item_key("feed", "urn:uuid:1"), "feed/urn:uuid:1");
+        assert_eq!(
+            item_key("https://ex.org/feed", "urn:uuid:1"),
+            "https%3A//ex.org/feed:urn:uuid:1"
+        );
     }
 }

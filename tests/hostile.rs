@@ -151,7 +151,7 @@ fn random_hostile_articles_still_give_valid_feeds() {
         };
         items.push(Item {
             id: format!("tag:example.org,2024:f/{i}"),
-            key: format!("fuzz/{i}"),
+            key: format!("fuzz:{i}"),
             source: "fuzz".into(),
             article,
             published: now,

@@ -97,7 +97,7 @@ fn an_upgraded_state_database_keeps_every_published_id() {
     assert_eq!(rows.len(), 2);
     let mut old_ids = Vec::new();
     for (id, key, source) in rows {
-        let path = key.strip_prefix(&format!("{source}/")).unwrap();
+        let path = key.strip_prefix(&format!("{source}:")).unwrap();
         let old = feedsmith::pipeline::item_id("news.example.org,2024", "world", path);
         conn.execute("UPDATE items SET id = ?1 WHERE id = ?2", [&old, &id])
             .unwrap();

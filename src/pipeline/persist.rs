@@ -145,8 +145,8 @@ mod tests {
     #[test]
     fn ids_are_tag_uris_with_escaped_keys() {
         assert_eq!(
-            item_id("ex.org,2024", "world", "desk/a b/ç.txt"),
-            "tag:ex.org,2024:world/desk/a%20b/%C3%A7.txt"
+            item_id("ex.org,2024", "world", "desk:a b/ç.txt"),
+            "tag:ex.org,2024:world/desk:a%20b/%C3%A7.txt"
         );
         assert_eq!(
             item_id("ex.org,2024", "w", "https://ex.org/a?id=1"),

@@ -252,7 +252,7 @@ link = "https://news.example.org/empty"
             .with_timezone(&Utc);
         Item {
             id: id.into(),
-            key: format!("test/{id}"),
+            key: format!("test:{id}"),
             source: "test".into(),
             article: Article {
                 title: title.into(),

@@ -117,7 +117,7 @@ mod tests {
             ],
         );
         let keys: Vec<String> = got.kept.iter().map(Candidate::item_key).collect();
-        assert_eq!(keys, ["a/today.txt", "b/today.txt"]);
+        assert_eq!(keys, ["a:today.txt", "b:today.txt"]);
     }
 
     #[test]

@@ -187,7 +187,7 @@ mod tests {
             [
                 (
                     "tag:ex.org,2024:w/a%20b/%C3%A7.txt".to_string(),
-                    "desk/a b/ç.txt".to_string()
+                    "desk:a b/ç.txt".to_string()
                 ),
                 (
                     "tag:ex.org,2024:w/https://ex.org/a?id=1".to_string(),

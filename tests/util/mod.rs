@@ -158,7 +158,7 @@ pub fn utc(s: &str) -> DateTime<Utc> {
 pub fn item(id: &str, title: &str, at: &str) -> Item {
     Item {
         id: format!("tag:test,2024:{id}"),
-        key: format!("test/{id}"),
+        key: format!("test:{id}"),
         source: "test".into(),
         article: Article {
             title: title.into(),
