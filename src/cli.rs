@@ -261,6 +261,7 @@ fn check_feed_names(config: &Config, feeds: &[String]) -> anyhow::Result<()> {
             let known: Vec<&str> = config.feeds.iter().map(|f| f.name.as_str()).collect();
             return Err(Error::Config {
                 path: config.path.clone(),
+                line: None,
                 message: format!(
                     "no feed named {name:?}; the config has: {}",
                     known.join(", ")
@@ -406,6 +407,7 @@ fn run_daemon(
     if !unscheduled.is_empty() {
         return Err(Error::Config {
             path: config.path.clone(),
+            line: None,
             message: format!(
                 "the daemon needs a schedule for every feed; set `schedule` in [site] or on: {}",
                 unscheduled.join(", ")
@@ -574,10 +576,7 @@ fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
         }
     }
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&p.article)?
-        );
+        println!("{}", serde_json::to_string_pretty(&p.article)?);
     } else {
         print!("{}", preview_text(&p.article));
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use regex::Regex;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
@@ -41,20 +42,20 @@ struct RawSite {
     timezone: Option<Spanned<String>>,
     schedule: Option<Spanned<String>>,
     websub_hub: Option<Spanned<String>>,
-    alert_after: Option<u32>,
+    alert_after: Option<Spanned<u32>>,
     // Fetch settings; every one may be overridden per source.
-    user_agent: Option<String>,
-    timeout_ms: Option<u64>,
-    connect_timeout_ms: Option<u64>,
-    max_body_bytes: Option<u64>,
-    host_delay_ms: Option<u64>,
-    max_redirects: Option<usize>,
+    user_agent: Option<Spanned<String>>,
+    timeout_ms: Option<Spanned<u64>>,
+    connect_timeout_ms: Option<Spanned<u64>>,
+    max_body_bytes: Option<Spanned<u64>>,
+    host_delay_ms: Option<Spanned<u64>>,
+    max_redirects: Option<Spanned<usize>>,
     robots: Option<bool>,
-    headers: Option<BTreeMap<String, String>>,
-    retries: Option<u32>,
+    headers: Option<Spanned<BTreeMap<String, String>>>,
+    retries: Option<Spanned<u32>>,
     // Site-wide only.
-    concurrency: Option<usize>,
-    per_host_concurrency: Option<usize>,
+    concurrency: Option<Spanned<usize>>,
+    per_host_concurrency: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,8 +65,7 @@ struct RawFeed {
     title: String,
     description: Option<String>,
     link: Spanned<String>,
-    #[serde(default = "default_limit")]
-    limit: usize,
+    limit: Option<Spanned<usize>>,
     schedule: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]
@@ -87,12 +87,12 @@ struct RawSource {
     list: Option<String>,
     feed: Option<String>,
     // List-page selectors.
-    item: Option<String>,
-    link: Option<String>,
-    title: Option<String>,
-    date: Option<String>,
-    summary: Option<String>,
-    max_items: Option<usize>,
+    item: Option<Spanned<String>>,
+    link: Option<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
+    summary: Option<Spanned<String>>,
+    max_items: Option<Spanned<usize>>,
     full_text: Option<bool>,
     #[serde(default)]
     include: Vec<Spanned<String>>,
@@ -106,15 +106,15 @@ struct RawSource {
     #[serde(default)]
     chrome_selectors: Vec<Spanned<String>>,
     // Fetch overrides.
-    user_agent: Option<String>,
-    timeout_ms: Option<u64>,
-    connect_timeout_ms: Option<u64>,
-    max_body_bytes: Option<u64>,
-    host_delay_ms: Option<u64>,
-    max_redirects: Option<usize>,
+    user_agent: Option<Spanned<String>>,
+    timeout_ms: Option<Spanned<u64>>,
+    connect_timeout_ms: Option<Spanned<u64>>,
+    max_body_bytes: Option<Spanned<u64>>,
+    host_delay_ms: Option<Spanned<u64>>,
+    max_redirects: Option<Spanned<usize>>,
     robots: Option<bool>,
-    headers: Option<BTreeMap<String, String>>,
-    retries: Option<u32>,
+    headers: Option<Spanned<BTreeMap<String, String>>>,
+    retries: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,11 +134,14 @@ fn default_output() -> PathBuf {
 fn default_state() -> PathBuf {
     PathBuf::from(".feedsmith/state.db")
 }
-fn default_limit() -> usize {
-    50
-}
 
 // ---------------------------------------------------------------- validated
+
+/// Items a feed keeps when `limit` is not set, and the most it may keep.
+pub const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 100_000;
+/// Articles a list or feed source takes per run when `max_items` is not set.
+pub const DEFAULT_MAX_ITEMS: usize = 20;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -192,31 +195,34 @@ impl Default for Site {
 /// How one source is fetched: site defaults with the source's overrides applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FetchSettings {
-    pub user_agent: String,
+    /// Checked to be a valid header value when the config loads.
+    pub user_agent: HeaderValue,
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub max_body_bytes: u64,
     pub host_delay: Duration,
     pub max_redirects: usize,
     pub robots: bool,
-    pub headers: Vec<(String, String)>,
+    /// Extra request headers, checked when the config loads.
+    pub headers: HeaderMap,
     pub retries: u32,
 }
 
 impl Default for FetchSettings {
     fn default() -> Self {
         FetchSettings {
-            user_agent: format!(
-                "feedsmith/{} (+https://github.com/feedsmith/feedsmith)",
-                env!("CARGO_PKG_VERSION")
-            ),
+            user_agent: HeaderValue::from_static(concat!(
+                "feedsmith/",
+                env!("CARGO_PKG_VERSION"),
+                " (+https://github.com/feedsmith/feedsmith)"
+            )),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_body_bytes: 10 * 1024 * 1024,
             host_delay: Duration::from_millis(1000),
             max_redirects: 5,
             robots: true,
-            headers: Vec::new(),
+            headers: HeaderMap::new(),
             retries: 2,
         }
     }
@@ -291,7 +297,10 @@ pub enum SourceKind {
     /// One article page.
     Page(Url),
     /// A page listing articles; selectors are optional (links are discovered without them).
-    List { url: Url, selectors: ListSelectors },
+    List {
+        url: Url,
+        selectors: Box<ListSelectors>,
+    },
     /// An existing RSS, Atom or JSON feed.
     Feed(Url),
 }
@@ -306,13 +315,55 @@ impl SourceKind {
     }
 }
 
+/// A list source's selectors, compiled when the config loads. Without any, links are
+/// discovered; with any, `item` or `link` is there (checked at load) to find the articles.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSelectors {
-    pub item: Option<String>,
-    pub link: Option<String>,
-    pub title: Option<String>,
-    pub date: Option<String>,
-    pub summary: Option<String>,
+    pub item: Option<Selector>,
+    pub link: Option<Selector>,
+    pub title: Option<Selector>,
+    pub date: Option<Selector>,
+    pub summary: Option<Selector>,
+}
+
+impl ListSelectors {
+    pub fn any(&self) -> bool {
+        self.item.is_some()
+            || self.link.is_some()
+            || self.title.is_some()
+            || self.date.is_some()
+            || self.summary.is_some()
+    }
+}
+
+/// A CSS selector as written and compiled.
+#[derive(Debug, Clone)]
+pub struct Selector {
+    text: String,
+    matcher: dom_query::Matcher,
+}
+
+impl Selector {
+    pub fn parse(text: &str) -> Option<Selector> {
+        dom_query::Matcher::new(text).ok().map(|matcher| Selector {
+            text: text.to_string(),
+            matcher,
+        })
+    }
+
+    pub fn matcher(&self) -> &dom_query::Matcher {
+        &self.matcher
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq for Selector {
+    fn eq(&self, other: &Selector) -> bool {
+        self.text == other.text
+    }
 }
 
 /// A `[[site_rule]]`: extraction selectors for pages of one host (and its subdomains).
@@ -328,6 +379,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
             path: path.to_path_buf(),
+            line: None,
             message: format!("cannot read the config file: {e}"),
         })?;
         Config::parse(&text, path)
@@ -364,33 +416,34 @@ impl Config {
 /// (both spell the keys alike; serde cannot flatten them into one struct under
 /// `deny_unknown_fields`).
 macro_rules! overlay_fetch {
-    ($raw:expr, $base:expr) => {{
+    ($v:expr, $raw:expr, $base:expr) => {{
         let base = &$base;
         FetchSettings {
-            user_agent: $raw
-                .user_agent
-                .clone()
+            user_agent: $v
+                .user_agent(&$raw.user_agent)?
                 .unwrap_or_else(|| base.user_agent.clone()),
-            timeout: $raw
-                .timeout_ms
-                .map(Duration::from_millis)
-                .unwrap_or(base.timeout),
-            connect_timeout: $raw
-                .connect_timeout_ms
-                .map(Duration::from_millis)
-                .unwrap_or(base.connect_timeout),
-            max_body_bytes: $raw.max_body_bytes.unwrap_or(base.max_body_bytes),
-            host_delay: $raw
-                .host_delay_ms
-                .map(Duration::from_millis)
-                .unwrap_or(base.host_delay),
-            max_redirects: $raw.max_redirects.unwrap_or(base.max_redirects),
+            timeout: $v
+                .ranged(&$raw.timeout_ms, "timeout_ms", 1, 600_000)?
+                .map_or(base.timeout, Duration::from_millis),
+            connect_timeout: $v
+                .ranged(&$raw.connect_timeout_ms, "connect_timeout_ms", 1, 600_000)?
+                .map_or(base.connect_timeout, Duration::from_millis),
+            max_body_bytes: $v
+                .ranged(&$raw.max_body_bytes, "max_body_bytes", 1024, 1 << 30)?
+                .unwrap_or(base.max_body_bytes),
+            host_delay: $v
+                .ranged(&$raw.host_delay_ms, "host_delay_ms", 0, 3_600_000)?
+                .map_or(base.host_delay, Duration::from_millis),
+            max_redirects: $v
+                .ranged(&$raw.max_redirects, "max_redirects", 0, 20)?
+                .unwrap_or(base.max_redirects),
             robots: $raw.robots.unwrap_or(base.robots),
-            headers: match &$raw.headers {
-                Some(h) => h.clone().into_iter().collect(),
-                None => base.headers.clone(),
-            },
-            retries: $raw.retries.unwrap_or(base.retries),
+            headers: $v
+                .headers(&$raw.headers)?
+                .unwrap_or_else(|| base.headers.clone()),
+            retries: $v
+                .ranged(&$raw.retries, "retries", 0, 10)?
+                .unwrap_or(base.retries),
         }
     }};
 }
@@ -402,14 +455,26 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn toml_error(&self, e: &toml::de::Error) -> Error {
-        let at = e
-            .span()
-            .map(|s| format!(":{}", self.line(s.start)))
-            .unwrap_or_default();
+        let message = match e.span().and_then(|s| self.key_at(s.start)) {
+            Some(key) => type_message(key, e.message()),
+            None => e.message().to_string(),
+        };
         Error::Config {
-            path: PathBuf::from(format!("{}{at}", self.path.display())),
-            message: e.message().to_string(),
+            path: self.path.to_path_buf(),
+            line: e.span().map(|s| self.line(s.start)),
+            message,
         }
+    }
+
+    /// The key a `key = value` line at `offset` sets (toml's spans point at the value).
+    fn key_at(&self, offset: usize) -> Option<&str> {
+        let start = self.text[..offset.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = &self.text[start..];
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        (!key.is_empty() && !key.contains(['[', '{', ' '])).then_some(key)
     }
 
     fn line(&self, offset: usize) -> usize {
@@ -421,7 +486,8 @@ impl Validator<'_> {
 
     fn err<T>(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Result<T> {
         Err(Error::Config {
-            path: PathBuf::from(format!("{}:{}", self.path.display(), self.line(span.start))),
+            path: self.path.to_path_buf(),
+            line: Some(self.line(span.start)),
             message: message.into(),
         })
     }
@@ -446,6 +512,56 @@ impl Validator<'_> {
                 format!("`{key}` is not a valid URL ({e}): {:?}", s.get_ref()),
             ),
         }
+    }
+
+    /// A number the config may leave out, checked against its range so an absurd value is a
+    /// config error naming the key and line, never a panic later.
+    fn ranged<T>(&self, v: &Option<Spanned<T>>, key: &str, min: T, max: T) -> Result<Option<T>>
+    where
+        T: PartialOrd + Copy + std::fmt::Display,
+    {
+        let Some(v) = v else { return Ok(None) };
+        let n = *v.get_ref();
+        if n < min || n > max {
+            return self.err(
+                v.span(),
+                format!("`{key}` = {n} is out of range; use a value from {min} to {max}"),
+            );
+        }
+        Ok(Some(n))
+    }
+
+    fn user_agent(&self, ua: &Option<Spanned<String>>) -> Result<Option<HeaderValue>> {
+        let Some(ua) = ua else { return Ok(None) };
+        match HeaderValue::from_str(ua.get_ref().trim()) {
+            Ok(v) if !ua.get_ref().trim().is_empty() => Ok(Some(v)),
+            _ => self.err(
+                ua.span(),
+                format!("`user_agent` {:?} is not a valid HTTP header value (printable ASCII, no line breaks)", ua.get_ref()),
+            ),
+        }
+    }
+
+    fn headers(&self, h: &Option<Spanned<BTreeMap<String, String>>>) -> Result<Option<HeaderMap>> {
+        let Some(h) = h else { return Ok(None) };
+        let mut map = HeaderMap::new();
+        for (name, value) in h.get_ref() {
+            match (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                (Ok(n), Ok(v)) => {
+                    map.insert(n, v);
+                }
+                _ => {
+                    return self.err(
+                        h.span(),
+                        format!("`headers` entry {name:?} = {value:?} is not a valid HTTP header"),
+                    )
+                }
+            }
+        }
+        Ok(Some(map))
     }
 
     fn tz(&self, s: &Option<Spanned<String>>, default: Tz) -> Result<Tz> {
@@ -508,6 +624,7 @@ impl Validator<'_> {
         if feeds.is_empty() {
             return Err(Error::Config {
                 path: self.path.to_path_buf(),
+                line: None,
                 message: "no `[[feed]]` defined; add at least one".into(),
             });
         }
@@ -571,6 +688,7 @@ impl Validator<'_> {
     }
 
     fn site(&self, raw: &RawSite) -> Result<Site> {
+        let defaults = Site::default();
         let mut base_url = self.url(&raw.base_url, "base_url")?;
         if !base_url.path().ends_with('/') {
             base_url.set_path(&format!("{}/", base_url.path()));
@@ -578,6 +696,7 @@ impl Validator<'_> {
         if raw.title.trim().is_empty() {
             return Err(Error::Config {
                 path: self.path.to_path_buf(),
+                line: None,
                 message: "`site.title` is empty".into(),
             });
         }
@@ -586,7 +705,7 @@ impl Validator<'_> {
             Some(s) => Some(self.url(s, "websub_hub")?),
             None => None,
         };
-        let fetch = overlay_fetch!(raw, FetchSettings::default());
+        let fetch = overlay_fetch!(self, raw, FetchSettings::default());
         Ok(Site {
             title: raw.title.trim().to_string(),
             author: raw
@@ -603,9 +722,15 @@ impl Validator<'_> {
             timezone: self.tz(&raw.timezone, chrono_tz::UTC)?,
             schedule: self.schedule(&raw.schedule)?,
             websub_hub,
-            alert_after: raw.alert_after.unwrap_or(1).max(1),
-            concurrency: raw.concurrency.unwrap_or(8).max(1),
-            per_host_concurrency: raw.per_host_concurrency.unwrap_or(2).max(1),
+            alert_after: self
+                .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
+                .unwrap_or(defaults.alert_after),
+            concurrency: self
+                .ranged(&raw.concurrency, "concurrency", 1, 1024)?
+                .unwrap_or(defaults.concurrency),
+            per_host_concurrency: self
+                .ranged(&raw.per_host_concurrency, "per_host_concurrency", 1, 64)?
+                .unwrap_or(defaults.per_host_concurrency),
             base_url,
             fetch,
         })
@@ -631,9 +756,9 @@ impl Validator<'_> {
             }
             sources.push(source);
         }
-        if f.limit == 0 {
-            return self.err(f.name.span(), "`limit` must be at least 1");
-        }
+        let limit = self
+            .ranged(&f.limit, "limit", 1, MAX_LIMIT)?
+            .unwrap_or(DEFAULT_LIMIT);
         let _ = raw_site;
         Ok(Feed {
             name: f.name.get_ref().clone(),
@@ -644,7 +769,7 @@ impl Validator<'_> {
                 .filter(|d| !d.trim().is_empty())
                 .unwrap_or_else(|| f.title.trim().to_string()),
             link,
-            limit: f.limit,
+            limit,
             schedule: match self.schedule(&f.schedule)? {
                 Some(s) => Some(s),
                 None => site.schedule.clone(),
@@ -685,17 +810,33 @@ impl Validator<'_> {
             (SourceKind::Page(u.clone()), u.to_string())
         } else if let Some(l) = &r.list {
             let u = parse_url(l, "list")?;
-            let selectors = ListSelectors {
-                item: r.item.clone(),
-                link: r.link.clone(),
-                title: r.title.clone(),
-                date: r.date.clone(),
-                summary: r.summary.clone(),
+            let compile = |s: &Option<Spanned<String>>, key| -> Result<Option<Selector>> {
+                let Some(s) = s else { return Ok(None) };
+                match Selector::parse(s.get_ref()) {
+                    Some(sel) => Ok(Some(sel)),
+                    None => self.err(
+                        s.span(),
+                        format!("`{key}` {:?} is not a valid CSS selector", s.get_ref()),
+                    ),
+                }
             };
+            let selectors = ListSelectors {
+                item: compile(&r.item, "item")?,
+                link: compile(&r.link, "link")?,
+                title: compile(&r.title, "title")?,
+                date: compile(&r.date, "date")?,
+                summary: compile(&r.summary, "summary")?,
+            };
+            if selectors.any() && selectors.item.is_none() && selectors.link.is_none() {
+                return self.err(
+                    span,
+                    "list selectors need `item` (or at least `link`) to find the articles; add it to the source",
+                );
+            }
             (
                 SourceKind::List {
                     url: u.clone(),
-                    selectors,
+                    selectors: Box::new(selectors),
                 },
                 u.to_string(),
             )
@@ -714,7 +855,7 @@ impl Validator<'_> {
         if r.full_text.is_some() && !matches!(kind, SourceKind::Feed(_)) {
             return self.err(span, "`full_text` only applies to a `feed` source");
         }
-        let fetch = overlay_fetch!(r, site.fetch);
+        let fetch = overlay_fetch!(self, r, site.fetch);
         let mut chrome_patterns = feed_patterns.to_vec();
         chrome_patterns.extend(self.regexes(&r.chrome_patterns, "chrome_patterns")?);
         Ok(Source {
@@ -740,11 +881,35 @@ impl Validator<'_> {
                 .collect::<Result<_>>()?,
             include: self.regexes(&r.include, "include")?,
             exclude: self.regexes(&r.exclude, "exclude")?,
-            max_items: r.max_items.unwrap_or(20).max(1),
+            max_items: self
+                .ranged(&r.max_items, "max_items", 1, 10_000)?
+                .unwrap_or(DEFAULT_MAX_ITEMS),
             full_text: r.full_text.unwrap_or(false),
             fetch,
         })
     }
+}
+
+/// A type error in words a config writer uses: "`limit`: expected a whole number, got
+/// \"fifty\"" rather than serde's "invalid type: string \"fifty\", expected usize".
+fn type_message(key: &str, message: &str) -> String {
+    let Some((got, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+    else {
+        return format!("`{key}`: {message}");
+    };
+    let expected = match expected {
+        "usize" | "u64" | "u32" | "u16" | "u8" | "i64" | "i32" => "a whole number",
+        "a boolean" | "bool" => "true or false",
+        "a string" | "string" => "a quoted string",
+        other => other,
+    };
+    let got = got
+        .strip_prefix("string ")
+        .or_else(|| got.strip_prefix("integer "))
+        .unwrap_or(got);
+    format!("`{key}`: expected {expected}, got {got}")
 }
 
 /// Feed names become file names: letters, digits, `-` and `_` only, so no `/` or `..`.
@@ -809,6 +974,48 @@ dir = "articles/world"
     }
 
     #[test]
+    fn numbers_have_ranges_and_type_errors_name_the_key() {
+        let m = message(&GOOD.replace(
+            "base_url = \"https://news.example.org/feeds\"",
+            "base_url = \"https://news.example.org/feeds\"\nconcurrency = 9223372036854775807",
+        ));
+        assert!(
+            m.contains("`concurrency`")
+                && m.contains("out of range")
+                && m.contains("config.toml:5"),
+            "{m}"
+        );
+        let m = message(&GOOD.replace("title = \"World\"", "title = \"World\"\nlimit = \"fifty\""));
+        assert!(
+            m.contains("`limit`")
+                && m.contains("expected a whole number")
+                && m.contains("\"fifty\"")
+                && m.contains("config.toml:9"),
+            "{m}"
+        );
+        let m = message(&GOOD.replace("title = \"World\"", "title = \"World\"\nlimit = 0"));
+        assert!(m.contains("`limit` = 0 is out of range"), "{m}");
+    }
+
+    #[test]
+    fn list_selectors_and_headers_are_checked_at_load() {
+        let list = |extra: &str| {
+            message(&GOOD.replace(
+                "dir = \"articles/world\"",
+                &format!("list = \"https://ex.org/news/\"\n{extra}"),
+            ))
+        };
+        let m = list("item = \"li[\"");
+        assert!(m.contains("`item`") && m.contains("config.toml:12"), "{m}");
+        let m = list("title = \"h2\"");
+        assert!(m.contains("need `item` (or at least `link`)"), "{m}");
+        let m = list("headers = { \"Bad Name\" = \"x\" }");
+        assert!(m.contains("`headers`") && m.contains("Bad Name"), "{m}");
+        let m = list("user_agent = \"bot\\nX-Evil: 1\"");
+        assert!(m.contains("`user_agent`"), "{m}");
+    }
+
+    #[test]
     fn duplicate_and_unsafe_names() {
         let dup = format!(
             "{GOOD}\n[[feed]]\nname = \"world\"\ntitle = \"W\"\nlink = \"https://e.org/\"\n"
@@ -853,9 +1060,10 @@ dir = "articles/world"
             (a.timeout, a.host_delay),
             (Duration::from_millis(500), Duration::ZERO)
         );
-        assert_eq!(a.headers, vec![("X-A".to_string(), "1".to_string())]);
+        assert_eq!(a.headers.get("x-a").unwrap(), "1");
         assert_eq!(b.host_delay, FetchSettings::default().host_delay);
-        assert_eq!(b.headers, vec![("X-B".to_string(), "2".to_string())]);
+        assert_eq!(b.headers.get("x-b").unwrap(), "2");
+        assert!(b.headers.get("x-a").is_none());
     }
 
     #[test]

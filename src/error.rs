@@ -4,10 +4,17 @@
 
 use std::path::PathBuf;
 
+pub use crate::fetch::error::FetchError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {message}")]
-    Config { path: PathBuf, message: String },
+    #[error("{}: {message}", at(path, *line))]
+    Config {
+        path: PathBuf,
+        /// The line of the config the problem is on, when it is on one.
+        line: Option<usize>,
+        message: String,
+    },
 
     #[error("{path}: {source}")]
     Io {
@@ -23,16 +30,8 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{url}: {message}")]
-    Fetch { url: String, message: String },
-
-    #[error("{url}: HTTP {status}; {}", status_hint(*.status))]
-    HttpStatus { url: String, status: u16 },
-
-    #[error(
-        "{url}: blocked by robots.txt (set `robots = false` on the source if it is your own site)"
-    )]
-    RobotsDisallowed { url: String },
+    #[error("{url}: {kind}")]
+    Fetch { url: String, kind: Box<FetchError> },
 
     #[error("{key}: nothing left after normalisation (no title and no body)")]
     EmptyArticle { key: String },
@@ -51,14 +50,11 @@ pub enum Error {
     Invalid { feed: String, message: String },
 }
 
-/// What to do about an HTTP error status, for the message.
-fn status_hint(status: u16) -> &'static str {
-    match status {
-        401 | 403 => "the server refuses access (it may block bots; check the URL in a browser)",
-        404 | 410 => "the page is gone (if the URL is in the config, fix or remove it)",
-        429 | 503 => "the server asks to slow down; the next run will try again (raise `host_delay_ms` if it keeps happening)",
-        500..=599 => "the server failed; the next run will try again",
-        _ => "check the URL in a browser",
+/// `path` or `path:line`, the way editors and compilers name a place.
+fn at(path: &std::path::Path, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
     }
 }
 
@@ -72,10 +68,18 @@ impl Error {
         }
     }
 
-    pub fn fetch(url: impl ToString, message: impl ToString) -> Self {
+    pub fn fetch(url: impl ToString, kind: FetchError) -> Self {
         Error::Fetch {
             url: url.to_string(),
-            message: message.to_string(),
+            kind: Box::new(kind),
+        }
+    }
+
+    /// The fetch failure behind this error, if it is one.
+    pub fn fetch_kind(&self) -> Option<&FetchError> {
+        match self {
+            Error::Fetch { kind, .. } => Some(kind.as_ref()),
+            _ => None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! asks conditionally, and refuses bodies that would fill memory.
 
 mod charset;
+pub mod error;
 mod resolve;
 mod robots;
 
@@ -13,14 +14,14 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 use tokio::sync::{OnceCell, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
 use crate::config::{FetchSettings, Site};
-use crate::error::Error;
+use crate::error::{Error, FetchError};
 use crate::urls;
 
 pub use charset::{decode, xml_declaration_to_utf8};
@@ -80,7 +81,7 @@ struct Inner {
 }
 
 /// A host's robots.txt rules once read, or why they could not be.
-type RobotsCell = OnceCell<Result<Robots, String>>;
+type RobotsCell = OnceCell<Result<Robots, FetchError>>;
 
 struct Host {
     permits: Arc<Semaphore>,
@@ -168,37 +169,23 @@ impl Fetcher {
                     return Ok(Fetched::NotModified);
                 }
                 Answer::Slow(status, _) => {
-                    return Err(Error::HttpStatus {
-                        url: current.to_string(),
-                        status: status.as_u16(),
-                    })
+                    let status = status.as_u16();
+                    return Err(Error::fetch(&current, FetchError::Status { status }));
                 }
                 Answer::Redirect(next) => {
                     if chain.contains(&next) {
-                        let path: Vec<&str> = chain.iter().map(Url::as_str).collect();
-                        return Err(Error::fetch(
-                            url,
-                            format!(
-                                "redirect loop ({} -> {next}); fix the URL in the config",
-                                path.join(" -> ")
-                            ),
-                        ));
+                        chain.push(next);
+                        return Err(Error::fetch(url, FetchError::RedirectLoop { chain }));
                     }
                     if chain.len() > settings.max_redirects {
-                        return Err(Error::fetch(
-                            url,
-                            format!(
-                                "more than {} redirects (last to {next}); use the final URL or raise `max_redirects`",
-                                settings.max_redirects
-                            ),
-                        ));
+                        let limit = settings.max_redirects;
+                        let kind = FetchError::TooManyRedirects { limit, last: next };
+                        return Err(Error::fetch(url, kind));
                     }
                     // A public page must not bounce us into the local network.
                     if urls::is_private_host(&next) && !same_host(&next, url) {
-                        return Err(Error::fetch(
-                            url,
-                            format!("redirects to the private address {next}; not followed"),
-                        ));
+                        let kind = FetchError::RedirectToPrivate { to: next };
+                        return Err(Error::fetch(url, kind));
                     }
                     chain.push(next);
                 }
@@ -226,15 +213,12 @@ impl Fetcher {
                 return Ok(Answer::Slow(status, retry_after));
             }
             if wait > self.max_retry_wait {
-                return Err(Error::fetch(
-                    url,
-                    format!(
-                        "HTTP {} and asked to retry after {:?}, longer than feedsmith waits ({:?}); the next run will try again",
-                        status.as_u16(),
-                        wait,
-                        self.max_retry_wait
-                    ),
-                ));
+                let kind = FetchError::RetryTooLong {
+                    status: status.as_u16(),
+                    wait,
+                    max: self.max_retry_wait,
+                };
+                return Err(Error::fetch(url, kind));
             }
             tracing::debug!(%url, ?wait, "HTTP {status}, retrying");
             tokio::time::sleep(wait).await;
@@ -256,14 +240,14 @@ impl Fetcher {
         let _host = host_permits
             .acquire_owned()
             .await
-            .map_err(|_| Error::fetch(url, "fetcher closed"))?;
+            .expect("the fetcher never closes its semaphores");
         tokio::time::sleep_until(self.reserve_slot(url, settings.host_delay)).await;
         let _global = self
             .inner
             .global
             .acquire()
             .await
-            .map_err(|_| Error::fetch(url, "fetcher closed"))?;
+            .expect("the fetcher never closes its semaphores");
         match tokio::time::timeout(settings.timeout, read(request, url, settings)).await {
             Ok(answer) => answer,
             Err(_) => Err(timed_out(url, settings.timeout)),
@@ -306,24 +290,9 @@ impl Fetcher {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
         for (name, value) in &settings.headers {
-            let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            ) else {
-                return Err(Error::fetch(
-                    url,
-                    format!("`headers` entry {name:?} = {value:?} is not a valid HTTP header; fix it in the config"),
-                ));
-            };
-            headers.insert(n, v);
+            headers.insert(name, value.clone());
         }
-        let agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
-            Error::fetch(
-                url,
-                "`user_agent` is not a valid header value; fix it in the config",
-            )
-        })?;
-        headers.insert(header::USER_AGENT, agent);
+        headers.insert(header::USER_AGENT, settings.user_agent.clone());
         if let Some(v) = validators {
             let conditional = [
                 (header::IF_NONE_MATCH, &v.etag),
@@ -352,7 +321,10 @@ impl Fetcher {
             .gzip(true)
             .brotli(true)
             .build()
-            .map_err(|e| Error::fetch(url, format!("cannot set up HTTP: {e}")))?;
+            .map_err(|e| {
+                let cause = e.to_string();
+                Error::fetch(url, FetchError::Client { cause })
+            })?;
         clients.insert(connect_timeout, client.clone());
         Ok(client)
     }
@@ -365,7 +337,7 @@ impl Fetcher {
         };
         let robots = match cell.get_or_init(|| self.load_robots(url, settings)).await {
             Ok(robots) => robots,
-            Err(message) => return Err(Error::fetch(url, message)),
+            Err(kind) => return Err(Error::fetch(url, kind.clone())),
         };
         let path = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
@@ -374,13 +346,13 @@ impl Fetcher {
         if robots.allowed(&path) {
             Ok(())
         } else {
-            Err(Error::RobotsDisallowed {
-                url: url.to_string(),
-            })
+            Err(Error::fetch(url, FetchError::RobotsDisallowed))
         }
     }
 
-    async fn load_robots(&self, url: &Url, settings: &FetchSettings) -> Result<Robots, String> {
+    /// The rules of `url`'s site. A failure is the page's: a refused connection is said as
+    /// one, naming the page, not as a robots.txt problem.
+    async fn load_robots(&self, url: &Url, settings: &FetchSettings) -> Result<Robots, FetchError> {
         let mut robots_url = url.clone();
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
@@ -391,22 +363,29 @@ impl Fetcher {
         };
         // Boxed: robots.txt is fetched with the same machinery that asked for it.
         let fetched = Box::pin(self.get_inner(&robots_url, &small, None, false)).await;
-        match fetched {
-            Ok(Fetched::Ok(page)) => Ok(Robots::parse(
-                &page.text,
-                &product_token(&settings.user_agent),
-            )),
-            Ok(Fetched::NotModified) => Ok(Robots::allow_all()),
+        let kind = match fetched {
+            Ok(Fetched::Ok(page)) => {
+                let token = product_token(settings.user_agent.to_str().unwrap_or("feedsmith"));
+                return Ok(Robots::parse(&page.text, &token));
+            }
+            Ok(Fetched::NotModified) => return Ok(Robots::allow_all()),
+            Err(Error::Fetch { kind, .. }) => *kind,
+            Err(e) => FetchError::Request {
+                cause: e.to_string(),
+            },
+        };
+        match kind {
             // No robots.txt (4xx): no rules.
-            Err(Error::HttpStatus { status, .. }) if (400..500).contains(&status) => {
+            FetchError::Status { status } if (400..500).contains(&status) => {
                 Ok(Robots::allow_all())
             }
             // A server error leaves the rules unknown; RFC 9309 says to assume everything is
             // disallowed until it answers again.
-            Err(Error::HttpStatus { status, .. }) => Err(format!(
-                "{robots_url} answered HTTP {status}, so the site's crawling rules are unknown; the next run will try again (set `robots = false` if it is your own site)"
-            )),
-            Err(e) => Err(format!("cannot read the site's robots.txt: {e}")),
+            FetchError::Status { status } => Err(FetchError::RobotsUnknown {
+                robots: robots_url,
+                status,
+            }),
+            other => Err(other),
         }
     }
 }
@@ -433,18 +412,11 @@ async fn read(
         return Ok(Answer::NotModified);
     }
     if status.is_redirection() {
-        let location = header_str(header::LOCATION).ok_or_else(|| {
-            Error::fetch(
-                url,
-                format!("HTTP {} redirect without a Location", status.as_u16()),
-            )
-        })?;
-        let next = urls::absolutize(Some(url), &location).ok_or_else(|| {
-            Error::fetch(
-                url,
-                format!("redirect to an unusable location {location:?}"),
-            )
-        })?;
+        let status = status.as_u16();
+        let location = header_str(header::LOCATION)
+            .ok_or_else(|| Error::fetch(url, FetchError::RedirectWithoutLocation { status }))?;
+        let next = urls::absolutize(Some(url), &location)
+            .ok_or_else(|| Error::fetch(url, FetchError::BadRedirect { location }))?;
         return Ok(Answer::Redirect(next));
     }
     if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
@@ -452,23 +424,16 @@ async fn read(
         return Ok(Answer::Slow(status, wait));
     }
     if !status.is_success() {
-        return Err(Error::HttpStatus {
-            url: url.to_string(),
-            status: status.as_u16(),
-        });
+        let status = status.as_u16();
+        return Err(Error::fetch(url, FetchError::Status { status }));
     }
     let mut body = Vec::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| transport_error(url, &e, settings))?;
         if (body.len() + chunk.len()) as u64 > settings.max_body_bytes {
-            return Err(Error::fetch(
-                url,
-                format!(
-                    "the body is larger than {} bytes (counted after decompression); raise `max_body_bytes` if the page is really that big",
-                    settings.max_body_bytes
-                ),
-            ));
+            let limit = settings.max_body_bytes;
+            return Err(Error::fetch(url, FetchError::BodyTooLarge { limit }));
         }
         body.extend_from_slice(&chunk);
     }
@@ -529,25 +494,14 @@ fn product_token(user_agent: &str) -> String {
 }
 
 fn timed_out(url: &Url, timeout: Duration) -> Error {
-    Error::fetch(
-        url,
-        format!(
-            "no complete answer within {} ms; the server is slow or down (raise `timeout_ms` if it is just slow)",
-            timeout.as_millis()
-        ),
-    )
+    Error::fetch(url, FetchError::Timeout { after: timeout })
 }
 
 fn transport_error(url: &Url, e: &reqwest::Error, settings: &FetchSettings) -> Error {
     if e.is_timeout() {
         if e.is_connect() {
-            return Error::fetch(
-                url,
-                format!(
-                    "could not connect within {} ms (raise `connect_timeout_ms` if the server is just slow)",
-                    settings.connect_timeout.as_millis()
-                ),
-            );
+            let after = settings.connect_timeout;
+            return Error::fetch(url, FetchError::ConnectTimeout { after });
         }
         return timed_out(url, settings.timeout);
     }
@@ -556,17 +510,15 @@ fn transport_error(url: &Url, e: &reqwest::Error, settings: &FetchSettings) -> E
     while let Some(next) = cause.source() {
         cause = next;
     }
-    let what = if e.is_connect() {
-        "cannot connect"
+    let cause = cause.to_string();
+    let kind = if e.is_connect() {
+        FetchError::Connect { cause }
     } else if e.is_decode() || e.is_body() {
-        "the body could not be read"
+        FetchError::Body { cause }
     } else {
-        "request failed"
+        FetchError::Request { cause }
     };
-    Error::fetch(
-        url,
-        format!("{what}: {cause}; check the URL and that the server is up"),
-    )
+    Error::fetch(url, kind)
 }
 
 #[cfg(test)]

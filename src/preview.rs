@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::config::{Config, Source, SourceKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
 use crate::model::{Article, RawArticle};
 use crate::normalize::{self, Context};
@@ -123,6 +123,6 @@ async fn fetch_page(config: Option<&Config>, url: Url) -> Result<(RawArticle, Op
     let raw = collected
         .articles
         .pop()
-        .ok_or_else(|| Error::fetch(&url, "the page yielded no article"))?;
+        .ok_or_else(|| Error::fetch(&url, FetchError::NoArticle))?;
     Ok((raw, configured.cloned()))
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FetchError, Result};
 use crate::publish::{Format, ValidFeed};
 
 /// How hard to try one ping. Hubs answer fast or not at all, so the backoff is short.
@@ -61,24 +61,18 @@ pub async fn ping(client: &reqwest::Client, hub: &Url, topic: &Url, retry: Retry
                 last = format!("HTTP {}", r.status().as_u16());
             }
             Ok(r) => {
-                return Err(Error::fetch(
-                    hub,
-                    format!(
-                        "the hub refused the publish ping for {topic}: HTTP {}",
-                        r.status().as_u16()
-                    ),
-                ))
+                let (topic, status) = (topic.clone(), r.status().as_u16());
+                return Err(Error::fetch(hub, FetchError::HubRefused { topic, status }));
             }
             Err(e) => last = e.to_string(),
         }
     }
-    Err(Error::fetch(
-        hub,
-        format!(
-            "publish ping for {topic} failed after {} attempts: {last}",
-            retry.attempts.max(1)
-        ),
-    ))
+    let kind = FetchError::HubUnreachable {
+        topic: topic.clone(),
+        attempts: retry.attempts.max(1),
+        last,
+    };
+    Err(Error::fetch(hub, kind))
 }
 
 /// Pings every topic, one after the other; returns the failures (a failed ping never fails the

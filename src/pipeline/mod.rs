@@ -28,7 +28,7 @@ pub use persist::item_id;
 pub use report::{FeedReport, Problem, RunReport, SourceOutcome};
 
 use crate::config::{Config, Feed};
-use crate::error::{Error, Result};
+use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
 use crate::publish::{site, write, ValidFeed};
 use crate::store::Store;
@@ -91,7 +91,10 @@ impl<'a> Runner<'a> {
                     .user_agent(&config.site.fetch.user_agent)
                     .timeout(config.site.fetch.timeout)
                     .build()
-                    .map_err(|e| Error::fetch(url, format!("cannot set up an HTTP client: {e}")))?,
+                    .map_err(|e| {
+                        let cause = e.to_string();
+                        Error::fetch(url, FetchError::Client { cause })
+                    })?,
                 url.clone(),
             )),
             None => None,

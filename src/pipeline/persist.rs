@@ -110,12 +110,8 @@ pub fn persist(
 /// A dead article link is someone else's to fix: said on the first run that meets it, then
 /// only retried quietly. Every other problem is reported each time.
 fn first_report(store: &Store, feed: &Feed, error: &Error, now: DateTime<Utc>) -> Result<bool> {
-    if let Error::HttpStatus {
-        url,
-        status: 404 | 410,
-    } = error
-    {
-        if !store.note_dead_link(&feed.name, url, now)? {
+    if let Error::Fetch { url, kind } = error {
+        if kind.is_gone() && !store.note_dead_link(&feed.name, url, now)? {
             tracing::info!(feed = %feed.name, %url, "still gone");
             return Ok(false);
         }

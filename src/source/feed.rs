@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::chars::fold_whitespace;
 use crate::config::Source;
-use crate::error::Error;
+use crate::error::{Error, FetchError};
 use crate::fetch::{xml_declaration_to_utf8, Fetcher};
 use crate::model::{Hints, RawArticle, RawBody};
 use crate::source::web::{fetch_articles, fetch_if_changed};
@@ -90,10 +90,8 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
                 Some(found) => format!("the page links to a feed at {found}; use that URL"),
                 None => "check the URL points at the feed itself".into(),
             };
-            Error::fetch(
-                feed_url,
-                format!("not a feed feedsmith can read (RSS, Atom or JSON Feed): {e}; {hint}"),
-            )
+            let reason = e.to_string();
+            Error::fetch(feed_url, FetchError::NotAFeed { reason, hint })
         })?;
     let site = feed
         .links

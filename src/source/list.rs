@@ -12,7 +12,7 @@ use regex::Regex;
 use url::Url;
 
 use crate::chars::fold_whitespace;
-use crate::config::{ListSelectors, Source};
+use crate::config::{ListSelectors, Selector, Source};
 use crate::dates;
 use crate::error::Error;
 use crate::fetch::Fetcher;
@@ -31,8 +31,8 @@ pub async fn collect(
     let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
         return Ok(Collected::unchanged());
     };
-    let found = if has_selectors(selectors) {
-        select_items(&page.text, &page.url, selectors, source.timezone)?
+    let found = if selectors.any() {
+        select_items(&page.text, &page.url, selectors, source.timezone)
     } else {
         discover(&page.text, &page.url)
             .into_iter()
@@ -64,50 +64,24 @@ pub async fn collect(
     Ok(collected)
 }
 
-fn has_selectors(s: &ListSelectors) -> bool {
-    s.item.is_some()
-        || s.link.is_some()
-        || s.title.is_some()
-        || s.date.is_some()
-        || s.summary.is_some()
-}
-
-fn matcher(selector: &Option<String>, key: &str, url: &Url) -> Result<Option<Matcher>, Error> {
-    selector
-        .as_deref()
-        .map(|s| {
-            Matcher::new(s).map_err(|_| {
-                Error::fetch(
-                    url,
-                    format!("selector `{key}` = {s:?} is not valid CSS; fix it in the config"),
-                )
-            })
-        })
-        .transpose()
-}
-
 /// Items picked by the configured selectors, de-duplicated by canonical link, in document order.
 pub fn select_items(
     html: &str,
     base: &Url,
     selectors: &ListSelectors,
     tz: Tz,
-) -> Result<Vec<(Url, Hints)>, Error> {
-    let item = matcher(&selectors.item, "item", base)?;
-    let link = matcher(&selectors.link, "link", base)?;
-    let title = matcher(&selectors.title, "title", base)?;
-    let date = matcher(&selectors.date, "date", base)?;
-    let summary = matcher(&selectors.summary, "summary", base)?;
+) -> Vec<(Url, Hints)> {
+    let matcher = |s: &Option<Selector>| s.as_ref().map(|s| s.matcher().clone());
+    let (link, title) = (matcher(&selectors.link), matcher(&selectors.title));
+    let (date, summary) = (matcher(&selectors.date), matcher(&selectors.summary));
     let doc = Document::from(html);
-    // Without `item`, every element `link` matches is an item of its own.
-    let items = match (&item, &link) {
-        (Some(m), _) | (None, Some(m)) => doc.select_matcher(m),
-        (None, None) => {
-            return Err(Error::fetch(
-                base,
-                "list selectors need `item` (or at least `link`) to find the articles; add it to the source",
-            ))
-        }
+    // Without `item`, every element `link` matches is an item of its own (the config makes
+    // sure one of the two is there).
+    let Some(items) = matcher(&selectors.item)
+        .or_else(|| link.clone())
+        .map(|m| doc.select_matcher(&m))
+    else {
+        return Vec::new();
     };
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -146,7 +120,7 @@ pub fn select_items(
         };
         out.push((url, hints));
     }
-    Ok(out)
+    out
 }
 
 /// The first element matching `m` at or below `node`.
@@ -405,13 +379,13 @@ mod tests {
           <li class="post">no link here</li>
         </ul>"#;
         let sel = ListSelectors {
-            item: Some("li.post".into()),
-            title: Some("a.t, h3".into()),
-            date: Some("time, .d".into()),
-            summary: Some(".s".into()),
+            item: Selector::parse("li.post"),
+            title: Selector::parse("a.t, h3"),
+            date: Selector::parse("time, .d"),
+            summary: Selector::parse(".s"),
             link: None,
         };
-        let items = select_items(html, &url("https://e.org/blog/"), &sel, chrono_tz::UTC).unwrap();
+        let items = select_items(html, &url("https://e.org/blog/"), &sel, chrono_tz::UTC);
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].0.as_str(), "https://e.org/p/one");
         assert_eq!(items[0].1.title.as_deref(), Some("First post"));
@@ -421,12 +395,9 @@ mod tests {
             Some("2024-05-12T10:00:00+00:00".into())
         );
         assert_eq!(items[1].1.title.as_deref(), Some("Second"));
-        assert!(items[1].1.published.is_some());
-        let bad = ListSelectors {
-            item: Some("li[".into()),
-            ..ListSelectors::default()
-        };
-        let e = select_items(html, &url("https://e.org/"), &bad, chrono_tz::UTC).unwrap_err();
-        assert!(e.to_string().contains("`item`"), "{e}");
+        assert_eq!(
+            items[1].1.published.map(|d| d.to_rfc3339()),
+            Some("2024-05-11T00:00:00+00:00".into())
+        );
     }
 }

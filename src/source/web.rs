@@ -5,7 +5,7 @@ use futures_util::future::join_all;
 use url::Url;
 
 use crate::config::Source;
-use crate::error::Error;
+use crate::error::{Error, FetchError};
 use crate::fetch::{allowed_discovered, Fetched, Fetcher, Page};
 use crate::model::{Hints, RawArticle, RawBody};
 use crate::source::Memory;
@@ -54,10 +54,13 @@ pub(crate) fn ensure_html(page: &Page) -> Result<(), Error> {
         .map(|m| m.trim().to_ascii_lowercase());
     match mime.as_deref() {
         None | Some("text/html" | "application/xhtml+xml" | "text/plain") => Ok(()),
-        Some(other) => Err(Error::fetch(
-            &page.url,
-            format!("is {other}, not an HTML page; only web pages can be articles"),
-        )),
+        Some(other) => {
+            let content_type = other.to_string();
+            Err(Error::fetch(
+                &page.url,
+                FetchError::NotHtml { content_type },
+            ))
+        }
     }
 }
 
@@ -71,20 +74,15 @@ pub(crate) async fn fetch_articles(
 ) -> Vec<Result<RawArticle, Error>> {
     let jobs = links.into_iter().map(|(link, hints)| async move {
         if !allowed_discovered(&link, configured) {
-            return Err(Error::fetch(
-                &link,
-                format!("link found in {configured} leads to a private address; not fetched"),
-            ));
+            let found_in = configured.clone();
+            return Err(Error::fetch(&link, FetchError::PrivateAddress { found_in }));
         }
         match fetcher.get(&link, &source.fetch, None).await? {
             Fetched::Ok(page) => {
                 ensure_html(&page)?;
                 Ok(article_from_page(source, &link, page, hints))
             }
-            Fetched::NotModified => Err(Error::fetch(
-                &link,
-                "answered 304 Not Modified to an unconditional request",
-            )),
+            Fetched::NotModified => Err(Error::fetch(&link, FetchError::UnexpectedNotModified)),
         }
     });
     join_all(jobs).await
