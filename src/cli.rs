@@ -72,8 +72,13 @@ pub enum Command {
         #[arg(long)]
         prune: bool,
     },
-    /// Validate the config and render every feed without writing.
-    Check,
+    /// Validate the config and render every feed from the stored items, without fetching or
+    /// writing anything; `--fetch` also probes every source.
+    Check {
+        /// Fetch and normalise every source too (as a dry run: nothing stored or written).
+        #[arg(long)]
+        fetch: bool,
+    },
     /// Stay up and refresh each feed when its schedule fires; SIGTERM or Ctrl-C stops it
     /// after the refresh in progress.
     Daemon {
@@ -171,14 +176,18 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             let alert_after = (!*dry_run).then_some(config.site.alert_after);
             Ok(print_report(&report, cli.verbose > 0, alert_after))
         }
-        Command::Check => {
+        Command::Check { fetch } => {
             let config = Config::load(&cli.config)?;
             let opts = RunOptions {
                 dry_run: true,
                 prune: false,
                 now: now()?,
             };
-            let report = runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?;
+            let report = if *fetch {
+                runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?
+            } else {
+                runtime()?.block_on(pipeline::check_stored(&config))?
+            };
             for f in &report.feeds {
                 println!(
                     "{}: {} items{}",

@@ -497,9 +497,13 @@ fn dry_run_and_check_write_nothing() {
     let p = Project::world();
     assert_exit(&p.run(&["run", "--dry-run"]), 0);
     assert!(!p.path("feeds/world.rss").exists());
+    // Offline, `check` renders what is stored: after a dry run, nothing.
     let out = p.run(&["check"]);
     assert_exit(&out, 0);
-    assert!(out.stdout.contains("world: 1 items"));
+    assert!(out.stdout.contains("world: 0 items"), "{}", out.stdout);
+    let out = p.run(&["check", "--fetch"]);
+    assert_exit(&out, 0);
+    assert!(out.stdout.contains("world: 1 items"), "{}", out.stdout);
     assert!(!p.path("feeds/world.rss").exists());
     let out = p.run(&["run", "--feed", "nope"]);
     assert_exit(&out, 2);

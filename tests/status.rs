@@ -64,7 +64,7 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
     // `check` is someone looking: every failure shows, whatever alert_after says.
     let Ran {
         code, stderr: err, ..
-    } = feedsmith(d, &["check"]);
+    } = feedsmith(d, &["check", "--fetch"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("source wire failed"), "{err}");
 

@@ -1297,3 +1297,39 @@ async fn a_sites_template_inside_its_articles_is_learned() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_is_offline_unless_asked_to_fetch() {
+    let server = Server::start(|req, _| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::html(fixture("news/bridge-reopens.html")),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = one_feed_config(
+        dir.path(),
+        &format!(
+            "[[feed.source]]\nname = \"bridge\"\npage = \"{}\"\n",
+            server.url("/world/bridge")
+        ),
+    );
+    let config = config.to_str().unwrap();
+    let check = crate::util::feedsmith_async(dir.path(), &["--config", config, "check"]).await;
+    crate::util::assert_exit(&check, 0);
+    assert!(check.stdout.contains("f: 0 items"), "{}", check.stdout);
+    assert!(server.requests("/world/bridge").is_empty());
+
+    let (code, stderr) = run_binary(Path::new(config)).await;
+    assert_eq!(code, 0, "{stderr}");
+    let fetched = server.requests("/world/bridge").len();
+    // What was published is rendered and checked again, still without a request.
+    let check = crate::util::feedsmith_async(dir.path(), &["--config", config, "check"]).await;
+    crate::util::assert_exit(&check, 0);
+    assert!(check.stdout.contains("f: 1 items"), "{}", check.stdout);
+    assert_eq!(server.requests("/world/bridge").len(), fetched);
+
+    let probe =
+        crate::util::feedsmith_async(dir.path(), &["--config", config, "check", "--fetch"]).await;
+    crate::util::assert_exit(&probe, 0);
+    assert!(server.requests("/world/bridge").len() > fetched);
+}
