@@ -380,7 +380,10 @@ async fn teaser_feed_with_full_text() {
     );
     assert_eq!(floods.hints.authors, ["Ana Lima"]);
     assert_eq!(floods.hints.categories, ["Weather"]);
-    assert!(floods.hints.published.is_some());
+    assert_eq!(
+        floods.hints.published.map(|d| d.to_rfc3339()),
+        Some("2024-05-12T06:30:00+00:00".into())
+    );
     // A 404 and a private link fall back to the teaser and are reported.
     let keeper = by_title("Lighthouse keeper retires");
     assert!(matches!(&keeper.body, RawBody::HtmlFragment(h) if h.contains("<b>keys</b>")));
