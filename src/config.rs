@@ -922,6 +922,79 @@ pub fn is_slug(name: &str) -> bool {
         && !name.starts_with('-')
 }
 
+/// Configs for unit tests, built instead of retyped: a standard `[site]`, feeds and their
+/// sources added by name, each with the extra TOML lines a test needs.
+#[cfg(test)]
+pub mod test_config {
+    use super::{Config, Source};
+
+    #[derive(Default)]
+    pub struct Builder {
+        site: Vec<String>,
+        /// Each feed's name, extra lines, and its sources' lines.
+        feeds: Vec<(String, String, Vec<String>)>,
+    }
+
+    impl Builder {
+        pub fn new() -> Builder {
+            Builder::default()
+        }
+
+        /// Adds lines to `[site]` (after its title and base URL).
+        pub fn site(mut self, lines: &str) -> Builder {
+            self.site.push(lines.to_string());
+            self
+        }
+
+        /// Starts a feed; `lines` are its own keys beyond name, title and link.
+        pub fn feed(mut self, name: &str, lines: &str) -> Builder {
+            self.feeds
+                .push((name.to_string(), lines.to_string(), Vec::new()));
+            self
+        }
+
+        /// Adds a source to the last feed (a feed `f` is started if there is none).
+        pub fn source(mut self, lines: &str) -> Builder {
+            if self.feeds.is_empty() {
+                self = self.feed("f", "");
+            }
+            let last = self.feeds.last_mut().expect("a feed");
+            last.2.push(lines.to_string());
+            self
+        }
+
+        pub fn toml(&self) -> String {
+            let mut out = format!(
+                "[site]\ntitle = \"Test\"\nbase_url = \"https://e.org/\"\n{}\n",
+                self.site.join("\n")
+            );
+            for (name, lines, sources) in &self.feeds {
+                out.push_str(&format!(
+                    "[[feed]]\nname = \"{name}\"\ntitle = \"{name}\"\nlink = \"https://e.org/{name}\"\n{lines}\n"
+                ));
+                for source in sources {
+                    out.push_str(&format!("[[feed.source]]\n{source}\n"));
+                }
+            }
+            out
+        }
+
+        pub fn build(&self) -> Config {
+            let text = self.toml();
+            Config::parse(
+                &text,
+                std::path::Path::new("/tmp/feedsmith-test/config.toml"),
+            )
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        }
+
+        /// The first source of the first feed.
+        pub fn build_source(&self) -> Source {
+            self.build().feeds.remove(0).sources.remove(0)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

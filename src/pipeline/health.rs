@@ -63,15 +63,11 @@ pub fn source_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::config::test_config::Builder;
 
     #[test]
     fn yield_counts_known_and_keeps_body_length_when_nothing_new() {
-        let config = Config::parse(
-            "[site]\ntitle = \"T\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\nname = \"s\"\ndir = \"a\"\n",
-            std::path::Path::new("/tmp/c.toml"),
-        )
-        .unwrap();
+        let config = Builder::new().source("name = \"s\"\ndir = \"a\"").build();
         let feed = &config.feeds[0];
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.db")).unwrap();

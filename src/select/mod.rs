@@ -75,15 +75,14 @@ fn unique(stored: &[Item], candidates: Vec<Candidate>) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::config::test_config::Builder;
     use crate::model::Article;
 
     fn feed(filters: &str) -> Feed {
-        let text = format!(
-            "[site]\ntitle = \"T\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\nname = \"a\"\ndir = \"a\"\n{filters}\n[[feed.source]]\nname = \"b\"\ndir = \"b\"\n"
-        );
-        Config::parse(&text, std::path::Path::new("/tmp/c.toml"))
-            .unwrap()
+        Builder::new()
+            .source(&format!("name = \"a\"\ndir = \"a\"\n{filters}"))
+            .source("name = \"b\"\ndir = \"b\"")
+            .build()
             .feeds
             .remove(0)
     }

@@ -199,12 +199,12 @@ fn plain(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use std::path::Path;
+    use crate::config::test_config::Builder;
 
     fn source() -> Source {
-        let text = "[site]\ntitle = \"t\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\nfeed = \"https://e.org/feed.xml\"\n";
-        Config::parse(text, Path::new("/c.toml")).unwrap().feeds[0].sources[0].clone()
+        Builder::new()
+            .source("feed = \"https://e.org/feed.xml\"")
+            .build_source()
     }
 
     #[test]

@@ -91,8 +91,7 @@ pub(crate) async fn fetch_articles(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use std::path::Path;
+    use crate::config::test_config::Builder;
 
     fn source(include: &[&str], exclude: &[&str]) -> Source {
         let list = |v: &[&str]| {
@@ -101,12 +100,13 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let text = format!(
-            "[site]\ntitle = \"t\"\nbase_url = \"https://e.org/\"\n[[feed]]\nname = \"f\"\ntitle = \"F\"\nlink = \"https://e.org/\"\n[[feed.source]]\nfeed = \"https://e.org/feed.xml\"\ninclude = [{}]\nexclude = [{}]\n",
-            list(include),
-            list(exclude)
-        );
-        Config::parse(&text, Path::new("/c.toml")).unwrap().feeds[0].sources[0].clone()
+        Builder::new()
+            .source(&format!(
+                "feed = \"https://e.org/feed.xml\"\ninclude = [{}]\nexclude = [{}]",
+                list(include),
+                list(exclude)
+            ))
+            .build_source()
     }
 
     #[test]
