@@ -1,0 +1,184 @@
+//! The command line: parses arguments (clap), sets up logging, runs the library and turns its
+//! report into terminal output and an exit code. Only this module prints or decides exit codes;
+//! each subcommand has its own file.
+
+mod daemon;
+mod preview;
+mod run;
+mod serve;
+mod status;
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// Exit codes, as cron and scripts read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// Some source or feed failed; everything else was published.
+    Failed = 1,
+    /// The config or the command line is wrong.
+    Usage = 2,
+    /// Another run holds the lock (EX_TEMPFAIL): try again later.
+    TempFail = 75,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "feedsmith",
+    version,
+    about = "Turns messy article sources into clean, valid RSS, Atom and JSON feeds"
+)]
+pub struct Cli {
+    /// The config file.
+    #[arg(long, short = 'c', global = true, default_value = "config.toml")]
+    pub config: PathBuf,
+    /// More detail on stderr (-v: per feed, -vv: debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build and publish feeds once (cron mode). Quiet on success.
+    Run {
+        /// Only this feed (repeatable), due or not.
+        #[arg(long = "feed", value_name = "NAME")]
+        feeds: Vec<String>,
+        /// Every feed, due or not (by default only feeds whose schedule fired since their last
+        /// run; a feed without a schedule is always due).
+        #[arg(long, conflicts_with = "feeds")]
+        all: bool,
+        /// Build and validate everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Remove output files of feeds no longer in the config.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Validate the config and render every feed from the stored items, without fetching or
+    /// writing anything; `--fetch` also probes every source.
+    Check {
+        /// Fetch and normalise every source too (as a dry run: nothing stored or written).
+        #[arg(long)]
+        fetch: bool,
+    },
+    /// Stay up and refresh each feed when its schedule fires; SIGTERM or Ctrl-C stops it
+    /// after the refresh in progress.
+    Daemon {
+        /// Also serve the output folder over HTTP.
+        #[arg(long)]
+        serve: bool,
+        /// Address to serve on, with --serve.
+        #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+        listen: SocketAddr,
+    },
+    /// Serve the output folder over HTTP (feeds, index.html, feeds.opml, feed pages).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Health of every source: last run, last success, failures in a row, items, last error.
+    /// Exits 1 when a source is failing or looks wrong.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what one article file or web page turns into.
+    Preview {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// An article file (.txt, .md, .html) or an http(s) URL.
+        input: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match dispatch(&cli) {
+        Ok(code) => code.into(),
+        Err(e) => {
+            let code = exit_for(&e);
+            eprintln!("feedsmith: {e:#}");
+            code.into()
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "error",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FEEDSMITH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("feedsmith={level}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .without_time()
+        .init();
+}
+
+fn exit_for(e: &anyhow::Error) -> Exit {
+    match e.downcast_ref::<Error>() {
+        Some(Error::Config { .. }) => Exit::Usage,
+        Some(Error::Locked { .. }) => Exit::TempFail,
+        _ => Exit::Failed,
+    }
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
+    match &cli.command {
+        Command::Run {
+            feeds,
+            all,
+            dry_run,
+            prune,
+        } => run::run(cli, feeds, *all, *dry_run, *prune),
+        Command::Check { fetch } => run::check(cli, *fetch),
+        Command::Preview { json, input } => preview::preview(cli, input, *json),
+        Command::Daemon { serve, listen } => {
+            daemon::daemon(&cli.config, serve.then_some(*listen), cli.verbose > 0)
+        }
+        Command::Serve { listen } => serve::serve(cli, *listen),
+        Command::Status { json } => status::status(cli, *json),
+    }
+}
+
+/// "Now" for this run: the clock, or `FEEDSMITH_NOW` (RFC 3339) to replay a run at a fixed
+/// time (tests, reproducible output).
+pub(crate) fn now() -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    match std::env::var("FEEDSMITH_NOW") {
+        Ok(s) => Ok(chrono::DateTime::parse_from_rfc3339(&s)
+            .with_context(|| format!("FEEDSMITH_NOW={s:?} is not an RFC 3339 time"))?
+            .with_timezone(&chrono::Utc)),
+        Err(_) => Ok(chrono::Utc::now()),
+    }
+}
+
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}

@@ -1,0 +1,59 @@
+//! `feedsmith preview`: one article file or URL through the path a run takes, printed.
+
+use super::{now, runtime, Cli, Exit};
+use crate::config::Config;
+use crate::model::Article;
+
+/// Previews a file or URL; with `-v`, also what chrome was learned for its source.
+pub fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
+    // The config is optional here: it only lends the input its source's rules and state.
+    let config = if cli.config.exists() {
+        Some(Config::load(&cli.config)?)
+    } else {
+        None
+    };
+    let p = runtime()?.block_on(crate::preview::preview(config.as_ref(), input, now()?))?;
+    if cli.verbose > 0 {
+        match &p.source {
+            Some(s) => eprintln!("source: {s}; learned chrome lines: {}", p.learned.len()),
+            None => eprintln!("source: none in the config; built-in rules only"),
+        }
+        for line in &p.learned {
+            eprintln!("  learned: {line}");
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&p.article)?);
+    } else {
+        print!("{}", preview_text(&p.article));
+    }
+    Ok(Exit::Ok)
+}
+
+fn preview_text(a: &Article) -> String {
+    let mut out = format!("Title:     {}\n", a.title);
+    let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(crate::dates::rfc3339).unwrap_or_else(|| "-".into())
+    };
+    out.push_str(&format!(
+        "Published: {}\nUpdated:   {}\n",
+        date(a.published),
+        date(a.updated)
+    ));
+    if !a.authors.is_empty() {
+        out.push_str(&format!("Authors:   {}\n", a.authors.join(", ")));
+    }
+    if !a.credits.is_empty() {
+        out.push_str(&format!("Credits:   {}\n", a.credits.join(", ")));
+    }
+    if let Some(l) = &a.link {
+        out.push_str(&format!("Link:      {l}\n"));
+    }
+    if let Some(s) = &a.summary {
+        out.push_str(&format!("Summary:   {s}\n"));
+    }
+    out.push('\n');
+    out.push_str(&a.content_text);
+    out.push('\n');
+    out
+}

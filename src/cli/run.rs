@@ -1,0 +1,223 @@
+//! `feedsmith run` and `feedsmith check`: a run of the pipeline (or its offline check), and the
+//! report turned into what cron mails: nothing on success, one line per problem otherwise.
+
+use std::io::IsTerminal;
+
+use super::{now, runtime, Cli, Exit};
+use crate::config::Config;
+use crate::error::Error;
+use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner, Selection};
+use crate::status::should_alert;
+
+pub fn run(
+    cli: &Cli,
+    feeds: &[String],
+    all: bool,
+    dry_run: bool,
+    prune: bool,
+) -> anyhow::Result<Exit> {
+    let config = Config::load(&cli.config)?;
+    check_feed_names(&config, feeds)?;
+    let opts = RunOptions {
+        dry_run,
+        prune,
+        now: now()?,
+    };
+    let selection = if !feeds.is_empty() {
+        Selection::Named(feeds.to_vec())
+    } else if all {
+        Selection::All
+    } else {
+        Selection::Due
+    };
+    let report = runtime()?.block_on(run_with_progress(&config, opts, &selection, cli.verbose))?;
+    // A dry run is someone looking: show every failure.
+    let alert_after = (!dry_run).then_some(config.site.alert_after);
+    Ok(print_report(&report, cli.verbose > 0, alert_after))
+}
+
+pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
+    let config = Config::load(&cli.config)?;
+    let opts = RunOptions {
+        dry_run: true,
+        prune: false,
+        now: now()?,
+    };
+    let report = if fetch {
+        runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?
+    } else {
+        runtime()?.block_on(pipeline::check_stored(&config))?
+    };
+    for f in &report.feeds {
+        let troubled = if f.problems.is_empty() {
+            ""
+        } else {
+            " (with problems)"
+        };
+        println!("{}: {} items{troubled}", f.feed, f.items);
+    }
+    print_learned(&config)?;
+    Ok(print_report(&report, false, None))
+}
+
+fn check_feed_names(config: &Config, feeds: &[String]) -> anyhow::Result<()> {
+    for name in feeds {
+        if config.feed(name).is_none() {
+            let known: Vec<&str> = config.feeds.iter().map(|f| f.name.as_str()).collect();
+            return Err(Error::Config {
+                path: config.path.clone(),
+                line: None,
+                message: format!(
+                    "no feed named {name:?}; the config has: {}",
+                    known.join(", ")
+                ),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Runs the feeds `selection` picks; a progress bar only when stderr is a terminal and not
+/// verbose.
+async fn run_with_progress(
+    config: &Config,
+    opts: RunOptions,
+    selection: &Selection,
+    verbose: u8,
+) -> anyhow::Result<RunReport> {
+    let mut runner = Runner::start(config, opts)?;
+    let selected = runner.selected(selection)?;
+    let bar = (verbose == 0 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(selected.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let mut report = RunReport::default();
+    for feed in selected {
+        if let Some(b) = &bar {
+            b.set_message(feed.name.clone());
+        }
+        report.feeds.push(runner.run_feed(feed).await?);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    report.warnings = runner.finish()?;
+    Ok(report)
+}
+
+/// Problems and warnings to stderr; with `verbose`, a line per feed. Returns the exit code. With
+/// `alert_after`, a failing source counts only on the run that makes it that many failures in a
+/// row (and its recovery is announced); without, every failure counts.
+pub(super) fn print_report(report: &RunReport, verbose: bool, alert_after: Option<u32>) -> Exit {
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut failed = false;
+    for f in &report.feeds {
+        failed |= print_feed(f, verbose, alert_after);
+    }
+    if failed {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    }
+}
+
+/// Prints one feed's report; true when it holds something that fails the run.
+fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
+    let mut failed = false;
+    for n in &f.notes {
+        eprintln!("warning: feed {}: source {n}", f.feed);
+    }
+    for p in &f.problems {
+        let what = if p.source_failed { "failed" } else { "problem" };
+        if p.source == f.feed {
+            eprintln!("error: feed {}: {}", f.feed, p.error);
+            failed = true;
+            continue;
+        }
+        let streak = f
+            .sources
+            .iter()
+            .find(|o| p.source_failed && !o.ok && o.source == p.source)
+            .map(|o| o.consecutive_failures);
+        match (streak, alert_after) {
+            (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
+                if verbose {
+                    eprintln!(
+                        "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
+                        f.feed, p.source, p.error
+                    );
+                }
+            }
+            _ => {
+                let in_a_row = match streak {
+                    Some(n) if n > 1 => format!(" ({n} runs in a row)"),
+                    _ => String::new(),
+                };
+                eprintln!(
+                    "error: feed {}: source {} {what}{in_a_row}: {}",
+                    f.feed, p.source, p.error
+                );
+                failed = true;
+            }
+        }
+    }
+    for o in &f.sources {
+        if alert_after.is_some_and(|n| o.ok && should_alert(o.recovered_from, n, true)) {
+            eprintln!(
+                "feed {}: source {} recovered after {} failed runs",
+                f.feed, o.source, o.recovered_from
+            );
+        }
+    }
+    for e in &f.hub_errors {
+        eprintln!("warning: feed {}: {e}", f.feed);
+    }
+    if verbose {
+        eprintln!(
+            "{}: {} new, {} changed, {} items, {} files written",
+            f.feed,
+            f.new,
+            f.changed,
+            f.items,
+            f.written.len()
+        );
+    }
+    failed
+}
+
+/// Lists the chrome each source has learned so far (from the state of earlier runs).
+fn print_learned(config: &Config) -> anyhow::Result<()> {
+    if !config.site.state.exists() {
+        return Ok(());
+    }
+    let store = crate::store::Store::open(&config.site.state)?;
+    for source in config.feeds.iter().flat_map(|f| &f.sources) {
+        let mut lines: Vec<String> = pipeline::learned_for(&store, &source.name)?
+            .keys
+            .into_iter()
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        lines.sort();
+        println!(
+            "source {}: {} learned chrome lines",
+            source.name,
+            lines.len()
+        );
+        for line in lines {
+            println!("  {line}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! `feedsmith status`: every source's health from the state, as text or JSON; exit 1 when a
+//! source is failing or looks wrong, so a monitor can run it.
+
+use super::{Cli, Exit};
+use crate::config::Config;
+use crate::status::{self, SourceHealth};
+use crate::store::Store;
+
+pub fn status(cli: &Cli, json: bool) -> anyhow::Result<Exit> {
+    let config = Config::load(&cli.config)?;
+    let store = Store::open(&config.site.state)?;
+    let mut health = Vec::new();
+    for feed in &config.feeds {
+        for source in &feed.sources {
+            let runs = store.source_runs(&feed.name, &source.name)?;
+            health.push(SourceHealth::from_runs(&feed.name, &source.name, &runs));
+        }
+    }
+    if json {
+        print!("{}", status::render_json(&health));
+    } else {
+        print!("{}", status::render_text(&health));
+    }
+    let troubled = health.iter().any(SourceHealth::needs_attention);
+    Ok(if troubled { Exit::Failed } else { Exit::Ok })
+}
