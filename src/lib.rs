@@ -12,7 +12,6 @@ pub mod daemon;
 pub mod dates;
 pub mod dedupe;
 pub mod error;
-pub mod eval;
 pub mod fetch;
 pub mod model;
 pub mod normalize;
