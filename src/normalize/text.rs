@@ -272,7 +272,8 @@ fn unwrap_paragraphs(text: &str) -> Vec<Cow<'_, str>> {
         while j + 1 < raw.len() && wrap.continues(raw[j], raw[j + 1]) {
             // Scrapers put the page title on a line of its own; with no blank line under it, a
             // title that happens to fill the width would swallow the lede.
-            if j == i && Some(i) == first_text && !wrap.blank_separated && !starts_lower(raw[j + 1]) {
+            if j == i && Some(i) == first_text && !wrap.blank_separated && !starts_lower(raw[j + 1])
+            {
                 break;
             }
             j += 1;
@@ -315,7 +316,11 @@ impl Wrap {
     fn detect(lines: &[&str]) -> Option<Wrap> {
         let len: Vec<usize> = lines.iter().map(|l| columns(l)).collect();
         let spaced: Vec<bool> = lines.iter().map(|l| l.trim().contains(' ')).collect();
-        let over_at = |width: usize| (0..lines.len()).filter(|&i| spaced[i] && len[i] > width).count();
+        let over_at = |width: usize| {
+            (0..lines.len())
+                .filter(|&i| spaced[i] && len[i] > width)
+                .count()
+        };
         // Most pages have prose lines longer than any wrap width: no need to look further.
         if over_at(*WRAP_WIDTHS.end()) > 1 + lines.len() / 10 {
             return None;
@@ -383,9 +388,12 @@ impl Wrap {
 
 /// Whether `line` is full at `width`: it fits, has more than one word, and the first word of
 /// `next` would not have fitted after it. Greedy wrappers always fill lines this far; `loose`
-/// allows a tenth of the width of slack for wrappers that balance line lengths.
+/// allows a tenth of the width of slack (wrappers that leave some room, folded runs of spaces).
 fn full(line: &str, next: &str, width: usize, loose: bool) -> bool {
-    let next_word = next.split_whitespace().next().map_or(0, |w| w.chars().count());
+    let next_word = next
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count());
     line.trim().contains(' ') && fills(columns(line), next_word, width, loose)
 }
 
@@ -405,11 +413,17 @@ fn indent(line: &str) -> usize {
 }
 
 fn starts_lower(line: &str) -> bool {
-    line.trim_start().chars().next().is_some_and(char::is_lowercase)
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
 }
 
 fn starts_upper(line: &str) -> bool {
-    line.trim_start().chars().next().is_some_and(char::is_uppercase)
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
 }
 
 /// Date and byline lines become [`Kind::Meta`] (short ones only: a sentence that mentions a

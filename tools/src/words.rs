@@ -127,6 +127,9 @@ mod tests {
 
     #[test]
     fn tokens_are_unicode_words() {
-        assert_eq!(tokens("Привет, МИР! 42_x é-t"), ["привет", "мир", "42_x", "é", "t"]);
+        assert_eq!(
+            tokens("Привет, МИР! 42_x é-t"),
+            ["привет", "мир", "42_x", "é", "t"]
+        );
     }
 }

@@ -273,7 +273,12 @@ fn wrapped_articles_keep_every_sentence_and_paragraph() {
         failed.is_empty(),
         "{} of {docs} documents wrong; first ones:\n{}",
         failed.len(),
-        failed.iter().take(6).cloned().collect::<Vec<_>>().join("\n")
+        failed
+            .iter()
+            .take(6)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -288,7 +293,17 @@ fn wrapped_and_unwrapped_give_the_same_body() {
         };
         let want = article(&render(&f, plain).0).content_text;
         for width in WIDTHS {
-            let got = article(&render(&f, Layout { width: Some(width), ..plain }).0).content_text;
+            let got = article(
+                &render(
+                    &f,
+                    Layout {
+                        width: Some(width),
+                        ..plain
+                    },
+                )
+                .0,
+            )
+            .content_text;
             assert_eq!(got, want, "{} at {width}", f.headline);
         }
     }
@@ -309,7 +324,10 @@ fn wrap_width_is_found_only_in_wrapped_text() {
         );
         let lines: Vec<&str> = doc.lines().collect();
         let w = Wrap::detect(&lines).map(|w| w.width);
-        assert!(w.is_some_and(|w| w <= width && w + 8 >= width), "{width}: {w:?}");
+        assert!(
+            w.is_some_and(|w| w <= width && w + 8 >= width),
+            "{width}: {w:?}"
+        );
     }
     let unwrapped = ARTICLES.join("\n");
     assert_eq!(Wrap::detect(&unwrapped.lines().collect::<Vec<_>>()), None);
@@ -350,3 +368,34 @@ fn menus_and_headline_lists_in_wrapped_text_are_not_joined() {
     assert!(joined.len() < lines.len());
 }
 
+#[test]
+fn wrapped_article_inside_page_furniture_keeps_body_and_metadata() {
+    let f = &fixtures()[3];
+    for width in WIDTHS {
+        let layout = Layout {
+            width: Some(width),
+            blank_lines: true,
+            crlf: false,
+            indent: Indent::None,
+        };
+        let (doc, _) = render(f, layout);
+        let (head, body) = doc.split_once("\n\n").unwrap();
+        let page = format!(
+            "{} - The Gazette\n\nSkip to content\nHome\nNews\nSport\nBusiness\n\n{head}\n\n\
+             By Jane Doe\n19 November 2019 10:02\n\nShare on Facebook\n\n{body}\n\
+             Most read\nLifeboat crew rescues two walkers cut off by the tide\n\n\
+             Contact us\nTerms of use\n",
+            f.headline
+        );
+        let a = article(&page);
+        let got: Vec<&str> = a.content_text.split("\n\n").collect();
+        assert_eq!(got, f.paragraphs, "at {width}: {got:#?}");
+        assert_eq!(a.title, f.headline, "at {width}");
+        assert_eq!(a.authors, vec!["Jane Doe".to_string()], "at {width}");
+        assert_eq!(
+            a.published,
+            Some(Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0).unwrap()),
+            "at {width}"
+        );
+    }
+}

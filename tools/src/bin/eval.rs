@@ -143,12 +143,28 @@ fn main() -> Result<()> {
             Set::Wcxb => html.iter().map(|h| visible_text(h)).collect(),
         };
         let (outputs, secs) = run(&pages, &inputs, |p, i| feedsmith_output(p, i, false));
-        let scores = evaluate(set, "text mode (feedsmith)", &pages, &outputs, secs, true, per_page);
+        let scores = evaluate(
+            set,
+            "text mode (feedsmith)",
+            &pages,
+            &outputs,
+            secs,
+            true,
+            per_page,
+        );
         saved.runs.insert("text".into(), scores);
     }
     if mode == "html" || mode == "all" {
         let (outputs, secs) = run(&pages, &html, |p, i| feedsmith_output(p, i, true));
-        let ours = evaluate(set, "html mode (feedsmith)", &pages, &outputs, secs, true, per_page);
+        let ours = evaluate(
+            set,
+            "html mode (feedsmith)",
+            &pages,
+            &outputs,
+            secs,
+            true,
+            per_page,
+        );
         let (outputs, secs) = run(&pages, &html, smoothie_output);
         let base = evaluate(
             set,
@@ -183,7 +199,10 @@ fn main() -> Result<()> {
 fn load(dir: &Path) -> Result<(Set, Vec<Page>)> {
     let gz = dir.join("ground-truth.json.gz");
     let (set, raw) = if gz.exists() {
-        (Set::Wcxb, String::from_utf8(read_gz(&gz)?).context("ground truth is not UTF-8")?)
+        (
+            Set::Wcxb,
+            String::from_utf8(read_gz(&gz)?).context("ground truth is not UTF-8")?,
+        )
     } else {
         let path = dir.join("ground-truth.json");
         let raw = std::fs::read_to_string(&path)
@@ -195,7 +214,11 @@ fn load(dir: &Path) -> Result<(Set, Vec<Page>)> {
     let text = |v: &serde_json::Value, k: &str| v[k].as_str().map(str::to_string);
     let list = |v: &serde_json::Value, k: &str| -> Vec<String> {
         v[k].as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let pages = map
@@ -242,7 +265,10 @@ fn read_html(path: &Path) -> Result<String> {
     });
     let bytes = read_gz(path)?;
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
-        return Ok(enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned());
+        return Ok(enc
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned());
     }
     let head = &bytes[..bytes.len().min(4096)];
     let enc = META
@@ -415,7 +441,10 @@ fn report_wcxb(
     );
     let mut types: BTreeMap<&str, Vec<&words::PageScore>> = BTreeMap::new();
     for (p, s) in pages.iter().zip(scores) {
-        types.entry(p.page_type.as_deref().unwrap_or("?")).or_default().push(s);
+        types
+            .entry(p.page_type.as_deref().unwrap_or("?"))
+            .or_default()
+            .push(s);
     }
     let line: Vec<String> = types
         .iter()
@@ -526,8 +555,10 @@ fn compare_with_baseline(label: &str, before: &[Saved], now: &[Saved]) {
         .filter_map(|n| old.get(n.id.as_str()).map(|o| (*o, n)))
         .collect();
     let show = |what: &str, pairs: &[(&Saved, &Saved)]| {
-        let (a, b): (Vec<Saved>, Vec<Saved>) =
-            pairs.iter().map(|(o, n)| ((*n).clone(), (*o).clone())).unzip();
+        let (a, b): (Vec<Saved>, Vec<Saved>) = pairs
+            .iter()
+            .map(|(o, n)| ((*n).clone(), (*o).clone()))
+            .unzip();
         let mean = |v: &[Saved]| v.iter().map(|s| s.f1).sum::<f64>() / v.len().max(1) as f64;
         println!(
             "{label} vs baseline, {what} ({} pages, mean per-page F1 {:.4} -> {:.4}): {}",
@@ -547,6 +578,9 @@ fn compare_with_baseline(label: &str, before: &[Saved], now: &[Saved]) {
         show("articles", &articles);
     }
     if pairs.len() != now.len() {
-        println!("  ({} pages of this run are not in the baseline)", now.len() - pairs.len());
+        println!(
+            "  ({} pages of this run are not in the baseline)",
+            now.len() - pairs.len()
+        );
     }
 }
