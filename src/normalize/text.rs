@@ -306,7 +306,7 @@ struct Wrap {
     blank_separated: bool,
 }
 
-/// Widths a wrapped text is looked for at (the brief's 40 to 120 columns, with some margin).
+/// Widths a wrapped text is looked for at: 40 to 120 columns are common, with some margin.
 const WRAP_WIDTHS: std::ops::RangeInclusive<usize> = 30..=160;
 
 impl Wrap {

@@ -26,7 +26,9 @@
 //! the dates one day off.
 //!
 //! `--save FILE` writes every run's per-page scores as JSON; `--baseline FILE` compares this run
-//! with a saved one, page by page.
+//! with a saved one, page by page. `--wrap N` hard-wraps every text-mode input at N columns first
+//! (greedy, words never broken, as a scraper or mail client saving at N columns does), to see
+//! what wrapping costs the plain-text normaliser.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -43,7 +45,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 const USAGE: &str =
-    "usage: eval DATA_DIR [--mode text|html|all] [--pages] [--save FILE] [--baseline FILE]";
+    "usage: eval DATA_DIR [--mode text|html|all] [--pages] [--save FILE] [--baseline FILE] [--wrap N]";
 
 /// Which data set, by its layout.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -101,6 +103,7 @@ fn main() -> Result<()> {
     let mut per_page = false;
     let mut save: Option<PathBuf> = None;
     let mut baseline: Option<PathBuf> = None;
+    let mut wrap: Option<usize> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -108,6 +111,10 @@ fn main() -> Result<()> {
             "--pages" => per_page = true,
             "--save" => save = Some(it.next().context(USAGE)?.into()),
             "--baseline" => baseline = Some(it.next().context(USAGE)?.into()),
+            "--wrap" => {
+                let n = it.next().and_then(|n| n.parse().ok()).context(USAGE)?;
+                wrap = Some(n);
+            }
             s if !s.starts_with('-') => dir = Some(PathBuf::from(s)),
             s => bail!("unknown argument {s}; {USAGE}"),
         }
@@ -141,6 +148,10 @@ fn main() -> Result<()> {
                 .collect::<Result<_, _>>()
                 .context("reading text/")?,
             Set::Wcxb => html.iter().map(|h| visible_text(h)).collect(),
+        };
+        let inputs: Vec<String> = match wrap {
+            Some(width) => inputs.iter().map(|t| hard_wrap(t, width)).collect(),
+            None => inputs,
         };
         let (outputs, secs) = run(&pages, &inputs, |p, i| feedsmith_output(p, i, false));
         let scores = evaluate(
@@ -291,6 +302,28 @@ fn visible_text(html: &str) -> String {
         .unwrap_or_default();
     let body = BODY.find(html).map_or(html, |m| &html[m.start()..]);
     format!("{title}\n\n{}", sanitize::html_to_text(body))
+}
+
+/// Every line of `text` wrapped greedily at `width` columns; blank lines stay.
+fn hard_wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / width.max(1));
+    for line in text.lines() {
+        let mut col = 0;
+        for word in line.split_whitespace() {
+            let n = word.chars().count();
+            if col > 0 && col + 1 + n > width {
+                out.push('\n');
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += n;
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn feedsmith_output(page: &Page, input: &str, html: bool) -> Output {
