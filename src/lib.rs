@@ -13,7 +13,6 @@ pub mod config;
 pub mod daemon;
 pub mod dates;
 pub mod error;
-pub mod eval;
 pub mod fetch;
 pub mod model;
 pub mod normalize;

@@ -12,6 +12,7 @@ use super::{Context, Draft};
 use crate::chars::escape_html;
 use crate::normalize::sanitize::hygiene;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What a line of the page is, before region selection.
@@ -160,12 +161,14 @@ static QUOTED_POST: LazyLock<Regex> =
 /// Normalises scraped text into a draft.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
     let text = hygiene(text);
+    // Paragraphs broken at a fixed width are judged whole: their pieces look like menu labels.
+    let logical = unwrap_paragraphs(&text);
     let mut lines: Vec<Line> = Vec::new();
     let mut gap = false;
     // Comment and footer markers only end an article once some prose has been seen: above the
     // article they are menu entries.
     let mut seen_prose = false;
-    for raw in text.lines() {
+    for raw in &logical {
         let t = raw.trim();
         if t.is_empty() {
             gap = true;
@@ -252,6 +255,176 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         .map(|p| format!("<p>{}</p>\n", escape_html(p)))
         .collect();
     draft
+}
+
+/// The lines of `text`, with paragraphs that a fixed-width wrap (a scraper or mail client
+/// saving at 72 columns) broke into lines joined back into one line each; blank lines are kept.
+/// Text that is not wrapped at one width comes back line for line.
+fn unwrap_paragraphs(text: &str) -> Vec<Cow<'_, str>> {
+    let raw: Vec<&str> = text.lines().collect();
+    let Some(wrap) = Wrap::detect(&raw) else {
+        return raw.into_iter().map(Cow::Borrowed).collect();
+    };
+    let first_text = raw.iter().position(|l| !l.trim().is_empty());
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let mut j = i;
+        while j + 1 < raw.len() && wrap.continues(raw[j], raw[j + 1]) {
+            // Scrapers put the page title on a line of its own; with no blank line under it, a
+            // title that happens to fill the width would swallow the lede.
+            if j == i && Some(i) == first_text && !wrap.blank_separated && !starts_lower(raw[j + 1])
+            {
+                break;
+            }
+            j += 1;
+        }
+        let run = &raw[i..=j];
+        // A paragraph ends its last sentence. A run that does not is the wrapped page title at
+        // the top, or prose carrying on in lower case; otherwise (a list of long headlines
+        // that happen to fill the width) its lines stay apart.
+        let joined = run.len() > 1
+            && (ends_sentence(run[run.len() - 1])
+                || Some(i) == first_text
+                || run[1..].iter().all(|l| !starts_upper(l)));
+        if joined {
+            let parts: Vec<&str> = run.iter().map(|l| l.trim()).collect();
+            out.push(Cow::Owned(parts.join(" ")));
+        } else {
+            out.extend(run.iter().map(|l| Cow::Borrowed(*l)));
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// The width a text was hard-wrapped at, and how its paragraphs are separated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Wrap {
+    width: usize,
+    /// Paragraphs are separated by blank lines, so every line break without one is a wrap, even
+    /// after a sentence end; otherwise a sentence end at the end of a line ends the paragraph.
+    blank_separated: bool,
+}
+
+/// Widths a wrapped text is looked for at: 40 to 120 columns are common, with some margin.
+const WRAP_WIDTHS: std::ops::RangeInclusive<usize> = 30..=160;
+
+impl Wrap {
+    /// A wrap width fits when many lines are "full" at it (the next line's first word would not
+    /// have fitted) and almost no line with a space in it is longer. Prose written one
+    /// paragraph a line has many longer lines; menus have no full lines.
+    fn detect(lines: &[&str]) -> Option<Wrap> {
+        let len: Vec<usize> = lines.iter().map(|l| columns(l)).collect();
+        let spaced: Vec<bool> = lines.iter().map(|l| l.trim().contains(' ')).collect();
+        let over_at = |width: usize| {
+            (0..lines.len())
+                .filter(|&i| spaced[i] && len[i] > width)
+                .count()
+        };
+        // Most pages have prose lines longer than any wrap width: no need to look further.
+        if over_at(*WRAP_WIDTHS.end()) > 1 + lines.len() / 10 {
+            return None;
+        }
+        let word: Vec<usize> = lines
+            .iter()
+            .map(|l| l.split_whitespace().next().map_or(0, |w| w.chars().count()))
+            .collect();
+        let full_at = |width: usize| {
+            (0..lines.len().saturating_sub(1))
+                .filter(|&i| spaced[i] && fills(len[i], word[i + 1], width, true))
+                .count()
+        };
+        let (mut best, mut width) = (i64::MIN, 0);
+        for w in WRAP_WIDTHS {
+            let v = full_at(w) as i64 - 2 * over_at(w) as i64;
+            if v > best {
+                (best, width) = (v, w);
+            }
+        }
+        let (full_lines, over) = (full_at(width), over_at(width));
+        // An unwrapped title or a long link may stick out; paragraphs may not.
+        if full_lines < 3 || over > 1 + full_lines / 10 {
+            return None;
+        }
+        // Paragraphs end in a sentence end: see whether blank lines follow those, or text does
+        // right after a line that ends a sentence well short of the width.
+        let (mut blank, mut text) = (0, 0);
+        for i in 0..lines.len().saturating_sub(1) {
+            let (l, next) = (lines[i], lines[i + 1]);
+            if l.trim().is_empty() || !ends_sentence(l) {
+                continue;
+            }
+            if next.trim().is_empty() {
+                blank += 1;
+            } else if !full(l, next, width, true) {
+                text += 1;
+            }
+        }
+        Some(Wrap {
+            width,
+            blank_separated: blank > text,
+        })
+    }
+
+    /// Whether `line` is a wrapped line that goes on in `next`.
+    fn continues(&self, line: &str, next: &str) -> bool {
+        if line.trim().is_empty() || next.trim().is_empty() || is_list_item(next) {
+            return false;
+        }
+        // A line indented deeper than the one above starts a paragraph (first-line indents).
+        if indent(next) > indent(line) {
+            return false;
+        }
+        // Without blank lines between paragraphs, a sentence end at the end of a line may be
+        // the paragraph's; no sentence starts in lower case, though.
+        if ends_sentence(line) && !self.blank_separated && !starts_lower(next) {
+            return false;
+        }
+        // A capital after the break may start a new line of its own (a headline, then the
+        // lede): only a line the next word really could not have joined continues there.
+        full(line, next, self.width, !starts_upper(next))
+    }
+}
+
+/// Whether `line` is full at `width`: it fits, has more than one word, and the first word of
+/// `next` would not have fitted after it. Greedy wrappers always fill lines this far; `loose`
+/// allows a tenth of the width of slack (wrappers that leave some room, folded runs of spaces).
+fn full(line: &str, next: &str, width: usize, loose: bool) -> bool {
+    let next_word = next
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count());
+    line.trim().contains(' ') && fills(columns(line), next_word, width, loose)
+}
+
+/// [`full`] on measures: a line of `len` columns, then a word of `next_word` characters.
+fn fills(len: usize, next_word: usize, width: usize, loose: bool) -> bool {
+    let slack = if loose { width / 10 } else { 0 };
+    next_word > 0 && len <= width && len + 1 + next_word > width - slack
+}
+
+/// Width of a line as a wrapper counts it: indentation included, trailing space not.
+fn columns(line: &str) -> usize {
+    line.trim_end().chars().count()
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+fn starts_lower(line: &str) -> bool {
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
+}
+
+fn starts_upper(line: &str) -> bool {
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
 }
 
 /// Date and byline lines become [`Kind::Meta`] (short ones only: a sentence that mentions a
@@ -757,6 +930,9 @@ pub fn credit_line(line: &str) -> Option<Vec<String>> {
         .collect();
     (!names.is_empty()).then_some(names)
 }
+
+#[cfg(test)]
+mod wrapped_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,5 @@
 //! The extraction score of `shared/extraction-dev`: precision, recall and F1 over multisets of
-//! word 4-gram shingles, averaged per page. Used by the `eval` binary and the benchmark.
+//! word 4-gram shingles (case-sensitive), averaged per page.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
