@@ -14,6 +14,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::error::{Error, Result};
+pub use crate::normalize::SiteRule;
 use crate::schedule::Schedule;
 
 // ---------------------------------------------------------------- raw, as written
@@ -366,13 +367,6 @@ impl PartialEq for Selector {
     }
 }
 
-/// A `[[site_rule]]`: extraction selectors for pages of one host (and its subdomains).
-#[derive(Debug, Clone)]
-pub struct SiteRule {
-    pub host: String,
-    pub rule: crate::normalize::extract::SiteRule,
-}
-
 // ---------------------------------------------------------------- loading
 
 impl Config {
@@ -674,16 +668,14 @@ impl Validator<'_> {
         };
         Ok(SiteRule {
             host,
-            rule: crate::normalize::extract::SiteRule {
-                body: one(&r.body, "body")?,
-                strip: r
-                    .strip
-                    .iter()
-                    .map(|s| self.selector(s, "strip"))
-                    .collect::<Result<_>>()?,
-                title: one(&r.title, "title")?,
-                date: one(&r.date, "date")?,
-            },
+            body: one(&r.body, "body")?,
+            strip: r
+                .strip
+                .iter()
+                .map(|s| self.selector(s, "strip"))
+                .collect::<Result<_>>()?,
+            title: one(&r.title, "title")?,
+            date: one(&r.date, "date")?,
         })
     }
 
@@ -1118,7 +1110,7 @@ dir = "articles/world"
         assert!(m.contains("`chrome_selectors`"), "{m}");
         let c = parse(&format!("{GOOD}\n[[site_rule]]\nhost = \"Ex.org\"\nbody = \"article .text\"\nstrip = [\".ad\"]\n")).unwrap();
         assert_eq!(c.site_rules[0].host, "ex.org");
-        assert_eq!(c.site_rules[0].rule.strip, vec![".ad"]);
+        assert_eq!(c.site_rules[0].strip, vec![".ad"]);
     }
 
     #[test]

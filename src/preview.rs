@@ -44,7 +44,7 @@ pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -
         _ => Default::default(),
     };
     let site_rules = config.map(|c| c.site_rules.as_slice()).unwrap_or_default();
-    let rules = rules_for(source.as_ref(), site_rules);
+    let rules = rules_for(source.as_ref());
     let timezone = source
         .as_ref()
         .map(|s| s.timezone)
@@ -56,6 +56,7 @@ pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -
         timezone,
         rules: &rules,
         learned: &learned,
+        site_rules,
     };
     Ok(Preview {
         article: normalize::normalize(&raw, &ctx)?,

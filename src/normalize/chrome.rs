@@ -11,10 +11,8 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use url::Url;
 
-use super::extract::SiteRule;
-use crate::chars::fold_whitespace;
+use super::lexical::{ends_sentence, fold, sentence_like};
 
 /// Compiled chrome rules for one source: built-ins plus the user's.
 #[derive(Debug, Clone, Default)]
@@ -24,8 +22,6 @@ pub struct Rules {
     pub patterns: Vec<Regex>,
     /// CSS selectors removed from HTML before extraction.
     pub selectors: Vec<String>,
-    /// Per-site extraction rules (`[[site_rule]]`), by host.
-    pub site_rules: Vec<(String, SiteRule)>,
 }
 
 impl Rules {
@@ -35,29 +31,7 @@ impl Rules {
             lines: lines.iter().map(|l| fold(l)).collect(),
             patterns,
             selectors: selectors.to_vec(),
-            site_rules: Vec::new(),
         }
-    }
-
-    /// Adds the site rules (host, rule) the extractor consults for pages of those hosts.
-    pub fn with_site_rules(mut self, site_rules: Vec<(String, SiteRule)>) -> Rules {
-        self.site_rules = site_rules;
-        self
-    }
-
-    /// The rule for a page's host: the host itself or a parent domain (`example.org` covers
-    /// `www.example.org`).
-    pub fn site_rule(&self, url: Option<&Url>) -> Option<(&str, &SiteRule)> {
-        let host = url?.host_str()?.to_ascii_lowercase();
-        self.site_rules
-            .iter()
-            .find(|(h, _)| {
-                host == *h
-                    || host
-                        .strip_suffix(h.as_str())
-                        .is_some_and(|p| p.ends_with('.'))
-            })
-            .map(|(h, r)| (h.as_str(), r))
     }
 
     /// True when `line` is chrome by a built-in or user rule. A user pattern that matches only
@@ -79,26 +53,6 @@ impl Rules {
             })
             || builtin(folded)
     }
-}
-
-/// Lower-case, white space folded: the form rules compare against.
-pub fn fold(line: &str) -> String {
-    fold_whitespace(line).to_lowercase()
-}
-
-/// A line that reads as (part of) prose: several words and a sentence end, or long enough that
-/// no label is that long.
-pub fn sentence_like(line: &str) -> bool {
-    let words = line.split_whitespace().count();
-    let cjk = line.chars().filter(|c| is_unspaced_script(*c)).count();
-    (words >= 4 || cjk >= 8) && super::text::ends_sentence(line) || words >= 16 || cjk >= 40
-}
-
-/// Han and kana: scripts written without spaces between words.
-pub fn is_unspaced_script(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
 }
 
 /// Whole-line labels: reading controls, ads, calls to action, comment and share furniture
@@ -302,7 +256,7 @@ fn builtin(folded: &str) -> bool {
     }
     LABEL.is_match(folded)
         || TEASER_HEADER.is_match(folded)
-        || INLINE_TEASER.is_match(folded) && !super::text::ends_sentence(folded)
+        || INLINE_TEASER.is_match(folded) && !ends_sentence(folded)
         || CREDIT.is_match(folded)
         || BREADCRUMB.is_match(folded)
         || is_widget(folded)

@@ -25,7 +25,7 @@ impl Learned {
 
 /// The form a line is counted under: case and white space folded.
 pub fn key(line: &str) -> String {
-    super::chrome::fold(line)
+    super::lexical::fold(line)
 }
 
 /// Longest line counted: template boxes are made of short lines, while counting every long

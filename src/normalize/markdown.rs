@@ -1,7 +1,7 @@
 //! Markdown path: a person's own article, so no chrome to strip: render it and let the shared
 //! finishing steps sanitise it. A leading `# Heading` is the title when front matter gave none.
 
-use super::Draft;
+use super::context::Draft;
 
 pub fn draft(markdown: &str) -> Draft {
     let (title, body) = split_heading(markdown);

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use regex::Regex;
 
 use super::chrome::is_timestamp;
-use super::Context;
+use super::context::Context;
 
 /// What one line says about the article.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +112,7 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count()
         <= 12
-        && !super::text::ends_sentence(rest);
+        && !super::lexical::ends_sentence(rest);
     // A quoted post's signature ("— Jane Doe (@jane) November 18, 2019") and a link carry
     // someone else's date.
     let quoted = rest.starts_with(['—', '–', '-']) || rest.contains('@') || rest.contains("http");
@@ -121,7 +121,7 @@ pub fn harvest(line: &str, ctx: &Context) -> Option<Found> {
     }
     if label.is_none()
         && !short_unfinished
-        && !is_timestamp(&super::chrome::fold(rest))
+        && !is_timestamp(&super::lexical::fold(rest))
         && !DATE_LIKE_LINE.is_match(rest)
     {
         return None;

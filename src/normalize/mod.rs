@@ -7,68 +7,23 @@
 //! URLs, text hygiene, a summary, plausible dates.
 
 pub mod chrome;
+mod context;
 pub mod extract;
 pub mod learn;
+pub mod lexical;
 pub mod markdown;
 pub mod meta;
 pub mod sanitize;
 pub mod text;
 
+pub use context::{Context, Draft};
+pub use extract::SiteRule;
+
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use url::Url;
 
 use crate::error::{Error, Result};
 use crate::model::{Article, RawArticle, RawBody};
 use sanitize::one_line;
-
-/// Everything normalisation needs from outside, passed in so the stage stays pure.
-#[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    pub now: DateTime<Utc>,
-    /// When the article's file was written or its page last modified: anchors relative dates
-    /// such as "3 hours ago".
-    pub file_time: Option<DateTime<Utc>>,
-    /// Zone for dates written without one.
-    pub timezone: Tz,
-    pub rules: &'a chrome::Rules,
-    pub learned: &'a learn::Learned,
-}
-
-impl<'a> Context<'a> {
-    /// A context for input outside any configured source: no file time, naive dates in UTC.
-    pub fn new(
-        now: DateTime<Utc>,
-        rules: &'a chrome::Rules,
-        learned: &'a learn::Learned,
-    ) -> Context<'a> {
-        Context {
-            now,
-            file_time: None,
-            timezone: chrono_tz::UTC,
-            rules,
-            learned,
-        }
-    }
-}
-
-/// What one path found, before the shared finishing steps.
-#[derive(Debug, Clone, Default)]
-pub struct Draft {
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    /// Body HTML, not yet sanitised.
-    pub body_html: String,
-    pub authors: Vec<String>,
-    pub credits: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
-    pub image: Option<String>,
-    pub language: Option<String>,
-    pub canonical: Option<Url>,
-    /// Things the run should report about this article (a site rule that matched nothing).
-    pub notes: Vec<String>,
-}
 
 /// Normalises one raw article.
 pub fn normalize(raw: &RawArticle, ctx: &Context) -> Result<Article> {
@@ -81,8 +36,9 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<
     let mut draft = match &raw.body {
         RawBody::Text(t) => text::draft(t, ctx),
         RawBody::Markdown(m) => markdown::draft(m),
-        RawBody::Html(h) => match ctx.rules.site_rule(base) {
-            Some((host, rule)) => {
+        RawBody::Html(h) => match ctx.site_rule(base) {
+            Some(rule) => {
+                let host = &rule.host;
                 let (mut draft, matched) = extract::draft_with_rule(h, base, ctx, rule);
                 if !matched {
                     draft.notes.push(format!(

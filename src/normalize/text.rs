@@ -6,9 +6,10 @@
 //! short lines inside the body), and then headline, dek, byline and dates are taken out of the
 //! lines around it, hard wraps re-joined and wire credits structured.
 
-use super::chrome::{fold, is_comments_header, is_footer, is_teaser_header, is_unspaced_script};
+use super::chrome::{is_comments_header, is_footer, is_teaser_header};
+use super::context::{Context, Draft};
+use super::lexical::{ends_sentence, fold, is_unspaced_script, sentence_like};
 use super::meta::{self, Found};
-use super::{Context, Draft};
 use crate::chars::escape_html;
 use crate::normalize::sanitize::hygiene;
 use regex::Regex;
@@ -816,7 +817,7 @@ fn fallback(lines: &[Line], title: Option<&str>, summary: Option<&str>) -> Vec<b
     let skip = |l: &Line| Some(l.text) == title || Some(l.text) == summary;
     let sentences: Vec<bool> = lines
         .iter()
-        .map(|l| l.kind == Kind::Text && !skip(l) && super::chrome::sentence_like(l.text))
+        .map(|l| l.kind == Kind::Text && !skip(l) && sentence_like(l.text))
         .collect();
     if sentences.iter().any(|k| *k) {
         return sentences;
@@ -864,14 +865,6 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
     if draft.published.is_none() {
         draft.published = bare_date;
     }
-}
-
-/// Whether a line ends a sentence (closing quotes and brackets looked through).
-pub fn ends_sentence(line: &str) -> bool {
-    let t = line.trim_end_matches([
-        '"', '\'', '”', '’', '»', ')', ']', ' ', '」', '』', '）', '】',
-    ]);
-    t.ends_with(['.', '!', '?', '…', ':', ';', '。', '！', '？', '：', '．'])
 }
 
 /// Kept lines as paragraphs. A line that does not end a sentence continues on the next line

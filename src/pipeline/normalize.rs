@@ -116,7 +116,7 @@ fn normalize_source<'r>(
     articles: &'r [RawArticle],
     now: DateTime<Utc>,
 ) -> Result<Vec<NormalizedRaw<'r>>> {
-    let rules = rules_for(Some(source), site_rules);
+    let rules = rules_for(Some(source));
     let nothing_learned = learn::Learned::default();
     for raw in articles {
         if store.chrome_counted(&source.name, &raw.key)? {
@@ -127,7 +127,7 @@ fn normalize_source<'r>(
             // A page's blocks as extraction keeps them before anything learned is removed, so
             // what was learned does not erase its own evidence.
             RawBody::Html(_) => {
-                let ctx = context(source, raw, &rules, &nothing_learned, now);
+                let ctx = context(source, raw, (&rules, &nothing_learned), site_rules, now);
                 normalize::normalize(raw, &ctx)
                     .map(|a| learn::candidates(&a.content_text))
                     .unwrap_or_default()
@@ -140,7 +140,7 @@ fn normalize_source<'r>(
     Ok(articles
         .iter()
         .map(|raw| {
-            let ctx = context(source, raw, &rules, &learned, now);
+            let ctx = context(source, raw, (&rules, &learned), site_rules, now);
             let result = normalize::normalize_noted(raw, &ctx).map_err(|e| match e {
                 Error::EmptyArticle { key } => Error::EmptyArticle {
                     key: format!("{}: {key}", source.name),
@@ -163,8 +163,8 @@ fn article_problem(source: &Source, error: Error) -> Problem {
 fn context<'c>(
     source: &Source,
     raw: &RawArticle,
-    rules: &'c Rules,
-    learned: &'c learn::Learned,
+    (rules, learned): (&'c Rules, &'c learn::Learned),
+    site_rules: &'c [SiteRule],
     now: DateTime<Utc>,
 ) -> Context<'c> {
     Context {
@@ -173,6 +173,7 @@ fn context<'c>(
         timezone: source.timezone,
         rules,
         learned,
+        site_rules,
     }
 }
 
@@ -182,9 +183,8 @@ pub fn learned_for(store: &Store, source: &str) -> Result<learn::Learned> {
     Ok(learn::learned_from_counts(&counts, seen))
 }
 
-/// Chrome rules of a source (none for input outside the config) plus the site rules extraction
-/// consults by host.
-pub fn rules_for(source: Option<&Source>, site_rules: &[SiteRule]) -> Rules {
+/// Chrome rules of a source; built-ins only for input outside the config.
+pub fn rules_for(source: Option<&Source>) -> Rules {
     source
         .map(|s| {
             Rules::new(
@@ -194,10 +194,4 @@ pub fn rules_for(source: Option<&Source>, site_rules: &[SiteRule]) -> Rules {
             )
         })
         .unwrap_or_default()
-        .with_site_rules(
-            site_rules
-                .iter()
-                .map(|r| (r.host.clone(), r.rule.clone()))
-                .collect(),
-        )
 }

@@ -12,14 +12,16 @@ mod score;
 use dom_query::Document;
 use url::Url;
 
-use super::{Context, Draft};
+use super::context::{Context, Draft};
 use dom::Page;
 use metadata::{Meta, Resolved};
 use score::{Extracted, Mode};
 
-/// A user's extraction rule for one site, as CSS selectors.
+/// A user's extraction rule for one site (`[[site_rule]]`), as CSS selectors.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SiteRule {
+    /// The host it is for; it covers subdomains too.
+    pub host: String,
     /// The article body; when it matches nothing, automatic extraction is used.
     pub body: Option<String>,
     /// Removed before anything else.
@@ -379,6 +381,7 @@ mod tests {
         );
         let html = page("<title>Page title</title>", &body);
         let rule = SiteRule {
+            host: "example.org".into(),
             body: Some("div.teaser".into()),
             strip: vec![".ad".into()],
             title: Some("h1.hed".into()),

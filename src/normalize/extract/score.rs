@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::dom::{measure, Page, Tag};
 use crate::chars::escape_html_into;
-use crate::normalize::Context;
+use crate::normalize::context::Context;
 
 /// How hard class/id names count against a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

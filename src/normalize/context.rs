@@ -1,0 +1,72 @@
+//! What a normalisation path works with: the [`Context`] it is handed (everything from outside,
+//! so the stage stays pure) and the [`Draft`] it returns. A leaf, so the paths (`text`,
+//! `extract`, `markdown`, `meta`) never import the module that dispatches to them.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use url::Url;
+
+use super::{chrome, learn, SiteRule};
+
+/// Everything normalisation needs from outside, passed in so the stage stays pure.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    /// When the article's file was written or its page last modified: anchors relative dates
+    /// such as "3 hours ago".
+    pub file_time: Option<DateTime<Utc>>,
+    /// Zone for dates written without one.
+    pub timezone: Tz,
+    pub rules: &'a chrome::Rules,
+    pub learned: &'a learn::Learned,
+    /// The `[[site_rule]]`s of the config; extraction uses the one for the page's host.
+    pub site_rules: &'a [SiteRule],
+}
+
+impl<'a> Context<'a> {
+    /// A context for input outside any configured source: no file time, naive dates in UTC.
+    pub fn new(
+        now: DateTime<Utc>,
+        rules: &'a chrome::Rules,
+        learned: &'a learn::Learned,
+    ) -> Context<'a> {
+        Context {
+            now,
+            file_time: None,
+            timezone: chrono_tz::UTC,
+            rules,
+            learned,
+            site_rules: &[],
+        }
+    }
+
+    /// The site rule for a page's host: the host itself or a parent domain (`example.org`
+    /// covers `www.example.org`).
+    pub fn site_rule(&self, url: Option<&Url>) -> Option<&'a SiteRule> {
+        let host = url?.host_str()?.to_ascii_lowercase();
+        self.site_rules.iter().find(|r| {
+            host == r.host
+                || host
+                    .strip_suffix(r.host.as_str())
+                    .is_some_and(|p| p.ends_with('.'))
+        })
+    }
+}
+
+/// What one path found, before the shared finishing steps.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// Body HTML, not yet sanitised.
+    pub body_html: String,
+    pub authors: Vec<String>,
+    pub credits: Vec<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub image: Option<String>,
+    pub language: Option<String>,
+    pub canonical: Option<Url>,
+    /// Things the run should report about this article (a site rule that matched nothing).
+    pub notes: Vec<String>,
+}

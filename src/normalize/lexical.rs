@@ -1,0 +1,34 @@
+//! The lexical tests every normalisation path shares: folding a line to the form rules compare
+//! against, and telling prose from labels by its shape (sentence ends, word counts, scripts
+//! written without spaces). A leaf: `chrome`, `meta`, `text` and `learn` use it, so none of them
+//! needs another.
+
+use crate::chars::fold_whitespace;
+
+/// Lower-case, white space folded: the form rules compare against.
+pub fn fold(line: &str) -> String {
+    fold_whitespace(line).to_lowercase()
+}
+
+/// A line that reads as (part of) prose: several words and a sentence end, or long enough that
+/// no label is that long.
+pub fn sentence_like(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let cjk = line.chars().filter(|c| is_unspaced_script(*c)).count();
+    (words >= 4 || cjk >= 8) && ends_sentence(line) || words >= 16 || cjk >= 40
+}
+
+/// Han and kana: scripts written without spaces between words.
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// Whether a line ends a sentence (closing quotes and brackets looked through).
+pub fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches([
+        '"', '\'', '”', '’', '»', ')', ']', ' ', '」', '』', '）', '】',
+    ]);
+    t.ends_with(['.', '!', '?', '…', ':', ';', '。', '！', '？', '：', '．'])
+}
