@@ -78,6 +78,8 @@ struct Server {
     seen: Arc<Mutex<Vec<Seen>>>,
     /// (path, status, body bytes) of every reply sent.
     sent: Arc<Mutex<Vec<(String, u16, usize)>>>,
+    /// When each reply was sent, by path.
+    answered: Arc<Mutex<Vec<(String, Instant)>>>,
 }
 
 impl Server {
@@ -93,11 +95,14 @@ impl Server {
         let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sent = Arc::new(Mutex::new(Vec::new()));
+        let answered = Arc::new(Mutex::new(Vec::new()));
         let route: Arc<Route> = Arc::new(route);
         let (seen2, sent2, base2) = (seen.clone(), sent.clone(), base.clone());
+        let answered2 = answered.clone();
         let handler = move |req: axum::extract::Request| {
             let (seen, sent, route, base) =
                 (seen2.clone(), sent2.clone(), route.clone(), base2.clone());
+            let answered = answered2.clone();
             async move {
                 let path = req
                     .uri()
@@ -112,6 +117,10 @@ impl Server {
                 seen.lock().unwrap().push(s.clone());
                 let reply = route(&s, &base);
                 tokio::time::sleep(reply.delay).await;
+                answered
+                    .lock()
+                    .unwrap()
+                    .push((path.clone(), Instant::now()));
                 sent.lock()
                     .unwrap()
                     .push((path, reply.status, reply.body.len()));
@@ -124,7 +133,12 @@ impl Server {
         };
         let app = wrap(Router::new().fallback(handler));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Server { base, seen, sent }
+        Server {
+            base,
+            seen,
+            sent,
+            answered,
+        }
     }
 
     fn url(&self, path: &str) -> Url {
@@ -1335,4 +1349,50 @@ async fn check_is_offline_unless_asked_to_fetch() {
         crate::util::feedsmith_async(dir.path(), &["--config", config, "check", "--fetch"]).await;
     crate::util::assert_exit(&probe, 0);
     assert!(server.requests("/world/bridge").len() > fetched);
+}
+
+/// Feeds on different hosts are refreshed together: the second feed's page is asked for while
+/// the first feed's page is still being answered. Run one feed after another, that cannot
+/// happen, since a feed's page is asked for only when the feed before it is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_on_different_hosts_are_collected_concurrently() {
+    let slow = |req: &Seen, _: &Url| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::html(fixture("news/bridge-reopens.html")).delay(Duration::from_millis(1500)),
+    };
+    let (a, b) = (Server::start(slow).await, Server::start(slow).await);
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[site]\ntitle = \"T\"\nbase_url = \"https://feeds.example.org/\"\noutput_dir = \"out\"\nretries = 0\n\
+         [[feed]]\nname = \"a\"\ntitle = \"A\"\nlink = \"https://example.org/a\"\n[[feed.source]]\npage = \"{}\"\n\
+         [[feed]]\nname = \"b\"\ntitle = \"B\"\nlink = \"https://example.org/b\"\n[[feed.source]]\npage = \"{}\"\n",
+        a.url("/story"),
+        b.url("/story")
+    );
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, text).unwrap();
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    let arrived = |s: &Server| s.requests("/story")[0].at;
+    let answered = |s: &Server| {
+        s.answered
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(p, _)| p == "/story")
+            .map(|(_, at)| *at)
+            .unwrap()
+    };
+    let (first, second) = if arrived(&a) <= arrived(&b) {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    assert!(
+        arrived(second) < answered(first),
+        "the second feed waited for the first"
+    );
+    for f in ["out/a.atom", "out/b.atom"] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
 }

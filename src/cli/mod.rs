@@ -176,8 +176,11 @@ pub(crate) fn now() -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     }
 }
 
+/// The async runtime: worker threads carry the fetches while the calling thread normalises
+/// and publishes the feeds already collected.
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the async runtime")

@@ -96,19 +96,21 @@ async fn run_with_progress(
         );
         bar
     });
-    let mut report = RunReport::default();
-    for feed in selected {
-        if let Some(b) = &bar {
-            b.set_message(feed.name.clone());
-        }
-        report.feeds.push(runner.run_feed(feed).await?);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    }
+    let feeds = runner
+        .run_feeds(&selected, |feed| {
+            if let Some(b) = &bar {
+                b.set_message(feed.name.clone());
+                b.inc(1);
+            }
+        })
+        .await?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let mut report = RunReport {
+        feeds,
+        ..RunReport::default()
+    };
     report.warnings = runner.finish()?;
     Ok(report)
 }

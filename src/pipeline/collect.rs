@@ -37,19 +37,28 @@ pub fn memories(store: &Store, feed: &Feed, now: DateTime<Utc>) -> Result<Vec<Me
     Ok(memories)
 }
 
-/// Collects every source of `feed` at once, each with its memory.
-pub async fn collect<'f>(
-    feed: &'f Feed,
+/// Starts collecting every source of `feed` at once, each with its memory, as a task of its
+/// own: collections of many feeds then overlap, and only the fetcher's limits (overall, per
+/// host, the host delay) serialise requests. The outcomes come back in source order.
+pub fn spawn(
+    feed: &Feed,
     fetcher: &Fetcher,
-    memories: &[Memory],
-) -> Vec<Gathered<'f>> {
-    let outcomes = futures_util::future::join_all(
-        feed.sources
-            .iter()
-            .zip(memories)
-            .map(|(source, memory)| source::collect(source, fetcher, memory)),
-    )
-    .await;
+    memories: Vec<Memory>,
+) -> tokio::task::JoinHandle<Vec<Result<Collected>>> {
+    let (feed, fetcher) = (feed.clone(), fetcher.clone());
+    tokio::spawn(async move {
+        futures_util::future::join_all(
+            feed.sources
+                .iter()
+                .zip(&memories)
+                .map(|(source, memory)| source::collect(source, &fetcher, memory)),
+        )
+        .await
+    })
+}
+
+/// Pairs a feed's collected outcomes with its configured sources.
+pub fn gathered(feed: &Feed, outcomes: Vec<Result<Collected>>) -> Vec<Gathered<'_>> {
     feed.sources
         .iter()
         .zip(outcomes)

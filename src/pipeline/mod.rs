@@ -139,11 +139,50 @@ impl<'a> Runner<'a> {
 
     /// Refreshes and publishes one feed through the five stages. Only a failure to store or
     /// write is an `Err`; source problems are in the report.
-    pub async fn run_feed(&mut self, feed: &Feed) -> Result<FeedReport> {
+    pub async fn run_feed(&mut self, feed: &'a Feed) -> Result<FeedReport> {
+        let mut reports = self.run_feeds(&[feed], |_| {}).await?;
+        Ok(reports.remove(0))
+    }
+
+    /// Refreshes `feeds` together: every feed's sources are collected concurrently, and each
+    /// feed goes on through normalize, select, persist and publish as soon as its collection is
+    /// complete, one at a time (the store has one writer). `done` is told of each feed as it
+    /// is published; the reports come back in the order of `feeds`, whatever order they
+    /// finished in.
+    pub async fn run_feeds(
+        &mut self,
+        feeds: &[&'a Feed],
+        mut done: impl FnMut(&Feed),
+    ) -> Result<Vec<FeedReport>> {
+        let now = self.opts.now;
+        let mut collecting = futures_util::stream::FuturesUnordered::new();
+        for (i, feed) in feeds.iter().enumerate() {
+            let memories = collect::memories(&self.store, feed, now)?;
+            let task = collect::spawn(feed, &self.fetcher, memories);
+            collecting.push(async move { (i, task.await) });
+        }
+        let mut reports: Vec<Option<FeedReport>> = feeds.iter().map(|_| None).collect();
+        while let Some((i, joined)) = futures_util::StreamExt::next(&mut collecting).await {
+            // A collection task only ends early by panicking: a bug, not a source's problem.
+            let outcomes = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            let feed = feeds[i];
+            reports[i] = Some(
+                self.refresh(feed, collect::gathered(feed, outcomes))
+                    .await?,
+            );
+            done(feed);
+        }
+        Ok(reports.into_iter().flatten().collect())
+    }
+
+    /// Stages 2 to 5 for one feed whose sources are collected.
+    async fn refresh(
+        &mut self,
+        feed: &Feed,
+        gathered: Vec<collect::Gathered<'_>>,
+    ) -> Result<FeedReport> {
         let mut report = FeedReport::new(&feed.name);
         let (config, now) = (self.config, self.opts.now);
-        let memories = collect::memories(&self.store, feed, now)?;
-        let gathered = collect::collect(feed, &self.fetcher, &memories).await;
         let persisted = self.store.transaction(!self.opts.dry_run, |store| {
             let normalized = normalize::normalize(store, &config.site_rules, gathered, now)?;
             report.notes.extend(normalized.notes);
@@ -214,10 +253,11 @@ impl<'a> Runner<'a> {
 /// Runs the feeds `selection` picks.
 pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Result<RunReport> {
     let mut runner = Runner::start(config, opts)?;
-    let mut report = RunReport::default();
-    for feed in runner.selected(selection)? {
-        report.feeds.push(runner.run_feed(feed).await?);
-    }
+    let feeds = runner.selected(selection)?;
+    let mut report = RunReport {
+        feeds: runner.run_feeds(&feeds, |_| {}).await?,
+        ..RunReport::default()
+    };
     report.warnings = runner.finish()?;
     Ok(report)
 }
