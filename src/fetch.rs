@@ -468,9 +468,21 @@ async fn read(
     }
     let content_type = header_str(header::CONTENT_TYPE);
     let last_modified_raw = header_str(header::LAST_MODIFIED);
+    let text = decode(&body, content_type.as_deref());
+    // Everything fetched is read as text (pages, feeds, robots.txt): an image or archive behind
+    // a text URL would otherwise become an article of mojibake.
+    if let Some(kind) = crate::sniff::sniff(&body, &text) {
+        return Err(Error::fetch(
+            url,
+            format!(
+                "served as {} but the body is {kind}; not read as a page",
+                content_type.as_deref().unwrap_or("no content type")
+            ),
+        ));
+    }
     Ok(Answer::Body(Page {
         url: url.clone(),
-        text: decode(&body, content_type.as_deref()),
+        text,
         content_type,
         last_modified: last_modified_raw
             .as_deref()

@@ -21,6 +21,7 @@ pub mod preview;
 pub mod publish;
 pub mod schedule;
 pub mod serve;
+pub mod sniff;
 pub mod source;
 pub mod status;
 pub mod store;

@@ -2,6 +2,7 @@
 //! HTML is cleaned by ammonia (scripts, styles, handlers, `javascript:` URLs and iframes go; every
 //! URL becomes absolute or is dropped), text is folded to NFC with invisible characters removed.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
@@ -18,6 +19,16 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     b.add_tag_attributes("time", ["datetime"]);
     b.url_schemes(HashSet::from(["http", "https", "mailto"]));
     b.link_rel(Some("noopener noreferrer"));
+    // URL-bearing attributes ammonia copies verbatim (it checks only href/src-like ones): each
+    // URL resolves against the base and must be http(s), or it goes.
+    let filter_base = base.cloned();
+    b.attribute_filter(move |_element, attribute, value| match attribute {
+        "srcset" | "imagesrcset" => clean_srcset(value, filter_base.as_ref()).map(Cow::Owned),
+        "cite" | "poster" | "longdesc" | "background" => {
+            crate::urls::absolutize(filter_base.as_ref(), value).map(|u| Cow::Owned(u.into()))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    });
     match base {
         Some(base) => {
             b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
@@ -28,6 +39,65 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     }
     let cleaned = b.clean(html).to_string();
     hygiene_html(&cleaned)
+}
+
+/// A `srcset` with only absolute http(s) candidates, each `URL [descriptor]`; `None` when no
+/// candidate is left.
+fn clean_srcset(value: &str, base: Option<&Url>) -> Option<String> {
+    let kept: Vec<String> = srcset_candidates(value)
+        .into_iter()
+        .filter_map(|(url, descriptor)| {
+            // Parsing stripped trailing commas, so the URL cannot end in one and be misread.
+            let url: String = crate::urls::absolutize(base, url)?.into();
+            Some(match descriptor {
+                "" => url,
+                d => format!("{url} {d}"),
+            })
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
+/// Splits a `srcset` into (URL, descriptors) the way the HTML standard's parser does: a URL runs
+/// to white space (trailing commas end the candidate), descriptors run to a comma outside
+/// parentheses.
+fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
+    let mut out = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| is_space(c) || c == ',');
+        if rest.is_empty() {
+            return out;
+        }
+        let url_end = rest.find(is_space).unwrap_or(rest.len());
+        let url = &rest[..url_end];
+        rest = &rest[url_end..];
+        let bare = url.trim_end_matches(',');
+        if bare.len() != url.len() {
+            // "a.jpg," ends its candidate without descriptors.
+            out.push((bare, ""));
+            continue;
+        }
+        let mut depth = 0u32;
+        let desc_end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth = depth.saturating_sub(1),
+                    ',' if depth == 0 => return true,
+                    _ => {}
+                }
+                false
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let descriptor = rest[..desc_end].trim_matches(is_space);
+        rest = &rest[desc_end..];
+        if !url.is_empty() {
+            out.push((url, descriptor));
+        }
+    }
 }
 
 /// Text hygiene for plain text: NFC, non-breaking and odd spaces to plain spaces, zero-width
@@ -326,6 +396,83 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"src="https://ex.org/i.png""#), "{out}");
+    }
+
+    #[test]
+    fn srcset_candidates_are_checked_one_by_one() {
+        let base = Url::parse("https://ex.org/news/a.html").unwrap();
+        let html = concat!(
+            r#"<img src="/i.png" srcset="javascript:alert(1) 1x, small.jpg 480w, "#,
+            r#"data:image/svg+xml;base64,PHN2Zz4= 2x, https://cdn.ex.org/w_100,h_50/big.jpg 1024w, "#,
+            r#"vbscript:msgbox 3x,//cdn.ex.org/x.jpg">"#,
+            r#"<picture><source srcset="JaVaScRiPt:alert(1), data:x" type="image/webp">"#,
+            r#"<source srcset="  /a.webp 1x,/b.webp 2x " media="(min-width: 1px)"></picture>"#,
+        );
+        let out = clean_html(html, Some(&base));
+        for bad in ["javascript", "JaVaScRiPt", "vbscript", "data:", "base64"] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(
+            out.contains(concat!(
+                r#"srcset="https://ex.org/news/small.jpg 480w, "#,
+                r#"https://cdn.ex.org/w_100,h_50/big.jpg 1024w, https://cdn.ex.org/x.jpg""#
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"srcset="https://ex.org/a.webp 1x, https://ex.org/b.webp 2x""#),
+            "{out}"
+        );
+        // The source whose every candidate was unsafe keeps no srcset at all.
+        assert_eq!(out.matches("srcset").count(), 2, "{out}");
+        // Without a base, relative candidates cannot be made absolute.
+        let out = clean_html(r#"<img srcset="a.jpg 1x, https://ex.org/b.jpg 2x">"#, None);
+        assert!(out.contains(r#"srcset="https://ex.org/b.jpg 2x""#), "{out}");
+        assert!(!out.contains("a.jpg"), "{out}");
+    }
+
+    #[test]
+    fn srcset_parsing_follows_the_standard() {
+        assert_eq!(
+            srcset_candidates("a.jpg, b.jpg 2x,c.jpg 100w ,d.jpg,, e.jpg (x, y) 1x, f,g.jpg"),
+            vec![
+                ("a.jpg", ""),
+                ("b.jpg", "2x"),
+                ("c.jpg", "100w"),
+                ("d.jpg", ""),
+                ("e.jpg", "(x, y) 1x"),
+                // Commas inside a URL belong to it (CDNs use them).
+                ("f,g.jpg", "")
+            ]
+        );
+        assert_eq!(srcset_candidates(" , ,"), Vec::<(&str, &str)>::new());
+        let base = Url::parse("https://ex.org/").unwrap();
+        assert_eq!(
+            clean_srcset("https://ex.org/a, b 1x", Some(&base)).as_deref(),
+            Some("https://ex.org/a, https://ex.org/b 1x")
+        );
+        assert_eq!(clean_srcset("javascript:x 1x", Some(&base)), None);
+    }
+
+    #[test]
+    fn other_url_attributes_are_checked() {
+        let base = Url::parse("https://ex.org/news/a.html").unwrap();
+        let html = concat!(
+            r#"<blockquote cite="javascript:alert(1)">a</blockquote>"#,
+            r#"<q cite="src.html">b</q><del cite="vbscript:x">c</del><ins cite="data:text/html,x">d</ins>"#,
+            r#"<img src="/i.png" longdesc="javascript:alert(2)">"#,
+            r#"<table background="javascript:alert(3)"><tr><td background="x.png">e</td></tr></table>"#,
+            r#"<video poster="javascript:alert(4)" src="/v.mp4"></video>"#,
+            r#"<img src="/j.png" lowsrc="javascript:alert(5)" dynsrc="javascript:alert(6)">"#,
+        );
+        let out = clean_html(html, Some(&base));
+        for bad in ["javascript", "vbscript", "data:", "longdesc", "background", "poster", "lowsrc", "dynsrc"] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(out.contains(r#"<q cite="https://ex.org/news/src.html">"#), "{out}");
+        assert!(out.contains("<blockquote>a</blockquote>"), "{out}");
+        let out = clean_html(r#"<q cite="/rel">x</q>"#, None);
+        assert!(!out.contains("cite"), "{out}");
     }
 
     #[test]
