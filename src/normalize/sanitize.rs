@@ -23,6 +23,7 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     // URL resolves against the base and must be http(s), or it goes.
     let filter_base = base.cloned();
     b.attribute_filter(move |_element, attribute, value| match attribute {
+        _ if value.len() > PIECE => None,
         "srcset" | "imagesrcset" => clean_srcset(value, filter_base.as_ref()).map(Cow::Owned),
         "cite" | "poster" | "longdesc" | "background" => {
             crate::urls::absolutize(filter_base.as_ref(), value).map(|u| Cow::Owned(u.into()))
@@ -37,8 +38,91 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
             b.url_relative(ammonia::UrlRelative::Deny);
         }
     }
-    let cleaned = b.clean(html).to_string();
+    let cleaned = b.clean(&split_long_text(html)).to_string();
     hygiene_html(&cleaned)
+}
+
+/// Longest piece of text ammonia gets in one text node, and longest attribute value it keeps.
+///
+/// html5ever's serialiser (0.40) escapes a text node by searching for `<`, `>` (or `"`) from the
+/// current position to the end of the node before each `&` or U+0080–U+00BF it writes, so one
+/// node costs its length times its count of such characters: a 6 MB paragraph of `&` or `«`
+/// took 25 s. Text nodes of at most this length make that cost linear in the input; attribute
+/// values cannot be split, so longer ones (no real `href`, `alt` or `srcset` is this long) go.
+const PIECE: usize = 4096;
+
+/// Cuts runs of text longer than [`PIECE`] with empty comments, which ammonia removes while
+/// keeping the text on either side as separate nodes. Cuts fall before a character that cannot
+/// continue a character reference, so `&amp;` and `&#233;` are never split. Tags, comments and
+/// raw-text elements are stepped over untouched.
+fn split_long_text(html: &str) -> Cow<'_, str> {
+    const RAW: &[&str] = &[
+        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+        "noscript",
+    ];
+    if html.len() <= PIECE {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < html.len() {
+        let lt = html[i..].find('<').map_or(html.len(), |p| i + p);
+        let mut start = i;
+        while lt - start > PIECE {
+            let mut from = start + PIECE;
+            while !html.is_char_boundary(from) {
+                from += 1;
+            }
+            let Some(cut) = html[from..lt]
+                .char_indices()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '#' | ';')))
+                .map(|(p, _)| from + p)
+            else {
+                // Only letters, digits, `#` and `;` to the end: nothing costly to escape.
+                break;
+            };
+            out.push_str(&html[copied..cut]);
+            out.push_str("<!---->");
+            copied = cut;
+            start = cut;
+        }
+        if lt >= html.len() {
+            break;
+        }
+        let rest = &html[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            i = after.find("-->").map_or(html.len(), |e| lt + 4 + e + 3);
+            continue;
+        }
+        let closing = rest[1..].starts_with('/');
+        let name_start = if closing { 2 } else { 1 };
+        let name_len = rest[name_start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - name_start);
+        if name_len == 0 || !rest.as_bytes()[name_start].is_ascii_alphabetic() {
+            i = if rest[1..].starts_with(['!', '?']) || closing {
+                // Doctype, CDATA, processing instruction or bogus comment: to its `>`.
+                rest.find('>').map_or(html.len(), |e| lt + e + 1)
+            } else {
+                lt + 1 // a `<` that is text
+            };
+            continue;
+        }
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        i = lt + tag_end(rest);
+        if !closing && name == "plaintext" {
+            break;
+        }
+        if !closing && RAW.contains(&name.as_str()) {
+            i = html.len() - skip_raw_text(&html[i..], &name).len();
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
 }
 
 /// A `srcset` with only absolute http(s) candidates, each `URL [descriptor]`; `None` when no
@@ -473,6 +557,47 @@ mod tests {
         assert!(out.contains("<blockquote>a</blockquote>"), "{out}");
         let out = clean_html(r#"<q cite="/rel">x</q>"#, None);
         assert!(!out.contains("cite"), "{out}");
+    }
+
+    #[test]
+    fn long_text_is_cut_only_where_it_is_safe() {
+        let unit = "Fish &amp; chips &#233; & caf\u{e9} \u{ab}x\u{bb} ";
+        let text = unit.repeat(2000);
+        let html = format!(
+            "<p title=\"{}\">{text}</p><script>{text}</script><!-- {text} --><textarea>{text}</textarea>{text}",
+            "a".repeat(10)
+        );
+        let split = split_long_text(&html);
+        // Cuts only in the two text runs outside script, comment and textarea.
+        let cuts = split.matches("<!---->").count();
+        let expected = 2 * text.len().div_ceil(PIECE);
+        assert!(cuts >= 2 && cuts <= expected, "{cuts} cuts, at most {expected}");
+        let script = &split[split.find("<script>").unwrap()..split.find("</script>").unwrap()];
+        assert!(!script.contains("<!---->"));
+        let textarea = &split[split.find("<textarea>").unwrap()..split.find("</textarea>").unwrap()];
+        assert!(!textarea.contains("<!---->"));
+        // Parsed, the cut input has the same text as the original.
+        assert_eq!(html_to_text(&split), html_to_text(&html));
+        // No character reference was cut.
+        for piece in split.split("<!---->") {
+            assert!(!piece.ends_with("&amp") && !piece.ends_with("&#233"), "{}", &piece[piece.len() - 10..]);
+        }
+        assert!(matches!(split_long_text("<p>short</p>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn multi_megabyte_entity_paragraphs_round_trip() {
+        // Quadratic escaping made this take minutes; linear, it is quick. No timing asserted:
+        // the figures live in the report and the bench.
+        let unit = "a & b \u{ab} \u{bb} \u{a9} \u{b0} ";
+        let n = 6_000_000 / unit.len();
+        let out = clean_html(&format!("<p>{}</p>", unit.repeat(n)), None);
+        let expected = unit.replace('&', "&amp;").repeat(n);
+        assert_eq!(out.len(), "<p></p>".len() + expected.len());
+        assert!(out == format!("<p>{expected}</p>"), "the text changed");
+        // An attribute value too long to escape cheaply is dropped, not kept quadratic.
+        let out = clean_html(&format!(r#"<p title="{}">x</p>"#, "&".repeat(PIECE + 1)), None);
+        assert_eq!(out, "<p>x</p>");
     }
 
     #[test]
