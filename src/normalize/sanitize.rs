@@ -38,7 +38,7 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
             b.url_relative(ammonia::UrlRelative::Deny);
         }
     }
-    let cleaned = b.clean(&split_long_text(html)).to_string();
+    let cleaned = b.clean(&reshape(html, true)).to_string();
     hygiene_html(&cleaned)
 }
 
@@ -51,25 +51,47 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
 /// values cannot be split, so longer ones (no real `href`, `alt` or `srcset` is this long) go.
 const PIECE: usize = 4096;
 
-/// Cuts runs of text longer than [`PIECE`] with empty comments, which ammonia removes while
-/// keeping the text on either side as separate nodes. Cuts fall before a character that cannot
-/// continue a character reference, so `&amp;` and `&#233;` are never split. Tags, comments and
-/// raw-text elements are stepped over untouched.
-fn split_long_text(html: &str) -> Cow<'_, str> {
+/// Deepest element nesting handed to an HTML parser. html5ever checks scope by walking the
+/// stack of open elements for most start tags, so parsing costs depth × tags: 100,000 nested
+/// `<div>`s never finished. No real article nests this deep.
+pub const MAX_DEPTH: usize = 512;
+
+/// `html` with start and end tags deeper than [`MAX_DEPTH`] levels of nesting dropped (their text is
+/// kept), for parsing in time linear in the input.
+pub fn cap_depth(html: &str) -> Cow<'_, str> {
+    reshape(html, false)
+}
+
+/// [`cap_depth`], and with `split` set, runs of text longer than [`PIECE`] cut with empty
+/// comments, which ammonia removes while keeping the text on either side as separate nodes.
+/// Cuts fall before a character that cannot continue a character reference, so `&amp;` and
+/// `&#233;` are never split. Tags, comments and raw-text elements are stepped over untouched;
+/// nesting is counted from start and end tags, leaving out void elements and those the parser
+/// closes by itself (`<p>`, `<li>`, `<td>` …), so a page of unclosed paragraphs is not
+/// mistaken for a deep one.
+fn reshape(html: &str, split: bool) -> Cow<'_, str> {
     const RAW: &[&str] = &[
         "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
         "noscript",
     ];
-    if html.len() <= PIECE {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "keygen", "frame", "p", "li", "dt", "dd", "tr", "td", "th",
+        "option", "optgroup", "rb", "rt", "rp", "rtc", "tbody", "thead", "tfoot", "colgroup",
+        "caption", "html", "head", "body",
+    ];
+    // Cheap way out: too short to hold a long run, too few tags to nest deeply.
+    if html.len() <= PIECE && html.len() < MAX_DEPTH * 3 {
         return Cow::Borrowed(html);
     }
     let mut out = String::new();
     let mut copied = 0;
+    let (mut depth, mut excess) = (0usize, 0usize);
     let mut i = 0;
     while i < html.len() {
         let lt = html[i..].find('<').map_or(html.len(), |p| i + p);
         let mut start = i;
-        while lt - start > PIECE {
+        while split && lt - start > PIECE {
             let mut from = start + PIECE;
             while !html.is_char_boundary(from) {
                 from += 1;
@@ -111,6 +133,31 @@ fn split_long_text(html: &str) -> Cow<'_, str> {
         }
         let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
         i = lt + tag_end(rest);
+        // Raw-text elements hold no elements; their end tag is stepped over with their text.
+        if !FLAT.contains(&name.as_str()) && !RAW.contains(&name.as_str()) {
+            let drop = if closing {
+                if excess > 0 {
+                    excess -= 1;
+                    true
+                } else {
+                    depth = depth.saturating_sub(1);
+                    false
+                }
+            } else if depth >= MAX_DEPTH {
+                excess += 1;
+                true
+            } else {
+                depth += 1;
+                false
+            };
+            if drop {
+                out.push_str(&html[copied..lt]);
+                // A space keeps the words of dropped blocks apart.
+                out.push(' ');
+                copied = i;
+                continue;
+            }
+        }
         if !closing && name == "plaintext" {
             break;
         }
@@ -400,7 +447,7 @@ fn decode_into(text: &str, out: &mut String) -> Option<()> {
 
 /// The general way: parse the fragment and walk it.
 fn parsed_text(html: &str) -> String {
-    let doc = Document::fragment(html);
+    let doc = Document::fragment(cap_depth(html).as_ref());
     let mut paragraphs = Vec::new();
     let mut current = String::new();
     if let Some(root) = doc.root().first_child() {
@@ -567,7 +614,7 @@ mod tests {
             "<p title=\"{}\">{text}</p><script>{text}</script><!-- {text} --><textarea>{text}</textarea>{text}",
             "a".repeat(10)
         );
-        let split = split_long_text(&html);
+        let split = reshape(&html, true);
         // Cuts only in the two text runs outside script, comment and textarea.
         let cuts = split.matches("<!---->").count();
         let expected = 2 * text.len().div_ceil(PIECE);
@@ -582,7 +629,7 @@ mod tests {
         for piece in split.split("<!---->") {
             assert!(!piece.ends_with("&amp") && !piece.ends_with("&#233"), "{}", &piece[piece.len() - 10..]);
         }
-        assert!(matches!(split_long_text("<p>short</p>"), Cow::Borrowed(_)));
+        assert!(matches!(reshape("<p>short</p>", true), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod score;
 use dom_query::Document;
 use url::Url;
 
+use super::sanitize::cap_depth;
 use super::{Context, Draft};
 use dom::Page;
 use metadata::{Meta, Resolved};
@@ -30,7 +31,8 @@ pub struct SiteRule {
 
 /// Extracts the article from a page.
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
-    let doc = Document::from(html);
+    // Capped nesting keeps parsing and scoring linear in the page's size.
+    let doc = Document::from(cap_depth(html).as_ref());
     remove(&doc, &ctx.rules.selectors);
     automatic(&doc, base, ctx)
 }
@@ -43,7 +45,7 @@ pub fn draft_with_rule(
     ctx: &Context,
     rule: &SiteRule,
 ) -> (Draft, bool) {
-    let doc = Document::from(html);
+    let doc = Document::from(cap_depth(html).as_ref());
     remove(&doc, &ctx.rules.selectors);
     remove(&doc, &rule.strip);
     let mut draft = automatic(&doc, base, ctx);
@@ -218,6 +220,39 @@ mod tests {
             };
             normalize(&raw, ctx).unwrap()
         })
+    }
+
+    #[test]
+    fn very_deep_pages_finish_and_keep_their_text() {
+        // 100,000 nested elements: parsing was quadratic in depth and never finished.
+        for (open, close) in [("<div>", "</div>"), ("<blockquote><span>", "</span></blockquote>")] {
+            let depth = 100_000;
+            let html = format!(
+                "<html><body>{}<p>{}</p>{}<p>After the deep part, the story goes on.</p></body></html>",
+                open.repeat(depth),
+                PROSE.join(" "),
+                close.repeat(depth)
+            );
+            let a = article(&html);
+            for p in PROSE {
+                assert!(a.content_text.contains(p), "missing {p:?}");
+            }
+            assert!(a.content_text.contains("After the deep part"), "{}", a.content_text);
+        }
+    }
+
+    #[test]
+    fn capped_depth_keeps_shallow_markup_and_all_text() {
+        let shallow = "<div><p>a</p><ul><li>b<li>c</ul></div>".repeat(100);
+        assert!(matches!(cap_depth(&shallow), std::borrow::Cow::Borrowed(_)));
+        // Unclosed paragraphs are not nesting.
+        let unclosed = "<p>para ".repeat(2000);
+        assert!(matches!(cap_depth(&unclosed), std::borrow::Cow::Borrowed(_)));
+        let deep = format!("{}x{}", "<div>w ".repeat(1000), "</div>".repeat(1000));
+        let capped = cap_depth(&deep);
+        assert_eq!(capped.matches("<div>").count(), crate::normalize::sanitize::MAX_DEPTH);
+        assert_eq!(capped.matches("</div>").count(), crate::normalize::sanitize::MAX_DEPTH);
+        assert_eq!(capped.matches("w ").count(), 1000);
     }
 
     #[test]
