@@ -104,9 +104,7 @@ pub fn sniff_text(text: &str) -> Option<Binary> {
     let (mut total, mut bad) = (0usize, 0usize);
     for c in text.chars().take(SAMPLE) {
         total += 1;
-        if c == '\u{fffd}'
-            || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        {
+        if c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
             bad += 1;
         }
     }

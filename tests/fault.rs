@@ -96,7 +96,10 @@ async fn slowloris_clients_are_cut_off_and_others_still_served() {
     for s in &mut stalled {
         assert!(closed_by_server(s).await, "a stalled client was kept");
     }
-    assert!(closed_by_server(&mut silent).await, "a silent client was kept");
+    assert!(
+        closed_by_server(&mut silent).await,
+        "a silent client was kept"
+    );
     // With the slots free again, an ordinary request is answered.
     let (status, body) = tokio::time::timeout(SAFETY, get(server.addr, "/world.rss"))
         .await
@@ -187,8 +190,8 @@ async fn a_binary_body_under_text_html_is_an_error_naming_the_url() {
     let err = Fetcher::with_limits(4, 2)
         .get(&url, &settings, None)
         .await
-        .err()
-        .expect("a PNG is not a page");
+        .map(|_| ())
+        .expect_err("a PNG is not a page");
     let msg = err.to_string();
     assert!(msg.contains(url.as_str()), "{msg}");
     assert!(msg.contains("PNG") && msg.contains("text/html"), "{msg}");

@@ -100,7 +100,11 @@ mod tests {
     fn deep_quotes_and_lists_are_capped_and_keep_their_text() {
         let quotes = format!("{}deepest words\n\nafter", "> ".repeat(50_000));
         let d = draft(&quotes);
-        assert!(d.body_html.contains("deepest words"), "{}", &d.body_html[..200]);
+        assert!(
+            d.body_html.contains("deepest words"),
+            "{}",
+            &d.body_html[..200]
+        );
         assert!(d.body_html.contains("after"));
         let depth = d.body_html.matches("<blockquote>").count();
         assert!((1..=MAX_NESTING).contains(&depth), "{depth}");

@@ -71,8 +71,7 @@ pub fn cap_depth(html: &str) -> Cow<'_, str> {
 /// mistaken for a deep one.
 fn reshape(html: &str, split: bool) -> Cow<'_, str> {
     const RAW: &[&str] = &[
-        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-        "noscript",
+        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
     ];
     const FLAT: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -597,10 +596,22 @@ mod tests {
             r#"<img src="/j.png" lowsrc="javascript:alert(5)" dynsrc="javascript:alert(6)">"#,
         );
         let out = clean_html(html, Some(&base));
-        for bad in ["javascript", "vbscript", "data:", "longdesc", "background", "poster", "lowsrc", "dynsrc"] {
+        for bad in [
+            "javascript",
+            "vbscript",
+            "data:",
+            "longdesc",
+            "background",
+            "poster",
+            "lowsrc",
+            "dynsrc",
+        ] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
-        assert!(out.contains(r#"<q cite="https://ex.org/news/src.html">"#), "{out}");
+        assert!(
+            out.contains(r#"<q cite="https://ex.org/news/src.html">"#),
+            "{out}"
+        );
         assert!(out.contains("<blockquote>a</blockquote>"), "{out}");
         let out = clean_html(r#"<q cite="/rel">x</q>"#, None);
         assert!(!out.contains("cite"), "{out}");
@@ -618,16 +629,24 @@ mod tests {
         // Cuts only in the two text runs outside script, comment and textarea.
         let cuts = split.matches("<!---->").count();
         let expected = 2 * text.len().div_ceil(PIECE);
-        assert!(cuts >= 2 && cuts <= expected, "{cuts} cuts, at most {expected}");
+        assert!(
+            cuts >= 2 && cuts <= expected,
+            "{cuts} cuts, at most {expected}"
+        );
         let script = &split[split.find("<script>").unwrap()..split.find("</script>").unwrap()];
         assert!(!script.contains("<!---->"));
-        let textarea = &split[split.find("<textarea>").unwrap()..split.find("</textarea>").unwrap()];
+        let textarea =
+            &split[split.find("<textarea>").unwrap()..split.find("</textarea>").unwrap()];
         assert!(!textarea.contains("<!---->"));
         // Parsed, the cut input has the same text as the original.
         assert_eq!(html_to_text(&split), html_to_text(&html));
         // No character reference was cut.
         for piece in split.split("<!---->") {
-            assert!(!piece.ends_with("&amp") && !piece.ends_with("&#233"), "{}", &piece[piece.len() - 10..]);
+            assert!(
+                !piece.ends_with("&amp") && !piece.ends_with("&#233"),
+                "{}",
+                &piece[piece.len() - 10..]
+            );
         }
         assert!(matches!(reshape("<p>short</p>", true), Cow::Borrowed(_)));
     }
@@ -643,7 +662,10 @@ mod tests {
         assert_eq!(out.len(), "<p></p>".len() + expected.len());
         assert!(out == format!("<p>{expected}</p>"), "the text changed");
         // An attribute value too long to escape cheaply is dropped, not kept quadratic.
-        let out = clean_html(&format!(r#"<p title="{}">x</p>"#, "&".repeat(PIECE + 1)), None);
+        let out = clean_html(
+            &format!(r#"<p title="{}">x</p>"#, "&".repeat(PIECE + 1)),
+            None,
+        );
         assert_eq!(out, "<p>x</p>");
     }
 

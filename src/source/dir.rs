@@ -376,10 +376,21 @@ mod tests {
     #[test]
     fn old_mac_text_keeps_its_paragraphs() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "mac.txt", b"Title line\r\rFirst paragraph.\rStill first.\r\rSecond.\r");
-        let a = read_article("s", dir.path(), &path, chrono_tz::UTC).unwrap().unwrap();
-        let RawBody::Text(text) = a.body else { panic!("text body") };
-        assert_eq!(text, "Title line\n\nFirst paragraph.\nStill first.\n\nSecond.\n");
+        let path = write(
+            dir.path(),
+            "mac.txt",
+            b"Title line\r\rFirst paragraph.\rStill first.\r\rSecond.\r",
+        );
+        let a = read_article("s", dir.path(), &path, chrono_tz::UTC)
+            .unwrap()
+            .unwrap();
+        let RawBody::Text(text) = a.body else {
+            panic!("text body")
+        };
+        assert_eq!(
+            text,
+            "Title line\n\nFirst paragraph.\nStill first.\n\nSecond.\n"
+        );
     }
 
     #[test]
@@ -388,10 +399,14 @@ mod tests {
         for (name, end) in [("cr.md", "\r"), ("crlf.md", "\r\n")] {
             let md = ["---", "title: Real title", "tags: [a]", "---", "Body text."].join(end);
             let path = write(dir.path(), name, md.as_bytes());
-            let a = read_article("s", dir.path(), &path, chrono_tz::UTC).unwrap().unwrap();
+            let a = read_article("s", dir.path(), &path, chrono_tz::UTC)
+                .unwrap()
+                .unwrap();
             assert_eq!(a.hints.title.as_deref(), Some("Real title"), "{name}");
             assert_eq!(a.hints.categories, vec!["a"], "{name}");
-            let RawBody::Markdown(body) = a.body else { panic!("markdown body") };
+            let RawBody::Markdown(body) = a.body else {
+                panic!("markdown body")
+            };
             assert_eq!(body, "Body text.", "{name}");
         }
     }
@@ -399,16 +414,28 @@ mod tests {
     #[test]
     fn binary_files_are_bad_files() {
         let dir = tempfile::tempdir().unwrap();
-        let png = write(dir.path(), "photo.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10");
+        let png = write(
+            dir.path(),
+            "photo.md",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+        );
         let err = read_article("s", dir.path(), &png, chrono_tz::UTC).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, Error::BadFile { .. }), "{err:?}");
         assert!(msg.contains("photo.md") && msg.contains("PNG"), "{msg}");
         let nul = write(dir.path(), "nul.txt", b"looks like text\0\0\0 but is not");
-        let msg = read_article("s", dir.path(), &nul, chrono_tz::UTC).unwrap_err().to_string();
+        let msg = read_article("s", dir.path(), &nul, chrono_tz::UTC)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("nul.txt") && msg.contains("NUL"), "{msg}");
-        let zip = write(dir.path(), "report.html", b"PK\x03\x04\x14\0\x06\0word/document.xml");
-        let msg = read_article("s", dir.path(), &zip, chrono_tz::UTC).unwrap_err().to_string();
+        let zip = write(
+            dir.path(),
+            "report.html",
+            b"PK\x03\x04\x14\0\x06\0word/document.xml",
+        );
+        let msg = read_article("s", dir.path(), &zip, chrono_tz::UTC)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("report.html") && msg.contains("ZIP"), "{msg}");
         // Through the folder walk too: the binary file is a problem, the text file an article.
         write(dir.path(), "ok.txt", b"A real article.");

@@ -225,7 +225,10 @@ mod tests {
     #[test]
     fn very_deep_pages_finish_and_keep_their_text() {
         // 100,000 nested elements: parsing was quadratic in depth and never finished.
-        for (open, close) in [("<div>", "</div>"), ("<blockquote><span>", "</span></blockquote>")] {
+        for (open, close) in [
+            ("<div>", "</div>"),
+            ("<blockquote><span>", "</span></blockquote>"),
+        ] {
             let depth = 100_000;
             let html = format!(
                 "<html><body>{}<p>{}</p>{}<p>After the deep part, the story goes on.</p></body></html>",
@@ -237,7 +240,11 @@ mod tests {
             for p in PROSE {
                 assert!(a.content_text.contains(p), "missing {p:?}");
             }
-            assert!(a.content_text.contains("After the deep part"), "{}", a.content_text);
+            assert!(
+                a.content_text.contains("After the deep part"),
+                "{}",
+                a.content_text
+            );
         }
     }
 
@@ -247,11 +254,20 @@ mod tests {
         assert!(matches!(cap_depth(&shallow), std::borrow::Cow::Borrowed(_)));
         // Unclosed paragraphs are not nesting.
         let unclosed = "<p>para ".repeat(2000);
-        assert!(matches!(cap_depth(&unclosed), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            cap_depth(&unclosed),
+            std::borrow::Cow::Borrowed(_)
+        ));
         let deep = format!("{}x{}", "<div>w ".repeat(1000), "</div>".repeat(1000));
         let capped = cap_depth(&deep);
-        assert_eq!(capped.matches("<div>").count(), crate::normalize::sanitize::MAX_DEPTH);
-        assert_eq!(capped.matches("</div>").count(), crate::normalize::sanitize::MAX_DEPTH);
+        assert_eq!(
+            capped.matches("<div>").count(),
+            crate::normalize::sanitize::MAX_DEPTH
+        );
+        assert_eq!(
+            capped.matches("</div>").count(),
+            crate::normalize::sanitize::MAX_DEPTH
+        );
         assert_eq!(capped.matches("w ").count(), 1000);
     }
 
