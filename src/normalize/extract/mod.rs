@@ -223,6 +223,34 @@ mod tests {
     }
 
     #[test]
+    fn lazy_image_attributes_cannot_smuggle_unsafe_urls() {
+        // The extractor copies data-src/data-srcset into src/srcset; sanitising must still
+        // judge every URL in them.
+        let body = format!(
+            r#"{}<figure><img src="data:image/gif;base64,R0lGOD" data-src="javascript:alert(1)"
+ data-srcset="javascript:alert(2) 1x, /ok.jpg 2x, data:image/png;base64,iVBOR 3x" alt="x">
+<picture><source srcset="vbscript:msgbox 1x, https://cdn.example.com/a.webp 2x" type="image/webp"></picture></figure>"#,
+            prose()
+        );
+        let a = article(&page("<title>T</title>", &body));
+        for bad in ["javascript", "vbscript", "data:", "base64"] {
+            assert!(!a.content_html.contains(bad), "{bad} in {}", a.content_html);
+        }
+        assert!(
+            a.content_html
+                .contains(r#"srcset="https://news.example.com/ok.jpg 2x""#),
+            "{}",
+            a.content_html
+        );
+        assert!(
+            a.content_html
+                .contains(r#"srcset="https://cdn.example.com/a.webp 2x""#),
+            "{}",
+            a.content_html
+        );
+    }
+
+    #[test]
     fn very_deep_pages_finish_and_keep_their_text() {
         // 100,000 nested elements: parsing was quadratic in depth and never finished.
         for (open, close) in [
