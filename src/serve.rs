@@ -112,6 +112,9 @@ pub struct Limits {
     /// Time for a request's header to arrive, from the connection opening or the previous
     /// response; also how long an idle keep-alive connection stays open.
     pub header_read_timeout_ms: u64,
+    /// Longest a connection may stay open, however busy: a client that requests a file and
+    /// never reads the answer would otherwise hold its slot forever.
+    pub connection_timeout_ms: u64,
     /// Connections served at once; further ones wait in the listen backlog.
     pub max_connections: usize,
 }
@@ -120,6 +123,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             header_read_timeout_ms: 10_000,
+            connection_timeout_ms: 120_000,
             max_connections: 256,
         }
     }
@@ -180,15 +184,20 @@ pub async fn serve_with(
         let service = TowerToHyperService::new(app.clone());
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         let mut stop = stop_rx.clone();
+        let lifetime = std::time::Duration::from_millis(limits.connection_timeout_ms.max(1));
         tokio::spawn(async move {
             let mut conn = std::pin::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = async { drop(stop.wait_for(|s| *s).await) } => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+            // Past its lifetime the connection is dropped, which closes the socket.
+            let _ = tokio::time::timeout(lifetime, async {
+                tokio::select! {
+                    _ = conn.as_mut() => {}
+                    _ = async { drop(stop.wait_for(|s| *s).await) } => {
+                        conn.as_mut().graceful_shutdown();
+                        let _ = conn.as_mut().await;
+                    }
                 }
-            }
+            })
+            .await;
             drop(slot);
         });
     }

@@ -80,6 +80,7 @@ async fn slowloris_clients_are_cut_off_and_others_still_served() {
     let limits = Limits {
         header_read_timeout_ms: 200,
         max_connections: 2,
+        ..Limits::default()
     };
     let server = start(dir.path(), limits).await;
     // As many stalled clients as there are slots: half a header each, then nothing.
@@ -105,6 +106,47 @@ async fn slowloris_clients_are_cut_off_and_others_still_served() {
         .await
         .expect("served after the stalled clients were cut off");
     assert_eq!((status, body.as_str()), (200, "<rss/>"));
+    // A kept-alive connection left idle after its answer is closed too.
+    let mut idle = TcpStream::connect(server.addr).await.unwrap();
+    idle.write_all(b"GET /world.rss HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(closed_by_server(&mut idle).await, "an idle client was kept");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_answer_is_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    // Far larger than the socket buffers, so the answer cannot be written out in full.
+    std::fs::write(dir.path().join("big.rss"), vec![b'x'; 64 << 20]).unwrap();
+    let limits = Limits {
+        connection_timeout_ms: 300,
+        max_connections: 1,
+        ..Limits::default()
+    };
+    let server = start(dir.path(), limits).await;
+    let mut greedy = TcpStream::connect(server.addr).await.unwrap();
+    greedy
+        .write_all(b"GET /big.rss HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n\r\n")
+        .await
+        .unwrap();
+    // The only slot is taken; the next client is served once the greedy one is cut off.
+    let next = tokio::time::timeout(SAFETY, get(server.addr, "/nothing.rss"))
+        .await
+        .expect("served after the greedy client was cut off");
+    assert_eq!(next.0, 404);
+    // The greedy client finds its answer cut short: fewer bytes than the file before EOF.
+    let mut got = 0usize;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match tokio::time::timeout(SAFETY, greedy.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => got += n,
+            Err(_) => panic!("the greedy connection stayed open"),
+        }
+    }
+    assert!(got < 64 << 20, "{got} bytes");
     server.stop().await;
 }
 
