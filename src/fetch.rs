@@ -469,9 +469,23 @@ async fn read(
     let content_type = header_str(header::CONTENT_TYPE);
     let last_modified_raw = header_str(header::LAST_MODIFIED);
     let text = decode(&body, content_type.as_deref());
-    // Everything fetched is read as text (pages, feeds, robots.txt): an image or archive behind
-    // a text URL would otherwise become an article of mojibake.
-    if let Some(kind) = crate::sniff::sniff(&body, &text) {
+    // A body that claims to be text (or says nothing) and is an image or archive would become
+    // an article of mojibake. Honest binary types are refused by their type, further on.
+    let claims_text = content_type.as_deref().is_none_or(|ct| {
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        mime.is_empty()
+            || mime.starts_with("text/")
+            || ["html", "xml", "json"].iter().any(|t| mime.contains(t))
+    });
+    if let Some(kind) = claims_text
+        .then(|| crate::sniff::sniff(&body, &text))
+        .flatten()
+    {
         return Err(Error::fetch(
             url,
             format!(

@@ -83,8 +83,10 @@ fn magic(b: &[u8]) -> Option<Binary> {
     })
 }
 
-/// Whether raw bytes are binary: a known magic number, or NUL bytes near the start. UTF-16 text
-/// (announced by its byte-order mark) is full of NUL bytes and is text all the same.
+/// Whether raw bytes are binary: a known magic number, or NUL bytes near the start. A stray NUL
+/// or two is hostile text, which hygiene cleans (and tests publish cleaned); binary formats have
+/// them by the dozen. UTF-16 text (announced by its byte-order mark) is full of NUL bytes and is
+/// text all the same.
 pub fn sniff_bytes(bytes: &[u8]) -> Option<Binary> {
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return None;
@@ -92,9 +94,9 @@ pub fn sniff_bytes(bytes: &[u8]) -> Option<Binary> {
     if let Some(kind) = magic(bytes) {
         return Some(kind);
     }
-    bytes[..bytes.len().min(SAMPLE)]
-        .contains(&0)
-        .then_some(Binary::NulBytes)
+    let sample = &bytes[..bytes.len().min(SAMPLE)];
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    (nuls >= 8 || (nuls > 0 && nuls * 64 > sample.len())).then_some(Binary::NulBytes)
 }
 
 /// Whether decoded text is binary in disguise: more than a few percent of its start is
@@ -173,6 +175,15 @@ mod tests {
     #[test]
     fn nul_bytes_and_garbage() {
         assert_eq!(sniff_bytes(b"text\0more"), Some(Binary::NulBytes));
+        let mut many = b"x".repeat(4000);
+        for i in 0..8 {
+            many[i * 400] = 0;
+        }
+        assert_eq!(sniff_bytes(&many), Some(Binary::NulBytes));
+        // A stray NUL in a page of text is hostile text, not binary.
+        let mut stray = b"Body text with a stray control. ".repeat(20);
+        stray[100] = 0;
+        assert_eq!(sniff_bytes(&stray), None);
         // A NUL past the sample is not looked for.
         let mut late = vec![b'a'; SAMPLE];
         late.push(0);
