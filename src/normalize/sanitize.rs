@@ -66,9 +66,9 @@ pub fn cap_depth(html: &str) -> Cow<'_, str> {
 /// comments, which ammonia removes while keeping the text on either side as separate nodes.
 /// Cuts fall before a character that cannot continue a character reference, so `&amp;` and
 /// `&#233;` are never split. Tags, comments and raw-text elements are stepped over untouched;
-/// nesting is counted from start and end tags, leaving out void elements and those the parser
-/// closes by itself (`<p>`, `<li>`, `<td>` …), so a page of unclosed paragraphs is not
-/// mistaken for a deep one.
+/// nesting is followed from start and end tags, leaving out void elements and those the parser
+/// closes by itself (`<p>`, `<li>`, `<td>` …), so a page of unclosed paragraphs or links is
+/// not mistaken for a deep one.
 fn reshape(html: &str, split: bool) -> Cow<'_, str> {
     const RAW: &[&str] = &[
         "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
@@ -76,16 +76,31 @@ fn reshape(html: &str, split: bool) -> Cow<'_, str> {
     const FLAT: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr", "keygen", "frame", "p", "li", "dt", "dd", "tr", "td", "th",
-        "option", "optgroup", "rb", "rt", "rp", "rtc", "tbody", "thead", "tfoot", "colgroup",
-        "caption", "html", "head", "body",
+        "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head",
+        "body",
     ];
+    // Start tags that close an open element of the same kind rather than nest in it.
+    let closes_sibling = |name: &str, top: &str| {
+        let group = |n: &str| match n {
+            "rb" | "rt" | "rp" | "rtc" => 1,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => 2,
+            "a" => 3,
+            "button" => 4,
+            "nobr" => 5,
+            _ => 0,
+        };
+        group(name) != 0 && group(name) == group(top)
+    };
     // Cheap way out: too short to hold a long run, too few tags to nest deeply.
     if html.len() <= PIECE && html.len() < MAX_DEPTH * 3 {
         return Cow::Borrowed(html);
     }
     let mut out = String::new();
     let mut copied = 0;
-    let (mut depth, mut excess) = (0usize, 0usize);
+    // Open elements as the parser would roughly see them: an end tag closes everything opened
+    // after its element, so unclosed inline tags do not pile up.
+    let mut open: Vec<String> = Vec::new();
+    let mut excess = 0usize;
     let mut i = 0;
     while i < html.len() {
         let lt = html[i..].find('<').map_or(html.len(), |p| i + p);
@@ -139,15 +154,22 @@ fn reshape(html: &str, split: bool) -> Cow<'_, str> {
                     excess -= 1;
                     true
                 } else {
-                    depth = depth.saturating_sub(1);
+                    if let Some(at) = open.iter().rposition(|n| *n == name) {
+                        open.truncate(at);
+                    }
                     false
                 }
-            } else if depth >= MAX_DEPTH {
-                excess += 1;
-                true
             } else {
-                depth += 1;
-                false
+                if open.last().is_some_and(|top| closes_sibling(&name, top)) {
+                    open.pop();
+                }
+                if open.len() >= MAX_DEPTH {
+                    excess += 1;
+                    true
+                } else {
+                    open.push(name.clone());
+                    false
+                }
             };
             if drop {
                 out.push_str(&html[copied..lt]);

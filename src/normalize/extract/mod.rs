@@ -286,6 +286,20 @@ mod tests {
             cap_depth(&unclosed),
             std::borrow::Cow::Borrowed(_)
         ));
+        // Unclosed links, headings and ruby text, and inline tags left open inside a block
+        // that closes, are not nesting either.
+        for sloppy in [
+            "<a href=x>link ".repeat(2000),
+            "<h2>t<h3>u ".repeat(1000),
+            "<ruby>漢<rp>(<rt>かん<rp>)</ruby> ".repeat(1000),
+            "<div><b><i>open</div> ".repeat(1000),
+        ] {
+            assert!(
+                matches!(cap_depth(&sloppy), std::borrow::Cow::Borrowed(_)),
+                "{}",
+                sloppy.chars().take(40).collect::<String>()
+            );
+        }
         let deep = format!("{}x{}", "<div>w ".repeat(1000), "</div>".repeat(1000));
         let capped = cap_depth(&deep);
         assert_eq!(
