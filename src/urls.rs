@@ -116,8 +116,8 @@ fn is_private_v6(v6: Ipv6Addr) -> bool {
 }
 
 /// The IPv4 address an IPv6 address stands for: IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
-/// `::a.b.c.d` (deprecated, but still parsed by stacks) and NAT64 `64:ff9b::/96` and the local
-/// NAT64 prefix `64:ff9b:1::/48`, whose translator would connect to the IPv4 address.
+/// `::a.b.c.d` (deprecated, but still parsed by stacks), NAT64 `64:ff9b::/96` and the local
+/// NAT64 prefix `64:ff9b:1::/48`, whose translator would connect to the IPv4 address, and 6to4.
 fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
     let seg = v6.segments();
     let o = v6.octets();
@@ -134,6 +134,10 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
     }
     if seg[..3] == [0x64, 0xff9b, 1] {
         return Some(last);
+    }
+    if seg[0] == 0x2002 {
+        // 6to4 2002:AABB:CCDD::/48: a relay forwards to the IPv4 address in bits 16–47.
+        return Some(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
     }
     None
 }
@@ -225,6 +229,8 @@ mod tests {
             "2001:db8::1",
             "2001:db8:ffff::1",
             "100::1",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::",
         ];
         for ip in private {
             let parsed: IpAddr = ip.parse().unwrap();
@@ -255,6 +261,7 @@ mod tests {
             "2001:db9::1",
             "2001:4860::8888",
             "fb00::1",
+            "2002:808:808::1",
         ];
         for ip in public {
             let parsed: IpAddr = ip.parse().unwrap();
