@@ -439,9 +439,30 @@ async fn read(
     }
     let content_type = header_str(header::CONTENT_TYPE);
     let last_modified_raw = header_str(header::LAST_MODIFIED);
+    let text = decode(&body, content_type.as_deref());
+    // A body that claims to be text (or says nothing) and is an image or archive would become
+    // an article of mojibake. Honest binary types are refused by their type, further on.
+    let claims_text = content_type.as_deref().is_none_or(|ct| {
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        mime.is_empty()
+            || mime.starts_with("text/")
+            || ["html", "xml", "json"].iter().any(|t| mime.contains(t))
+    });
+    if let Some(kind) = claims_text
+        .then(|| crate::sniff::sniff(&body, &text))
+        .flatten()
+    {
+        let served_as = content_type.unwrap_or_else(|| "no content type".into());
+        return Err(Error::fetch(url, FetchError::Binary { served_as, kind }));
+    }
     Ok(Answer::Body(Page {
         url: url.clone(),
-        text: decode(&body, content_type.as_deref()),
+        text,
         content_type,
         last_modified: last_modified_raw
             .as_deref()

@@ -22,6 +22,7 @@ pub mod publish;
 pub mod schedule;
 pub mod select;
 pub mod serve;
+pub mod sniff;
 pub mod source;
 pub mod status;
 pub mod store;

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::publish::site::{INDEX, OPML};
 use crate::publish::Format;
 use crate::schedule::Schedule;
@@ -104,18 +104,107 @@ pub fn router(dir: PathBuf, cache: CachePolicy) -> Router {
         .layer(axum::middleware::map_response(tag_encoding))
 }
 
-/// Serves `dir` on `listener` until `shutdown` completes; requests in flight are finished.
+/// What a connection may cost the server. Clients that stall (slowloris: a header sent a byte
+/// at a time, or a keep-alive connection left open) are cut off, and no more than
+/// `max_connections` are served at once, so they cannot hold every file descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Time for a request's header to arrive, from the connection opening or the previous
+    /// response; also how long an idle keep-alive connection stays open.
+    pub header_read_timeout_ms: u64,
+    /// Longest a connection may stay open, however busy: a client that requests a file and
+    /// never reads the answer would otherwise hold its slot forever.
+    pub connection_timeout_ms: u64,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read_timeout_ms: 10_000,
+            connection_timeout_ms: 120_000,
+            max_connections: 256,
+        }
+    }
+}
+
+/// Serves `dir` on `listener` until `shutdown` completes, with the default [`Limits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     dir: PathBuf,
     cache: CachePolicy,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let app = router(dir.clone(), cache);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Error::io(dir, e))
+    serve_with(listener, dir, cache, Limits::default(), shutdown).await
+}
+
+/// Serves `dir` on `listener` until `shutdown` completes; requests in flight are finished.
+/// HTTP/1.1 only: feed readers speak it, and hyper's HTTP/2 detection would wait for a
+/// stalled client without a timeout.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    dir: PathBuf,
+    cache: CachePolicy,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tokio::sync::{watch, Semaphore};
+
+    let app = router(dir, cache);
+    let max = limits.max_connections.max(1);
+    let slots = Arc::new(Semaphore::new(max));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(std::time::Duration::from_millis(
+            limits.header_read_timeout_ms.max(1),
+        ));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            _ = &mut shutdown => break,
+            slot = slots.clone().acquire_owned() => slot.expect("never closed"),
+        };
+        let (stream, _) = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before accept: not fatal.
+                    tracing::warn!("accepting a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        let mut stop = stop_rx.clone();
+        let lifetime = std::time::Duration::from_millis(limits.connection_timeout_ms.max(1));
+        tokio::spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            // Past its lifetime the connection is dropped, which closes the socket.
+            let _ = tokio::time::timeout(lifetime, async {
+                tokio::select! {
+                    _ = conn.as_mut() => {}
+                    _ = async { drop(stop.wait_for(|s| *s).await) } => {
+                        conn.as_mut().graceful_shutdown();
+                        let _ = conn.as_mut().await;
+                    }
+                }
+            })
+            .await;
+            drop(slot);
+        });
+    }
+    let _ = stop_tx.send(true);
+    // Every connection returns its slot when done: all back means all finished.
+    let _ = slots.acquire_many(max as u32).await;
+    Ok(())
 }
 
 /// The file a request path names, if it is one we may serve: `/` is the index; anything else
@@ -180,22 +269,37 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response<Bo
     }
 }
 
-/// The file's bytes and mtime, or `None` when there is no plain file by that name (symlinks and
-/// folders included).
+/// The file's bytes and mtime, or `None` when there is no plain file by that name (symlinks,
+/// folders, FIFOs included). The name is opened without following a symlink and judged by the
+/// opened handle, so a name swapped for a symlink between a check and the read cannot lead
+/// outside the folder.
 async fn read(dir: &Path, name: &str) -> std::io::Result<Option<(Vec<u8>, SystemTime)>> {
+    use tokio::io::AsyncReadExt;
+
     let path = dir.join(name);
-    let meta = match tokio::fs::symlink_metadata(&path).await {
-        Ok(m) if m.is_file() => m,
-        Ok(_) => return Ok(None),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    let mut options = tokio::fs::OpenOptions::new();
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    options
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let mut file = match options.open(&path).await {
+        Ok(f) => f,
+        // ELOOP: the name is a symlink.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                || e.raw_os_error() == Some(libc::ELOOP) =>
+        {
+            return Ok(None)
+        }
         Err(e) => return Err(e),
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => Ok(Some((bytes, meta.modified()?))),
-        // Replaced between the two calls is fine; gone is a 404.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+    let meta = file.metadata().await?;
+    if !meta.is_file() {
+        return Ok(None);
     }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes).await?;
+    Ok(Some((bytes, meta.modified()?)))
 }
 
 /// A strong validator: the same bytes always get the same tag, across restarts and machines.

@@ -1,7 +1,7 @@
 //! The one place for URLs: resolving relative links, canonical forms for ids and
 //! de-duplication, and telling which hosts a discovered link may not reach.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::Url;
 
 /// Query parameters that only track the reader; dropped from canonical URLs.
@@ -73,25 +73,73 @@ pub fn is_private_host(url: &Url) -> bool {
     }
 }
 
+/// True for addresses a link found in content may not reach: anything that is not a public
+/// unicast address. IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64) are judged
+/// by the address they carry, so `::ffff:127.0.0.1` is as private as `127.0.0.1`.
 pub fn is_private_ip(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64) // CGNAT 100.64/10
-        }
-        IpAddr::V6(v6) => {
-            let seg = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (seg[0] & 0xfe00) == 0xfc00 // unique local
-                || (seg[0] & 0xffc0) == 0xfe80 // link local
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
-        }
+        IpAddr::V4(v4) => is_private_v4(v4),
+        IpAddr::V6(v6) => is_private_v6(v6),
     }
+}
+
+fn is_private_v4(v4: Ipv4Addr) -> bool {
+    let [a, b, c, _] = v4.octets();
+    a == 0 // "this network" 0/8, including the unspecified address
+        || a == 10
+        || a == 127
+        || (a == 100 && (b & 0xc0) == 64) // CGNAT 100.64/10
+        || (a == 169 && b == 254) // link local
+        || (a == 172 && (b & 0xf0) == 16)
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments 192.0.0/24
+        || (a == 192 && b == 0 && c == 2) // TEST-NET-1
+        || (a == 192 && b == 168)
+        || (a == 198 && (b & 0xfe) == 18) // benchmarking 198.18/15
+        || (a == 198 && b == 51 && c == 100) // TEST-NET-2
+        || (a == 203 && b == 0 && c == 113) // TEST-NET-3
+        || a >= 224 // multicast 224/4, reserved 240/4 and broadcast
+}
+
+fn is_private_v6(v6: Ipv6Addr) -> bool {
+    let seg = v6.segments();
+    if let Some(v4) = embedded_v4(v6) {
+        return is_private_v4(v4);
+    }
+    v6.is_unspecified()
+        || v6.is_loopback()
+        || (seg[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+        || (seg[0] & 0xffc0) == 0xfe80 // link local fe80::/10
+        || (seg[0] & 0xffc0) == 0xfec0 // site local fec0::/10 (deprecated, still routed inside)
+        || (seg[0] & 0xff00) == 0xff00 // multicast ff00::/8
+        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation 2001:db8::/32
+        || (seg[0] == 0x0100 && seg[1..4] == [0, 0, 0]) // discard-only 100::/64
+}
+
+/// The IPv4 address an IPv6 address stands for: IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+/// `::a.b.c.d` (deprecated, but still parsed by stacks), NAT64 `64:ff9b::/96` and the local
+/// NAT64 prefix `64:ff9b:1::/48`, whose translator would connect to the IPv4 address, and 6to4.
+fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    let seg = v6.segments();
+    let o = v6.octets();
+    let last = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    // `::` and `::1` are IPv6's own unspecified and loopback addresses, not compatible forms.
+    if seg[..6] == [0; 6] && !(v6.is_unspecified() || v6.is_loopback()) {
+        return Some(last);
+    }
+    if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return Some(last);
+    }
+    if seg[..3] == [0x64, 0xff9b, 1] {
+        return Some(last);
+    }
+    if seg[0] == 0x2002 {
+        // 6to4 2002:AABB:CCDD::/48: a relay forwards to the IPv4 address in bits 16–47.
+        return Some(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -131,5 +179,106 @@ mod tests {
         assert!(!is_private_host(
             &Url::parse("https://example.org/").unwrap()
         ));
+    }
+
+    #[test]
+    fn private_addresses_table() {
+        let private = [
+            "0.0.0.0",
+            "0.1.2.3",
+            "10.0.0.1",
+            "100.64.0.1",
+            "100.127.255.254",
+            "127.0.0.1",
+            "127.255.255.255",
+            "169.254.169.254",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.0.0.8",
+            "192.0.2.1",
+            "192.168.1.1",
+            "198.18.0.1",
+            "198.19.255.255",
+            "198.51.100.7",
+            "203.0.113.9",
+            "224.0.0.1",
+            "239.255.255.250",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.1.2.3",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::ffff:0.0.0.0",
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::192.168.0.1",
+            "64:ff9b:1:abcd::10.0.0.1",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "febf::1",
+            "fec0::1",
+            "feff::1",
+            "ff02::1",
+            "ff05::2",
+            "2001:db8::1",
+            "2001:db8:ffff::1",
+            "100::1",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::",
+        ];
+        for ip in private {
+            let parsed: IpAddr = ip.parse().unwrap();
+            assert!(is_private_ip(parsed), "{ip} should be private");
+        }
+        let public = [
+            "1.1.1.1",
+            "8.8.8.8",
+            "93.184.216.34",
+            "100.63.255.255",
+            "100.128.0.1",
+            "172.15.255.255",
+            "172.32.0.1",
+            "192.0.1.1",
+            "192.0.3.1",
+            "192.169.0.1",
+            "198.17.255.255",
+            "198.20.0.1",
+            "198.51.101.1",
+            "203.0.114.1",
+            "223.255.255.255",
+            "2606:4700:4700::1111",
+            "2a00:1450:4001:80b::200e",
+            "::ffff:8.8.8.8",
+            "::8.8.8.8",
+            "64:ff9b::8.8.8.8",
+            "64:ff9b:1::1.1.1.1",
+            "2001:db9::1",
+            "2001:4860::8888",
+            "fb00::1",
+            "2002:808:808::1",
+        ];
+        for ip in public {
+            let parsed: IpAddr = ip.parse().unwrap();
+            assert!(!is_private_ip(parsed), "{ip} should be public");
+        }
+    }
+
+    #[test]
+    fn private_literal_hosts_in_urls() {
+        for u in [
+            "http://[::ffff:127.0.0.1]/",
+            "http://[64:ff9b::a00:1]/",
+            "http://0.0.0.0:8080/",
+            "http://[fec0::1]/",
+            "http://198.18.0.1/",
+        ] {
+            assert!(is_private_host(&Url::parse(u).unwrap()), "{u}");
+        }
     }
 }

@@ -71,6 +71,12 @@ pub enum FetchError {
     #[error("is {content_type}, not an HTML page; only web pages can be articles")]
     NotHtml { content_type: String },
 
+    #[error("served as {served_as} but the body is {kind}; not read as a page")]
+    Binary {
+        served_as: String,
+        kind: crate::sniff::Binary,
+    },
+
     #[error("not a feed feedsmith can read (RSS, Atom or JSON Feed): {reason}; {hint}")]
     NotAFeed { reason: String, hint: String },
 

@@ -1,6 +1,7 @@
-//! DNS with the private-address rule: a link found in content may not reach loopback, private or
-//! link-local addresses, and checking its URL alone misses a public-looking name that resolves
-//! to one. Host names the config names are trusted and resolve as usual.
+//! DNS with the private-address rule: a link found in content may not reach loopback, private,
+//! link-local or other non-public addresses (see [`is_private_ip`]), and checking its URL alone
+//! misses a public-looking name that resolves to one. Host names the config names are trusted
+//! and resolve as usual.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -80,6 +81,32 @@ mod tests {
         assert!(
             err.contains("intranet.example") && err.contains("private"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn private_addresses_in_disguise_are_refused() {
+        // A name answering with IPv6 forms of private IPv4 addresses, or with documentation,
+        // multicast and NAT64 addresses of private ones, is as private as 127.0.0.1.
+        let disguised = addrs(&[
+            "[::ffff:127.0.0.1]:0",
+            "[::ffff:169.254.169.254]:0",
+            "[::10.0.0.1]:0",
+            "[64:ff9b::a9fe:a9fe]:0",
+            "[fec0::1]:0",
+            "[ff02::1]:0",
+            "0.0.0.0:0",
+            "100.64.1.1:0",
+            "224.0.0.1:0",
+            "255.255.255.255:0",
+        ]);
+        let err = allowed_addrs("sneaky.example", disguised.clone(), false).unwrap_err();
+        assert!(err.contains("sneaky.example"), "{err}");
+        let mut with_public = disguised;
+        with_public.push("[2606:4700::1111]:0".parse().unwrap());
+        assert_eq!(
+            allowed_addrs("sneaky.example", with_public, false).unwrap(),
+            addrs(&["[2606:4700::1111]:0"])
         );
     }
 

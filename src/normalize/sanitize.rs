@@ -2,6 +2,7 @@
 //! HTML is cleaned by ammonia (scripts, styles, handlers, `javascript:` URLs and iframes go; every
 //! URL becomes absolute or is dropped), text is folded to NFC with invisible characters removed.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
@@ -20,6 +21,17 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     b.add_tag_attributes("time", ["datetime"]);
     b.url_schemes(HashSet::from(["http", "https", "mailto"]));
     b.link_rel(Some("noopener noreferrer"));
+    // URL-bearing attributes ammonia copies verbatim (it checks only href/src-like ones): each
+    // URL resolves against the base and must be http(s), or it goes.
+    let filter_base = base.cloned();
+    b.attribute_filter(move |_element, attribute, value| match attribute {
+        _ if value.len() > PIECE => None,
+        "srcset" | "imagesrcset" => clean_srcset(value, filter_base.as_ref()).map(Cow::Owned),
+        "cite" | "poster" | "longdesc" | "background" => {
+            crate::urls::absolutize(filter_base.as_ref(), value).map(|u| Cow::Owned(u.into()))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    });
     match base {
         Some(base) => {
             b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
@@ -28,8 +40,218 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
             b.url_relative(ammonia::UrlRelative::Deny);
         }
     }
-    let cleaned = b.clean(html).to_string();
+    let cleaned = b.clean(&reshape(html, true)).to_string();
     hygiene_html(&cleaned)
+}
+
+/// Longest piece of text ammonia gets in one text node, and longest attribute value it keeps.
+///
+/// html5ever's serialiser (0.40) escapes a text node by searching for `<`, `>` (or `"`) from the
+/// current position to the end of the node before each `&` or U+0080–U+00BF it writes, so one
+/// node costs its length times its count of such characters: a 6 MB paragraph of `&` or `«`
+/// took 25 s. Text nodes of at most this length make that cost linear in the input; attribute
+/// values cannot be split, so longer ones (no real `href`, `alt` or `srcset` is this long) go.
+const PIECE: usize = 4096;
+
+/// Deepest element nesting handed to an HTML parser. html5ever checks scope by walking the
+/// stack of open elements for most start tags, so parsing costs depth × tags: 100,000 nested
+/// `<div>`s never finished. No real article nests this deep.
+pub const MAX_DEPTH: usize = 512;
+
+/// `html` with start and end tags deeper than [`MAX_DEPTH`] levels of nesting dropped (their text is
+/// kept), for parsing in time linear in the input.
+pub fn cap_depth(html: &str) -> Cow<'_, str> {
+    reshape(html, false)
+}
+
+/// [`cap_depth`], and with `split` set, runs of text longer than [`PIECE`] cut with empty
+/// comments, which ammonia removes while keeping the text on either side as separate nodes.
+/// Cuts fall before a character that cannot continue a character reference, so `&amp;` and
+/// `&#233;` are never split. Tags, comments and raw-text elements are stepped over untouched;
+/// nesting is followed from start and end tags, leaving out void elements and those the parser
+/// closes by itself (`<p>`, `<li>`, `<td>` …), so a page of unclosed paragraphs or links is
+/// not mistaken for a deep one.
+fn reshape(html: &str, split: bool) -> Cow<'_, str> {
+    const RAW: &[&str] = &[
+        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    ];
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "keygen", "frame", "p", "li", "dt", "dd", "tr", "td", "th",
+        "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head",
+        "body",
+    ];
+    // Start tags that close an open element of the same kind rather than nest in it.
+    let closes_sibling = |name: &str, top: &str| {
+        let group = |n: &str| match n {
+            "rb" | "rt" | "rp" | "rtc" => 1,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => 2,
+            "a" => 3,
+            "button" => 4,
+            "nobr" => 5,
+            _ => 0,
+        };
+        group(name) != 0 && group(name) == group(top)
+    };
+    // Cheap way out: too short to hold a long run, too few tags to nest deeply.
+    if html.len() <= PIECE && html.len() < MAX_DEPTH * 3 {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    // Open elements as the parser would roughly see them: an end tag closes everything opened
+    // after its element, so unclosed inline tags do not pile up.
+    let mut open: Vec<String> = Vec::new();
+    let mut excess = 0usize;
+    let mut i = 0;
+    while i < html.len() {
+        let lt = html[i..].find('<').map_or(html.len(), |p| i + p);
+        let mut start = i;
+        while split && lt - start > PIECE {
+            let mut from = start + PIECE;
+            while !html.is_char_boundary(from) {
+                from += 1;
+            }
+            let Some(cut) = html[from..lt]
+                .char_indices()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '#' | ';')))
+                .map(|(p, _)| from + p)
+            else {
+                // Only letters, digits, `#` and `;` to the end: nothing costly to escape.
+                break;
+            };
+            out.push_str(&html[copied..cut]);
+            out.push_str("<!---->");
+            copied = cut;
+            start = cut;
+        }
+        if lt >= html.len() {
+            break;
+        }
+        let rest = &html[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            i = after.find("-->").map_or(html.len(), |e| lt + 4 + e + 3);
+            continue;
+        }
+        let closing = rest[1..].starts_with('/');
+        let name_start = if closing { 2 } else { 1 };
+        let name_len = rest[name_start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - name_start);
+        if name_len == 0 || !rest.as_bytes()[name_start].is_ascii_alphabetic() {
+            i = if rest[1..].starts_with(['!', '?']) || closing {
+                // Doctype, CDATA, processing instruction or bogus comment: to its `>`.
+                rest.find('>').map_or(html.len(), |e| lt + e + 1)
+            } else {
+                lt + 1 // a `<` that is text
+            };
+            continue;
+        }
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        i = lt + tag_end(rest);
+        // Raw-text elements hold no elements; their end tag is stepped over with their text.
+        if !FLAT.contains(&name.as_str()) && !RAW.contains(&name.as_str()) {
+            let drop = if closing {
+                if excess > 0 {
+                    excess -= 1;
+                    true
+                } else {
+                    if let Some(at) = open.iter().rposition(|n| *n == name) {
+                        open.truncate(at);
+                    }
+                    false
+                }
+            } else {
+                if open.last().is_some_and(|top| closes_sibling(&name, top)) {
+                    open.pop();
+                }
+                if open.len() >= MAX_DEPTH {
+                    excess += 1;
+                    true
+                } else {
+                    open.push(name.clone());
+                    false
+                }
+            };
+            if drop {
+                out.push_str(&html[copied..lt]);
+                // A space keeps the words of dropped blocks apart.
+                out.push(' ');
+                copied = i;
+                continue;
+            }
+        }
+        if !closing && name == "plaintext" {
+            break;
+        }
+        if !closing && RAW.contains(&name.as_str()) {
+            i = html.len() - skip_raw_text(&html[i..], &name).len();
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// A `srcset` with only absolute http(s) candidates, each `URL [descriptor]`; `None` when no
+/// candidate is left.
+fn clean_srcset(value: &str, base: Option<&Url>) -> Option<String> {
+    let kept: Vec<String> = srcset_candidates(value)
+        .into_iter()
+        .filter_map(|(url, descriptor)| {
+            // Parsing stripped trailing commas, so the URL cannot end in one and be misread.
+            let url: String = crate::urls::absolutize(base, url)?.into();
+            Some(match descriptor {
+                "" => url,
+                d => format!("{url} {d}"),
+            })
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
+/// Splits a `srcset` into (URL, descriptors) the way the HTML standard's parser does: a URL runs
+/// to white space (trailing commas end the candidate), descriptors run to a comma outside
+/// parentheses.
+fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
+    let mut out = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| is_space(c) || c == ',');
+        if rest.is_empty() {
+            return out;
+        }
+        let url_end = rest.find(is_space).unwrap_or(rest.len());
+        let url = &rest[..url_end];
+        rest = &rest[url_end..];
+        let bare = url.trim_end_matches(',');
+        if bare.len() != url.len() {
+            // "a.jpg," ends its candidate without descriptors.
+            out.push((bare, ""));
+            continue;
+        }
+        let mut depth = 0u32;
+        let desc_end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth = depth.saturating_sub(1),
+                    ',' if depth == 0 => return true,
+                    _ => {}
+                }
+                false
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let descriptor = rest[..desc_end].trim_matches(is_space);
+        rest = &rest[desc_end..];
+        if !url.is_empty() {
+            out.push((url, descriptor));
+        }
+    }
 }
 
 /// Text hygiene for plain text: NFC, non-breaking and odd spaces to plain spaces, zero-width
@@ -240,7 +462,7 @@ fn decode_into(text: &str, out: &mut String) -> Option<()> {
 
 /// The general way: parse the fragment and walk it.
 fn parsed_text(html: &str) -> String {
-    let doc = Document::fragment(html);
+    let doc = Document::fragment(cap_depth(html).as_ref());
     let mut paragraphs = Vec::new();
     let mut current = String::new();
     if let Some(root) = doc.root().first_child() {
@@ -300,6 +522,147 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"src="https://ex.org/i.png""#), "{out}");
+    }
+
+    #[test]
+    fn srcset_candidates_are_checked_one_by_one() {
+        let base = Url::parse("https://ex.org/news/a.html").unwrap();
+        let html = concat!(
+            r#"<img src="/i.png" srcset="javascript:alert(1) 1x, small.jpg 480w, "#,
+            r#"data:image/svg+xml;base64,PHN2Zz4= 2x, https://cdn.ex.org/w_100,h_50/big.jpg 1024w, "#,
+            r#"vbscript:msgbox 3x,//cdn.ex.org/x.jpg">"#,
+            r#"<picture><source srcset="JaVaScRiPt:alert(1), data:x" type="image/webp">"#,
+            r#"<source srcset="  /a.webp 1x,/b.webp 2x " media="(min-width: 1px)"></picture>"#,
+        );
+        let out = clean_html(html, Some(&base));
+        for bad in ["javascript", "JaVaScRiPt", "vbscript", "data:", "base64"] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(
+            out.contains(concat!(
+                r#"srcset="https://ex.org/news/small.jpg 480w, "#,
+                r#"https://cdn.ex.org/w_100,h_50/big.jpg 1024w, https://cdn.ex.org/x.jpg""#
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"srcset="https://ex.org/a.webp 1x, https://ex.org/b.webp 2x""#),
+            "{out}"
+        );
+        // The source whose every candidate was unsafe keeps no srcset at all.
+        assert_eq!(out.matches("srcset").count(), 2, "{out}");
+        // Without a base, relative candidates cannot be made absolute.
+        let out = clean_html(r#"<img srcset="a.jpg 1x, https://ex.org/b.jpg 2x">"#, None);
+        assert!(out.contains(r#"srcset="https://ex.org/b.jpg 2x""#), "{out}");
+        assert!(!out.contains("a.jpg"), "{out}");
+    }
+
+    #[test]
+    fn srcset_parsing_follows_the_standard() {
+        assert_eq!(
+            srcset_candidates("a.jpg, b.jpg 2x,c.jpg 100w ,d.jpg,, e.jpg (x, y) 1x, f,g.jpg"),
+            vec![
+                ("a.jpg", ""),
+                ("b.jpg", "2x"),
+                ("c.jpg", "100w"),
+                ("d.jpg", ""),
+                ("e.jpg", "(x, y) 1x"),
+                // Commas inside a URL belong to it (CDNs use them).
+                ("f,g.jpg", "")
+            ]
+        );
+        assert_eq!(srcset_candidates(" , ,"), Vec::<(&str, &str)>::new());
+        let base = Url::parse("https://ex.org/").unwrap();
+        assert_eq!(
+            clean_srcset("https://ex.org/a, b 1x", Some(&base)).as_deref(),
+            Some("https://ex.org/a, https://ex.org/b 1x")
+        );
+        assert_eq!(clean_srcset("javascript:x 1x", Some(&base)), None);
+    }
+
+    #[test]
+    fn other_url_attributes_are_checked() {
+        let base = Url::parse("https://ex.org/news/a.html").unwrap();
+        let html = concat!(
+            r#"<blockquote cite="javascript:alert(1)">a</blockquote>"#,
+            r#"<q cite="src.html">b</q><del cite="vbscript:x">c</del><ins cite="data:text/html,x">d</ins>"#,
+            r#"<img src="/i.png" longdesc="javascript:alert(2)">"#,
+            r#"<table background="javascript:alert(3)"><tr><td background="x.png">e</td></tr></table>"#,
+            r#"<video poster="javascript:alert(4)" src="/v.mp4"></video>"#,
+            r#"<img src="/j.png" lowsrc="javascript:alert(5)" dynsrc="javascript:alert(6)">"#,
+        );
+        let out = clean_html(html, Some(&base));
+        for bad in [
+            "javascript",
+            "vbscript",
+            "data:",
+            "longdesc",
+            "background",
+            "poster",
+            "lowsrc",
+            "dynsrc",
+        ] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(
+            out.contains(r#"<q cite="https://ex.org/news/src.html">"#),
+            "{out}"
+        );
+        assert!(out.contains("<blockquote>a</blockquote>"), "{out}");
+        let out = clean_html(r#"<q cite="/rel">x</q>"#, None);
+        assert!(!out.contains("cite"), "{out}");
+    }
+
+    #[test]
+    fn long_text_is_cut_only_where_it_is_safe() {
+        let unit = "Fish &amp; chips &#233; & caf\u{e9} \u{ab}x\u{bb} ";
+        let text = unit.repeat(2000);
+        let html = format!(
+            "<p title=\"{}\">{text}</p><script>{text}</script><!-- {text} --><textarea>{text}</textarea>{text}",
+            "a".repeat(10)
+        );
+        let split = reshape(&html, true);
+        // Cuts only in the two text runs outside script, comment and textarea.
+        let cuts = split.matches("<!---->").count();
+        let expected = 2 * text.len().div_ceil(PIECE);
+        assert!(
+            cuts >= 2 && cuts <= expected,
+            "{cuts} cuts, at most {expected}"
+        );
+        let script = &split[split.find("<script>").unwrap()..split.find("</script>").unwrap()];
+        assert!(!script.contains("<!---->"));
+        let textarea =
+            &split[split.find("<textarea>").unwrap()..split.find("</textarea>").unwrap()];
+        assert!(!textarea.contains("<!---->"));
+        // Parsed, the cut input has the same text as the original.
+        assert_eq!(html_to_text(&split), html_to_text(&html));
+        // No character reference was cut.
+        for piece in split.split("<!---->") {
+            assert!(
+                !piece.ends_with("&amp") && !piece.ends_with("&#233"),
+                "{}",
+                &piece[piece.len() - 10..]
+            );
+        }
+        assert!(matches!(reshape("<p>short</p>", true), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn multi_megabyte_entity_paragraphs_round_trip() {
+        // Quadratic escaping made this take minutes; linear, it is quick. No timing asserted:
+        // the figures live in the report and the bench.
+        let unit = "a & b \u{ab} \u{bb} \u{a9} \u{b0} ";
+        let n = 6_000_000 / unit.len();
+        let out = clean_html(&format!("<p>{}</p>", unit.repeat(n)), None);
+        let expected = unit.replace('&', "&amp;").repeat(n);
+        assert_eq!(out.len(), "<p></p>".len() + expected.len());
+        assert!(out == format!("<p>{expected}</p>"), "the text changed");
+        // An attribute value too long to escape cheaply is dropped, not kept quadratic.
+        let out = clean_html(
+            &format!(r#"<p title="{}">x</p>"#, "&".repeat(PIECE + 1)),
+            None,
+        );
+        assert_eq!(out, "<p>x</p>");
     }
 
     #[test]

@@ -68,6 +68,13 @@ pub fn read_article(
     }
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = decode(&bytes);
+    if let Some(kind) = crate::sniff::sniff(&bytes, &text) {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            line: 1,
+            message: format!("the file is {kind}, not text; it is not published"),
+        });
+    }
     if text.trim().is_empty() {
         return Err(Error::BadFile {
             path: path.to_path_buf(),
@@ -110,14 +117,35 @@ pub fn read_article(
     }))
 }
 
-/// UTF-8 (BOM or not); anything else is read as Windows-1252, the usual culprit of
-/// scraped files, rather than rejected.
+/// UTF-8 (BOM or not), or UTF-16 with its BOM; anything else is read as Windows-1252, the usual
+/// culprit of scraped files, rather than rejected. Line ends become `\n`: a file saved with
+/// old-Mac `\r` or Windows `\r\n` ends must read the same as one with Unix ends (front matter
+/// fences, paragraphs).
 fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    let text = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, bom)) => enc.decode_without_bom_handling(&bytes[bom..]).0,
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
+        },
+    };
+    normalize_line_ends(&text)
+}
+
+/// `\r\n` and lone `\r` to `\n`.
+fn normalize_line_ends(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
     }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\r') {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = rest[i + 1..].strip_prefix('\n').unwrap_or(&rest[i + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 type FrontMatterError = (usize, String);
@@ -323,5 +351,97 @@ mod tests {
     fn latin1_files_decode() {
         assert_eq!(decode(b"caf\xe9"), "café");
         assert_eq!(decode("café".as_bytes()), "café");
+        let utf16: Vec<u8> = b"\xff\xfe"
+            .iter()
+            .copied()
+            .chain("café".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode(&utf16), "café");
+    }
+
+    #[test]
+    fn line_ends_become_newlines() {
+        assert_eq!(decode(b"a\rb\r\rc"), "a\nb\n\nc");
+        assert_eq!(decode(b"a\r\nb\r\n\r\nc\r"), "a\nb\n\nc\n");
+        assert_eq!(decode(b"caf\xe9\r\n"), "café\n");
+        assert_eq!(decode(b"a\n\rb"), "a\n\nb");
+    }
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn old_mac_text_keeps_its_paragraphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "mac.txt",
+            b"Title line\r\rFirst paragraph.\rStill first.\r\rSecond.\r",
+        );
+        let a = read_article("s", dir.path(), &path, chrono_tz::UTC)
+            .unwrap()
+            .unwrap();
+        let RawBody::Text(text) = a.body else {
+            panic!("text body")
+        };
+        assert_eq!(
+            text,
+            "Title line\n\nFirst paragraph.\nStill first.\n\nSecond.\n"
+        );
+    }
+
+    #[test]
+    fn front_matter_with_cr_line_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, end) in [("cr.md", "\r"), ("crlf.md", "\r\n")] {
+            let md = ["---", "title: Real title", "tags: [a]", "---", "Body text."].join(end);
+            let path = write(dir.path(), name, md.as_bytes());
+            let a = read_article("s", dir.path(), &path, chrono_tz::UTC)
+                .unwrap()
+                .unwrap();
+            assert_eq!(a.hints.title.as_deref(), Some("Real title"), "{name}");
+            assert_eq!(a.hints.categories, vec!["a"], "{name}");
+            let RawBody::Markdown(body) = a.body else {
+                panic!("markdown body")
+            };
+            assert_eq!(body, "Body text.", "{name}");
+        }
+    }
+
+    #[test]
+    fn binary_files_are_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = write(
+            dir.path(),
+            "photo.md",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+        );
+        let err = read_article("s", dir.path(), &png, chrono_tz::UTC).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, Error::BadFile { .. }), "{err:?}");
+        assert!(msg.contains("photo.md") && msg.contains("PNG"), "{msg}");
+        let nul = write(dir.path(), "nul.txt", b"looks like text\0\0\0 but is not");
+        let msg = read_article("s", dir.path(), &nul, chrono_tz::UTC)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("nul.txt") && msg.contains("NUL"), "{msg}");
+        let zip = write(
+            dir.path(),
+            "report.html",
+            b"PK\x03\x04\x14\0\x06\0word/document.xml",
+        );
+        let msg = read_article("s", dir.path(), &zip, chrono_tz::UTC)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("report.html") && msg.contains("ZIP"), "{msg}");
+        // Through the folder walk too: the binary file is a problem, the text file an article.
+        write(dir.path(), "ok.txt", b"A real article.");
+        let c = collect("s", dir.path(), chrono_tz::UTC).unwrap();
+        assert_eq!(c.articles.len(), 1);
+        assert_eq!(c.articles[0].key, "ok.txt");
+        assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
     }
 }

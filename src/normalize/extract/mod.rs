@@ -13,6 +13,7 @@ use dom_query::Document;
 use url::Url;
 
 use super::context::{Context, Draft};
+use super::sanitize::cap_depth;
 use dom::Page;
 use metadata::{Meta, Resolved};
 use score::{Extracted, Mode};
@@ -32,7 +33,8 @@ pub struct SiteRule {
 
 /// Extracts the article from a page.
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
-    let doc = Document::from(html);
+    // Capped nesting keeps parsing and scoring linear in the page's size.
+    let doc = Document::from(cap_depth(html).as_ref());
     remove(&doc, &ctx.rules.selectors);
     automatic(&doc, base, ctx)
 }
@@ -45,7 +47,7 @@ pub fn draft_with_rule(
     ctx: &Context,
     rule: &SiteRule,
 ) -> (Draft, bool) {
-    let doc = Document::from(html);
+    let doc = Document::from(cap_depth(html).as_ref());
     remove(&doc, &ctx.rules.selectors);
     remove(&doc, &rule.strip);
     let mut draft = automatic(&doc, base, ctx);
@@ -220,6 +222,97 @@ mod tests {
             };
             normalize(&raw, ctx).unwrap()
         })
+    }
+
+    #[test]
+    fn lazy_image_attributes_cannot_smuggle_unsafe_urls() {
+        // The extractor copies data-src/data-srcset into src/srcset; sanitising must still
+        // judge every URL in them.
+        let body = format!(
+            r#"{}<figure><img src="data:image/gif;base64,R0lGOD" data-src="javascript:alert(1)"
+ data-srcset="javascript:alert(2) 1x, /ok.jpg 2x, data:image/png;base64,iVBOR 3x" alt="x">
+<picture><source srcset="vbscript:msgbox 1x, https://cdn.example.com/a.webp 2x" type="image/webp"></picture></figure>"#,
+            prose()
+        );
+        let a = article(&page("<title>T</title>", &body));
+        for bad in ["javascript", "vbscript", "data:", "base64"] {
+            assert!(!a.content_html.contains(bad), "{bad} in {}", a.content_html);
+        }
+        assert!(
+            a.content_html
+                .contains(r#"srcset="https://news.example.com/ok.jpg 2x""#),
+            "{}",
+            a.content_html
+        );
+        assert!(
+            a.content_html
+                .contains(r#"srcset="https://cdn.example.com/a.webp 2x""#),
+            "{}",
+            a.content_html
+        );
+    }
+
+    #[test]
+    fn very_deep_pages_finish_and_keep_their_text() {
+        // 100,000 nested elements: parsing was quadratic in depth and never finished.
+        for (open, close) in [
+            ("<div>", "</div>"),
+            ("<blockquote><span>", "</span></blockquote>"),
+        ] {
+            let depth = 100_000;
+            let html = format!(
+                "<html><body>{}<p>{}</p>{}<p>After the deep part, the story goes on.</p></body></html>",
+                open.repeat(depth),
+                PROSE.join(" "),
+                close.repeat(depth)
+            );
+            let a = article(&html);
+            for p in PROSE {
+                assert!(a.content_text.contains(p), "missing {p:?}");
+            }
+            assert!(
+                a.content_text.contains("After the deep part"),
+                "{}",
+                a.content_text
+            );
+        }
+    }
+
+    #[test]
+    fn capped_depth_keeps_shallow_markup_and_all_text() {
+        let shallow = "<div><p>a</p><ul><li>b<li>c</ul></div>".repeat(100);
+        assert!(matches!(cap_depth(&shallow), std::borrow::Cow::Borrowed(_)));
+        // Unclosed paragraphs are not nesting.
+        let unclosed = "<p>para ".repeat(2000);
+        assert!(matches!(
+            cap_depth(&unclosed),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // Unclosed links, headings and ruby text, and inline tags left open inside a block
+        // that closes, are not nesting either.
+        for sloppy in [
+            "<a href=x>link ".repeat(2000),
+            "<h2>t<h3>u ".repeat(1000),
+            "<ruby>漢<rp>(<rt>かん<rp>)</ruby> ".repeat(1000),
+            "<div><b><i>open</div> ".repeat(1000),
+        ] {
+            assert!(
+                matches!(cap_depth(&sloppy), std::borrow::Cow::Borrowed(_)),
+                "{}",
+                sloppy.chars().take(40).collect::<String>()
+            );
+        }
+        let deep = format!("{}x{}", "<div>w ".repeat(1000), "</div>".repeat(1000));
+        let capped = cap_depth(&deep);
+        assert_eq!(
+            capped.matches("<div>").count(),
+            crate::normalize::sanitize::MAX_DEPTH
+        );
+        assert_eq!(
+            capped.matches("</div>").count(),
+            crate::normalize::sanitize::MAX_DEPTH
+        );
+        assert_eq!(capped.matches("w ").count(), 1000);
     }
 
     #[test]
