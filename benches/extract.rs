@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use feedsmith::model::{Hints, RawArticle, RawBody};
+use feedsmith::model::{Metadata, RawArticle, RawBody};
 use feedsmith::normalize::{self, chrome::Rules, learn::Learned, Context};
 
 struct Page {
@@ -102,7 +102,7 @@ fn main() {
             body: RawBody::Html(p.html.clone()),
             base_url: url::Url::parse(&p.url).ok(),
             file_time: None,
-            hints: Hints::default(),
+            hints: Metadata::default(),
         })
         .collect();
     let n = pages.len();

@@ -24,7 +24,7 @@ pub struct RawArticle {
     pub file_time: Option<DateTime<Utc>>,
     /// Metadata the source already knows (front matter, a feed item's fields). Wins over
     /// what extraction guesses.
-    pub hints: Hints,
+    pub hints: Metadata,
 }
 
 /// The body in the form the source delivered it; normalisation picks its path from this.
@@ -40,16 +40,50 @@ pub enum RawBody {
     HtmlFragment(String),
 }
 
-/// Metadata a source knows for certain.
-#[derive(Debug, Clone, Default)]
-pub struct Hints {
+/// What is known of an article besides its body, wherever it was found: what its source says
+/// (front matter, a feed entry), what its page says about itself (meta tags, JSON-LD), what a
+/// normalisation path read in the text (a byline, a dateline). One type for all of them,
+/// merged by [`Metadata::or`], so which one wins is said in one place.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
     pub title: Option<String>,
     pub summary: Option<String>,
     pub authors: Vec<String>,
+    /// Wire services and agencies credited for the story ("AFP", "Reuters").
+    pub credits: Vec<String>,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
-    pub categories: Vec<String>,
+    /// The article's own URL (a canonical link, a feed entry's link).
     pub link: Option<Url>,
+    /// The lead image, absolute.
+    pub image: Option<Url>,
+    pub categories: Vec<String>,
+    pub language: Option<String>,
+}
+
+impl Metadata {
+    /// `self`, with each field it lacks (`None`, or an empty list) taken from `fallback`.
+    pub fn or(self, fallback: Metadata) -> Metadata {
+        fn list(a: Vec<String>, b: Vec<String>) -> Vec<String> {
+            if a.is_empty() {
+                b
+            } else {
+                a
+            }
+        }
+        Metadata {
+            title: self.title.or(fallback.title),
+            summary: self.summary.or(fallback.summary),
+            authors: list(self.authors, fallback.authors),
+            credits: list(self.credits, fallback.credits),
+            published: self.published.or(fallback.published),
+            updated: self.updated.or(fallback.updated),
+            link: self.link.or(fallback.link),
+            image: self.image.or(fallback.image),
+            categories: list(self.categories, fallback.categories),
+            language: self.language.or(fallback.language),
+        }
+    }
 }
 
 /// A clean article: what normalisation returns. Pure data, no identity yet.
@@ -69,10 +103,10 @@ pub struct Article {
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
     /// Absolute http(s) URL of the article, when it has one.
-    pub link: Option<String>,
+    pub link: Option<Url>,
     pub categories: Vec<String>,
     /// Absolute URL of the lead image.
-    pub image: Option<String>,
+    pub image: Option<Url>,
     pub language: Option<String>,
 }
 
@@ -137,6 +171,29 @@ pub struct Item {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_or_fills_only_what_is_missing() {
+        let url = |s: &str| Url::parse(s).ok();
+        let source = Metadata {
+            title: Some("From the feed".into()),
+            categories: vec!["Weather".into()],
+            ..Metadata::default()
+        };
+        let page = Metadata {
+            title: Some("From the page".into()),
+            authors: vec!["Ana Lima".into()],
+            categories: vec!["News".into()],
+            link: url("https://e.org/a"),
+            ..Metadata::default()
+        };
+        let merged = source.or(page);
+        assert_eq!(merged.title.as_deref(), Some("From the feed"));
+        assert_eq!(merged.authors, ["Ana Lima"]);
+        assert_eq!(merged.categories, ["Weather"]);
+        assert_eq!(merged.link, url("https://e.org/a"));
+        assert_eq!(merged.summary, None);
+    }
 
     #[test]
     fn file_keys_are_namespaced_by_source_and_urls_are_not() {

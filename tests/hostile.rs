@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 use feedsmith::config::Config;
-use feedsmith::model::{Hints, Item, RawArticle, RawBody};
+use feedsmith::model::{Item, Metadata, RawArticle, RawBody};
 use feedsmith::normalize::{chrome::Rules, learn::Learned, normalize, Context};
 use feedsmith::publish::{verify, Format, ValidFeed};
 
@@ -140,9 +140,9 @@ fn random_hostile_articles_still_give_valid_feeds() {
                 .ok()
                 .filter(|_| i % 2 == 0),
             file_time: None,
-            hints: Hints {
+            hints: Metadata {
                 title: (i % 5 == 0).then(|| rng.text()),
-                ..Hints::default()
+                ..Metadata::default()
             },
         };
         // An input with nothing usable may be refused, never published broken.

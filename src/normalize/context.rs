@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use url::Url;
 
 use super::{chrome, learn, SiteRule};
+use crate::model::Metadata;
 
 /// Everything normalisation needs from outside, passed in so the stage stays pure.
 #[derive(Debug, Clone, Copy)]
@@ -56,17 +57,10 @@ impl<'a> Context<'a> {
 /// What one path found, before the shared finishing steps.
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
-    pub title: Option<String>,
-    pub summary: Option<String>,
+    /// What the path found about the article: the page's own metadata, a byline, a dateline.
+    pub meta: Metadata,
     /// Body HTML, not yet sanitised.
     pub body_html: String,
-    pub authors: Vec<String>,
-    pub credits: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
-    pub image: Option<String>,
-    pub language: Option<String>,
-    pub canonical: Option<Url>,
     /// Things the run should report about this article (a site rule that matched nothing).
     pub notes: Vec<String>,
 }

@@ -12,7 +12,10 @@ pub fn draft(markdown: &str) -> Draft {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
     Draft {
-        title,
+        meta: crate::model::Metadata {
+            title,
+            ..Default::default()
+        },
         body_html: html,
         ..Draft::default()
     }
@@ -92,7 +95,7 @@ mod tests {
     #[test]
     fn leading_heading_becomes_title() {
         let d = draft("# Bridge reopens\n\nThe bridge *reopened*.\n");
-        assert_eq!(d.title.as_deref(), Some("Bridge reopens"));
+        assert_eq!(d.meta.title.as_deref(), Some("Bridge reopens"));
         assert_eq!(d.body_html.trim(), "<p>The bridge <em>reopened</em>.</p>");
     }
 
@@ -120,7 +123,7 @@ mod tests {
     #[test]
     fn no_heading_no_title() {
         let d = draft("Just text with a # inside.\n\n# Later heading\n");
-        assert_eq!(d.title, None);
+        assert_eq!(d.meta.title, None);
         assert!(d.body_html.contains("<h1>Later heading</h1>"));
     }
 }

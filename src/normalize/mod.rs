@@ -60,94 +60,59 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<
     finish(draft, raw, ctx).map(|article| (article, notes))
 }
 
-/// The steps every article gets, whatever its path.
+/// The steps every article gets, whatever its path: what the source knows merged over what
+/// the path found, the body sanitised with every URL absolute, plain-text fields cleaned, a
+/// summary, plausible dates.
 pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<Article> {
-    let hints = &raw.hints;
-    let base = hints
-        .link
-        .as_ref()
-        .or(draft.canonical.as_ref())
-        .or(raw.base_url.as_ref());
+    let meta = raw.hints.clone().or(draft.meta);
+    let base = meta.link.as_ref().or(raw.base_url.as_ref());
     let content_html = sanitize::clean_html(&draft.body_html, base);
     let content_text = sanitize::html_to_text(&content_html);
+    let text = |s: Option<String>| s.map(|s| one_line(&s)).filter(|s| !s.is_empty());
 
-    let summary = hints
-        .summary
-        .as_deref()
-        .or(draft.summary.as_deref())
-        .map(one_line)
-        .filter(|s| !s.is_empty())
-        .or_else(|| {
-            content_text
-                .split("\n\n")
-                .next()
-                .map(|p| cut_at_sentence(p, 300))
-        })
-        .filter(|s| !s.is_empty());
-
-    let title = hints
-        .title
-        .as_deref()
-        .or(draft.title.as_deref())
-        .map(one_line)
-        .filter(|t| !t.is_empty())
+    let summary = text(meta.summary).or_else(|| {
+        let lead = content_text.split("\n\n").next().unwrap_or_default();
+        Some(cut_at_sentence(lead, 300)).filter(|s| !s.is_empty())
+    });
+    let empty = || Error::EmptyArticle {
+        key: raw.key.clone(),
+    };
+    let title = text(meta.title)
         .or_else(|| summary.as_deref().map(|s| cut_at_sentence(s, 90)))
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::EmptyArticle {
-            key: raw.key.clone(),
-        })?;
+        .ok_or_else(empty)?;
     if content_text.is_empty() && summary.is_none() {
-        return Err(Error::EmptyArticle {
-            key: raw.key.clone(),
-        });
+        return Err(empty());
     }
-
     let plausible = |d: Option<DateTime<Utc>>| d.and_then(|d| crate::dates::plausible(d, ctx.now));
-    let published = plausible(hints.published.or(draft.published));
-    let updated = plausible(hints.updated.or(draft.updated)).filter(|u| Some(*u) >= published);
-    let list = |v: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for s in v.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()) {
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
-        out
-    };
-    let authors = if hints.authors.is_empty() {
-        list(&draft.authors)
-    } else {
-        list(&hints.authors)
-    };
-    let link = hints
-        .link
-        .clone()
-        .or(draft.canonical.clone())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .map(|u| u.to_string());
-    let image = draft
-        .image
-        .as_deref()
-        .and_then(|i| crate::urls::absolutize(base, i))
-        .map(|u| u.to_string());
-
+    let published = plausible(meta.published);
+    let updated = plausible(meta.updated).filter(|u| Some(*u) >= published);
+    let http = |u: Option<url::Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
     Ok(Article {
         title,
         summary,
         content_html,
         content_text,
-        authors,
-        credits: list(&draft.credits),
+        authors: distinct(&meta.authors),
+        credits: distinct(&meta.credits),
         published,
         updated,
-        link,
-        categories: list(&hints.categories),
-        image,
-        language: draft
-            .language
-            .map(|l| one_line(&l))
-            .filter(|l| !l.is_empty()),
+        link: http(meta.link),
+        categories: distinct(&meta.categories),
+        image: http(meta.image),
+        language: text(meta.language),
     })
+}
+
+/// One-line, non-empty, each once, in order.
+fn distinct(v: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in v.iter().map(|s| one_line(s)).filter(|s| !s.is_empty()) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Cuts `text` at the last sentence end within `max` characters; without one, at a word

@@ -230,21 +230,25 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     }
     let (start, end) = region(&lines, head_at);
     if let Some(h) = headline {
-        draft.title = Some(h.text);
+        draft.meta.title = Some(h.text);
         lines[h.at].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
     drop_closing_bio(&lines, &mut keep, end);
     if let Some(i) = dek(&lines, &keep, head_at) {
-        draft.summary = Some(lines[i].text.to_string());
+        draft.meta.summary = Some(lines[i].text.to_string());
         keep[i] = false;
     }
     if !keep.iter().any(|k| *k) {
-        keep = fallback(&lines, draft.title.as_deref(), draft.summary.as_deref());
+        keep = fallback(
+            &lines,
+            draft.meta.title.as_deref(),
+            draft.meta.summary.as_deref(),
+        );
     }
     harvest(&lines, head_at.unwrap_or(0), end, ctx, &mut draft);
-    if draft.published.is_none() {
-        draft.published = keep
+    if draft.meta.published.is_none() {
+        draft.meta.published = keep
             .iter()
             .position(|k| *k)
             .and_then(|i| meta::dateline(lines[i].text, ctx));
@@ -837,8 +841,8 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
         let l = &lines[i];
         match l.kind {
             Kind::Credit => {
-                if draft.credits.is_empty() {
-                    draft.credits = credit_line(l.text).unwrap_or_default();
+                if draft.meta.credits.is_empty() {
+                    draft.meta.credits = credit_line(l.text).unwrap_or_default();
                 }
             }
             Kind::Meta | Kind::Chrome => {
@@ -850,11 +854,15 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
                     l.text.to_string()
                 };
                 match meta::harvest(&text, ctx) {
-                    Some(Found::Authors(a)) if draft.authors.is_empty() => draft.authors = a,
-                    Some(Found::Published(d)) if draft.published.is_none() => {
-                        draft.published = Some(d)
+                    Some(Found::Authors(a)) if draft.meta.authors.is_empty() => {
+                        draft.meta.authors = a
                     }
-                    Some(Found::Updated(d)) if draft.updated.is_none() => draft.updated = Some(d),
+                    Some(Found::Published(d)) if draft.meta.published.is_none() => {
+                        draft.meta.published = Some(d)
+                    }
+                    Some(Found::Updated(d)) if draft.meta.updated.is_none() => {
+                        draft.meta.updated = Some(d)
+                    }
                     Some(Found::Date(d)) if bare_date.is_none() => bare_date = Some(d),
                     _ => {}
                 }
@@ -862,8 +870,8 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
             Kind::Text | Kind::Barrier => {}
         }
     }
-    if draft.published.is_none() {
-        draft.published = bare_date;
+    if draft.meta.published.is_none() {
+        draft.meta.published = bare_date;
     }
 }
 
@@ -930,7 +938,7 @@ mod wrapped_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Hints, RawArticle, RawBody};
+    use crate::model::{Metadata, RawArticle, RawBody};
     use crate::normalize::{chrome::Rules, learn::Learned, normalize};
     use chrono::{TimeZone, Utc};
 
@@ -973,7 +981,7 @@ mod tests {
             body: RawBody::Text(SEED.to_string()),
             base_url: None,
             file_time: None,
-            hints: Hints::default(),
+            hints: Metadata::default(),
         };
         let a = normalize(&raw, &ctx).unwrap();
         let lines: Vec<&str> = SEED.lines().collect();
@@ -1053,7 +1061,7 @@ mod tests {
         assert!(body
             .iter()
             .all(|p| !p.contains("Weather") && !p.contains("Contact us")));
-        assert_eq!(d.title.as_deref(), Some("Site Name"));
+        assert_eq!(d.meta.title.as_deref(), Some("Site Name"));
     }
 
     #[test]
@@ -1087,7 +1095,7 @@ mod tests {
             );
         let d = draft_of(&text);
         assert_eq!(
-            d.title.as_deref(),
+            d.meta.title.as_deref(),
             Some("Council backs the new harbour plan")
         );
         assert!(!d.body_html.contains("Council backs"));
@@ -1102,19 +1110,19 @@ mod tests {
                     Residents said the moorings would bring more visitors and more noise to the quiet streets.\n";
         let d = draft_of(text);
         assert_eq!(
-            d.summary.as_deref(),
+            d.meta.summary.as_deref(),
             Some("A divided chamber gives the marina its final go-ahead after years of delay")
         );
         assert_eq!(
-            d.authors,
+            d.meta.authors,
             vec!["Jane Doe".to_string(), "John Roe".to_string()]
         );
         assert_eq!(
-            d.published,
+            d.meta.published,
             Some(Utc.with_ymd_and_hms(2014, 6, 16, 15, 20, 0).unwrap())
         );
         assert_eq!(
-            d.updated,
+            d.meta.updated,
             Some(Utc.with_ymd_and_hms(2014, 6, 17, 9, 0, 0).unwrap())
         );
         let body = paragraphs(&d);
@@ -1190,10 +1198,10 @@ mod tests {
             "Related Stories\n\nCouncil to review parking charges near the seafront\nSchool expansion plan goes out to consultation\nNew ferry timetable starts in the spring\n\nMost Read\nLifeboat crew rescues two walkers cut off by the tide\n",
         ));
         assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
-        assert_eq!(d.title.as_deref(), Some("Harbour plan approved"));
-        assert_eq!(d.authors, vec!["Jane Doe".to_string()]);
+        assert_eq!(d.meta.title.as_deref(), Some("Harbour plan approved"));
+        assert_eq!(d.meta.authors, vec!["Jane Doe".to_string()]);
         assert_eq!(
-            d.published,
+            d.meta.published,
             Some(Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0).unwrap())
         );
     }
@@ -1228,7 +1236,7 @@ mod tests {
         let d = draft_of(text);
         let body = paragraphs(&d);
         assert_eq!(body.len(), 3, "{body:?}");
-        assert_eq!(d.title.as_deref(), Some("港湾計画を承認"));
+        assert_eq!(d.meta.title.as_deref(), Some("港湾計画を承認"));
     }
 
     #[test]
@@ -1288,13 +1296,13 @@ mod tests {
         ).replace("19 November 2019 10:02\n", "");
         let d = draft_of(&text);
         assert!(d.body_html.contains("(@janeroe)"), "{}", d.body_html);
-        assert_eq!(d.published, None);
+        assert_eq!(d.meta.published, None);
     }
 
     #[test]
     fn furniture_before_the_page_title_is_skipped() {
         let d = draft_of(&format!("Skip to content\nMenu\n{}", page("")));
-        assert_eq!(d.title.as_deref(), Some("Harbour plan approved"));
+        assert_eq!(d.meta.title.as_deref(), Some("Harbour plan approved"));
         assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));
     }
 }

@@ -112,15 +112,12 @@ impl ValidFeed {
             let a = &item.article;
             let title = required(&a.title)
                 .ok_or_else(|| invalid(format!("item {id} has an empty title")))?;
-            let http = |s: &str| {
-                Url::parse(s)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-            };
+            let http =
+                |u: &Option<Url>| u.clone().filter(|u| matches!(u.scheme(), "http" | "https"));
             let list = |v: &[String]| v.iter().filter_map(|s| required(s)).collect::<Vec<_>>();
             valid.push(ValidItem {
                 title,
-                link: a.link.as_deref().and_then(http),
+                link: http(&a.link),
                 summary: a.summary.as_deref().and_then(required),
                 content_html: xml_safe(&a.content_html),
                 content_text: xml_safe(&a.content_text),
@@ -129,7 +126,7 @@ impl ValidFeed {
                 categories: list(&a.categories),
                 published: item.published,
                 updated: item.updated.max(item.published),
-                image: a.image.as_deref().and_then(http),
+                image: http(&a.image),
                 id,
             });
         }

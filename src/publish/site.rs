@@ -257,7 +257,7 @@ link = "https://news.example.org/empty"
             article: Article {
                 title: title.into(),
                 summary: Some("A <b>summary</b> & more".into()),
-                link: Some(format!("https://news.example.org/a/{id}?x=1&y=2")),
+                link: url::Url::parse(&format!("https://news.example.org/a/{id}?x=1&y=2")).ok(),
                 ..Default::default()
             },
             published: at,

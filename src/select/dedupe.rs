@@ -7,8 +7,6 @@
 
 use std::collections::HashSet;
 
-use url::Url;
-
 use crate::model::Article;
 use crate::urls;
 
@@ -36,9 +34,8 @@ pub fn unique<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) ->
     for (i, source, article, body) in &all {
         let link = article
             .link
-            .as_deref()
-            .and_then(|l| Url::parse(l).ok())
-            .map(|u| urls::canonical(&u).to_string());
+            .as_ref()
+            .map(|u| urls::canonical(u).to_string());
         if link.as_ref().is_some_and(|l| links.contains(l)) {
             continue;
         }
@@ -97,7 +94,7 @@ mod tests {
         Article {
             title: "t".into(),
             content_text: text.into(),
-            link: link.map(str::to_string),
+            link: link.and_then(|l| url::Url::parse(l).ok()),
             ..Article::default()
         }
     }

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use super::Collected;
 use crate::error::{Error, Result};
-use crate::model::{Hints, RawArticle, RawBody};
+use crate::model::{Metadata, RawArticle, RawBody};
 
 /// Reads every article file below `dir`, in sorted order.
 pub fn collect(source_name: &str, dir: &Path, tz: Tz) -> Result<Collected> {
@@ -103,8 +103,8 @@ pub fn read_article(
                 })?;
             (RawBody::Markdown(body.to_string()), hints)
         }
-        "html" | "htm" => (RawBody::Html(text), Hints::default()),
-        _ => (RawBody::Text(text), Hints::default()),
+        "html" | "htm" => (RawBody::Html(text), Metadata::default()),
+        _ => (RawBody::Text(text), Metadata::default()),
     };
     let base_url = hints.link.clone();
     Ok(Some(RawArticle {
@@ -151,12 +151,12 @@ fn normalize_line_ends(text: &str) -> String {
 type FrontMatterError = (usize, String);
 
 /// Splits front matter from Markdown. Errors carry the line number within the file.
-fn front_matter(text: &str, tz: Tz) -> std::result::Result<(Hints, &str), FrontMatterError> {
+fn front_matter(text: &str, tz: Tz) -> std::result::Result<(Metadata, &str), FrontMatterError> {
     let first = text.lines().next().unwrap_or("").trim_end();
     let fence = match first {
         "+++" => "+++",
         "---" => "---",
-        _ => return Ok((Hints::default(), text)),
+        _ => return Ok((Metadata::default(), text)),
     };
     let start = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     let mut offset = start;
@@ -180,7 +180,7 @@ fn front_matter(text: &str, tz: Tz) -> std::result::Result<(Hints, &str), FrontM
     } else {
         yaml_fields(fm)?
     };
-    let mut hints = Hints::default();
+    let mut hints = Metadata::default();
     for (line, key, value) in fields {
         let line = line + 1; // the opening fence is line 1
         let date = |v: &FieldValue| {

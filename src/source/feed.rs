@@ -9,7 +9,7 @@ use crate::chars::fold_whitespace;
 use crate::config::Source;
 use crate::error::{Error, FetchError};
 use crate::fetch::{xml_declaration_to_utf8, Fetcher};
-use crate::model::{Hints, RawArticle, RawBody};
+use crate::model::{Metadata, RawArticle, RawBody};
 use crate::source::web::{fetch_articles, fetch_if_changed};
 use crate::source::{Collected, Memory};
 use crate::urls;
@@ -120,7 +120,7 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
             .filter(|b| !b.trim().is_empty());
         let has_content = content.is_some();
         let body = content.or(summary_html.clone()).unwrap_or_default();
-        let hints = Hints {
+        let hints = Metadata {
             title: entry
                 .title
                 .as_ref()
@@ -153,6 +153,7 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
                 .filter(|c| !c.is_empty())
                 .collect(),
             link: link.as_ref().map(urls::canonical),
+            ..Metadata::default()
         };
         out.push(RawArticle {
             source: source.name.clone(),

@@ -16,7 +16,7 @@ use crate::config::{ListSelectors, Selector, Source};
 use crate::dates;
 use crate::error::Error;
 use crate::fetch::Fetcher;
-use crate::model::Hints;
+use crate::model::Metadata;
 use crate::source::web::{fetch_articles, fetch_if_changed};
 use crate::source::{Collected, Memory};
 use crate::urls;
@@ -37,9 +37,9 @@ pub async fn collect(
         discover(&page.text, &page.url)
             .into_iter()
             .map(|link| {
-                let hints = Hints {
+                let hints = Metadata {
                     link: Some(urls::canonical(&link)),
-                    ..Hints::default()
+                    ..Metadata::default()
                 };
                 (link, hints)
             })
@@ -70,7 +70,7 @@ pub fn select_items(
     base: &Url,
     selectors: &ListSelectors,
     tz: Tz,
-) -> Vec<(Url, Hints)> {
+) -> Vec<(Url, Metadata)> {
     let matcher = |s: &Option<Selector>| s.as_ref().map(|s| s.matcher().clone());
     let (link, title) = (matcher(&selectors.link), matcher(&selectors.title));
     let (date, summary) = (matcher(&selectors.date), matcher(&selectors.summary));
@@ -109,14 +109,14 @@ pub fn select_items(
                 .and_then(|v| dates::parse(&v, tz))
                 .or_else(|| dates::parse(&text(&s), tz))
         });
-        let hints = Hints {
+        let hints = Metadata {
             title: title_text,
             summary: within(node, &summary)
                 .map(|s| text(&s))
                 .filter(|t| !t.is_empty()),
             published,
             link: Some(urls::canonical(&url)),
-            ..Hints::default()
+            ..Metadata::default()
         };
         out.push((url, hints));
     }

@@ -6,7 +6,7 @@ use url::Url;
 use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::Fetcher;
-use crate::model::Hints;
+use crate::model::Metadata;
 use crate::source::web::{article_from_page, ensure_html, fetch_if_changed};
 use crate::source::{Collected, Memory};
 
@@ -22,7 +22,7 @@ pub async fn collect(
             ensure_html(&page)?;
             let validators = vec![(url.to_string(), page.validators.clone())];
             Ok(Collected {
-                articles: vec![article_from_page(source, url, page, Hints::default())],
+                articles: vec![article_from_page(source, url, page, Metadata::default())],
                 validators,
                 ..Collected::default()
             })

@@ -7,7 +7,7 @@ use url::Url;
 use crate::config::Source;
 use crate::error::{Error, FetchError};
 use crate::fetch::{allowed_discovered, Fetched, Fetcher, Page};
-use crate::model::{Hints, RawArticle, RawBody};
+use crate::model::{Metadata, RawArticle, RawBody};
 use crate::source::Memory;
 use crate::urls;
 
@@ -32,7 +32,7 @@ pub(crate) fn article_from_page(
     source: &Source,
     requested: &Url,
     page: Page,
-    mut hints: Hints,
+    mut hints: Metadata,
 ) -> RawArticle {
     hints.link.get_or_insert_with(|| urls::canonical(&page.url));
     RawArticle {
@@ -70,7 +70,7 @@ pub(crate) async fn fetch_articles(
     source: &Source,
     configured: &Url,
     fetcher: &Fetcher,
-    links: Vec<(Url, Hints)>,
+    links: Vec<(Url, Metadata)>,
 ) -> Vec<Result<RawArticle, Error>> {
     let jobs = links.into_iter().map(|(link, hints)| async move {
         if !allowed_discovered(&link, configured) {

@@ -163,7 +163,7 @@ pub fn item(id: &str, title: &str, at: &str) -> Item {
         article: Article {
             title: title.into(),
             summary: Some(format!("Summary of {title}")),
-            link: Some(format!("https://news.example.org/a/{id}")),
+            link: url::Url::parse(&format!("https://news.example.org/a/{id}")).ok(),
             ..Default::default()
         },
         published: utc(at),

@@ -2,13 +2,13 @@
 //! publishers put it: JSON-LD, OpenGraph and other meta tags, `<link>`, `<time>`, `<html lang>`.
 //! Elements are handed over one by one while the page is read, so no extra pass is needed.
 
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use dom_query::{Element, NodeRef};
 use serde_json::Value;
 use url::Url;
 
 use crate::chars::fold_whitespace;
+use crate::model::Metadata;
 
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
 #[derive(Debug, Default)]
@@ -29,17 +29,11 @@ pub struct Meta {
     ld_json: Vec<String>,
 }
 
-/// The resolved metadata.
+/// What the page says about itself, resolved: its metadata (the publisher's description as
+/// the summary, the canonical URL as the link) and its JSON-LD body.
 #[derive(Debug, Default)]
 pub struct Resolved {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub authors: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
-    pub image: Option<String>,
-    pub language: Option<String>,
-    pub canonical: Option<Url>,
+    pub meta: Metadata,
     /// JSON-LD `articleBody`, when the page carries one.
     pub article_body: Option<String>,
 }
@@ -228,17 +222,21 @@ impl Meta {
             .or(self.meta(&["og:url"]))
             .or(ld.url.as_deref())
             .and_then(|c| crate::urls::absolutize(base, c));
-        Resolved {
+        let meta = Metadata {
             title,
-            description: self
+            summary: self
                 .meta(&["og:description", "description", "twitter:description"])
                 .map(str::to_string),
             authors,
             published,
             updated,
-            image,
+            image: image.and_then(|i| crate::urls::absolutize(base, &i)),
             language,
-            canonical,
+            link: canonical,
+            ..Metadata::default()
+        };
+        Resolved {
+            meta,
             article_body: ld.body,
         }
     }

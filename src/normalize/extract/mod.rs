@@ -60,7 +60,7 @@ pub fn draft_with_rule(
         let t = t.first().text();
         let t = crate::chars::fold_whitespace(&t);
         if !t.is_empty() {
-            draft.title = Some(t);
+            draft.meta.title = Some(t);
         }
     }
     if let Some(d) = selected(&rule.date) {
@@ -71,7 +71,7 @@ pub fn draft_with_rule(
             .map(|v| v.to_string())
             .unwrap_or_else(|| d.text().to_string());
         if let Some(date) = crate::dates::parse(&value, ctx.timezone) {
-            draft.published = Some(date);
+            draft.meta.published = Some(date);
         }
     }
     let Some(body) = selected(&rule.body) else {
@@ -98,18 +98,10 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let page = dom::read(&[doc.root()], Some(&mut meta));
     let resolved = meta.resolve(base, ctx.timezone);
     let body = body(&page, &resolved, base, ctx);
+    // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
-        title: resolved.title,
-        // The publisher's description is the dek; without one, finishing cuts the lead.
-        summary: resolved.description,
+        meta: resolved.meta,
         body_html: body,
-        authors: resolved.authors,
-        credits: Vec::new(),
-        published: resolved.published,
-        updated: resolved.updated,
-        image: resolved.image,
-        language: resolved.language,
-        canonical: resolved.canonical,
         notes: Vec::new(),
     }
 }
@@ -117,14 +109,14 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
 /// A body too short to be the article: try harder.
 const SHORT: usize = 500;
 
-fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
+fn body(page: &Page, resolved: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
     let known = score::Known {
         ctx,
-        title: meta.title.as_deref(),
+        title: resolved.meta.title.as_deref(),
         host: base.and_then(Url::host_str),
     };
     let mut best = score::extract(page, Mode::Strict, &known);
-    let ld_chars = meta
+    let ld_chars = resolved
         .article_body
         .as_deref()
         .map_or(0, |b| dom::measure(b).0 as usize);
@@ -136,7 +128,7 @@ fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> Stri
     }
     // The publisher's own copy of the text, when the page's markup hides most of it.
     if best.chars * 2 < ld_chars {
-        if let Some(b) = meta.article_body.as_deref() {
+        if let Some(b) = resolved.article_body.as_deref() {
             // Some publishers put markup in articleBody; sanitising handles it as HTML.
             let markup = ["</p>", "<br", "</div>"].iter().any(|t| b.contains(t));
             return if markup { b.to_string() } else { text_html(b) };
@@ -147,7 +139,7 @@ fn body(page: &Page, meta: &Resolved, base: Option<&Url>, ctx: &Context) -> Stri
     }
     let all: Extracted = score::serialize_all(page, 0);
     if all.chars == 0 {
-        if let Some(d) = meta.description.as_deref() {
+        if let Some(d) = resolved.meta.summary.as_deref() {
             return text_html(d);
         }
     }
@@ -168,7 +160,7 @@ fn text_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Hints, RawArticle, RawBody};
+    use crate::model::{Metadata, RawArticle, RawBody};
     use crate::normalize::{chrome::Rules, learn::Learned, normalize};
 
     const PROSE: &[&str] = &[
@@ -218,7 +210,7 @@ mod tests {
                 body: RawBody::Html(html.to_string()),
                 base_url: Some(base()),
                 file_time: None,
-                hints: Hints::default(),
+                hints: Metadata::default(),
             };
             normalize(&raw, ctx).unwrap()
         })
@@ -369,11 +361,11 @@ mod tests {
         );
         assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-05-03T10:00:00+00:00");
         assert_eq!(
-            a.image.as_deref(),
+            a.image.as_ref().map(url::Url::as_str),
             Some("https://news.example.com/img/bus.jpg")
         );
         assert_eq!(
-            a.link.as_deref(),
+            a.link.as_ref().map(url::Url::as_str),
             Some("https://news.example.com/2024/05/transit")
         );
         assert_eq!(a.language.as_deref(), Some("en-GB"));
@@ -485,9 +477,9 @@ mod tests {
         assert!(d.body_html.contains("Teaser paragraph"));
         assert!(!d.body_html.contains("Advert inside"));
         assert!(!d.body_html.contains("transit plan"));
-        assert_eq!(d.title.as_deref(), Some("Rule title"));
+        assert_eq!(d.meta.title.as_deref(), Some("Rule title"));
         assert_eq!(
-            d.published.unwrap().to_rfc3339(),
+            d.meta.published.unwrap().to_rfc3339(),
             "2023-03-04T00:00:00+00:00"
         );
 

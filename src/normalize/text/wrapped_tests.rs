@@ -4,7 +4,7 @@
 //! check what comes out of `normalize`.
 
 use super::*;
-use crate::model::{Article, Hints, RawArticle, RawBody};
+use crate::model::{Article, Metadata, RawArticle, RawBody};
 use crate::normalize::{chrome::Rules, learn::Learned, normalize};
 use chrono::{TimeZone, Utc};
 
@@ -151,7 +151,7 @@ fn article(text: &str) -> Article {
         body: RawBody::Text(text.to_string()),
         base_url: None,
         file_time: None,
-        hints: Hints::default(),
+        hints: Metadata::default(),
     };
     normalize(&raw, &ctx).unwrap()
 }

@@ -38,7 +38,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
-use feedsmith::model::{Hints, RawArticle, RawBody};
+use feedsmith::model::{Metadata, RawArticle, RawBody};
 use feedsmith::normalize::{self, chrome::Rules, learn::Learned, sanitize, Context};
 use feedsmith_tools::{shingle, words};
 use regex::Regex;
@@ -340,7 +340,7 @@ fn feedsmith_output(page: &Page, input: &str, html: bool) -> Output {
         },
         base_url: url::Url::parse(&page.url).ok(),
         file_time: None,
-        hints: Hints::default(),
+        hints: Metadata::default(),
     };
     normalize::normalize(&raw, &ctx)
         .map(|a| Output {
