@@ -770,16 +770,13 @@ impl Validator<'_> {
         })
     }
 
-    fn source(
+    /// Which kind a source is (exactly one of `dir`, `page`, `list`, `feed`), with its
+    /// selectors compiled, and the name it gets when it has none of its own.
+    fn source_kind(
         &self,
-        s: &Spanned<RawSource>,
-        f: &RawFeed,
-        feed_patterns: &[Regex],
-        feed_tz: Tz,
-        site: &Site,
-    ) -> Result<Source> {
-        let span = s.span();
-        let r = s.get_ref();
+        r: &RawSource,
+        span: std::ops::Range<usize>,
+    ) -> Result<(SourceKind, String)> {
         let set = [
             r.dir.is_some(),
             r.page.is_some(),
@@ -844,6 +841,20 @@ impl Validator<'_> {
         if selectors_given && !matches!(kind, SourceKind::List { .. }) {
             return self.err(span, "`item`, `link`, `title`, `date` and `summary` selectors only apply to a `list` source");
         }
+        Ok((kind, default_name))
+    }
+
+    fn source(
+        &self,
+        s: &Spanned<RawSource>,
+        f: &RawFeed,
+        feed_patterns: &[Regex],
+        feed_tz: Tz,
+        site: &Site,
+    ) -> Result<Source> {
+        let span = s.span();
+        let r = s.get_ref();
+        let (kind, default_name) = self.source_kind(r, span.clone())?;
         if r.full_text.is_some() && !matches!(kind, SourceKind::Feed(_)) {
             return self.err(span, "`full_text` only applies to a `feed` source");
         }

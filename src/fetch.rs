@@ -390,7 +390,8 @@ impl Fetcher {
     }
 }
 
-/// Sends the request and reads the answer, the body capped after decompression.
+/// Sends the request and reads the answer, the body capped after decompression. Long because
+/// it is one HTTP exchange read top to bottom: status, redirect, retry, body, sniffing.
 async fn read(
     request: reqwest::RequestBuilder,
     url: &Url,

@@ -15,14 +15,71 @@ use crate::pipeline::{RunOptions, RunReport, Runner};
 use crate::store::Store;
 use crate::{daemon, serve};
 
-/// `feedsmith daemon`: every feed needs a schedule; refreshes run one at a time (they share the
-/// run lock), each as a run of one feed, reported like `run` reports.
 pub fn daemon(
     config_path: &Path,
     listen: Option<SocketAddr>,
     verbose: bool,
 ) -> anyhow::Result<Exit> {
     let config = Arc::new(Config::load(config_path)?);
+    let feeds = scheduled_feeds(&config)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            daemon::shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let server = match listen {
+            Some(addr) => Some(start_server(&config, addr, stopped(stop_rx.clone())).await?),
+            None => None,
+        };
+        let one_at_a_time = Arc::new(tokio::sync::Mutex::new(()));
+        let refresh = {
+            let (config, stopping) = (config.clone(), stop_rx.clone());
+            move |name: String| {
+                let (config, one_at_a_time) = (config.clone(), one_at_a_time.clone());
+                let stopping = stopping.clone();
+                async move {
+                    let _turn = one_at_a_time.lock().await;
+                    // A refresh that was only waiting for its turn need not hold up shutdown.
+                    if *stopping.borrow() {
+                        return;
+                    }
+                    refresh_feed(&config, &name, verbose).await;
+                }
+            }
+        };
+        // The journal's record of what the daemon is doing; refreshes are silent unless a
+        // source fails (or with -v).
+        eprintln!(
+            "feedsmith: daemon keeping {} feeds fresh; SIGTERM or Ctrl-C stops it",
+            feeds.len()
+        );
+        let clock = Arc::new(daemon::SystemClock);
+        let tz = config.site.timezone;
+        daemon::run(feeds, tz, clock, refresh, stopped(stop_rx.clone())).await;
+        if let Some(server) = server {
+            server
+                .await
+                .context("the HTTP server stopped abnormally")??;
+        }
+        eprintln!("feedsmith: daemon stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(Exit::Ok)
+}
+
+/// Resolves when the stop signal has been given.
+async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}
+
+/// Every feed with its schedule and last run; the daemon refuses a feed without a schedule
+/// (it would never run).
+fn scheduled_feeds(config: &Config) -> anyhow::Result<Vec<daemon::DaemonFeed>> {
     let unscheduled: Vec<&str> = config
         .feeds
         .iter()
@@ -43,88 +100,37 @@ pub fn daemon(
     let store = Store::open(&config.site.state)?;
     let mut feeds = Vec::new();
     for f in &config.feeds {
-        let Some(schedule) = f.schedule.clone() else {
-            continue; // refused above
-        };
-        feeds.push(daemon::DaemonFeed {
-            name: f.name.clone(),
-            schedule,
-            last_run: store.last_run(&f.name)?,
-        });
-    }
-    drop(store);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    rt.block_on(async {
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            daemon::shutdown_signal().await;
-            let _ = stop_tx.send(true);
-        });
-        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|stop| *stop).await;
-        };
-        let server = match listen {
-            Some(addr) => {
-                let listener = tokio::net::TcpListener::bind(addr)
-                    .await
-                    .with_context(|| format!("cannot listen on {addr}"))?;
-                eprintln!(
-                    "feedsmith: serving {} at http://{}/",
-                    config.site.output_dir.display(),
-                    listener.local_addr()?
-                );
-                Some(tokio::spawn(serve::serve(
-                    listener,
-                    config.site.output_dir.clone(),
-                    serve::CachePolicy::from_config(&config),
-                    stopped(stop_rx.clone()),
-                )))
-            }
-            None => None,
-        };
-        let one_at_a_time = Arc::new(tokio::sync::Mutex::new(()));
-        let refresh = {
-            let (config, stopping) = (config.clone(), stop_rx.clone());
-            move |name: String| {
-                let (config, one_at_a_time) = (config.clone(), one_at_a_time.clone());
-                let stopping = stopping.clone();
-                async move {
-                    let _turn = one_at_a_time.lock().await;
-                    // A refresh that was only waiting for its turn need not hold up shutdown.
-                    if *stopping.borrow() {
-                        return;
-                    }
-                    refresh_feed(&config, &name, verbose).await;
-                }
-            }
-        };
-        let tz = config.site.timezone;
-        // The journal's record of what the daemon is doing; refreshes are silent unless a
-        // source fails (or with -v).
-        eprintln!(
-            "feedsmith: daemon keeping {} feeds fresh; SIGTERM or Ctrl-C stops it",
-            feeds.len()
-        );
-        daemon::run(
-            feeds,
-            tz,
-            Arc::new(daemon::SystemClock),
-            refresh,
-            stopped(stop_rx.clone()),
-        )
-        .await;
-        if let Some(server) = server {
-            server
-                .await
-                .context("the HTTP server stopped abnormally")??;
+        if let Some(schedule) = f.schedule.clone() {
+            feeds.push(daemon::DaemonFeed {
+                name: f.name.clone(),
+                schedule,
+                last_run: store.last_run(&f.name)?,
+            });
         }
-        eprintln!("feedsmith: daemon stopped");
-        anyhow::Ok(())
-    })?;
-    Ok(Exit::Ok)
+    }
+    Ok(feeds)
+}
+
+/// `--serve`: the output folder over HTTP beside the refreshes, until `stop`.
+async fn start_server(
+    config: &Config,
+    addr: SocketAddr,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<tokio::task::JoinHandle<crate::error::Result<()>>> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    eprintln!(
+        "feedsmith: serving {} at http://{}/",
+        config.site.output_dir.display(),
+        listener.local_addr()?
+    );
+    Ok(tokio::spawn(serve::serve(
+        listener,
+        config.site.output_dir.clone(),
+        serve::CachePolicy::from_config(config),
+        stop,
+    )))
 }
 
 /// One daemon refresh: a run of one feed. Errors are reported, never fatal: the next firing

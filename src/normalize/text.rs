@@ -159,7 +159,9 @@ const SHORT_COST: f64 = 2.0;
 static QUOTED_POST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[—–-]\s.{1,80}\(@\w+\)\s.{3,40}$").unwrap());
 
-/// Normalises scraped text into a draft.
+/// Normalises scraped text into a draft. Long because it is the text path's whole sequence
+/// (classify lines, mark chrome, find the headline and the article's region, harvest metadata,
+/// join paragraphs), each step a call, kept in one place so the order is visible.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
     let text = hygiene(text);
     // Paragraphs broken at a fixed width are judged whole: their pieces look like menu labels.

@@ -9,6 +9,8 @@ use atom_syndication::{
 
 use super::{Format, ValidFeed};
 
+/// The feed as Atom 1.0. Long because it is one builder chain per element the format defines,
+/// written in document order.
 pub fn render(feed: &ValidFeed) -> Vec<u8> {
     let fixed = |d: chrono::DateTime<chrono::Utc>| -> FixedDateTime { d.fixed_offset() };
     let person = |name: &str| Person {

@@ -78,7 +78,8 @@ fn body_text(body: &RawBody) -> &str {
     }
 }
 
-/// The items of a feed document as teaser articles, in feed order.
+/// The items of a feed document as teaser articles, in feed order. Long because it maps every
+/// field of a feed entry onto the article's metadata, one after the other.
 pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArticle>, Error> {
     let text = xml_declaration_to_utf8(text);
     let feed = feed_rs::parser::Builder::new()

@@ -254,7 +254,9 @@ fn furniture_role(role: &str) -> bool {
 }
 
 /// Reads the subtrees rooted at `roots` into a [`Page`]; when `meta` is given, metadata
-/// (meta tags, JSON-LD, `<title>`, `lang`, …) is gathered in the same pass.
+/// (meta tags, JSON-LD, `<title>`, `lang`, …) is gathered in the same pass. Long because it is
+/// that one pass: an explicit stack (no recursion, so depth cannot overflow it) that flattens
+/// each element into the arena as it is met; split, it would walk the tree twice.
 pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
     enum Step<'a> {
         Enter(NodeRef<'a>, usize, bool),

@@ -124,7 +124,8 @@ impl Meta {
         })
     }
 
-    /// Picks each field from the most reliable place that has it.
+    /// Picks each field from the most reliable place that has it. Long because it is the
+    /// precedence lists themselves, one per field, read in order.
     pub fn resolve(&self, base: Option<&Url>, tz: Tz) -> Resolved {
         let ld = LdArticle::from_scripts(&self.ld_json);
         let site_name = self

@@ -520,7 +520,8 @@ pub fn serialize_all(page: &Page, root: usize) -> Extracted {
 }
 
 /// Writes the subtree at `root`: nodes failing `keep` are left out with their subtrees, nodes
-/// passing `wrapper` are left out but their children are written.
+/// passing `wrapper` are left out but their children are written. Long because it is one
+/// iterative walk (no recursion) that writes each kept element and its allowed attributes.
 fn serialize(
     page: &Page,
     root: usize,
