@@ -146,19 +146,7 @@ fn binary_daemon_refreshes_serves_and_stops_on_sigterm() {
     let d = dir.path();
     std::fs::write(
         d.join("config.toml"),
-        r#"
-[site]
-title = "Daemon test"
-base_url = "https://news.example.org/feeds/"
-schedule = "* * * * * *"
-
-[[feed]]
-name = "world"
-title = "World"
-link = "https://news.example.org/world"
-[[feed.source]]
-dir = "articles/world"
-"#,
+        crate::util::world_config("schedule = \"* * * * * *\""),
     )
     .unwrap();
     crate::util::write_article(

@@ -138,21 +138,7 @@ async fn binary_run_pings_the_hub_only_for_changed_files() {
     let d = dir.path().to_path_buf();
     std::fs::write(
         d.join("config.toml"),
-        format!(
-            r#"
-[site]
-title = "Hub test"
-base_url = "https://news.example.org/feeds/"
-websub_hub = "{hub_url}"
-
-[[feed]]
-name = "world"
-title = "World"
-link = "https://news.example.org/world"
-[[feed.source]]
-dir = "articles/world"
-"#
-        ),
+        crate::util::world_config(&format!("websub_hub = \"{hub_url}\"")),
     )
     .unwrap();
     crate::util::write_article(

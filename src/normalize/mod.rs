@@ -115,6 +115,41 @@ fn distinct(v: &[String]) -> Vec<String> {
     out
 }
 
+/// What the tests of every normalisation path need: a fixed "now", a raw article of a body, and
+/// that body normalised with built-in rules only.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, TimeZone, Utc};
+    use url::Url;
+
+    use super::{chrome::Rules, learn::Learned, Context};
+    use crate::error::Result;
+    use crate::model::{Article, Metadata, RawArticle, RawBody};
+
+    /// 2026-06-01T00:00Z: "now" for tests whose dates must not move (after every fixture).
+    pub fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()
+    }
+
+    /// `body` as a source outside the config hands it over, pages based at `base`.
+    pub fn raw(body: RawBody, base: Option<Url>) -> RawArticle {
+        RawArticle {
+            source: "test".into(),
+            key: "test-article".into(),
+            body,
+            base_url: base,
+            file_time: None,
+            hints: Metadata::default(),
+        }
+    }
+
+    /// `body` normalised at [`now`] with built-in rules and nothing learned.
+    pub fn article(body: RawBody, base: Option<Url>) -> Result<Article> {
+        let (rules, learned) = (Rules::default(), Learned::default());
+        super::normalize(&raw(body, base), &Context::new(now(), &rules, &learned))
+    }
+}
+
 /// Cuts `text` at the last sentence end within `max` characters; without one, at a word
 /// boundary with an ellipsis.
 pub fn cut_at_sentence(text: &str, max: usize) -> String {

@@ -134,11 +134,7 @@ fn reshape(html: &str, split: bool) -> Cow<'_, str> {
             continue;
         }
         let closing = rest[1..].starts_with('/');
-        let name_start = if closing { 2 } else { 1 };
-        let name_len = rest[name_start..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len() - name_start);
-        if name_len == 0 || !rest.as_bytes()[name_start].is_ascii_alphabetic() {
+        let Some(name) = tag_name(rest) else {
             i = if rest[1..].starts_with(['!', '?']) || closing {
                 // Doctype, CDATA, processing instruction or bogus comment: to its `>`.
                 rest.find('>').map_or(html.len(), |e| lt + e + 1)
@@ -146,8 +142,7 @@ fn reshape(html: &str, split: bool) -> Cow<'_, str> {
                 lt + 1 // a `<` that is text
             };
             continue;
-        }
-        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        };
         i = lt + tag_end(rest);
         // Raw-text elements hold no elements; their end tag is stepped over with their text.
         if !FLAT.contains(&name.as_str()) && !RAW.contains(&name.as_str()) {
@@ -364,11 +359,7 @@ fn scan_text(html: &str) -> Option<String> {
             continue;
         }
         let closing = rest[1..].starts_with('/');
-        let name_start = if closing { 2 } else { 1 };
-        let name_len = rest[name_start..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len() - name_start);
-        if name_len == 0 || !rest.as_bytes()[name_start].is_ascii_alphabetic() {
+        let Some(name) = tag_name(rest) else {
             if rest[1..].starts_with(['!', '?']) {
                 // Doctype, CDATA or processing instruction: no text of the article.
                 rest = rest.find('>').map_or("", |e| &rest[e + 1..]);
@@ -377,8 +368,7 @@ fn scan_text(html: &str) -> Option<String> {
                 rest = &rest[1..];
             }
             continue;
-        }
-        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        };
         rest = &rest[tag_end(rest)..];
         if !closing && matches!(name.as_str(), "script" | "style" | "template") {
             rest = skip_raw_text(rest, &name);
@@ -390,6 +380,17 @@ fn scan_text(html: &str) -> Option<String> {
     }
     flush(&mut current, &mut paragraphs);
     Some(paragraphs.join("\n\n"))
+}
+
+/// The lower-cased element name of the start or end tag `s` begins with (`s` starts at a
+/// `<`); `None` when the `<` opens no tag (a comment, a doctype, or a `<` that is text).
+fn tag_name(s: &str) -> Option<String> {
+    let start = if s[1..].starts_with('/') { 2 } else { 1 };
+    let len = s[start..]
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(s.len() - start);
+    (len > 0 && s.as_bytes()[start].is_ascii_alphabetic())
+        .then(|| s[start..start + len].to_ascii_lowercase())
 }
 
 /// What follows the end tag `</name>` in `s` (ASCII case ignored); empty when there is none.

@@ -940,8 +940,8 @@ mod wrapped_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Metadata, RawArticle, RawBody};
-    use crate::normalize::{chrome::Rules, learn::Learned, normalize};
+    use crate::model::RawBody;
+    use crate::normalize::{chrome::Rules, learn::Learned};
     use chrono::{TimeZone, Utc};
 
     const SEED: &str = include_str!("../../tests/fixtures/seed/000_05bbbe553725a38b.txt");
@@ -970,22 +970,7 @@ mod tests {
 
     #[test]
     fn seed_normalises_as_specified() {
-        let rules = Rules::default();
-        let learned = Learned::default();
-        let ctx = Context::new(
-            Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
-            &rules,
-            &learned,
-        );
-        let raw = RawArticle {
-            source: "seed".into(),
-            key: "000".into(),
-            body: RawBody::Text(SEED.to_string()),
-            base_url: None,
-            file_time: None,
-            hints: Metadata::default(),
-        };
-        let a = normalize(&raw, &ctx).unwrap();
+        let a = crate::normalize::testing::article(RawBody::Text(SEED.to_string()), None).unwrap();
         let lines: Vec<&str> = SEED.lines().collect();
         assert_eq!(a.title, lines[0]);
         assert_eq!(a.summary.as_deref(), Some(lines[2]));

@@ -70,6 +70,15 @@ pub fn assert_exit(o: &Ran, code: i32) {
     assert_eq!(o.code, code, "stderr: {}\nstdout: {}", o.stderr, o.stdout);
 }
 
+/// A config with one feed `world` reading `articles/world`; `site_extra` adds `[site]` keys.
+pub fn world_config(site_extra: &str) -> String {
+    format!(
+        "[site]\ntitle = \"Test News\"\nbase_url = \"https://news.example.org/feeds/\"\n{site_extra}\n\n\
+         [[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/world\"\n\
+         [[feed.source]]\ndir = \"articles/world\"\n"
+    )
+}
+
 pub const SEED: &str = include_str!("../fixtures/seed/000_05bbbe553725a38b.txt");
 
 pub struct Project {

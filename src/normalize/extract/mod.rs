@@ -160,8 +160,8 @@ fn text_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Metadata, RawArticle, RawBody};
-    use crate::normalize::{chrome::Rules, learn::Learned, normalize};
+    use crate::model::RawBody;
+    use crate::normalize::{chrome::Rules, learn::Learned};
 
     const PROSE: &[&str] = &[
         "The city council voted on Tuesday to approve the new transit plan, which adds three bus lines, extends service hours and, for the first time, links the two hospitals.",
@@ -203,17 +203,7 @@ mod tests {
     }
 
     fn article(html: &str) -> crate::model::Article {
-        with_ctx(&[], |ctx| {
-            let raw = RawArticle {
-                source: "t".into(),
-                key: "k".into(),
-                body: RawBody::Html(html.to_string()),
-                base_url: Some(base()),
-                file_time: None,
-                hints: Metadata::default(),
-            };
-            normalize(&raw, ctx).unwrap()
-        })
+        crate::normalize::testing::article(RawBody::Html(html.to_string()), Some(base())).unwrap()
     }
 
     #[test]

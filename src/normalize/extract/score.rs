@@ -555,6 +555,7 @@ fn serialize(
         }
         let name = match node.tag {
             _ if wrapper(i) => None,
+            // Every container kind, spelled out so a new tag cannot be forgotten here.
             Tag::Container
             | Tag::Article
             | Tag::Main

@@ -4,8 +4,7 @@
 //! check what comes out of `normalize`.
 
 use super::*;
-use crate::model::{Article, Metadata, RawArticle, RawBody};
-use crate::normalize::{chrome::Rules, learn::Learned, normalize};
+use crate::model::{Article, RawBody};
 use chrono::{TimeZone, Utc};
 
 const ARTICLES: [&str; 8] = [
@@ -138,22 +137,7 @@ fn render(f: &Fixture, l: Layout) -> (String, Vec<Vec<usize>>) {
 }
 
 fn article(text: &str) -> Article {
-    let rules = Rules::default();
-    let learned = Learned::default();
-    let ctx = Context::new(
-        Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
-        &rules,
-        &learned,
-    );
-    let raw = RawArticle {
-        source: "wrapped".into(),
-        key: "a.txt".into(),
-        body: RawBody::Text(text.to_string()),
-        base_url: None,
-        file_time: None,
-        hints: Metadata::default(),
-    };
-    normalize(&raw, &ctx).unwrap()
+    crate::normalize::testing::article(RawBody::Text(text.to_string()), None).unwrap()
 }
 
 /// Sentences of a paragraph: cut after `.`, `!` or `?` (a closing quote included) before a
