@@ -115,6 +115,32 @@ fn distinct(v: &[String]) -> Vec<String> {
     out
 }
 
+/// Cuts `text` at the last sentence end within `max` characters; without one, at a word
+/// boundary with an ellipsis.
+pub fn cut_at_sentence(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let sentence_end = head
+        .char_indices()
+        .rev()
+        .filter(|(i, c)| {
+            matches!(c, '.' | '!' | '?' | '…')
+                && head[i + c.len_utf8()..].starts_with([' ', '"', '”', '’'])
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .next();
+    match sentence_end {
+        Some(end) if end > max / 3 => head[..end].to_string(),
+        _ => match head.rfind(' ') {
+            Some(sp) => format!("{}…", head[..sp].trim_end_matches([',', ';', ':'])),
+            None => format!("{head}…"),
+        },
+    }
+}
+
 /// What the tests of every normalisation path need: a fixed "now", a raw article of a body, and
 /// that body normalised with built-in rules only.
 #[cfg(test)]
@@ -147,31 +173,5 @@ pub(crate) mod testing {
     pub fn article(body: RawBody, base: Option<Url>) -> Result<Article> {
         let (rules, learned) = (Rules::default(), Learned::default());
         super::normalize(&raw(body, base), &Context::new(now(), &rules, &learned))
-    }
-}
-
-/// Cuts `text` at the last sentence end within `max` characters; without one, at a word
-/// boundary with an ellipsis.
-pub fn cut_at_sentence(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let head: String = text.chars().take(max).collect();
-    let sentence_end = head
-        .char_indices()
-        .rev()
-        .filter(|(i, c)| {
-            matches!(c, '.' | '!' | '?' | '…')
-                && head[i + c.len_utf8()..].starts_with([' ', '"', '”', '’'])
-        })
-        .map(|(i, c)| i + c.len_utf8())
-        .next();
-    match sentence_end {
-        Some(end) if end > max / 3 => head[..end].to_string(),
-        _ => match head.rfind(' ') {
-            Some(sp) => format!("{}…", head[..sp].trim_end_matches([',', ';', ':'])),
-            None => format!("{head}…"),
-        },
     }
 }
