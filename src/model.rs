@@ -110,6 +110,18 @@ pub struct Article {
     pub language: Option<String>,
 }
 
+/// What the store remembers of an article file to know, next run, that it has not changed:
+/// size and modification time to skip it unread, and a hash of its bytes for a file that was
+/// touched but not edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub modified_ns: i64,
+    /// SHA-256 of the bytes, hex.
+    pub hash: String,
+}
+
 /// What names an article inside its feed: its URL when the source's key is one (a URL names one
 /// story whichever source of the feed lists it), else the source's name and its own key (two
 /// folders of one feed may both hold `today.txt`), as `SOURCE:KEY`. The name's own `%` and `:`

@@ -70,3 +70,48 @@ fn template_lines_are_learned_and_removed() {
         );
     }
 }
+
+/// Articles read on an earlier run are not read again while unchanged; when later articles
+/// teach the source its template, those earlier ones lose the template too, in the same run.
+#[test]
+fn chrome_learned_later_reaches_articles_read_before() {
+    const TEMPLATE: &str = "Quay Street edition, Port Ellen desk";
+    let story = |topic: &str| {
+        format!(
+            "Council votes on the future of the {topic}\n\n\
+             Councillors will decide next week whether to fund repairs to the {topic}.\n\n\
+             {TEMPLATE}\n\n\
+             Planning officers said the {topic} needs urgent work after years of delays.\n\n\
+             Residents who use the {topic} every day asked councillors to approve the money soon.\n"
+        )
+    };
+    let p = Project::new(
+        "[[feed]]\nname = \"local\"\ntitle = \"Local\"\nlink = \"https://gazette.example.org/\"\nlimit = 20\n[[feed.source]]\nname = \"gazette\"\ndir = \"scraped\"\n",
+    );
+    let templated = |p: &Project| -> usize {
+        let json: serde_json::Value = serde_json::from_str(&p.read("feeds/local.json")).unwrap();
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["content_text"].as_str().unwrap().contains(TEMPLATE))
+            .count()
+    };
+    // Three articles: too few for the template line to be learned.
+    for (i, topic) in TOPICS.iter().enumerate().take(3) {
+        p.write(&format!("scraped/{i:02}.txt"), &story(topic));
+    }
+    assert_exit(&p.run_at("2024-06-20T10:00:00Z", &["run"]), 0);
+    assert_eq!(templated(&p), 3, "nothing learned from three articles yet");
+
+    for (i, topic) in TOPICS.iter().enumerate().skip(3) {
+        p.write(&format!("scraped/{i:02}.txt"), &story(topic));
+    }
+    let out = p.run_at("2024-06-21T10:00:00Z", &["-vv", "run"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        templated(&p),
+        0,
+        "the first three kept the learned template"
+    );
+}

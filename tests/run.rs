@@ -543,3 +543,42 @@ fn preview_json_shows_the_normalised_seed() {
     assert_eq!(v["authors"], serde_json::json!([]));
     assert!(v["published"].is_null() && v["link"].is_null());
 }
+
+/// The files a `-vv` run read.
+fn files_read(out: &Ran) -> usize {
+    out.stderr.matches("reading article file").count()
+}
+
+#[test]
+fn a_warm_run_reads_no_unchanged_file() {
+    let p = Project::world();
+    for i in 0..5 {
+        p.write(
+            &format!("articles/n{i}.md"),
+            &format!("---\ntitle: Note {i}\n---\nNote number {i} about the harbour.\n"),
+        );
+    }
+    let cold = p.run_at(T1, &["-vv", "run"]);
+    assert_exit(&cold, 0);
+    assert_eq!(files_read(&cold), 6, "{}", cold.stderr);
+    let before = items(&p);
+
+    let warm = p.run_at(T2, &["-vv", "run"]);
+    assert_exit(&warm, 0);
+    assert_eq!(files_read(&warm), 0, "{}", warm.stderr);
+    assert_eq!(items(&p), before, "a warm run changed the feed");
+
+    p.write(
+        "articles/n3.md",
+        "---\ntitle: Note 3\n---\nNote number 3 about the harbour, corrected.\n",
+    );
+    let edited = p.run_at(T3, &["-vv", "run"]);
+    assert_exit(&edited, 0);
+    assert_eq!(files_read(&edited), 1, "{}", edited.stderr);
+    let after = items(&p);
+    assert_eq!(after.len(), before.len());
+    assert!(by_title(&after, "Note 3")["content_text"]
+        .as_str()
+        .unwrap()
+        .contains("corrected"));
+}

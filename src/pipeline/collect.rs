@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Feed, Source};
+use std::path::Path;
+
+use crate::config::{Feed, Source, SourceKind};
 use crate::error::Result;
 use crate::fetch::Fetcher;
 use crate::source::{self, Collected, Memory};
@@ -27,10 +29,15 @@ pub fn memories(store: &Store, feed: &Feed, now: DateTime<Utc>) -> Result<Vec<Me
                 validators.insert(url.to_string(), v);
             }
         }
+        let fingerprints = match source.kind {
+            SourceKind::Dir(_) => store.fingerprints(&feed.name, &source.name)?,
+            _ => Default::default(),
+        };
         memories.push(Memory {
             source: source.name.clone(),
             validators,
             known_keys: known.clone(),
+            fingerprints,
             now: Some(now),
         });
     }
@@ -64,6 +71,13 @@ pub fn gathered(feed: &Feed, outcomes: Vec<Result<Collected>>) -> Vec<Gathered<'
         .zip(outcomes)
         .map(|(source, outcome)| Gathered { source, outcome })
         .collect()
+}
+
+/// A folder source read again with every file, as if nothing were known of them: what it
+/// learned changed, so files left unread must be normalised again.
+pub fn in_full<'f>(source: &'f Source, dir: &Path) -> Gathered<'f> {
+    let outcome = source::dir::collect(source, dir, &Default::default());
+    Gathered { source, outcome }
 }
 
 /// Validators are kept per feed: the same URL in two feeds must not answer 304 to the second

@@ -184,7 +184,13 @@ impl<'a> Runner<'a> {
         let mut report = FeedReport::new(&feed.name);
         let (config, now) = (self.config, self.opts.now);
         let persisted = self.store.transaction(!self.opts.dry_run, |store| {
-            let normalized = normalize::normalize(store, &config.site_rules, gathered, now)?;
+            let rules = &config.site_rules;
+            let mut normalized = normalize::normalize(store, rules, gathered, now)?;
+            for (source, dir) in std::mem::take(&mut normalized.relearned) {
+                let again = collect::in_full(source, dir);
+                let again = normalize::normalize(store, rules, vec![again], now)?;
+                normalized.replace(again, &feed.sources);
+            }
             report.notes.extend(normalized.notes);
             let stored = store.items(&feed.name, feed.limit)?;
             let outcome = persist::Outcome {

@@ -8,11 +8,15 @@ use chrono::{DateTime, Utc};
 use super::collect::Gathered;
 use super::health::Yield;
 use super::report::Problem;
-use crate::config::{SiteRule, Source};
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::config::{SiteRule, Source, SourceKind};
 use crate::error::{Error, Result};
 use crate::fetch::Validators;
-use crate::model::{Article, Candidate, RawArticle, RawBody};
+use crate::model::{Article, Candidate, Fingerprint, RawArticle, RawBody};
 use crate::normalize::{self, chrome::Rules, learn, Context};
+use crate::source::Collected;
 use crate::store::Store;
 
 /// One raw article with what normalising it gave: the article and its notes, or why not.
@@ -27,6 +31,9 @@ pub enum SourceResult<'f> {
         /// Validators to remember, by URL: only when every article worked, so one that failed
         /// is tried again next run instead of hiding behind a 304.
         validators: Vec<(String, Validators)>,
+        /// Files read this run, to recognise unchanged next run; a file whose article failed
+        /// is left out, so it is read (and its problem said) again.
+        fingerprints: Vec<(String, Fingerprint)>,
         clean: bool,
         yielded: Yield,
     },
@@ -40,6 +47,9 @@ pub struct Normalized<'f> {
     /// Problems of sources and of single articles, in the order met.
     pub problems: Vec<Problem>,
     pub notes: Vec<String>,
+    /// Folder sources that learned new chrome this run while some of their files were left
+    /// unread: the pipeline reads them again in full.
+    pub relearned: Vec<(&'f Source, &'f Path)>,
 }
 
 pub fn normalize<'f>(
@@ -53,10 +63,11 @@ pub fn normalize<'f>(
         runs: Vec::new(),
         problems: Vec::new(),
         notes: Vec::new(),
+        relearned: Vec::new(),
     };
     for Gathered { source, outcome } in gathered {
-        let collected = match outcome {
-            Ok(c) => c,
+        match outcome {
+            Ok(collected) => source_articles(store, site_rules, source, collected, now, &mut out)?,
             Err(error) => {
                 out.runs.push(SourceResult::Failed {
                     source,
@@ -67,45 +78,102 @@ pub fn normalize<'f>(
                     error,
                     source_failed: true,
                 });
-                continue;
-            }
-        };
-        let mut clean = collected.problems.is_empty();
-        for error in collected.problems {
-            out.problems.push(article_problem(source, error));
-        }
-        let teasers: std::collections::HashSet<&str> =
-            collected.teasers.iter().map(String::as_str).collect();
-        for (raw, result) in normalize_source(store, source, site_rules, &collected.articles, now)?
-        {
-            match result {
-                Ok((article, notes)) => {
-                    out.notes
-                        .extend(notes.into_iter().map(|n| format!("{}: {n}", source.name)));
-                    out.candidates.push(Candidate {
-                        source: source.name.clone(),
-                        key: raw.key.clone(),
-                        partial: teasers.contains(raw.key.as_str()),
-                        article,
-                    });
-                }
-                Err(error) => {
-                    clean = false;
-                    out.problems.push(article_problem(source, error));
-                }
             }
         }
-        out.runs.push(SourceResult::Worked {
-            source,
-            validators: collected.validators,
-            clean,
-            yielded: Yield {
-                unchanged: collected.unchanged,
-                known: collected.known,
-            },
-        });
     }
     Ok(out)
+}
+
+/// One working source's articles into candidates, its run and problems into `out`.
+fn source_articles<'f>(
+    store: &Store,
+    site_rules: &[SiteRule],
+    source: &'f Source,
+    collected: Collected,
+    now: DateTime<Utc>,
+    out: &mut Normalized<'f>,
+) -> Result<()> {
+    let mut clean = collected.problems.is_empty();
+    for error in collected.problems {
+        out.problems.push(article_problem(source, error));
+    }
+    let teasers: HashSet<&str> = collected.teasers.iter().map(String::as_str).collect();
+    let (normalized, learned_changed) =
+        normalize_source(store, source, site_rules, &collected.articles, now)?;
+    let mut failed = HashSet::new();
+    for (raw, result) in normalized {
+        match result {
+            Ok((article, notes)) => {
+                out.notes
+                    .extend(notes.into_iter().map(|n| format!("{}: {n}", source.name)));
+                out.candidates.push(Candidate {
+                    source: source.name.clone(),
+                    key: raw.key.clone(),
+                    partial: teasers.contains(raw.key.as_str()),
+                    article,
+                });
+            }
+            Err(error) => {
+                clean = false;
+                failed.insert(raw.key.as_str());
+                out.problems.push(article_problem(source, error));
+            }
+        }
+    }
+    // Files left unread were normalised with what the source had learned before; when that
+    // changed, the source must be read again in full.
+    if let (true, true, SourceKind::Dir(dir)) = (learned_changed, collected.known > 0, &source.kind)
+    {
+        out.relearned.push((source, dir));
+    }
+    let fingerprints = collected
+        .fingerprints
+        .into_iter()
+        .filter(|(key, _)| !failed.contains(key.as_str()))
+        .collect();
+    out.runs.push(SourceResult::Worked {
+        source,
+        validators: collected.validators,
+        fingerprints,
+        clean,
+        yielded: Yield {
+            unchanged: collected.unchanged,
+            known: collected.known,
+        },
+    });
+    Ok(())
+}
+
+impl<'f> Normalized<'f> {
+    /// Puts `again`, a fresh normalisation of some sources, in place of what these held for
+    /// them, keeping candidates in source order (selection keeps the first of a story).
+    pub fn replace(&mut self, again: Normalized<'f>, order: &[Source]) {
+        let names: HashSet<&str> = again
+            .runs
+            .iter()
+            .map(|r| r.source().name.as_str())
+            .collect();
+        self.candidates
+            .retain(|c| !names.contains(c.source.as_str()));
+        self.runs
+            .retain(|r| !names.contains(r.source().name.as_str()));
+        self.problems.retain(|p| !names.contains(p.source.as_str()));
+        self.candidates.extend(again.candidates);
+        self.runs.extend(again.runs);
+        self.problems.extend(again.problems);
+        self.notes.extend(again.notes);
+        let position = |name: &str| order.iter().position(|s| s.name == name);
+        self.candidates.sort_by_key(|c| position(&c.source));
+        self.runs.sort_by_key(|r| position(&r.source().name));
+    }
+}
+
+impl SourceResult<'_> {
+    pub fn source(&self) -> &Source {
+        match self {
+            SourceResult::Failed { source, .. } | SourceResult::Worked { source, .. } => source,
+        }
+    }
 }
 
 /// Learns chrome from the source's new scraped texts and pages, then normalises all of them.
@@ -115,9 +183,10 @@ fn normalize_source<'r>(
     site_rules: &[SiteRule],
     articles: &'r [RawArticle],
     now: DateTime<Utc>,
-) -> Result<Vec<NormalizedRaw<'r>>> {
+) -> Result<(Vec<NormalizedRaw<'r>>, bool)> {
     let rules = rules_for(Some(source));
     let nothing_learned = learn::Learned::default();
+    let before = learned_for(store, &source.name)?;
     for raw in articles {
         if store.chrome_counted(&source.name, &raw.key)? {
             continue;
@@ -137,7 +206,8 @@ fn normalize_source<'r>(
         store.count_chrome(&source.name, &raw.key, &lines)?;
     }
     let learned = learned_for(store, &source.name)?;
-    Ok(articles
+    let changed = learned.keys != before.keys;
+    let normalized = articles
         .iter()
         .map(|raw| {
             let ctx = context(source, raw, (&rules, &learned), site_rules, now);
@@ -149,7 +219,8 @@ fn normalize_source<'r>(
             });
             (raw, result)
         })
-        .collect())
+        .collect();
+    Ok((normalized, changed))
 }
 
 fn article_problem(source: &Source, error: Error) -> Problem {

@@ -58,6 +58,7 @@ pub fn persist(
             SourceResult::Worked {
                 source,
                 validators,
+                fingerprints,
                 clean,
                 yielded,
             } => {
@@ -65,6 +66,9 @@ pub fn persist(
                     for (url, v) in &validators {
                         store.set_validators(&validator_key(feed, url), v)?;
                     }
+                }
+                for (key, print) in &fingerprints {
+                    store.set_fingerprint(&feed.name, &source.name, key, print)?;
                 }
                 let passed = selected
                     .passed

@@ -2,6 +2,7 @@
 //! its path relative to the folder (so ids survive re-runs and re-clones). Markdown front matter
 //! (`+++` TOML or `---` YAML-style) becomes hints.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -9,11 +10,18 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::Collected;
+use crate::config::Source;
 use crate::error::{Error, Result};
-use crate::model::{Metadata, RawArticle, RawBody};
+use crate::model::{Fingerprint, Metadata, RawArticle, RawBody};
 
-/// Reads every article file below `dir`, in sorted order.
-pub fn collect(source_name: &str, dir: &Path, tz: Tz) -> Result<Collected> {
+/// Reads the article files below `dir` that changed since `known` was taken, in sorted order;
+/// a file whose size and modification time still match is not opened, and one whose bytes
+/// hash the same (touched, not edited) is not handed on. Both count as known articles.
+pub fn collect(
+    source: &Source,
+    dir: &Path,
+    known: &HashMap<String, Fingerprint>,
+) -> Result<Collected> {
     let meta = fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
         return Err(Error::io(dir, std::io::Error::other("not a folder")));
@@ -23,13 +31,100 @@ pub fn collect(source_name: &str, dir: &Path, tz: Tz) -> Result<Collected> {
     files.sort();
     let mut out = Collected::default();
     for path in files {
-        match read_article(source_name, dir, &path, tz) {
-            Ok(Some(a)) => out.articles.push(a),
-            Ok(None) => {}
+        if !is_article_file(&path) {
+            continue;
+        }
+        let key = key_of(dir, &path);
+        let stat = fs::metadata(&path).map_err(|e| Error::io(&path, e));
+        let stat = match stat {
+            Ok(m) => m,
+            Err(e) => {
+                out.problems.push(e);
+                continue;
+            }
+        };
+        let (size, modified_ns) = (stat.len(), modified_ns(&stat));
+        let before = known.get(&key);
+        if before.is_some_and(|f| f.size == size && f.modified_ns == modified_ns) {
+            out.known += 1;
+            continue;
+        }
+        if size > source.fetch.max_body_bytes {
+            out.problems.push(Error::BadFile {
+                path: path.clone(),
+                line: 1,
+                message: format!(
+                    "the file is {size} bytes, more than `max_body_bytes` ({}); it is not read",
+                    source.fetch.max_body_bytes
+                ),
+            });
+            continue;
+        }
+        tracing::debug!(file = %path.display(), "reading article file");
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.problems.push(Error::io(&path, e));
+                continue;
+            }
+        };
+        let print = Fingerprint {
+            size,
+            modified_ns,
+            hash: hash(&bytes),
+        };
+        let unchanged = before.is_some_and(|f| f.hash == print.hash);
+        out.fingerprints.push((key.clone(), print));
+        if unchanged {
+            out.known += 1;
+            continue;
+        }
+        match article_of(&source.name, &path, key, &bytes, &stat, source.timezone) {
+            Ok(a) => out.articles.push(a),
             Err(e) => out.problems.push(e),
         }
     }
     Ok(out)
+}
+
+fn is_article_file(path: &Path) -> bool {
+    let ext = extension(path);
+    matches!(
+        ext.as_str(),
+        "txt" | "text" | "md" | "markdown" | "html" | "htm"
+    )
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The article's key: its path below the folder, `/`-separated on every platform.
+fn key_of(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn modified_ns(m: &fs::Metadata) -> i64 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+fn hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -55,20 +150,25 @@ pub fn read_article(
     path: &Path,
     tz: Tz,
 ) -> Result<Option<RawArticle>> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if !matches!(
-        ext.as_str(),
-        "txt" | "text" | "md" | "markdown" | "html" | "htm"
-    ) {
+    if !is_article_file(path) {
         return Ok(None);
     }
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = decode(&bytes);
-    if let Some(kind) = crate::sniff::sniff(&bytes, &text) {
+    let stat = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    article_of(source_name, path, key_of(root, path), &bytes, &stat, tz).map(Some)
+}
+
+/// The article a file's bytes hold: decoded, checked to be text, front matter read.
+fn article_of(
+    source_name: &str,
+    path: &Path,
+    key: String,
+    bytes: &[u8],
+    stat: &fs::Metadata,
+    tz: Tz,
+) -> Result<RawArticle> {
+    let text = decode(bytes);
+    if let Some(kind) = crate::sniff::sniff(bytes, &text) {
         return Err(Error::BadFile {
             path: path.to_path_buf(),
             line: 1,
@@ -82,18 +182,8 @@ pub fn read_article(
             message: "the file is empty".into(),
         });
     }
-    let file_time = fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(DateTime::<Utc>::from);
-    let key = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    let (body, hints) = match ext.as_str() {
+    let file_time = stat.modified().ok().map(DateTime::<Utc>::from);
+    let (body, hints) = match extension(path).as_str() {
         "md" | "markdown" => {
             let (hints, body) =
                 front_matter(&text, tz).map_err(|(line, message)| Error::BadFile {
@@ -107,14 +197,14 @@ pub fn read_article(
         _ => (RawBody::Text(text), Metadata::default()),
     };
     let base_url = hints.link.clone();
-    Ok(Some(RawArticle {
+    Ok(RawArticle {
         source: source_name.to_string(),
         key,
         body,
         base_url,
         file_time,
         hints,
-    }))
+    })
 }
 
 /// UTF-8 (BOM or not), or UTF-16 with its BOM; anything else is read as Windows-1252, the usual
@@ -439,9 +529,79 @@ mod tests {
         assert!(msg.contains("report.html") && msg.contains("ZIP"), "{msg}");
         // Through the folder walk too: the binary file is a problem, the text file an article.
         write(dir.path(), "ok.txt", b"A real article.");
-        let c = collect("s", dir.path(), chrono_tz::UTC).unwrap();
+        let c = collect(&source(""), dir.path(), &HashMap::new()).unwrap();
         assert_eq!(c.articles.len(), 1);
         assert_eq!(c.articles[0].key, "ok.txt");
         assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
+    }
+
+    fn source(extra: &str) -> Source {
+        crate::config::test_config::Builder::new()
+            .source(&format!("name = \"s\"\ndir = \"x\"\n{extra}"))
+            .build_source()
+    }
+
+    #[test]
+    fn unchanged_files_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "a.txt",
+            b"Harbour wall repaired\n\nWorkers fixed it.",
+        );
+        write(dir.path(), "b.txt", b"Library reopens\n\nThe doors opened.");
+        let src = source("");
+        let first = collect(&src, dir.path(), &HashMap::new()).unwrap();
+        assert_eq!((first.articles.len(), first.known), (2, 0));
+        let known: HashMap<String, Fingerprint> = first.fingerprints.into_iter().collect();
+
+        let again = collect(&src, dir.path(), &known).unwrap();
+        assert_eq!((again.articles.len(), again.known), (0, 2));
+        assert!(again.fingerprints.is_empty(), "nothing was read");
+
+        // Touched, not edited: read and hashed, but no article to normalise again.
+        let touched = write(
+            dir.path(),
+            "a.txt",
+            b"Harbour wall repaired\n\nWorkers fixed it.",
+        );
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        fs::File::options()
+            .write(true)
+            .open(&touched)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        let after_touch = collect(&src, dir.path(), &known).unwrap();
+        assert_eq!((after_touch.articles.len(), after_touch.known), (0, 2));
+        assert_eq!(after_touch.fingerprints.len(), 1);
+
+        // Edited: an article again.
+        write(
+            dir.path(),
+            "b.txt",
+            b"Library reopens\n\nThe doors opened at nine.",
+        );
+        let edited = collect(&src, dir.path(), &known).unwrap();
+        assert_eq!(edited.articles.len(), 1);
+        assert_eq!(edited.articles[0].key, "b.txt");
+    }
+
+    #[test]
+    fn a_file_over_the_size_cap_is_reported_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "big.txt", &vec![b'a'; 4096]);
+        let c = collect(
+            &source("max_body_bytes = 1024"),
+            dir.path(),
+            &HashMap::new(),
+        )
+        .unwrap();
+        assert!(c.articles.is_empty());
+        let msg = c.problems[0].to_string();
+        assert!(
+            msg.contains("big.txt") && msg.contains("max_body_bytes"),
+            "{msg}"
+        );
     }
 }

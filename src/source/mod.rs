@@ -15,13 +15,13 @@ use chrono::{DateTime, Utc};
 use crate::config::{Source, SourceKind};
 use crate::error::{Error, Result};
 use crate::fetch::{Fetcher, Validators};
-use crate::model::{item_key, RawArticle};
+use crate::model::{item_key, Fingerprint, RawArticle};
 
 /// Collects one source of any kind: the one place the four kinds are told apart. `Err` only
 /// when the source as a whole failed; single articles that fail go to [`Collected::problems`].
 pub async fn collect(source: &Source, fetcher: &Fetcher, memory: &Memory) -> Result<Collected> {
     match &source.kind {
-        SourceKind::Dir(dir) => dir::collect(&source.name, dir, source.timezone),
+        SourceKind::Dir(dir) => dir::collect(source, dir, &memory.fingerprints),
         SourceKind::Page(url) => page::collect(source, url, fetcher, memory).await,
         SourceKind::List { url, selectors } => {
             list::collect(source, url, selectors, fetcher, memory).await
@@ -47,6 +47,8 @@ pub struct Collected {
     /// Keys of articles published as their feed's teaser because the full page failed: the
     /// store marks them so the next run fetches the full text again.
     pub teasers: Vec<String>,
+    /// Article files read this run, by key, with what to recognise them by next run.
+    pub fingerprints: Vec<(String, Fingerprint)>,
 }
 
 impl Collected {
@@ -69,6 +71,9 @@ pub struct Memory {
     pub validators: HashMap<String, Validators>,
     /// Feed-unique keys ([`item_key`]) of the articles the feed already stores in full.
     pub known_keys: HashSet<String>,
+    /// What a folder source's files looked like when last read, by key: a file that still
+    /// matches is not read again (its stored article stands).
+    pub fingerprints: HashMap<String, Fingerprint>,
     pub now: Option<DateTime<Utc>>,
 }
 

@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS orphans (
 ";
 
 /// Migrations in order; a migration's number is its position plus one.
-const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[base, item_keys];
+const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[base, item_keys, fingerprints];
 
 /// Brings a database up to the current version.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -109,6 +109,22 @@ fn item_keys(tx: &Transaction) -> rusqlite::Result<()> {
         )?;
     }
     tx.execute_batch("CREATE UNIQUE INDEX items_by_key ON items (feed, key)")
+}
+
+/// 3: what each folder source's files looked like when last read, so an unchanged file is not
+/// read or normalised again.
+fn fingerprints(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE fingerprints (
+            feed TEXT NOT NULL,
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (feed, source, key)
+        )",
+    )
 }
 
 fn has_column(tx: &Transaction, table: &str, column: &str) -> rusqlite::Result<bool> {

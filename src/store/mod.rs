@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fetch::Validators;
-use crate::model::{Article, Item};
+use crate::model::{Article, Fingerprint, Item};
 use crate::status::SourceRun;
 
 /// Runs kept per source: enough history for "usual" and for any sensible `alert_after`.
@@ -219,6 +219,49 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// What the files of a folder source looked like when last read, by key.
+    pub fn fingerprints(&self, feed: &str, source: &str) -> Result<HashMap<String, Fingerprint>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT key, size, modified_ns, hash FROM fingerprints WHERE feed = ?1 AND source = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![feed, source], |r| {
+                let print = Fingerprint {
+                    size: r.get::<_, i64>(1)?.try_into().unwrap_or_default(),
+                    modified_ns: r.get(2)?,
+                    hash: r.get(3)?,
+                };
+                Ok((r.get::<_, String>(0)?, print))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Remembers what a file of a folder source looked like when it was read.
+    pub fn set_fingerprint(
+        &self,
+        feed: &str,
+        source: &str,
+        key: &str,
+        f: &Fingerprint,
+    ) -> Result<()> {
+        let size = i64::try_from(f.size).unwrap_or(i64::MAX);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO fingerprints (feed, source, key, size, modified_ns, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (feed, source, key) DO UPDATE
+                 SET size = ?4, modified_ns = ?5, hash = ?6",
+            )
+            .and_then(|mut s| s.execute(params![feed, source, key, size, f.modified_ns, f.hash]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Keys ([`crate::model::item_key`]) stored for a feed with their full text: sources skip
