@@ -582,3 +582,27 @@ fn a_warm_run_reads_no_unchanged_file() {
         .unwrap()
         .contains("corrected"));
 }
+
+#[test]
+fn an_unchanged_feed_is_not_rendered_again() {
+    let p = Project::world();
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let warm = p.run_at(T2, &["-vv", "run"]);
+    assert_exit(&warm, 0);
+    assert!(
+        warm.stderr
+            .contains("unchanged since the last run; not rendered"),
+        "{}",
+        warm.stderr
+    );
+    // A file that went missing is written again, whatever the digest says.
+    std::fs::remove_file(p.path("feeds/world.json")).unwrap();
+    let repaired = p.run_at(T3, &["-vv", "run"]);
+    assert_exit(&repaired, 0);
+    assert!(
+        !repaired.stderr.contains("not rendered"),
+        "{}",
+        repaired.stderr
+    );
+    parse_feed(p.read("feeds/world.json").as_bytes());
+}

@@ -220,7 +220,17 @@ impl<'a> Runner<'a> {
             dry_run: self.opts.dry_run,
             hub: self.hub.as_ref(),
         };
-        publish::publish(&valid, &outlet, &mut report).await?;
+        let digest = valid.digest();
+        let unchanged = self.store.feed_digest(&feed.name)?.as_deref() == Some(digest.as_str());
+        let failed_before = report.problems.len();
+        publish::publish(&valid, &outlet, unchanged, &mut report).await?;
+        // Remembered only once every format is written, so a feed that failed is tried again.
+        let all_written = report.problems[failed_before..]
+            .iter()
+            .all(|p| p.source != feed.name);
+        if !self.opts.dry_run && !unchanged && all_written {
+            self.store.set_feed_digest(&feed.name, &digest)?;
+        }
         tracing::debug!(feed = %feed.name, new = report.new, changed = report.changed, items = report.items, written = report.written.len(), "feed done");
         self.published.insert(feed.name.clone(), valid);
         Ok(report)
@@ -295,7 +305,7 @@ pub async fn check_stored(config: &Config) -> Result<RunReport> {
                         dry_run: true,
                         hub: None,
                     };
-                    publish::publish(&valid, &outlet, &mut r).await?;
+                    publish::publish(&valid, &outlet, false, &mut r).await?;
                 }
                 Err(error) => r.failure(&feed.name, error),
             }

@@ -63,7 +63,8 @@ CREATE TABLE IF NOT EXISTS orphans (
 ";
 
 /// Migrations in order; a migration's number is its position plus one.
-const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[base, item_keys, fingerprints];
+const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] =
+    &[base, item_keys, fingerprints, feed_digests];
 
 /// Brings a database up to the current version.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -125,6 +126,12 @@ fn fingerprints(tx: &Transaction) -> rusqlite::Result<()> {
             PRIMARY KEY (feed, source, key)
         )",
     )
+}
+
+/// 4: a digest of what each feed's files were rendered from, so an unchanged feed is not
+/// rendered, checked and compared again.
+fn feed_digests(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE feed_runs ADD COLUMN digest TEXT")
 }
 
 fn has_column(tx: &Transaction, table: &str, column: &str) -> rusqlite::Result<bool> {

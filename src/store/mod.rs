@@ -401,6 +401,29 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The digest of what the feed's files were last written from ([`crate::publish::ValidFeed::digest`]).
+    pub fn feed_digest(&self, feed: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT digest FROM feed_runs WHERE feed = ?1",
+                params![feed],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_feed_digest(&self, feed: &str, digest: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE feed_runs SET digest = ?2 WHERE feed = ?1",
+                params![feed, digest],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     pub fn first_run(&self, feed: &str) -> Result<Option<DateTime<Utc>>> {
         self.conn
             .query_row(
