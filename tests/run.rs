@@ -606,3 +606,19 @@ fn an_unchanged_feed_is_not_rendered_again() {
     );
     parse_feed(p.read("feeds/world.json").as_bytes());
 }
+
+/// A source named like its feed is still a source: its failure is reported as the source's.
+#[test]
+fn a_source_named_like_its_feed_fails_as_a_source() {
+    let p = Project::new(
+        "[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/world\"\n[[feed.source]]\nname = \"world\"\ndir = \"nowhere\"\n",
+    );
+    let out = p.run_at(T1, &["run"]);
+    assert_exit(&out, 1);
+    assert!(
+        out.stderr
+            .contains("error: feed world: source world failed"),
+        "{}",
+        out.stderr
+    );
+}

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use super::{now, runtime, Cli, Exit};
 use crate::config::Config;
 use crate::error::Error;
-use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner, Selection};
+use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner, Scope, Selection};
 use crate::status::should_alert;
 
 pub fn run(
@@ -140,23 +140,27 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
         eprintln!("warning: feed {}: source {n}", f.feed);
     }
     for p in &f.problems {
-        let what = if p.source_failed { "failed" } else { "problem" };
-        if p.source == f.feed {
-            eprintln!("error: feed {}: {}", f.feed, p.error);
-            failed = true;
-            continue;
-        }
+        let (source, whole) = match &p.scope {
+            Scope::Feed => {
+                eprintln!("error: feed {}: {}", f.feed, p.error);
+                failed = true;
+                continue;
+            }
+            Scope::Source(s) => (s, true),
+            Scope::Article(s) => (s, false),
+        };
+        let what = if whole { "failed" } else { "problem" };
         let streak = f
             .sources
             .iter()
-            .find(|o| p.source_failed && !o.ok && o.source == p.source)
+            .find(|o| whole && !o.ok && &o.source == source)
             .map(|o| o.consecutive_failures);
         match (streak, alert_after) {
             (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
                 if verbose {
                     eprintln!(
                         "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
-                        f.feed, p.source, p.error
+                        f.feed, source, p.error
                     );
                 }
             }
@@ -167,7 +171,7 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
                 };
                 eprintln!(
                     "error: feed {}: source {} {what}{in_a_row}: {}",
-                    f.feed, p.source, p.error
+                    f.feed, source, p.error
                 );
                 failed = true;
             }

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 
 pub use normalize::{learned_for, rules_for};
 pub use persist::item_id;
-pub use report::{FeedReport, Problem, RunReport, SourceOutcome};
+pub use report::{FeedReport, Problem, RunReport, Scope, SourceOutcome};
 
 use crate::config::{Config, Feed};
 use crate::error::{Error, FetchError, Result};
@@ -210,7 +210,7 @@ impl<'a> Runner<'a> {
         ) {
             Ok(v) => v,
             Err(error) => {
-                report.failure(&feed.name, error);
+                report.failure(error);
                 return Ok(report);
             }
         };
@@ -227,7 +227,7 @@ impl<'a> Runner<'a> {
         // Remembered only once every format is written, so a feed that failed is tried again.
         let all_written = report.problems[failed_before..]
             .iter()
-            .all(|p| p.source != feed.name);
+            .all(|p| p.scope != Scope::Feed);
         if !self.opts.dry_run && !unchanged && all_written {
             self.store.set_feed_digest(&feed.name, &digest)?;
         }
@@ -307,7 +307,7 @@ pub async fn check_stored(config: &Config) -> Result<RunReport> {
                     };
                     publish::publish(&valid, &outlet, false, &mut r).await?;
                 }
-                Err(error) => r.failure(&feed.name, error),
+                Err(error) => r.failure(error),
             }
         }
         report.feeds.push(r);

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::collect::Gathered;
 use super::health::Yield;
-use super::report::Problem;
+use super::report::{Problem, Scope};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -74,9 +74,8 @@ pub fn normalize<'f>(
                     message: error.to_string(),
                 });
                 out.problems.push(Problem {
-                    source: source.name.clone(),
+                    scope: Scope::Source(source.name.clone()),
                     error,
-                    source_failed: true,
                 });
             }
         }
@@ -157,7 +156,8 @@ impl<'f> Normalized<'f> {
             .retain(|c| !names.contains(c.source.as_str()));
         self.runs
             .retain(|r| !names.contains(r.source().name.as_str()));
-        self.problems.retain(|p| !names.contains(p.source.as_str()));
+        self.problems
+            .retain(|p| p.source().is_none_or(|s| !names.contains(s)));
         self.candidates.extend(again.candidates);
         self.runs.extend(again.runs);
         self.problems.extend(again.problems);
@@ -225,9 +225,8 @@ fn normalize_source<'r>(
 
 fn article_problem(source: &Source, error: Error) -> Problem {
     Problem {
-        source: source.name.clone(),
+        scope: Scope::Article(source.name.clone()),
         error,
-        source_failed: false,
     }
 }
 

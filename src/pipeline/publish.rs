@@ -40,7 +40,7 @@ pub async fn publish(
                 feed: valid.name().to_string(),
                 message: format!("{}: {message}", format.extension()),
             };
-            report.failure(valid.name(), error);
+            report.failure(error);
             continue;
         }
         if outlet.dry_run {

@@ -5,14 +5,32 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 
-/// Something that went wrong with one source or one article; the run went on.
+/// Something that went wrong with a feed, a source or one article; the run went on.
 #[derive(Debug)]
 pub struct Problem {
-    /// The source it concerns, or the feed's name for a problem of the feed as a whole.
-    pub source: String,
+    pub scope: Scope,
     pub error: Error,
-    /// The source (or the feed) as a whole failed, as opposed to one of its articles.
-    pub source_failed: bool,
+}
+
+/// What a problem is a problem of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The feed as a whole: it would not validate, or its files could not be written.
+    Feed,
+    /// The named source as a whole failed (nothing from it this run).
+    Source(String),
+    /// One article of the named source; the rest of the source worked.
+    Article(String),
+}
+
+impl Problem {
+    /// The source the problem concerns, unless it is the feed's.
+    pub fn source(&self) -> Option<&str> {
+        match &self.scope {
+            Scope::Feed => None,
+            Scope::Source(s) | Scope::Article(s) => Some(s),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -41,12 +59,11 @@ impl FeedReport {
         }
     }
 
-    /// Records that `scope` (a source, or the feed itself) failed as a whole.
-    pub fn failure(&mut self, scope: &str, error: Error) {
+    /// Records that the feed as a whole failed.
+    pub fn failure(&mut self, error: Error) {
         self.problems.push(Problem {
-            source: scope.to_string(),
+            scope: Scope::Feed,
             error,
-            source_failed: true,
         });
     }
 }
