@@ -1396,3 +1396,42 @@ async fn feeds_on_different_hosts_are_collected_concurrently() {
         assert!(dir.path().join(f).exists(), "{f}");
     }
 }
+
+/// A copy left out as the same story as another source's is remembered: the next run does not
+/// fetch it again while its twin stands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_copy_is_not_fetched_again() {
+    let server = Server::start(|req, _| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        "/mirror/" => Reply::html(
+            r#"<html><body><ul><li><a class="story" href="/mirror/bridge">Bridge reopens to traffic after repairs</a></li></ul></body></html>"#,
+        ),
+        _ => Reply::html(fixture("news/bridge-reopens.html")),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = one_feed_config(
+        dir.path(),
+        &format!(
+            "[[feed.source]]\nname = \"site\"\npage = \"{}\"\n\
+             [[feed.source]]\nname = \"mirror\"\nlist = \"{}\"\nitem = \"a.story\"\n",
+            server.url("/world/bridge"),
+            server.url("/mirror/")
+        ),
+    );
+    for _ in 0..2 {
+        let (code, stderr) = run_binary(&config).await;
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(published_items(dir.path()).len(), 1, "one story, one item");
+    assert_eq!(
+        server.requests("/mirror/").len(),
+        2,
+        "the list is read each run"
+    );
+    assert_eq!(
+        server.requests("/mirror/bridge").len(),
+        1,
+        "the copy was fetched again"
+    );
+}

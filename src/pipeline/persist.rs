@@ -88,6 +88,9 @@ pub fn persist(
             recovered_from,
         });
     }
+    for d in &selected.dropped {
+        store.note_duplicate(&feed.name, &d.key, &d.twin)?;
+    }
     for c in &selected.kept {
         let key = c.item_key();
         let id = item_id(authority, &feed.name, &key);

@@ -5,7 +5,7 @@
 //! stories such as results or notices differ in a few words and are still different stories).
 //! The first one, in source order, is kept.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::Article;
 use crate::urls;
@@ -18,49 +18,109 @@ const SHINGLE: usize = 4;
 const SAME_STORY: f64 = 0.8;
 /// Bodies shorter than this (in words) are only the same when their words are identical.
 const MIN_WORDS: usize = 20;
+/// Up to this many kept bodies every new body is compared with each of them: exact, and cheap
+/// at the size of most feeds. Beyond it, only with those that share a MinHash band, so a feed
+/// of 100,000 items is not quadratic.
+const EXACT_UP_TO: usize = 2_000;
+/// MinHash signature length and its banding: 16 bands of 2 rows make bodies whose shingle sets
+/// overlap by half (Jaccard 0.5) candidates 99% of the time; candidates are then compared
+/// exactly, so a band match never decides alone.
+const HASHES: usize = 32;
+const ROWS: usize = 2;
 
-/// Indices of the articles to keep, in order: later duplicates of an earlier article dropped.
+/// What de-duplication decided for one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Keep,
+    /// The same story as the article at this index (kept before it).
+    SameAs(usize),
+}
+
+/// A verdict for each article, in order: later duplicates of an earlier article dropped.
 /// Each article comes with the name of its source.
-pub fn unique<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) -> Vec<usize> {
-    let mut links = HashSet::new();
-    let mut kept: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut kept_shingles: Vec<HashSet<&[String]>> = Vec::new();
-    let mut keep = Vec::new();
-    let all: Vec<(usize, &str, &Article, Vec<String>)> = articles
-        .into_iter()
-        .enumerate()
-        .map(|(i, (source, a))| (i, source, a, words(&a.content_text)))
-        .collect();
-    for (i, source, article, body) in &all {
+pub fn verdicts<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) -> Vec<Verdict> {
+    let mut links: HashMap<String, usize> = HashMap::new();
+    let mut short: HashMap<Vec<String>, Vec<(usize, &str)>> = HashMap::new();
+    let mut long: Vec<Kept> = Vec::new();
+    let mut bands: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, (source, article)) in articles.into_iter().enumerate() {
         let link = article
             .link
             .as_ref()
             .map(|u| urls::canonical(u).to_string());
-        if link.as_ref().is_some_and(|l| links.contains(l)) {
+        if let Some(&twin) = link.as_ref().and_then(|l| links.get(l)) {
+            out.push(Verdict::SameAs(twin));
             continue;
         }
-        let shingles = shingles(body);
-        let duplicate = kept
-            .iter()
-            .zip(&kept_shingles)
-            .any(|((other_source, other), other_sh)| {
-                if other_source == source || body.is_empty() || other.is_empty() {
-                    return false;
+        let body = words(&article.content_text);
+        let twin = if body.is_empty() {
+            None
+        } else if body.len() < MIN_WORDS {
+            let twins = short.get(&body).into_iter().flatten();
+            twins.copied().find(|(_, s)| *s != source).map(|(j, _)| j)
+        } else {
+            let shingles = shingles(&body);
+            let signature = signature(&shingles);
+            let candidates: Vec<usize> = if long.len() <= EXACT_UP_TO {
+                (0..long.len()).collect()
+            } else {
+                let mut c: Vec<usize> = band_keys(&signature)
+                    .filter_map(|k| bands.get(&k))
+                    .flatten()
+                    .copied()
+                    .collect();
+                c.sort_unstable();
+                c.dedup();
+                c
+            };
+            let twin = candidates
+                .into_iter()
+                .map(|k| &long[k])
+                .find(|k| k.source != source && overlap(&shingles, &k.shingles) >= SAME_STORY)
+                .map(|k| k.index);
+            if twin.is_none() {
+                for key in band_keys(&signature) {
+                    bands.entry(key).or_default().push(long.len());
                 }
-                if body.len() < MIN_WORDS || other.len() < MIN_WORDS {
-                    return body == other;
-                }
-                overlap(&shingles, other_sh) >= SAME_STORY
-            });
-        if duplicate {
+                long.push(Kept {
+                    index: i,
+                    source,
+                    shingles,
+                });
+            }
+            twin
+        };
+        if let Some(twin) = twin {
+            out.push(Verdict::SameAs(twin));
             continue;
         }
-        links.extend(link);
-        kept.push((source, body.clone()));
-        kept_shingles.push(shingles);
-        keep.push(*i);
+        if !body.is_empty() && body.len() < MIN_WORDS {
+            short.entry(body).or_default().push((i, source));
+        }
+        if let Some(link) = link {
+            links.insert(link, i);
+        }
+        out.push(Verdict::Keep);
     }
-    keep
+    out
+}
+
+/// Indices of the articles to keep, in order.
+pub fn unique<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) -> Vec<usize> {
+    verdicts(articles)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| *v == Verdict::Keep)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A kept body long enough to compare by shingles.
+struct Kept<'a> {
+    index: usize,
+    source: &'a str,
+    shingles: HashSet<u64>,
 }
 
 /// Lower-cased words: punctuation, spacing and case differences between copies do not count.
@@ -71,19 +131,55 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn shingles(words: &[String]) -> HashSet<&[String]> {
+/// Hashes of the body's word 4-grams (FNV-1a: stable across runs and builds).
+fn shingles(words: &[String]) -> HashSet<u64> {
+    let hash = |ws: &[String]| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for w in ws {
+            for b in w.bytes().chain([0]) {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h
+    };
     if words.len() < SHINGLE {
-        return HashSet::from([words]);
+        return HashSet::from([hash(words)]);
     }
-    words.windows(SHINGLE).collect()
+    words.windows(SHINGLE).map(hash).collect()
 }
 
-fn overlap(a: &HashSet<&[String]>, b: &HashSet<&[String]>) -> f64 {
+/// The MinHash signature: for each of [`HASHES`] mixes of the shingle hashes, the least.
+fn signature(shingles: &HashSet<u64>) -> [u64; HASHES] {
+    let mut sig = [u64::MAX; HASHES];
+    for &s in shingles {
+        for (k, slot) in sig.iter_mut().enumerate() {
+            *slot = (*slot).min(mix(s ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        }
+    }
+    sig
+}
+
+/// splitmix64's finaliser: spreads the bits of a hash so each mix is independent.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// (band, bucket) keys of a signature: its rows hashed band by band.
+fn band_keys(sig: &[u64; HASHES]) -> impl Iterator<Item = (usize, u64)> + '_ {
+    sig.chunks(ROWS)
+        .enumerate()
+        .map(|(band, rows)| (band, rows.iter().fold(0, |h, r| mix(h ^ r))))
+}
+
+fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
     let smaller = a.len().min(b.len());
     if smaller == 0 {
         return 0.0;
     }
-    a.intersection(b).count() as f64 / smaller as f64
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small.intersection(large).count() as f64 / smaller as f64
 }
 
 #[cfg(test)]
@@ -144,5 +240,34 @@ mod tests {
             article(None, "Market closed lower."),
         ];
         assert_eq!(from_sources(&list), [0, 2]);
+    }
+
+    #[test]
+    fn large_feeds_find_copies_through_minhash_bands() {
+        // More kept bodies than are compared one by one, so the copy is found by its bands.
+        let words = [
+            "harbour", "council", "ferry", "storm", "library", "budget", "school", "bridge",
+            "market", "tram", "museum", "park", "station", "river", "tower", "quay",
+        ];
+        let mut seed: u64 = 7;
+        let mut next = || {
+            seed = mix(seed);
+            words[(seed % words.len() as u64) as usize]
+        };
+        let mut list: Vec<Article> = (0..EXACT_UP_TO + 50)
+            .map(|i| {
+                let body: Vec<&str> = (0..60).map(|_| next()).collect();
+                article(None, &format!("Story {i}: {}.", body.join(" ")))
+            })
+            .collect();
+        let copy = list[123].content_text.to_uppercase();
+        list.push(article(None, &copy));
+        let v = verdicts(
+            (0..list.len())
+                .map(|i| if i == list.len() - 1 { "copy" } else { "own" })
+                .zip(&list),
+        );
+        assert_eq!(v.last(), Some(&Verdict::SameAs(123)));
+        assert!(v[..list.len() - 1].iter().all(|v| *v == Verdict::Keep));
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod dedupe;
 
+use dedupe::Verdict;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Feed;
@@ -14,7 +16,19 @@ use crate::model::{Candidate, Item};
 #[derive(Debug, Default)]
 pub struct Selected {
     pub kept: Vec<Candidate>,
+    /// Candidates left out as the same story as another: remembered, so a source does not
+    /// fetch them again while their twin stands.
+    pub dropped: Vec<Dropped>,
     pub passed: HashMap<String, Passed>,
+}
+
+/// A candidate left out as a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// Its feed-unique key ([`crate::model::item_key`]).
+    pub key: String,
+    /// The key of the story it repeats.
+    pub twin: String,
 }
 
 /// Articles of one source that passed its filters, and their body length together.
@@ -45,31 +59,47 @@ pub fn select(feed: &Feed, stored: &[Item], candidates: Vec<Candidate>) -> Selec
             keep
         })
         .collect();
+    let (kept, dropped) = unique(stored, filtered);
     Selected {
-        kept: unique(stored, filtered),
+        kept,
+        dropped,
         passed,
     }
 }
 
 /// One item per story: drops candidates that repeat an earlier one, or an item already stored
-/// under another key (the same story from another source in an earlier run).
-fn unique(stored: &[Item], candidates: Vec<Candidate>) -> Vec<Candidate> {
+/// under another key (the same story from another source in an earlier run). Returns the kept
+/// candidates and, for each dropped one, its key and the key of the story it repeats.
+fn unique(stored: &[Item], candidates: Vec<Candidate>) -> (Vec<Candidate>, Vec<Dropped>) {
     let keys: HashSet<String> = candidates.iter().map(Candidate::item_key).collect();
     let others: Vec<&Item> = stored.iter().filter(|i| !keys.contains(&i.key)).collect();
     let all = others
         .iter()
         .map(|item| (item.source.as_str(), &item.article))
         .chain(candidates.iter().map(|c| (c.source.as_str(), &c.article)));
-    let keep: HashSet<usize> = dedupe::unique(all)
-        .into_iter()
-        .filter_map(|i| i.checked_sub(others.len()))
+    let verdicts = dedupe::verdicts(all);
+    let key_at = |j: usize| match j.checked_sub(others.len()) {
+        None => others[j].key.clone(),
+        Some(c) => candidates[c].item_key(),
+    };
+    let dropped: Vec<Dropped> = verdicts[others.len()..]
+        .iter()
+        .zip(&candidates)
+        .filter_map(|(v, c)| match v {
+            Verdict::SameAs(twin) => Some(Dropped {
+                key: c.item_key(),
+                twin: key_at(*twin),
+            }),
+            Verdict::Keep => None,
+        })
         .collect();
-    candidates
+    let kept = candidates
         .into_iter()
-        .enumerate()
-        .filter(|(i, _)| keep.contains(i))
-        .map(|(_, c)| c)
-        .collect()
+        .zip(&verdicts[others.len()..])
+        .filter(|(_, v)| **v == Verdict::Keep)
+        .map(|(c, _)| c)
+        .collect();
+    (kept, dropped)
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS orphans (
 
 /// Migrations in order; a migration's number is its position plus one.
 const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] =
-    &[base, item_keys, fingerprints, feed_digests];
+    &[base, item_keys, fingerprints, feed_digests, duplicates];
 
 /// Brings a database up to the current version.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -132,6 +132,19 @@ fn fingerprints(tx: &Transaction) -> rusqlite::Result<()> {
 /// rendered, checked and compared again.
 fn feed_digests(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch("ALTER TABLE feed_runs ADD COLUMN digest TEXT")
+}
+
+/// 5: candidates left out as copies of another story, with the story they copy: sources do not
+/// fetch them again while it stands.
+fn duplicates(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE duplicates (
+            feed TEXT NOT NULL,
+            key TEXT NOT NULL,
+            twin TEXT NOT NULL,
+            PRIMARY KEY (feed, key)
+        )",
+    )
 }
 
 fn has_column(tx: &Transaction, table: &str, column: &str) -> rusqlite::Result<bool> {

@@ -221,6 +221,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Remembers that the article filed under `key` is the same story as the item under `twin`.
+    pub fn note_duplicate(&self, feed: &str, key: &str, twin: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO duplicates (feed, key, twin) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (feed, key) DO UPDATE SET twin = ?3",
+            )
+            .and_then(|mut s| s.execute(params![feed, key, twin]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// What the files of a folder source looked like when last read, by key.
     pub fn fingerprints(&self, feed: &str, source: &str) -> Result<HashMap<String, Fingerprint>> {
         let mut stmt = self
@@ -264,13 +276,17 @@ impl Store {
         Ok(())
     }
 
-    /// Keys ([`crate::model::item_key`]) stored for a feed with their full text: sources skip
-    /// re-fetching them. Teasers standing in for a failed full text are left out, so they are
-    /// fetched again.
+    /// Keys ([`crate::model::item_key`]) stored for a feed with their full text, and those of
+    /// copies left out while their twin stands: sources skip re-fetching them. Teasers standing
+    /// in for a failed full text are left out, so they are fetched again.
     pub fn known_keys(&self, feed: &str) -> Result<HashSet<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT key FROM items WHERE feed = ?1 AND partial = 0")
+            .prepare_cached(
+                "SELECT key FROM items WHERE feed = ?1 AND partial = 0
+                 UNION SELECT d.key FROM duplicates d
+                 JOIN items i ON i.feed = d.feed AND i.key = d.twin WHERE d.feed = ?1",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![feed], |r| r.get(0))
