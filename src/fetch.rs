@@ -40,6 +40,19 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
+/// A site's robots.txt as last fetched, kept between runs: within [`ROBOTS_FRESH`] it is used
+/// as it is, after that it is asked for again conditionally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RobotsCopy {
+    /// The file's text; empty for a site without one (a 4xx: no rules).
+    pub body: String,
+    pub validators: Validators,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// How long a robots.txt copy is used without asking again (RFC 9309 allows up to 24 hours).
+pub const ROBOTS_FRESH: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
 /// Result of a GET.
 #[derive(Debug)]
 pub enum Fetched {
@@ -78,6 +91,10 @@ struct Inner {
     robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
     /// Host names the config names: they may resolve to private addresses (see `resolve`).
     trusted: Arc<HashSet<String>>,
+    /// robots.txt copies from earlier runs, by origin, and the run's "now" to judge their age.
+    remembered: Mutex<(HashMap<String, RobotsCopy>, Option<DateTime<Utc>>)>,
+    /// Copies fetched or confirmed this run, for the next.
+    to_keep: Mutex<Vec<(String, RobotsCopy)>>,
 }
 
 /// A host's robots.txt rules once read, or why they could not be.
@@ -122,9 +139,27 @@ impl Fetcher {
                         .map(|h| h.to_ascii_lowercase())
                         .collect(),
                 ),
+                remembered: Mutex::new((HashMap::new(), None)),
+                to_keep: Mutex::new(Vec::new()),
             }),
             max_retry_wait: Duration::from_secs(30),
         }
+    }
+
+    /// Uses robots.txt copies from earlier runs (by origin) while they are fresh at `now`, and
+    /// revalidates stale ones with their validators.
+    pub fn remembering_robots(
+        self,
+        copies: HashMap<String, RobotsCopy>,
+        now: DateTime<Utc>,
+    ) -> Fetcher {
+        *lock(&self.inner.remembered) = (copies, Some(now));
+        self
+    }
+
+    /// The robots.txt copies fetched or confirmed this run, by origin, to keep for the next.
+    pub fn robots_to_keep(&self) -> Vec<(String, RobotsCopy)> {
+        lock(&self.inner.to_keep).clone()
     }
 
     /// Longest `Retry-After` waited for; a server asking for more is left alone until the next
@@ -255,7 +290,7 @@ impl Fetcher {
     }
 
     fn host_permits(&self, url: &Url) -> Arc<Semaphore> {
-        let mut hosts = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut hosts = lock(&self.inner.hosts);
         hosts
             .entry(host_key(url))
             .or_insert_with(|| Host {
@@ -268,7 +303,7 @@ impl Fetcher {
 
     /// The start time reserved for the next request to the host: `delay` after the previous one.
     fn reserve_slot(&self, url: &Url, delay: Duration) -> Instant {
-        let mut hosts = self.inner.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut hosts = lock(&self.inner.hosts);
         let now = Instant::now();
         match hosts.get_mut(&host_key(url)) {
             Some(host) => {
@@ -308,7 +343,7 @@ impl Fetcher {
     }
 
     fn client(&self, url: &Url, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-        let mut clients = self.inner.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let mut clients = lock(&self.inner.clients);
         if let Some(c) = clients.get(&connect_timeout) {
             return Ok(c.clone());
         }
@@ -332,7 +367,7 @@ impl Fetcher {
     async fn check_robots(&self, url: &Url, settings: &FetchSettings) -> Result<(), Error> {
         let origin = url.origin().ascii_serialization();
         let cell = {
-            let mut all = self.inner.robots.lock().unwrap_or_else(|e| e.into_inner());
+            let mut all = lock(&self.inner.robots);
             all.entry(origin.clone()).or_default().clone()
         };
         let robots = match cell.get_or_init(|| self.load_robots(url, settings)).await {
@@ -361,14 +396,44 @@ impl Fetcher {
             max_body_bytes: settings.max_body_bytes.min(ROBOTS_MAX_BYTES),
             ..settings.clone()
         };
+        let token = product_token(settings.user_agent.to_str().unwrap_or("feedsmith"));
+        let origin = url.origin().ascii_serialization();
+        let (copy, now) = {
+            let remembered = lock(&self.inner.remembered);
+            (remembered.0.get(&origin).cloned(), remembered.1)
+        };
+        if let (Some(c), Some(now)) = (&copy, now) {
+            if now - c.fetched_at < ROBOTS_FRESH {
+                return Ok(Robots::parse(&c.body, &token));
+            }
+        }
+        let keep = |body: String, validators: Validators| {
+            if let Some(fetched_at) = now {
+                let copy = RobotsCopy {
+                    body,
+                    validators,
+                    fetched_at,
+                };
+                lock(&self.inner.to_keep).push((origin.clone(), copy));
+            }
+        };
+        let validators = copy.as_ref().map(|c| &c.validators);
         // Boxed: robots.txt is fetched with the same machinery that asked for it.
-        let fetched = Box::pin(self.get_inner(&robots_url, &small, None, false)).await;
+        let fetched = Box::pin(self.get_inner(&robots_url, &small, validators, false)).await;
         let kind = match fetched {
             Ok(Fetched::Ok(page)) => {
-                let token = product_token(settings.user_agent.to_str().unwrap_or("feedsmith"));
-                return Ok(Robots::parse(&page.text, &token));
+                let robots = Robots::parse(&page.text, &token);
+                keep(page.text, page.validators);
+                return Ok(robots);
             }
-            Ok(Fetched::NotModified) => return Ok(Robots::allow_all()),
+            Ok(Fetched::NotModified) => {
+                let Some(c) = copy else {
+                    return Ok(Robots::allow_all());
+                };
+                let robots = Robots::parse(&c.body, &token);
+                keep(c.body, c.validators);
+                return Ok(robots);
+            }
             Err(Error::Fetch { kind, .. }) => *kind,
             Err(e) => FetchError::Request {
                 cause: e.to_string(),
@@ -377,6 +442,7 @@ impl Fetcher {
         match kind {
             // No robots.txt (4xx): no rules.
             FetchError::Status { status } if (400..500).contains(&status) => {
+                keep(String::new(), Validators::default());
                 Ok(Robots::allow_all())
             }
             // A server error leaves the rules unknown; RFC 9309 says to assume everything is
@@ -504,6 +570,11 @@ fn host_key(url: &Url) -> String {
         url.host_str().unwrap_or_default(),
         url.port_or_known_default().unwrap_or(0)
     )
+}
+
+/// A lock that a panic elsewhere did not spoil: the data is plain maps and lists.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// `feedsmith` from `feedsmith/0.1 (+https://…)`: the name robots.txt groups are matched on.

@@ -1435,3 +1435,48 @@ async fn a_dropped_copy_is_not_fetched_again() {
         "the copy was fetched again"
     );
 }
+
+/// robots.txt is kept between runs: not asked again within a day, then asked conditionally.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_txt_is_remembered_for_a_day_then_revalidated() {
+    let server = Server::start(|req, _| match req.path.as_str() {
+        "/robots.txt" if req.header("if-none-match") == Some("\"r1\"") => Reply::status(304),
+        "/robots.txt" => {
+            Reply::ok("User-agent: *\nDisallow: /private/\n", "text/plain").header("etag", "\"r1\"")
+        }
+        _ => Reply::html(fixture("news/bridge-reopens.html")),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = one_feed_config(
+        dir.path(),
+        &format!(
+            "[[feed.source]]\nname = \"site\"\npage = \"{}\"\n",
+            server.url("/world/bridge")
+        ),
+    );
+    let run = |now: &'static str| {
+        let (dir, config) = (dir.path().to_path_buf(), config.clone());
+        tokio::task::spawn_blocking(move || {
+            let config = config.to_str().unwrap().to_string();
+            crate::util::feedsmith_at(&dir, Some(now), &["--config", &config, "run"])
+        })
+    };
+    for now in [
+        "2024-06-20T10:00:00Z",
+        "2024-06-20T11:00:00Z",
+        "2024-06-21T11:00:00Z",
+    ] {
+        let ran = run(now).await.unwrap();
+        crate::util::assert_exit(&ran, 0);
+    }
+    let asked = server.requests("/robots.txt");
+    assert_eq!(
+        asked.len(),
+        2,
+        "asked on the first run and after a day only"
+    );
+    assert_eq!(asked[0].header("if-none-match"), None);
+    assert_eq!(asked[1].header("if-none-match"), Some("\"r1\""));
+    assert_eq!(server.requests("/world/bridge").len(), 3);
+}

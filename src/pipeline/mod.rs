@@ -85,6 +85,8 @@ impl<'a> Runner<'a> {
             write::sweep_temp_files(&config.site.output_dir)?;
         }
         let store = Store::open(&config.site.state)?;
+        let fetcher = Fetcher::new(&config.site, config.web_hosts())
+            .remembering_robots(store.robots()?, opts.now);
         let hub = match &config.site.websub_hub {
             Some(url) => Some((
                 reqwest::Client::builder()
@@ -103,7 +105,7 @@ impl<'a> Runner<'a> {
             config,
             opts,
             store,
-            fetcher: Fetcher::new(&config.site, config.web_hosts()),
+            fetcher,
             hub,
             published: BTreeMap::new(),
             _lock: lock,
@@ -241,6 +243,9 @@ impl<'a> Runner<'a> {
     pub fn finish(mut self) -> Result<Vec<String>> {
         let dir = &self.config.site.output_dir;
         if !self.opts.dry_run {
+            for (origin, copy) in self.fetcher.robots_to_keep() {
+                self.store.set_robots(&origin, &copy)?;
+            }
             let mut feeds = Vec::new();
             for feed in &self.config.feeds {
                 if let Some(valid) = self.published.remove(&feed.name) {

@@ -63,8 +63,14 @@ CREATE TABLE IF NOT EXISTS orphans (
 ";
 
 /// Migrations in order; a migration's number is its position plus one.
-const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] =
-    &[base, item_keys, fingerprints, feed_digests, duplicates];
+const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[
+    base,
+    item_keys,
+    fingerprints,
+    feed_digests,
+    duplicates,
+    robots,
+];
 
 /// Brings a database up to the current version.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -143,6 +149,20 @@ fn duplicates(tx: &Transaction) -> rusqlite::Result<()> {
             key TEXT NOT NULL,
             twin TEXT NOT NULL,
             PRIMARY KEY (feed, key)
+        )",
+    )
+}
+
+/// 6: every site's robots.txt as last fetched, so an unchanged site is not asked again within
+/// a day, and then only conditionally.
+fn robots(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE robots (
+            origin TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT NOT NULL
         )",
     )
 }

@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::fetch::Validators;
+use crate::fetch::{RobotsCopy, Validators};
 use crate::model::{Article, Fingerprint, Item};
 use crate::status::SourceRun;
 
@@ -229,6 +229,51 @@ impl Store {
                  ON CONFLICT (feed, key) DO UPDATE SET twin = ?3",
             )
             .and_then(|mut s| s.execute(params![feed, key, twin]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Every remembered robots.txt, by origin.
+    pub fn robots(&self) -> Result<HashMap<String, RobotsCopy>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT origin, body, etag, last_modified, fetched_at FROM robots")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let copy = RobotsCopy {
+                    body: r.get(1)?,
+                    validators: Validators {
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                    },
+                    fetched_at: parse_ts(&r.get::<_, String>(4)?),
+                };
+                Ok((r.get::<_, String>(0)?, copy))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_robots(&self, origin: &str, c: &RobotsCopy) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO robots (origin, body, etag, last_modified, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (origin) DO UPDATE
+                 SET body = ?2, etag = ?3, last_modified = ?4, fetched_at = ?5",
+            )
+            .and_then(|mut s| {
+                let v = &c.validators;
+                s.execute(params![
+                    origin,
+                    c.body,
+                    v.etag,
+                    v.last_modified,
+                    ts(c.fetched_at)
+                ])
+            })
             .map_err(|e| self.err(e))?;
         Ok(())
     }
