@@ -50,6 +50,10 @@ pub struct RobotsCopy {
     pub fetched_at: DateTime<Utc>,
 }
 
+/// robots.txt copies from earlier runs by origin, and the "now" that judges their age (none:
+/// nothing is remembered or kept, as for a preview).
+type Remembered = (HashMap<String, RobotsCopy>, Option<DateTime<Utc>>);
+
 /// How long a robots.txt copy is used without asking again (RFC 9309 allows up to 24 hours).
 pub const ROBOTS_FRESH: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
@@ -92,7 +96,7 @@ struct Inner {
     /// Host names the config names: they may resolve to private addresses (see `resolve`).
     trusted: Arc<HashSet<String>>,
     /// robots.txt copies from earlier runs, by origin, and the run's "now" to judge their age.
-    remembered: Mutex<(HashMap<String, RobotsCopy>, Option<DateTime<Utc>>)>,
+    remembered: Mutex<Remembered>,
     /// Copies fetched or confirmed this run, for the next.
     to_keep: Mutex<Vec<(String, RobotsCopy)>>,
 }
