@@ -140,6 +140,13 @@ pub fn should_alert(consecutive_failures: u32, alert_after: u32, recovered: bool
     }
 }
 
+/// Whether `run` reports a problem of one article met `seen` runs in a row: once, on the run that
+/// makes it `alert_after` in a row (the first, by default). A lasting problem (an empty file, a
+/// dead link) is someone's to fix, not news on every cron run; its clearing is said too.
+pub fn should_report_item(seen: u32, alert_after: u32) -> bool {
+    seen == alert_after.max(1)
+}
+
 fn when(d: Option<DateTime<Utc>>) -> String {
     d.map_or_else(|| "never".to_string(), rfc3339)
 }

@@ -622,3 +622,33 @@ fn a_source_named_like_its_feed_fails_as_a_source() {
         out.stderr
     );
 }
+
+/// A lasting problem with one article is said on the run that first meets it and when it
+/// clears, not on every cron run in between.
+#[test]
+fn an_article_problem_is_said_once_and_again_when_it_clears() {
+    let p = Project::world();
+    p.write("articles/empty.txt", "  \n");
+    let first = p.run_at(T1, &["run"]);
+    assert_exit(&first, 1);
+    assert!(
+        first.stderr.contains("empty.txt") && first.stderr.contains("empty"),
+        "{}",
+        first.stderr
+    );
+    let second = p.run_at(T2, &["run"]);
+    assert_exit(&second, 0);
+    assert!(second.stderr.is_empty(), "said again: {}", second.stderr);
+    p.write(
+        "articles/empty.txt",
+        "Ferry timetable changes\n\nThe winter timetable starts on Monday with fewer sailings.\n",
+    );
+    let fixed = p.run_at(T3, &["run"]);
+    assert_exit(&fixed, 0);
+    assert!(
+        fixed.stderr.contains("resolved") && fixed.stderr.contains("empty.txt"),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(items(&p).len(), 2);
+}

@@ -7,7 +7,7 @@ use super::{now, runtime, Cli, Exit};
 use crate::config::Config;
 use crate::error::Error;
 use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner, Scope, Selection};
-use crate::status::should_alert;
+use crate::status::{should_alert, should_report_item};
 
 pub fn run(
     cli: &Cli,
@@ -140,20 +140,35 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
         eprintln!("warning: feed {}: source {n}", f.feed);
     }
     for p in &f.problems {
-        let (source, whole) = match &p.scope {
+        let source = match &p.scope {
             Scope::Feed => {
                 eprintln!("error: feed {}: {}", f.feed, p.error);
                 failed = true;
                 continue;
             }
-            Scope::Source(s) => (s, true),
-            Scope::Article(s) => (s, false),
+            Scope::Source(s) => s,
+            Scope::Article(s) => {
+                match alert_after {
+                    Some(n) if !should_report_item(p.seen, n) => {
+                        if verbose {
+                            eprintln!(
+                                "feed {}: source {s} problem (known, {} runs in a row): {}",
+                                f.feed, p.seen, p.error
+                            );
+                        }
+                    }
+                    _ => {
+                        eprintln!("error: feed {}: source {s} problem: {}", f.feed, p.error);
+                        failed = true;
+                    }
+                }
+                continue;
+            }
         };
-        let what = if whole { "failed" } else { "problem" };
         let streak = f
             .sources
             .iter()
-            .find(|o| whole && !o.ok && &o.source == source)
+            .find(|o| !o.ok && &o.source == source)
             .map(|o| o.consecutive_failures);
         match (streak, alert_after) {
             (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
@@ -170,11 +185,19 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
                     _ => String::new(),
                 };
                 eprintln!(
-                    "error: feed {}: source {} {what}{in_a_row}: {}",
+                    "error: feed {}: source {} failed{in_a_row}: {}",
                     f.feed, source, p.error
                 );
                 failed = true;
             }
+        }
+    }
+    for c in &f.cleared {
+        if alert_after.is_some_and(|n| c.seen >= n.max(1)) {
+            eprintln!(
+                "feed {}: source {} resolved: {}",
+                f.feed, c.source, c.problem
+            );
         }
     }
     for o in &f.sources {

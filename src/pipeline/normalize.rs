@@ -76,6 +76,7 @@ pub fn normalize<'f>(
                 out.problems.push(Problem {
                     scope: Scope::Source(source.name.clone()),
                     error,
+                    seen: 1,
                 });
             }
         }
@@ -227,6 +228,7 @@ fn article_problem(source: &Source, error: Error) -> Problem {
     Problem {
         scope: Scope::Article(source.name.clone()),
         error,
+        seen: 1,
     }
 }
 

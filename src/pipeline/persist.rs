@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use super::collect::validator_key;
 use super::health::source_run;
 use super::normalize::SourceResult;
-use super::report::{FeedReport, Problem, SourceOutcome};
+use std::collections::HashSet;
+
+use super::report::{Cleared, FeedReport, Problem, Scope, SourceOutcome};
 use crate::config::Feed;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Item;
 use crate::select::Selected;
 use crate::status::{streaks, SourceRun};
@@ -30,7 +32,8 @@ pub struct Outcome<'f> {
     pub selected: Selected,
 }
 
-/// Stores one feed's run: problems (a dead link said once), source runs, items.
+/// Stores one feed's run: problems of single articles (counted, so each is said once), source
+/// runs, items.
 pub fn persist(
     store: &Store,
     feed: &Feed,
@@ -44,12 +47,7 @@ pub fn persist(
         problems,
         selected,
     } = outcome;
-    for problem in problems {
-        if !first_report(store, feed, &problem.error, now)? {
-            continue;
-        }
-        report.problems.push(problem);
-    }
+    item_problems(store, feed, problems, &runs, now, report)?;
     for run in runs {
         let (name, record) = match run {
             SourceResult::Failed { source, message } => {
@@ -114,16 +112,49 @@ pub fn persist(
     })
 }
 
-/// A dead article link is someone else's to fix: said on the first run that meets it, then
-/// only retried quietly. Every other problem is reported each time.
-fn first_report(store: &Store, feed: &Feed, error: &Error, now: DateTime<Utc>) -> Result<bool> {
-    if let Error::Fetch { url, kind } = error {
-        if kind.is_gone() && !store.note_dead_link(&feed.name, url, now)? {
-            tracing::info!(feed = %feed.name, %url, "still gone");
-            return Ok(false);
+/// A lasting problem of one article (an empty file, a bad date, a dead link) is someone's to
+/// fix, not news on every run: each is counted run by run, and one that a working source no
+/// longer raises is cleared (and said to be). A source that answered "not modified" or failed
+/// as a whole re-read nothing, so its problems stand.
+fn item_problems(
+    store: &Store,
+    feed: &Feed,
+    problems: Vec<Problem>,
+    runs: &[SourceResult],
+    now: DateTime<Utc>,
+    report: &mut FeedReport,
+) -> Result<()> {
+    let mut raised: HashSet<(String, String)> = HashSet::new();
+    for mut problem in problems {
+        if let Scope::Article(source) = &problem.scope {
+            let said = problem.error.to_string();
+            problem.seen = store.note_item_problem(&feed.name, source, &said, now)?;
+            raised.insert((source.clone(), said));
+        }
+        report.problems.push(problem);
+    }
+    for run in runs {
+        let SourceResult::Worked {
+            source, yielded, ..
+        } = run
+        else {
+            continue;
+        };
+        if yielded.unchanged {
+            continue;
+        }
+        for (problem, seen) in store.item_problems(&feed.name, &source.name)? {
+            if !raised.contains(&(source.name.clone(), problem.clone())) {
+                store.clear_item_problem(&feed.name, &source.name, &problem)?;
+                report.cleared.push(Cleared {
+                    source: source.name.clone(),
+                    problem,
+                    seen,
+                });
+            }
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The id a new item gets: a `tag:` URI under the site's fixed authority, from the feed name

@@ -10,6 +10,9 @@ use crate::error::Error;
 pub struct Problem {
     pub scope: Scope,
     pub error: Error,
+    /// For a problem of one article: the runs in a row it has been met, this one included (1
+    /// when it is new), so the CLI can say it once instead of on every run.
+    pub seen: u32,
 }
 
 /// What a problem is a problem of.
@@ -49,6 +52,8 @@ pub struct FeedReport {
     pub sources: Vec<SourceOutcome>,
     /// WebSub pings that failed; the files are written, subscribers learn of them later.
     pub hub_errors: Vec<Error>,
+    /// Problems of single articles met on earlier runs and gone this run.
+    pub cleared: Vec<Cleared>,
 }
 
 impl FeedReport {
@@ -64,8 +69,19 @@ impl FeedReport {
         self.problems.push(Problem {
             scope: Scope::Feed,
             error,
+            seen: 1,
         });
     }
+}
+
+/// A problem of one article that was met on earlier runs and is gone now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleared {
+    pub source: String,
+    /// The problem as it was said.
+    pub problem: String,
+    /// The runs in a row it had been met.
+    pub seen: u32,
 }
 
 /// How one source did in a run.

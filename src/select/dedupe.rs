@@ -19,9 +19,9 @@ const SAME_STORY: f64 = 0.8;
 /// Bodies shorter than this (in words) are only the same when their words are identical.
 const MIN_WORDS: usize = 20;
 /// Up to this many kept bodies every new body is compared with each of them: exact, and cheap
-/// at the size of most feeds. Beyond it, only with those that share a MinHash band, so a feed
-/// of 100,000 items is not quadratic.
-const EXACT_UP_TO: usize = 2_000;
+/// at the size of most feeds (a feed keeps `limit` items, 50 by default). Beyond it, only with
+/// those that share a MinHash band, so a feed of 100,000 items is not quadratic.
+const EXACT_UP_TO: usize = 500;
 /// MinHash signature length and its banding: 16 bands of 2 rows make bodies whose shingle sets
 /// overlap by half (Jaccard 0.5) candidates 99% of the time; candidates are then compared
 /// exactly, so a band match never decides alone.
@@ -37,8 +37,13 @@ pub enum Verdict {
 }
 
 /// A verdict for each article, in order: later duplicates of an earlier article dropped.
-/// Each article comes with the name of its source.
-pub fn verdicts<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) -> Vec<Verdict> {
+/// Each article comes with the name of its source; the first `unique` are already known to be
+/// distinct stories (the feed's stored items), so they are only indexed, never compared with
+/// each other: a run costs the new articles times the stored ones, not the stored ones squared.
+pub fn verdicts<'a>(
+    articles: impl IntoIterator<Item = (&'a str, &'a Article)>,
+    unique: usize,
+) -> Vec<Verdict> {
     let mut links: HashMap<String, usize> = HashMap::new();
     let mut short: HashMap<Vec<String>, Vec<(usize, &str)>> = HashMap::new();
     let mut long: Vec<Kept> = Vec::new();
@@ -54,15 +59,22 @@ pub fn verdicts<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) 
             continue;
         }
         let body = words(&article.content_text);
+        let known = i < unique;
         let twin = if body.is_empty() {
             None
         } else if body.len() < MIN_WORDS {
-            let twins = short.get(&body).into_iter().flatten();
-            twins.copied().find(|(_, s)| *s != source).map(|(j, _)| j)
+            if known {
+                None
+            } else {
+                let twins = short.get(&body).into_iter().flatten();
+                twins.copied().find(|(_, s)| *s != source).map(|(j, _)| j)
+            }
         } else {
             let shingles = shingles(&body);
             let signature = signature(&shingles);
-            let candidates: Vec<usize> = if long.len() <= EXACT_UP_TO {
+            let candidates: Vec<usize> = if known {
+                Vec::new()
+            } else if long.len() <= EXACT_UP_TO {
                 (0..long.len()).collect()
             } else {
                 let mut c: Vec<usize> = band_keys(&signature)
@@ -106,9 +118,9 @@ pub fn verdicts<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) 
     out
 }
 
-/// Indices of the articles to keep, in order.
+/// Indices of the articles to keep, in order, none known to be distinct beforehand.
 pub fn unique<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) -> Vec<usize> {
-    verdicts(articles)
+    verdicts(articles, 0)
         .into_iter()
         .enumerate()
         .filter(|(_, v)| *v == Verdict::Keep)
@@ -266,6 +278,7 @@ mod tests {
             (0..list.len())
                 .map(|i| if i == list.len() - 1 { "copy" } else { "own" })
                 .zip(&list),
+            0,
         );
         assert_eq!(v.last(), Some(&Verdict::SameAs(123)));
         assert!(v[..list.len() - 1].iter().all(|v| *v == Verdict::Keep));

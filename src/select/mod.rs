@@ -77,7 +77,7 @@ fn unique(stored: &[Item], candidates: Vec<Candidate>) -> (Vec<Candidate>, Vec<D
         .iter()
         .map(|item| (item.source.as_str(), &item.article))
         .chain(candidates.iter().map(|c| (c.source.as_str(), &c.article)));
-    let verdicts = dedupe::verdicts(all);
+    let verdicts = dedupe::verdicts(all, others.len());
     let key_at = |j: usize| match j.checked_sub(others.len()) {
         None => others[j].key.clone(),
         Some(c) => candidates[c].item_key(),

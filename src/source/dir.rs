@@ -73,14 +73,25 @@ pub fn collect(
             modified_ns,
             hash: hash(&bytes),
         };
-        let unchanged = before.is_some_and(|f| f.hash == print.hash);
-        out.fingerprints.push((key.clone(), print));
-        if unchanged {
+        if before.is_some_and(|f| f.hash == print.hash) {
+            out.fingerprints.push((key, print));
             out.known += 1;
             continue;
         }
-        match article_of(&source.name, &path, key, &bytes, &stat, source.timezone) {
-            Ok(a) => out.articles.push(a),
+        // A file that is no article gets no fingerprint: it is read (and its problem said, or
+        // counted) again next run, until it is fixed.
+        match article_of(
+            &source.name,
+            &path,
+            key.clone(),
+            &bytes,
+            &stat,
+            source.timezone,
+        ) {
+            Ok(a) => {
+                out.fingerprints.push((key, print));
+                out.articles.push(a);
+            }
             Err(e) => out.problems.push(e),
         }
     }

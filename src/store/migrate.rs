@@ -70,6 +70,7 @@ const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[
     feed_digests,
     duplicates,
     robots,
+    item_problems,
 ];
 
 /// Brings a database up to the current version.
@@ -164,6 +165,22 @@ fn robots(tx: &Transaction) -> rusqlite::Result<()> {
             last_modified TEXT,
             fetched_at TEXT NOT NULL
         )",
+    )
+}
+
+/// 7: problems of single articles, counted run by run so each is said once; they replace the
+/// dead-link list, which was the first such problem.
+fn item_problems(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE item_problems (
+            feed TEXT NOT NULL,
+            source TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            runs INTEGER NOT NULL,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (feed, source, problem)
+        );
+        DROP TABLE dead_links;",
     )
 }
 

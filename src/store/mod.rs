@@ -550,16 +550,50 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Remembers an article link that answered 404/410; true the first time it is seen.
-    pub fn note_dead_link(&self, feed: &str, url: &str, now: DateTime<Utc>) -> Result<bool> {
-        let n = self
+    /// Counts one more run in which an article problem was met; returns the runs in a row.
+    pub fn note_item_problem(
+        &self,
+        feed: &str,
+        source: &str,
+        problem: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
+        self.conn
+            .query_row(
+                "INSERT INTO item_problems (feed, source, problem, runs, first_seen)
+                 VALUES (?1, ?2, ?3, 1, ?4)
+                 ON CONFLICT (feed, source, problem) DO UPDATE SET runs = runs + 1
+                 RETURNING runs",
+                params![feed, source, problem, ts(now)],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The article problems a source had on its last runs, with the runs in a row of each.
+    pub fn item_problems(&self, feed: &str, source: &str) -> Result<Vec<(String, u32)>> {
+        let mut stmt = self
             .conn
-            .execute(
-                "INSERT OR IGNORE INTO dead_links (feed, url, first_seen) VALUES (?1, ?2, ?3)",
-                params![feed, url, ts(now)],
+            .prepare_cached(
+                "SELECT problem, runs FROM item_problems WHERE feed = ?1 AND source = ?2
+                 ORDER BY problem",
             )
             .map_err(|e| self.err(e))?;
-        Ok(n > 0)
+        let rows = stmt
+            .query_map(params![feed, source], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn clear_item_problem(&self, feed: &str, source: &str, problem: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "DELETE FROM item_problems WHERE feed = ?1 AND source = ?2 AND problem = ?3",
+                params![feed, source, problem],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Marks an orphaned output file as warned about; true the first time.
