@@ -7,9 +7,22 @@ use clap::CommandFactory as _;
 
 use super::{Cli, Exit};
 
-pub fn man() -> anyhow::Result<Exit> {
+/// The page, `.TH` first: roff's writer puts its apostrophe string definitions (`.ds Aq`) ahead
+/// of the title, and tools that index pages (whatis, lintian) expect the title at the top. The
+/// definitions still come before any text that uses them.
+pub fn render() -> anyhow::Result<String> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    std::io::stdout().write_all(&out)?;
+    let page = String::from_utf8(out)?;
+    let mut lines: Vec<&str> = page.lines().collect();
+    if let Some(i) = lines.iter().position(|l| l.starts_with(".TH ")) {
+        let title = lines.remove(i);
+        lines.insert(0, title);
+    }
+    Ok(lines.join("\n") + "\n")
+}
+
+pub fn man() -> anyhow::Result<Exit> {
+    std::io::stdout().write_all(render()?.as_bytes())?;
     Ok(Exit::Ok)
 }
