@@ -35,7 +35,12 @@ pub fn init(dir: &Path) -> anyhow::Result<Exit> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot create {}", config.display())),
     };
-    file.write_all(CONFIG.as_bytes())
+    // The default User-Agent names this version; the template cannot know it.
+    let text = CONFIG.replace(
+        "feedsmith/VERSION",
+        concat!("feedsmith/", env!("CARGO_PKG_VERSION")),
+    );
+    file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", config.display()))?;
 
     // Files a user may already have are kept: an article of theirs is never replaced.
