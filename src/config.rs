@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use regex::Regex;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
@@ -19,114 +20,253 @@ use crate::schedule::Schedule;
 
 // ---------------------------------------------------------------- raw, as written
 
-#[derive(Debug, Deserialize)]
+// The raw types also derive `JsonSchema`: `feedsmith schema` (and the committed
+// `config.schema.json` editors read) is generated from what serde accepts, so the two cannot
+// drift. Their doc comments become the schema's descriptions.
+
+/// feedsmith's config file (`config.toml`): one `[site]`, one or more `[[feed]]` tables, each
+/// with its `[[feed.source]]` tables, and optional `[[site_rule]]` tables.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Config")]
 struct RawConfig {
+    /// Settings of the whole site: titles, output, state, fetch defaults.
     site: RawSite,
+    /// A feed: writes `<name>.rss`, `<name>.atom` and `<name>.json` into the output folder.
     #[serde(default)]
     feed: Vec<RawFeed>,
+    /// CSS selectors for a site whose pages automatic extraction gets wrong.
     #[serde(default)]
     site_rule: Vec<RawSiteRule>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[site]`: settings of the whole site; the fetch settings are defaults every source may
+/// override.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Site")]
 struct RawSite {
+    /// The site's name, shown in feed titles and pages.
     title: String,
+    /// Public URL of the output folder; used for self links.
+    #[schemars(with = "String")]
     base_url: Spanned<String>,
+    /// Feed-level author (Atom needs one); default: `title`.
     author: Option<String>,
+    /// Folder the feeds and pages are written to, relative to the config file.
     #[serde(default = "default_output")]
     output_dir: PathBuf,
+    /// SQLite state (item ids, dates, learned chrome); the run lock sits beside it.
     #[serde(default = "default_state")]
     state: PathBuf,
+    /// Authority of `tag:` ids; default: the `base_url` host + ",2024". Never change it once
+    /// feeds are published.
     id_authority: Option<String>,
+    /// IANA zone for dates written without one, and for schedules; default "UTC".
+    #[schemars(with = "Option<String>")]
     timezone: Option<Spanned<String>>,
+    /// Default schedule of every feed: 5 cron fields, or 6 with seconds first.
+    #[schemars(with = "Option<String>")]
     schedule: Option<Spanned<String>>,
+    /// WebSub hub pinged for each feed file that changed.
+    #[schemars(with = "Option<String>")]
     websub_hub: Option<Spanned<String>>,
+    /// A failing source is reported only on its Nth failure in a row (default 1).
+    #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
     // Fetch settings; every one may be overridden per source.
+    /// User-Agent of every request; default names feedsmith and its URL.
+    #[schemars(with = "Option<String>")]
     user_agent: Option<Spanned<String>>,
+    /// Whole request and body, in milliseconds (default 30000).
+    #[schemars(with = "Option<u64>")]
     timeout_ms: Option<Spanned<u64>>,
+    /// Connecting, in milliseconds (default 10000).
+    #[schemars(with = "Option<u64>")]
     connect_timeout_ms: Option<Spanned<u64>>,
+    /// Largest body read, counted after decompression (default 10 MiB).
+    #[schemars(with = "Option<u64>")]
     max_body_bytes: Option<Spanned<u64>>,
+    /// Pause between two requests to one host, in milliseconds (default 1000).
+    #[schemars(with = "Option<u64>")]
     host_delay_ms: Option<Spanned<u64>>,
+    /// Redirects followed (default 5).
+    #[schemars(with = "Option<usize>")]
     max_redirects: Option<Spanned<usize>>,
+    /// Read robots.txt once per host per run (default true); `false` only for your own sites.
     robots: Option<bool>,
+    /// Extra request headers.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     headers: Option<Spanned<BTreeMap<String, String>>>,
+    /// Retries on 429 and 503, honouring `Retry-After` up to 30 s (default 2).
+    #[schemars(with = "Option<u32>")]
     retries: Option<Spanned<u32>>,
     // Site-wide only.
+    /// Requests at once (default 8).
+    #[schemars(with = "Option<usize>")]
     concurrency: Option<Spanned<usize>>,
+    /// Requests at once to one host (default 2).
+    #[schemars(with = "Option<usize>")]
     per_host_concurrency: Option<Spanned<usize>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[feed]]`: one feed, written in every format.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Feed")]
 struct RawFeed {
+    /// Slug (letters, digits, `-`, `_`): names the output files.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// The feed's title.
     title: String,
+    /// The feed's description; default: `title`.
     description: Option<String>,
+    /// The site the feed is about.
+    #[schemars(with = "String")]
     link: Spanned<String>,
+    /// Items kept in the published feed (default 50).
+    #[schemars(with = "Option<usize>")]
     limit: Option<Spanned<usize>>,
+    /// When the feed is refreshed; overrides the site's `schedule`.
+    #[schemars(with = "Option<String>")]
     schedule: Option<Spanned<String>>,
+    /// IANA zone for this feed's naive dates; default: the site's.
+    #[schemars(with = "Option<String>")]
     timezone: Option<Spanned<String>>,
+    /// Exact lines that are chrome, for every source of the feed.
     #[serde(default)]
     chrome_lines: Vec<String>,
+    /// Regexes of chrome lines, for every source of the feed.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     chrome_patterns: Vec<Spanned<String>>,
+    /// CSS selectors removed from HTML before extraction, for every source of the feed.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     chrome_selectors: Vec<Spanned<String>>,
+    /// Where the feed's articles come from.
     #[serde(default)]
+    #[schemars(with = "Vec<RawSource>")]
     source: Vec<Spanned<RawSource>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[feed.source]]`: where articles come from; exactly one of `dir`, `page`, `list`, `feed`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Source")]
+#[schemars(extend("oneOf" = [
+    {"required": ["dir"]}, {"required": ["page"]}, {"required": ["list"]}, {"required": ["feed"]}
+]))]
 struct RawSource {
+    /// Used in messages and state; default: the path or URL.
     name: Option<String>,
+    /// A folder of article files (.txt, .md, .html), one article each.
     dir: Option<PathBuf>,
+    /// One web page, one article.
     page: Option<String>,
+    /// A page listing articles; each linked article is fetched.
     list: Option<String>,
+    /// An RSS, Atom or JSON feed, re-published clean.
     feed: Option<String>,
     // List-page selectors.
+    /// `list` only: CSS selector of one listed item.
+    #[schemars(with = "Option<String>")]
     item: Option<Spanned<String>>,
+    /// `list` only: CSS selector of the article link in an item.
+    #[schemars(with = "Option<String>")]
     link: Option<Spanned<String>>,
+    /// `list` only: CSS selector of the title in an item.
+    #[schemars(with = "Option<String>")]
     title: Option<Spanned<String>>,
+    /// `list` only: CSS selector of the date in an item.
+    #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
+    /// `list` only: CSS selector of the summary in an item.
+    #[schemars(with = "Option<String>")]
     summary: Option<Spanned<String>>,
+    /// Newest N links or feed items per run (default 20).
+    #[schemars(with = "Option<usize>")]
     max_items: Option<Spanned<usize>>,
+    /// `feed` only: fetch each new item's page and extract it instead of the teaser.
     full_text: Option<bool>,
+    /// Keep items whose title, content or author matches one of these regexes.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     include: Vec<Spanned<String>>,
+    /// Drop items whose title, content or author matches one of these regexes.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     exclude: Vec<Spanned<String>>,
+    /// IANA zone for this source's naive dates; default: the feed's.
+    #[schemars(with = "Option<String>")]
     timezone: Option<Spanned<String>>,
+    /// Exact chrome lines; added to the feed's.
     #[serde(default)]
     chrome_lines: Vec<String>,
+    /// Chrome line regexes; added to the feed's.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     chrome_patterns: Vec<Spanned<String>>,
+    /// CSS selectors removed before extraction; added to the feed's.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     chrome_selectors: Vec<Spanned<String>>,
     // Fetch overrides.
+    /// Overrides the site's `user_agent`.
+    #[schemars(with = "Option<String>")]
     user_agent: Option<Spanned<String>>,
+    /// Overrides the site's `timeout_ms`.
+    #[schemars(with = "Option<u64>")]
     timeout_ms: Option<Spanned<u64>>,
+    /// Overrides the site's `connect_timeout_ms`.
+    #[schemars(with = "Option<u64>")]
     connect_timeout_ms: Option<Spanned<u64>>,
+    /// Overrides the site's `max_body_bytes`.
+    #[schemars(with = "Option<u64>")]
     max_body_bytes: Option<Spanned<u64>>,
+    /// Overrides the site's `host_delay_ms`.
+    #[schemars(with = "Option<u64>")]
     host_delay_ms: Option<Spanned<u64>>,
+    /// Overrides the site's `max_redirects`.
+    #[schemars(with = "Option<usize>")]
     max_redirects: Option<Spanned<usize>>,
+    /// Overrides the site's `robots`.
     robots: Option<bool>,
+    /// Replaces the site's `headers`.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     headers: Option<Spanned<BTreeMap<String, String>>>,
+    /// Overrides the site's `retries`.
+    #[schemars(with = "Option<u32>")]
     retries: Option<Spanned<u32>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[site_rule]]`: CSS selectors for one site; the rule wins over automatic extraction.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SiteRule")]
 struct RawSiteRule {
+    /// Host name the rule applies to; also covers its subdomains.
+    #[schemars(with = "String")]
     host: Spanned<String>,
+    /// CSS selector of the article body.
+    #[schemars(with = "Option<String>")]
     body: Option<Spanned<String>>,
+    /// CSS selectors removed from the body.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     strip: Vec<Spanned<String>>,
+    /// CSS selector of the headline.
+    #[schemars(with = "Option<String>")]
     title: Option<Spanned<String>>,
+    /// CSS selector of the date (its datetime/content attribute, or its text).
+    #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
+}
+
+/// The JSON Schema of `config.toml`, generated from the raw types above.
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawConfig)
 }
 
 fn default_output() -> PathBuf {

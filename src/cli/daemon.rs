@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
+use super::log::report;
 use super::run::print_report;
 use super::Exit;
 use crate::config::Config;
@@ -54,7 +55,8 @@ pub fn daemon(
         };
         // The journal's record of what the daemon is doing; refreshes are silent unless a
         // source fails (or with -v).
-        eprintln!(
+        report!(
+            Info,
             "feedsmith: daemon keeping {} feeds fresh; SIGTERM or Ctrl-C stops it",
             feeds.len()
         );
@@ -66,7 +68,7 @@ pub fn daemon(
                 .await
                 .context("the HTTP server stopped abnormally")??;
         }
-        eprintln!("feedsmith: daemon stopped");
+        report!(Info, "feedsmith: daemon stopped");
         anyhow::Ok(())
     })?;
     Ok(Exit::Ok)
@@ -120,7 +122,8 @@ async fn start_server(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    eprintln!(
+    report!(
+        Info,
         "feedsmith: serving {} at http://{}/",
         config.site.output_dir.display(),
         listener.local_addr()?
@@ -153,10 +156,11 @@ async fn refresh_feed(config: &Config, name: &str, verbose: bool) {
         Ok(report) => {
             print_report(&report, verbose, Some(config.site.alert_after));
         }
-        Err(Error::Locked { path }) => eprintln!(
-            "warning: feed {name}: another run holds {}; next turn at the next firing",
+        Err(Error::Locked { path }) => report!(
+            Warning,
+            "feed {name}: another run holds {}; next turn at the next firing",
             path.display()
         ),
-        Err(e) => eprintln!("error: feed {name}: {e}"),
+        Err(e) => report!(Error, "feed {name}: {e}"),
     }
 }

@@ -2,13 +2,17 @@
 //! report into terminal output and an exit code. Only this module prints or decides exit codes;
 //! each subcommand has its own file.
 
+mod completions;
 mod daemon;
+pub mod init;
+pub mod log;
+mod man;
 mod preview;
 mod run;
+pub mod schema;
 mod serve;
 mod status;
 
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +53,10 @@ pub struct Cli {
     /// More detail on stderr (-v: per feed, -vv: debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Shape of what goes to stderr: lines for people, or one JSON object a line (journald,
+    /// Loki).
+    #[arg(long, global = true, value_enum, default_value_t = log::LogFormat::Human)]
+    pub log_format: log::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -108,35 +116,38 @@ pub enum Command {
         /// An article file (.txt, .md, .html) or an http(s) URL.
         input: String,
     },
+    /// Start a project in DIR: a commented config.toml, an example article, a .gitignore.
+    Init {
+        /// The project folder (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a completion script for SHELL (e.g. `feedsmith completions bash >
+    /// /etc/bash_completion.d/feedsmith`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    Man,
+    /// Print the JSON Schema of config.toml (the content of config.schema.json).
+    Schema,
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    log::init(cli.verbose, cli.log_format);
     match dispatch(&cli) {
         Ok(code) => code.into(),
         Err(e) => {
             let code = exit_for(&e);
-            eprintln!("feedsmith: {e:#}");
+            match log::format() {
+                log::LogFormat::Human => eprintln!("feedsmith: {e:#}"),
+                log::LogFormat::Json => log::report!(Error, "{e:#}"),
+            }
             code.into()
         }
     }
-}
-
-fn init_logging(verbose: u8) {
-    let level = match verbose {
-        0 => "error",
-        1 => "info",
-        _ => "debug",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("FEEDSMITH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("feedsmith={level}")));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .without_time()
-        .init();
 }
 
 fn exit_for(e: &anyhow::Error) -> Exit {
@@ -162,6 +173,10 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
         }
         Command::Serve { listen } => serve::serve(cli, *listen),
         Command::Status { json } => status::status(cli, *json),
+        Command::Init { dir } => init::init(dir),
+        Command::Completions { shell } => completions::completions(*shell),
+        Command::Man => man::man(),
+        Command::Schema => schema::schema(),
     }
 }
 

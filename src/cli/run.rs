@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 
+use super::log::{self, report};
 use super::{now, runtime, Cli, Exit};
 use crate::config::Config;
 use crate::error::Error;
@@ -88,14 +89,17 @@ async fn run_with_progress(
 ) -> anyhow::Result<RunReport> {
     let mut runner = Runner::start(config, opts)?;
     let selected = runner.selected(selection)?;
-    let bar = (verbose == 0 && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(selected.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                .expect("a valid template"),
-        );
-        bar
-    });
+    // Not in JSON logs: a bar is for eyes, and would break the one-object-a-line stream.
+    let bar =
+        (verbose == 0 && log::format() == log::LogFormat::Human && std::io::stderr().is_terminal())
+            .then(|| {
+                let bar = indicatif::ProgressBar::new(selected.len() as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                        .expect("a valid template"),
+                );
+                bar
+            });
     let feeds = runner
         .run_feeds(&selected, |feed| {
             if let Some(b) = &bar {
@@ -120,7 +124,7 @@ async fn run_with_progress(
 /// row (and its recovery is announced); without, every failure counts.
 pub(super) fn print_report(report: &RunReport, verbose: bool, alert_after: Option<u32>) -> Exit {
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        report!(Warning, "{w}");
     }
     let mut failed = false;
     for f in &report.feeds {
@@ -137,12 +141,12 @@ pub(super) fn print_report(report: &RunReport, verbose: bool, alert_after: Optio
 fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
     let mut failed = false;
     for n in &f.notes {
-        eprintln!("warning: feed {}: source {n}", f.feed);
+        report!(Warning, "feed {}: source {n}", f.feed);
     }
     for p in &f.problems {
         let source = match &p.scope {
             Scope::Feed => {
-                eprintln!("error: feed {}: {}", f.feed, p.error);
+                report!(Error, "feed {}: {}", f.feed, p.error);
                 failed = true;
                 continue;
             }
@@ -151,14 +155,17 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
                 match alert_after {
                     Some(n) if !should_report_item(p.seen, n) => {
                         if verbose {
-                            eprintln!(
+                            report!(
+                                Info,
                                 "feed {}: source {s} problem (known, {} runs in a row): {}",
-                                f.feed, p.seen, p.error
+                                f.feed,
+                                p.seen,
+                                p.error
                             );
                         }
                     }
                     _ => {
-                        eprintln!("error: feed {}: source {s} problem: {}", f.feed, p.error);
+                        report!(Error, "feed {}: source {s} problem: {}", f.feed, p.error);
                         failed = true;
                     }
                 }
@@ -173,9 +180,12 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
         match (streak, alert_after) {
             (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
                 if verbose {
-                    eprintln!(
+                    report!(
+                        Info,
                         "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
-                        f.feed, source, p.error
+                        f.feed,
+                        source,
+                        p.error
                     );
                 }
             }
@@ -184,9 +194,12 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
                     Some(n) if n > 1 => format!(" ({n} runs in a row)"),
                     _ => String::new(),
                 };
-                eprintln!(
-                    "error: feed {}: source {} failed{in_a_row}: {}",
-                    f.feed, source, p.error
+                report!(
+                    Error,
+                    "feed {}: source {} failed{in_a_row}: {}",
+                    f.feed,
+                    source,
+                    p.error
                 );
                 failed = true;
             }
@@ -194,25 +207,32 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
     }
     for c in &f.cleared {
         if alert_after.is_some_and(|n| c.seen >= n.max(1)) {
-            eprintln!(
+            report!(
+                Info,
                 "feed {}: source {} resolved: {}",
-                f.feed, c.source, c.problem
+                f.feed,
+                c.source,
+                c.problem
             );
         }
     }
     for o in &f.sources {
         if alert_after.is_some_and(|n| o.ok && should_alert(o.recovered_from, n, true)) {
-            eprintln!(
+            report!(
+                Info,
                 "feed {}: source {} recovered after {} failed runs",
-                f.feed, o.source, o.recovered_from
+                f.feed,
+                o.source,
+                o.recovered_from
             );
         }
     }
     for e in &f.hub_errors {
-        eprintln!("warning: feed {}: {e}", f.feed);
+        report!(Warning, "feed {}: {e}", f.feed);
     }
     if verbose {
-        eprintln!(
+        report!(
+            Info,
             "{}: {} new, {} changed, {} items, {} files written",
             f.feed,
             f.new,

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context as _;
 
+use super::log::report;
 use super::{runtime, Cli, Exit};
 use crate::config::Config;
 use crate::{daemon, serve as server};
@@ -15,7 +16,8 @@ pub fn serve(cli: &Cli, listen: SocketAddr) -> anyhow::Result<Exit> {
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let dir = config.site.output_dir.clone();
-        eprintln!(
+        report!(
+            Info,
             "feedsmith: serving {} at http://{}/",
             dir.display(),
             listener.local_addr()?
