@@ -60,6 +60,9 @@ fn run(dir: &Path) -> Proc {
 }
 
 fn main() {
+    if !common::benching() {
+        return;
+    }
     let runs = common::runs(3);
     let per_feed: usize = common::positional()
         .first()
@@ -121,5 +124,8 @@ fn main() {
             );
         }
     }
-    t.print(&format!("cron at scale, {FEEDS} feeds x {per_feed} articles"), runs);
+    t.print(
+        &format!("cron at scale, {FEEDS} feeds x {per_feed} articles"),
+        runs,
+    );
 }

@@ -108,8 +108,14 @@ fn whole_process(pages: &[DevPage], runs: usize) -> Vec<(f64, f64, f64)> {
 }
 
 fn main() {
+    if !common::benching() {
+        return;
+    }
     let runs = common::runs(5);
-    let mut dirs: Vec<PathBuf> = common::positional().into_iter().map(PathBuf::from).collect();
+    let mut dirs: Vec<PathBuf> = common::positional()
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
     if dirs.is_empty() {
         dirs.push(common::root().join("../shared/extraction-dev"));
     }
@@ -124,23 +130,68 @@ fn main() {
         let n = pages.len() as f64;
         let ours = median(&ours(&pages, runs));
         let mut t = Table::default();
-        t.add(format!("{name}: feedsmith extraction pages per CPU-s"), fmt(ours), "-", None);
-        t.add(format!("{name}: feedsmith extraction MB per CPU-s"), fmt(ours * mb / n), "-", None);
+        t.add(
+            format!("{name}: feedsmith extraction pages per CPU-s"),
+            fmt(ours),
+            "-",
+            None,
+        );
+        t.add(
+            format!("{name}: feedsmith extraction MB per CPU-s"),
+            fmt(ours * mb / n),
+            "-",
+            None,
+        );
 
         let whole = whole_process(&pages, runs);
         let wall = median(&whole.iter().map(|w| w.0).collect::<Vec<_>>());
         let cpu = median(&whole.iter().map(|w| w.1).collect::<Vec<_>>());
         let rss = median(&whole.iter().map(|w| w.2).collect::<Vec<_>>());
-        t.add(format!("{name}: cold `feedsmith run` pages/s (wall)"), fmt(wall), "-", None);
-        t.add(format!("{name}: cold `feedsmith run` pages per CPU-s"), fmt(cpu), "-", None);
-        t.add(format!("{name}: cold `feedsmith run` peak MB"), fmt(rss), "-", None);
+        t.add(
+            format!("{name}: cold `feedsmith run` pages/s (wall)"),
+            fmt(wall),
+            "-",
+            None,
+        );
+        t.add(
+            format!("{name}: cold `feedsmith run` pages per CPU-s"),
+            fmt(cpu),
+            "-",
+            None,
+        );
+        t.add(
+            format!("{name}: cold `feedsmith run` peak MB"),
+            fmt(rss),
+            "-",
+            None,
+        );
 
         match peers(&dir, runs) {
             Ok((traf, read)) => {
-                t.add(format!("{name}: trafilatura pages per CPU-s"), fmt(traf), "-", None);
-                t.add(format!("{name}: readability-lxml pages per CPU-s"), fmt(read), "-", None);
-                t.add(format!("{name}: extraction / trafilatura"), format!("{:.2}x", ours / traf), "-", None);
-                t.add(format!("{name}: extraction / readability-lxml"), format!("{:.2}x", ours / read), "-", None);
+                t.add(
+                    format!("{name}: trafilatura pages per CPU-s"),
+                    fmt(traf),
+                    "-",
+                    None,
+                );
+                t.add(
+                    format!("{name}: readability-lxml pages per CPU-s"),
+                    fmt(read),
+                    "-",
+                    None,
+                );
+                t.add(
+                    format!("{name}: extraction / trafilatura"),
+                    format!("{:.2}x", ours / traf),
+                    "-",
+                    None,
+                );
+                t.add(
+                    format!("{name}: extraction / readability-lxml"),
+                    format!("{:.2}x", ours / read),
+                    "-",
+                    None,
+                );
                 let ratio = wall / traf;
                 t.add(
                     format!("{name}: whole run (wall) / trafilatura"),

@@ -13,6 +13,9 @@ use feedsmith::normalize::{self, chrome::Rules, learn::Learned, Context};
 const TARGET_MB_PER_CPU_S: f64 = 50.0;
 
 fn main() {
+    if !common::benching() {
+        return;
+    }
     let runs = common::runs(5);
     let count: usize = common::positional()
         .first()

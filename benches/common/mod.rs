@@ -12,6 +12,16 @@ use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------- options
 
+/// False when cargo runs a bench binary as a test (`cargo test --all-targets` passes no
+/// `--bench`): the benches then return at once, so tests never time anything.
+pub fn benching() -> bool {
+    let yes = std::env::args().any(|a| a == "--bench");
+    if !yes {
+        println!("not benchmarking: run through `cargo bench` (or pass --bench)");
+    }
+    yes
+}
+
 /// Timed runs per figure: `--runs N` on the bench's command line, else `BENCH_RUNS`, else `default`.
 pub fn runs(default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -163,7 +173,13 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn add(&mut self, figure: impl Into<String>, value: String, target: &str, met: Option<bool>) {
+    pub fn add(
+        &mut self,
+        figure: impl Into<String>,
+        value: String,
+        target: &str,
+        met: Option<bool>,
+    ) {
         self.rows.push(Row {
             figure: figure.into(),
             value,
@@ -175,23 +191,51 @@ impl Table {
     /// Prints the table; also appends it to `$BENCH_REPORT` when set, so `run-all.sh` can
     /// gather every bench's rows into one file.
     pub fn print(&self, title: &str, runs: usize) {
-        let w0 = self.rows.iter().map(|r| r.figure.len()).max().unwrap_or(6).max(6);
-        let w1 = self.rows.iter().map(|r| r.value.len()).max().unwrap_or(6).max(6);
-        let w2 = self.rows.iter().map(|r| r.target.len()).max().unwrap_or(6).max(6);
+        let w0 = self
+            .rows
+            .iter()
+            .map(|r| r.figure.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        let w1 = self
+            .rows
+            .iter()
+            .map(|r| r.value.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        let w2 = self
+            .rows
+            .iter()
+            .map(|r| r.target.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
         let mut out = format!("\n== {title} (medians of {runs} runs) ==\n");
-        out += &format!("{:<w0$}  {:>w1$}  {:<w2$}  met\n", "figure", "median", "target");
+        out += &format!(
+            "{:<w0$}  {:>w1$}  {:<w2$}  met\n",
+            "figure", "median", "target"
+        );
         for r in &self.rows {
             let met = match r.met {
                 Some(true) => "yes",
                 Some(false) => "NO",
                 None => "-",
             };
-            out += &format!("{:<w0$}  {:>w1$}  {:<w2$}  {met}\n", r.figure, r.value, r.target);
+            out += &format!(
+                "{:<w0$}  {:>w1$}  {:<w2$}  {met}\n",
+                r.figure, r.value, r.target
+            );
         }
         print!("{out}");
         if let Ok(path) = std::env::var("BENCH_REPORT") {
             use std::io::Write;
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
                 let _ = f.write_all(out.as_bytes());
             }
         }
@@ -231,31 +275,206 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "be",
-    "by", "on", "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have",
-    "an", "had", "they", "you", "were", "their", "one", "all", "we", "can", "her", "has", "there",
-    "been", "if", "more", "when", "will", "would", "who", "so", "no", "government", "minister",
-    "council", "harbour", "city", "report", "people", "year", "week", "officials", "said",
-    "according", "plan", "water", "budget", "school", "hospital", "workers", "union", "market",
-    "prices", "energy", "project", "river", "bridge", "election", "voters", "policy", "court",
-    "judge", "ruling", "police", "residents", "community", "local", "national", "country",
-    "region", "company", "shares", "investors", "growth", "economy", "inflation", "rates",
-    "bank", "central", "announced", "expected", "increase", "decline", "during", "after",
-    "before", "since", "while", "although", "because", "however", "many", "several", "new",
-    "first", "last", "long", "public", "private", "service", "services", "system", "health",
-    "children", "families", "study", "researchers", "university", "data", "results", "evidence",
-    "climate", "weather", "storm", "flooding", "road", "traffic", "transport", "rail", "station",
-    "airport", "flights", "tourism", "season", "summer", "winter", "festival", "music", "museum",
-    "exhibition", "team", "match", "season", "coach", "players", "fans", "stadium", "league",
-    "agreement", "talks", "deal", "support", "opposition", "critics", "concerns", "questions",
-    "statement", "spokesperson", "interview", "morning", "evening", "district", "village",
-    "construction", "housing", "rent", "tenants", "landlords", "owners", "farmers", "harvest",
-    "fishing", "boats", "coast", "island", "mountain", "valley", "forest", "park", "garden",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "be",
+    "by",
+    "on",
+    "not",
+    "he",
+    "this",
+    "are",
+    "or",
+    "his",
+    "from",
+    "at",
+    "which",
+    "but",
+    "have",
+    "an",
+    "had",
+    "they",
+    "you",
+    "were",
+    "their",
+    "one",
+    "all",
+    "we",
+    "can",
+    "her",
+    "has",
+    "there",
+    "been",
+    "if",
+    "more",
+    "when",
+    "will",
+    "would",
+    "who",
+    "so",
+    "no",
+    "government",
+    "minister",
+    "council",
+    "harbour",
+    "city",
+    "report",
+    "people",
+    "year",
+    "week",
+    "officials",
+    "said",
+    "according",
+    "plan",
+    "water",
+    "budget",
+    "school",
+    "hospital",
+    "workers",
+    "union",
+    "market",
+    "prices",
+    "energy",
+    "project",
+    "river",
+    "bridge",
+    "election",
+    "voters",
+    "policy",
+    "court",
+    "judge",
+    "ruling",
+    "police",
+    "residents",
+    "community",
+    "local",
+    "national",
+    "country",
+    "region",
+    "company",
+    "shares",
+    "investors",
+    "growth",
+    "economy",
+    "inflation",
+    "rates",
+    "bank",
+    "central",
+    "announced",
+    "expected",
+    "increase",
+    "decline",
+    "during",
+    "after",
+    "before",
+    "since",
+    "while",
+    "although",
+    "because",
+    "however",
+    "many",
+    "several",
+    "new",
+    "first",
+    "last",
+    "long",
+    "public",
+    "private",
+    "service",
+    "services",
+    "system",
+    "health",
+    "children",
+    "families",
+    "study",
+    "researchers",
+    "university",
+    "data",
+    "results",
+    "evidence",
+    "climate",
+    "weather",
+    "storm",
+    "flooding",
+    "road",
+    "traffic",
+    "transport",
+    "rail",
+    "station",
+    "airport",
+    "flights",
+    "tourism",
+    "season",
+    "summer",
+    "winter",
+    "festival",
+    "music",
+    "museum",
+    "exhibition",
+    "team",
+    "match",
+    "season",
+    "coach",
+    "players",
+    "fans",
+    "stadium",
+    "league",
+    "agreement",
+    "talks",
+    "deal",
+    "support",
+    "opposition",
+    "critics",
+    "concerns",
+    "questions",
+    "statement",
+    "spokesperson",
+    "interview",
+    "morning",
+    "evening",
+    "district",
+    "village",
+    "construction",
+    "housing",
+    "rent",
+    "tenants",
+    "landlords",
+    "owners",
+    "farmers",
+    "harvest",
+    "fishing",
+    "boats",
+    "coast",
+    "island",
+    "mountain",
+    "valley",
+    "forest",
+    "park",
+    "garden",
 ];
 
 const NAMES: &[&str] = &[
-    "Jane Doe", "Amal Haddad", "Tomás Ruiz", "Li Wei", "Sara Lind", "Kofi Mensah", "Anna Novak",
-    "Ravi Iyer", "Maeve Byrne", "Jonas Berg",
+    "Jane Doe",
+    "Amal Haddad",
+    "Tomás Ruiz",
+    "Li Wei",
+    "Sara Lind",
+    "Kofi Mensah",
+    "Anna Novak",
+    "Ravi Iyer",
+    "Maeve Byrne",
+    "Jonas Berg",
 ];
 
 const SECTIONS: &[&str] = &[
@@ -357,7 +576,11 @@ pub fn scraped_text(rng: &mut Rng, total_bytes: usize) -> String {
     out += &format!("{} - Example News\n", s.title);
     out += &format!("{}\n\n", s.dek);
     out += &format!("By {}\n", s.author);
-    out += &format!("Published: {} 09:{:02} GMT\n", date_line(s.age_days), s.age_days % 60);
+    out += &format!(
+        "Published: {} 09:{:02} GMT\n",
+        date_line(s.age_days),
+        s.age_days % 60
+    );
     out += "Share\nFacebook\nTwitter\nEmail\nPrint\n\n";
     for (i, p) in s.paragraphs.iter().enumerate() {
         out += p;
@@ -427,7 +650,11 @@ pub fn html_page(rng: &mut Rng, body_bytes: usize) -> String {
     }
     out += "</article><aside><h2>Related</h2><ul>";
     for _ in 0..4 {
-        out += &format!("<li><a href=\"/related/{}\">{}</a></li>", rng.range(1, 9999), headline(rng));
+        out += &format!(
+            "<li><a href=\"/related/{}\">{}</a></li>",
+            rng.range(1, 9999),
+            headline(rng)
+        );
     }
     out += "</ul></aside></main><footer><p>© 2024 Example News</p><a href=\"/privacy\">Privacy</a></footer></body></html>\n";
     out
