@@ -105,8 +105,39 @@ pub struct Proc {
 
 /// Runs `cmd` to completion (killed after `timeout`) and reports wall, user+system CPU and peak
 /// RSS from `wait4`, which gives that one child's rusage rather than all children's.
+///
+/// The child is started through `/usr/bin/time` when there is one: Linux carries the parent's
+/// peak RSS over into a child's `ru_maxrss` (a vfork'd child execs from the parent's address
+/// space), so a bench that had used 3 GB would report 3 GB for every child. Started from the
+/// small `time` process, the grandchild's peak is its own, and `time` reports it.
 pub fn measure(cmd: &mut Command, timeout: Duration) -> Proc {
+    let time = Path::new("/usr/bin/time");
+    let report = tempfile::NamedTempFile::new().expect("a temp file");
+    let mut wrapped;
+    let cmd = if time.exists() {
+        wrapped = Command::new(time);
+        wrapped
+            .arg("-o")
+            .arg(report.path())
+            .args(["-f", "%U %S %M", "--"])
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => wrapped.env(k, v),
+                None => wrapped.env_remove(k),
+            };
+        }
+        if let Some(dir) = cmd.get_current_dir() {
+            wrapped.current_dir(dir);
+        }
+        &mut wrapped
+    } else {
+        cmd
+    };
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    // Its own process group, so the watchdog can kill `time` and what it started together.
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawning the measured command");
     let pid = child.id() as libc::pid_t;
@@ -123,8 +154,9 @@ pub fn measure(cmd: &mut Command, timeout: Duration) -> Proc {
             let deadline = Instant::now() + timeout;
             while !done.load(Ordering::SeqCst) {
                 if Instant::now() > deadline {
-                    // SAFETY: signalling our own child, which is not reaped yet (no pid reuse).
-                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    // SAFETY: signalling our own child's group; the child is not reaped yet,
+                    // so its pid (the group id) cannot have been reused.
+                    unsafe { libc::kill(-pid, libc::SIGKILL) };
                     return;
                 }
                 std::thread::sleep(Duration::from_millis(50));
@@ -148,11 +180,28 @@ pub fn measure(cmd: &mut Command, timeout: Duration) -> Proc {
     } else {
         -libc::WTERMSIG(status)
     };
+    // Linux reports ru_maxrss in KiB, as does time's %M.
+    let mut cpu = tv(ru.ru_utime) + tv(ru.ru_stime);
+    let mut max_rss_mb = ru.ru_maxrss as f64 / 1024.0;
+    if time.exists() {
+        // The last line is ours; time puts "Command exited with non-zero status" before it.
+        let text = std::fs::read_to_string(report.path()).unwrap_or_default();
+        let f: Vec<f64> = text
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if let [user, sys, kib] = f[..] {
+            cpu = user + sys;
+            max_rss_mb = kib / 1024.0;
+        }
+    }
     Proc {
         wall,
-        cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
-        // Linux reports ru_maxrss in KiB.
-        max_rss_mb: ru.ru_maxrss as f64 / 1024.0,
+        cpu,
+        max_rss_mb,
         code,
         stderr: reader.join().unwrap_or_default(),
     }
