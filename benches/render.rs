@@ -1,0 +1,254 @@
+//! Rendering throughput and memory: feeds of 50, 1,000 and 100,000 items built in memory (bodies
+//! of 1–5 KB of generated prose, as HTML and text), validated (`ValidFeed::new`) and rendered in
+//! each format on one core; python-feedgen building and serialising the same items (RSS, Atom)
+//! when `bench-venv/` exists; and peak memory per size, from a child process (this bench run
+//! again with `FEEDSMITH_BENCH_RENDER_CHILD`) so one size's peak does not hide the next.
+//!
+//! Usage: cargo bench --bench render -- [--runs N]
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use common::{fmt, median, Rng, Table};
+use feedsmith::config::Config;
+use feedsmith::model::{Article, Item};
+use feedsmith::publish::{Format, ValidFeed};
+
+const SIZES: [usize; 3] = [50, 1_000, 100_000];
+const CHILD_ENV: &str = "FEEDSMITH_BENCH_RENDER_CHILD";
+/// Items rendered per timed sample: small feeds are rendered repeatedly so a sample is long
+/// enough for the clock.
+const ITEMS_PER_SAMPLE: usize = 100_000;
+
+fn items(n: usize) -> Vec<Item> {
+    let mut rng = Rng::new(0xfeed + n as u64);
+    let base: DateTime<Utc> = "2024-06-20T10:00:00Z".parse().expect("a date");
+    (0..n)
+        .map(|i| {
+            let size = rng.range(1_000, 5_000);
+            let s = common::story(&mut rng, size);
+            let content_html: String = s
+                .paragraphs
+                .iter()
+                .map(|p| format!("<p>{p}</p>\n"))
+                .collect();
+            let published = base - chrono::Duration::minutes(i as i64 * 7);
+            Item {
+                id: format!("tag:bench.example.org,2024:render/{i}"),
+                key: format!(
+                    "https://bench.example.org/{}/story-{i}",
+                    s.section.to_lowercase()
+                ),
+                source: "bench".into(),
+                article: Article {
+                    title: s.title,
+                    summary: Some(s.dek),
+                    content_html,
+                    content_text: s.paragraphs.join("\n\n"),
+                    authors: vec![s.author],
+                    link: url::Url::parse(&format!(
+                        "https://bench.example.org/{}/story-{i}",
+                        s.section.to_lowercase()
+                    ))
+                    .ok(),
+                    categories: vec![s.section],
+                    ..Article::default()
+                },
+                published,
+                updated: published,
+            }
+        })
+        .collect()
+}
+
+fn config(dir: &std::path::Path) -> Config {
+    let text = "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org/feeds/\"\nauthor = \"Bench Desk\"\n\n\
+                [[feed]]\nname = \"bench\"\ntitle = \"Bench\"\nlink = \"https://bench.example.org/\"\nlimit = 100000\n\n\
+                [[feed.source]]\ndir = \".\"\n";
+    Config::parse(text, &dir.join("config.toml")).expect("the bench config parses")
+}
+
+fn render(config: &Config, items: &[Item], format: Format) -> Vec<u8> {
+    let now: DateTime<Utc> = "2024-06-20T10:00:00Z".parse().expect("a date");
+    let valid = ValidFeed::new(&config.feeds[0], &config.site, items, now, None)
+        .expect("the generated feed validates");
+    valid.render(format)
+}
+
+/// The child: builds one size's items, renders every format, exits; the parent reads its peak.
+/// `items` mode only builds them, so the report can say what the input itself costs.
+fn child(spec: &str) {
+    let (mode, n) = spec.split_once(':').expect("MODE:N");
+    let n: usize = n.parse().expect("a size");
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let config = config(tmp.path());
+    let items = items(n);
+    let mut sink = items.len();
+    if mode == "render" {
+        for f in Format::ALL {
+            sink += render(&config, &items, f).len();
+        }
+    }
+    std::hint::black_box(sink);
+}
+
+fn peak_mb(mode: &str, n: usize) -> f64 {
+    let p = common::measure(
+        Command::new(std::env::current_exe().expect("this bench's path"))
+            .env(CHILD_ENV, format!("{mode}:{n}")),
+        Duration::from_secs(600),
+    );
+    assert_eq!(p.code, 0, "the render child failed: {}", p.stderr);
+    p.max_rss_mb
+}
+
+/// Writes the items as feedgen's script reads them and returns its medians (RSS, Atom).
+fn feedgen(config: &Config, items: &[Item], runs: usize) -> Result<(f64, f64), String> {
+    let python = common::peer_python().ok_or("no bench-venv/ (benches/peers.sh --setup)")?;
+    let feed = &config.feeds[0];
+    let json = serde_json::json!({
+        "id": format!("tag:{}:{}", config.site.id_authority, feed.name),
+        "title": feed.title,
+        "description": feed.title,
+        "home": feed.link.as_str(),
+        "self": format!("{}bench.rss", config.site.base_url),
+        "author": config.site.author,
+        "items": items.iter().map(|i| serde_json::json!({
+            "id": i.id,
+            "title": i.article.title,
+            "link": i.article.link,
+            "summary": i.article.summary,
+            "content_html": i.article.content_html,
+            "authors": i.article.authors,
+            "categories": i.article.categories,
+            "published": i.published.to_rfc3339(),
+            "updated": i.updated.to_rfc3339(),
+        })).collect::<Vec<_>>(),
+    });
+    let file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    serde_json::to_writer(std::io::BufWriter::new(file.as_file()), &json)
+        .map_err(|e| e.to_string())?;
+    let out = Command::new(python)
+        .arg(common::root().join("benches/peers.py"))
+        .args(["feedgen", &runs.to_string()])
+        .arg(file.path())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let rates = |k: &str| -> Vec<f64> {
+        v[k].as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    Ok((median(&rates("rss")), median(&rates("atom"))))
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var(CHILD_ENV) {
+        child(&spec);
+        return;
+    }
+    if !common::benching() {
+        return;
+    }
+    let runs = common::runs(5);
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let config = config(tmp.path());
+    let mut t = Table::default();
+    // items/s per (size, format), for the linearity check.
+    let mut rate = std::collections::HashMap::new();
+    for n in SIZES {
+        let items = items(n);
+        let reps = (ITEMS_PER_SAMPLE / n).max(1);
+        for f in Format::ALL {
+            let mut bytes = render(&config, &items, f).len(); // warm-up
+            let samples: Vec<f64> = (0..runs)
+                .map(|_| {
+                    let c0 = common::thread_cpu();
+                    for _ in 0..reps {
+                        bytes = std::hint::black_box(render(&config, &items, f)).len();
+                    }
+                    (common::thread_cpu() - c0) / reps as f64
+                })
+                .collect();
+            let secs = median(&samples);
+            let ips = n as f64 / secs;
+            rate.insert((n, f.extension()), ips);
+            let ext = f.extension();
+            t.add(
+                format!("{n} items {ext}: items per CPU-s"),
+                fmt(ips),
+                "-",
+                None,
+            );
+            t.add(
+                format!("{n} items {ext}: MB per CPU-s"),
+                fmt(bytes as f64 / 1e6 / secs),
+                "-",
+                None,
+            );
+        }
+        if common::peer_python().is_some() {
+            // feedgen at 100,000 items takes minutes a run: three runs are enough there.
+            let peer_runs = if n >= 100_000 { runs.min(3) } else { runs };
+            match feedgen(&config, &items, peer_runs) {
+                Ok((rss, atom)) => {
+                    for (f, peer) in [(Format::Rss, rss), (Format::Atom, atom)] {
+                        let ext = f.extension();
+                        let ratio = rate[&(n, f.extension())] / peer;
+                        t.add(
+                            format!("{n} items {ext}: feedgen items per CPU-s"),
+                            fmt(peer),
+                            "-",
+                            None,
+                        );
+                        t.add(
+                            format!("{n} items {ext}: feedsmith / feedgen"),
+                            format!("{ratio:.2}x"),
+                            ">= 2x",
+                            Some(ratio >= 2.0),
+                        );
+                    }
+                }
+                Err(why) => println!("feedgen not measured at {n}: {}", why.trim()),
+            }
+        }
+        drop(items);
+        let items_mb = peak_mb("items", n);
+        let peak = peak_mb("render", n);
+        t.add(
+            format!("{n} items: peak MB, items alone (one run)"),
+            fmt(items_mb),
+            "-",
+            None,
+        );
+        let (target, met) = if n == 100_000 {
+            ("<= 500", Some(peak <= 500.0))
+        } else {
+            ("-", None)
+        };
+        t.add(
+            format!("{n} items: peak MB, built + rendered (one run)"),
+            fmt(peak),
+            target,
+            met,
+        );
+    }
+    for f in Format::ALL {
+        // Linear: per-item cost at 100,000 items at most 1.25× that at 1,000.
+        let ratio = rate[&(100_000, f.extension())] / rate[&(1_000, f.extension())];
+        t.add(
+            format!("{}: items/s at 100,000 over at 1,000", f.extension()),
+            format!("{ratio:.2}"),
+            ">= 0.8 (linear)",
+            Some(ratio >= 0.8),
+        );
+    }
+    t.print("rendering", runs);
+}
