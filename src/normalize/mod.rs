@@ -16,7 +16,7 @@ pub mod meta;
 pub mod sanitize;
 pub mod text;
 
-pub use context::{Context, Draft};
+pub use context::{ArticleCaps, Context, Draft};
 pub use extract::SiteRule;
 
 use chrono::{DateTime, Utc};

@@ -244,6 +244,7 @@ fn context<'c>(
         rules,
         learned,
         site_rules,
+        caps: source.caps,
     }
 }
 
