@@ -46,7 +46,7 @@ pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
     let report = if fetch {
         runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?
     } else {
-        runtime()?.block_on(pipeline::check_stored(&config))?
+        runtime()?.block_on(pipeline::check_stored(&config, opts.now))?
     };
     for f in &report.feeds {
         let troubled = if f.problems.is_empty() {
@@ -137,7 +137,7 @@ pub(super) fn print_report(report: &RunReport, verbose: bool, alert_after: Optio
 fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
     let mut failed = false;
     for n in &f.notes {
-        eprintln!("warning: feed {}: source {n}", f.feed);
+        eprintln!("warning: feed {}: {n}", f.feed);
     }
     for p in &f.problems {
         let (source, whole) = match &p.scope {

@@ -103,8 +103,11 @@ fn source_articles<'f>(
     for (raw, result) in normalized {
         match result {
             Ok((article, notes)) => {
-                out.notes
-                    .extend(notes.into_iter().map(|n| format!("{}: {n}", source.name)));
+                out.notes.extend(
+                    notes
+                        .into_iter()
+                        .map(|n| format!("source {}: {n}", source.name)),
+                );
                 out.candidates.push(Candidate {
                     source: source.name.clone(),
                     key: raw.key.clone(),

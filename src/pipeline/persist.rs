@@ -23,6 +23,29 @@ pub struct Persisted {
     pub first_run: DateTime<Utc>,
 }
 
+/// Leaves out of `kept` an article that comes back with no body while it has a link and its
+/// stored version had one (a page that changed its template, a paywall, a fetch cut short): the
+/// stored version stands, and the notes say which. Only what the store still holds for the feed
+/// (its newest `limit` items) is compared.
+pub fn keep_stored_bodies(stored: &[Item], kept: &mut Vec<crate::model::Candidate>) -> Vec<String> {
+    let mut notes = Vec::new();
+    kept.retain(|c| {
+        let emptied = c.article.content_text.trim().is_empty()
+            && c.article.link.is_some()
+            && stored.iter().any(|i| {
+                i.source == c.source && i.key == c.key && !i.article.content_text.trim().is_empty()
+            });
+        if emptied {
+            notes.push(format!(
+                "source {}: {} came back with an empty body; the stored version is kept",
+                c.source, c.key
+            ));
+        }
+        !emptied
+    });
+    notes
+}
+
 /// Everything a feed's run hands the store.
 pub struct Outcome<'f> {
     pub runs: Vec<SourceResult<'f>>,
