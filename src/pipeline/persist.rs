@@ -166,6 +166,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_article_emptied_since_it_was_stored_keeps_its_stored_version() {
+        use crate::model::{Article, Candidate};
+        let at = chrono::Utc::now();
+        let article = |body: &str, link: bool| Article {
+            title: "T".into(),
+            summary: Some("S".into()),
+            content_text: body.into(),
+            link: link.then(|| url::Url::parse("https://e.org/a").unwrap()),
+            ..Default::default()
+        };
+        let stored = |key: &str, body: &str| Item {
+            id: format!("tag:e.org,2024:{key}"),
+            key: key.into(),
+            source: "s".into(),
+            article: article(body, true),
+            published: at,
+            updated: at,
+        };
+        let candidate = |key: &str, body: &str, link: bool| Candidate {
+            source: "s".into(),
+            key: key.into(),
+            partial: false,
+            article: article(body, link),
+        };
+        let stored = [
+            stored("had", "a body"),
+            stored("never", ""),
+            stored("had-no-link", "a body"),
+        ];
+        let mut kept = vec![
+            candidate("had", " ", true),
+            candidate("never", "", true),
+            candidate("new", "", true),
+            candidate("had-no-link", "", false),
+            candidate("fine", "body", true),
+        ];
+        let notes = keep_stored_bodies(&stored, &mut kept);
+        let keys: Vec<&str> = kept.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["never", "new", "had-no-link", "fine"]);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with("source s: had came back with an empty body"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
     fn ids_are_tag_uris_with_escaped_keys() {
         assert_eq!(
             item_id("ex.org,2024", "world", "desk:a b/ç.txt"),
