@@ -391,16 +391,24 @@ fn hostile_input_still_gives_valid_feeds() {
             assert!(!text.contains(bad), "{f} contains {bad:?}");
         }
         let feed = parse_feed(text.as_bytes());
+        // RSS titles carry a word joiner after a `<` or `&` that would be markup to a reader
+        // rendering them as HTML; read as text, they are the same title.
+        let title = |e: &feed_rs::model::Entry| {
+            let t = &e.title.as_ref().unwrap().content;
+            if f.ends_with(".rss") {
+                assert!(
+                    !t.contains("<b") && !t.contains("&T"),
+                    "{f}: live markup in {t:?}"
+                );
+            }
+            t.replace('\u{2060}', "")
+        };
         let e = feed
             .entries
             .iter()
-            .find(|e| e.title.as_ref().unwrap().content.starts_with("AT&T"))
+            .find(|e| title(e).starts_with("AT&T"))
             .expect("hostile entry");
-        assert_eq!(
-            e.title.as_ref().unwrap().content,
-            "AT&T says ]]> <b>hi</b>",
-            "{f}"
-        );
+        assert_eq!(title(e), "AT&T says ]]> <b>hi</b>", "{f}");
         // After one decode the HTML content is the HTML itself: escaped once, not twice.
         let html = e
             .content

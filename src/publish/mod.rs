@@ -196,7 +196,7 @@ impl ValidFeed {
             return Ok(0);
         }
         // Newest first (the store's order already; stable, so ties keep theirs).
-        self.items.sort_by(|a, b| b.published.cmp(&a.published));
+        self.items.sort_by_key(|i| std::cmp::Reverse(i.published));
         let all = self.items.len();
         // The most items that fit, found by bisection: a handful of renders, whatever `all`.
         let (mut fits, mut over) = (0, all);
