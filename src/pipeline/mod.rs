@@ -267,7 +267,10 @@ impl<'a> Runner<'a> {
         };
         let items = self.store.items(&feed.name, feed.limit)?;
         let site = &self.config.site;
-        Ok(ValidFeed::new(feed, site, &items, first_run, ttl(self.config, feed)).ok())
+        let built = ValidFeed::new(feed, site, &items, first_run, ttl(self.config, feed));
+        // Gated as when it was published, so its page lists what its files hold; what the gate
+        // changed was said by that run.
+        Ok(gate(built, site, self.opts.now, &mut Vec::new()).ok())
     }
 }
 
