@@ -44,6 +44,34 @@ pub fn escape_html_into(text: &str, out: &mut String) {
     }
 }
 
+/// Plain text that reads the same whether a consumer takes it as text or as HTML (most feed
+/// readers render RSS titles as HTML, some as text; the format does not say). A `<` that would
+/// open a tag and an `&` that would start an entity get a U+2060 WORD JOINER after them: HTML
+/// only opens a tag on `<` followed by a letter, `/`, `!` or `?` and only reads a reference on
+/// `&` followed by a letter or `#`, so the joiner makes both inert; it is invisible, zero-width,
+/// allowed in XML and, unlike a space or an escape such as `&lt;`, changes nothing a text
+/// reader shows.
+pub fn html_inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        let next = chars.peek().copied().unwrap_or(' ');
+        let opens = match c {
+            '<' => next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?'),
+            '&' => next.is_ascii_alphanumeric() || next == '#',
+            _ => false,
+        };
+        if opens {
+            out.push(WORD_JOINER);
+        }
+    }
+    out
+}
+
+/// U+2060, see [`html_inert`].
+pub const WORD_JOINER: char = '\u{2060}';
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +93,19 @@ mod tests {
     fn white_space_folds_to_single_spaces() {
         assert_eq!(fold_whitespace("  a \n\t b  c\r\n"), "a b c");
         assert_eq!(fold_whitespace(" \n "), "");
+    }
+
+    #[test]
+    fn markup_openers_are_made_inert_and_nothing_else_changes() {
+        let t = html_inert("a <b>bold</b> AT&T &amp; &#60; <!-- x --> 1 < 2 & 3");
+        for live in ["<b", "</", "<!", "&T", "&a", "&#"] {
+            assert!(!t.contains(live), "{live} in {t}");
+        }
+        assert_eq!(
+            t.replace(WORD_JOINER, ""),
+            "a <b>bold</b> AT&T &amp; &#60; <!-- x --> 1 < 2 & 3"
+        );
+        assert_eq!(html_inert("1 < 2 & 3"), "1 < 2 & 3");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::error::{Error, Result};
-pub use crate::normalize::SiteRule;
+pub use crate::normalize::{ArticleCaps, SiteRule};
 use crate::schedule::Schedule;
 
 // ---------------------------------------------------------------- raw, as written
@@ -101,6 +101,13 @@ struct RawSite {
     /// Retries on 429 and 503, honouring `Retry-After` up to 30 s (default 2).
     #[schemars(with = "Option<u32>")]
     retries: Option<Spanned<u32>>,
+    // Article caps; every one may be overridden per source.
+    #[schemars(with = "Option<usize>")]
+    max_item_bytes: Option<Spanned<usize>>,
+    #[schemars(with = "Option<usize>")]
+    max_title_chars: Option<Spanned<usize>>,
+    #[schemars(with = "Option<usize>")]
+    max_summary_chars: Option<Spanned<usize>>,
     // Site-wide only.
     /// Requests at once (default 8).
     #[schemars(with = "Option<usize>")]
@@ -108,6 +115,14 @@ struct RawSite {
     /// Requests at once to one host (default 2).
     #[schemars(with = "Option<usize>")]
     per_host_concurrency: Option<Spanned<usize>>,
+    #[schemars(with = "Option<usize>")]
+    max_feed_bytes: Option<Spanned<usize>>,
+    #[schemars(with = "Option<u64>")]
+    serve_header_timeout_ms: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
+    serve_connection_timeout_ms: Option<Spanned<u64>>,
+    #[schemars(with = "Option<usize>")]
+    serve_max_connections: Option<Spanned<usize>>,
 }
 
 /// `[[feed]]`: one feed, written in every format.
@@ -239,6 +254,13 @@ struct RawSource {
     /// Overrides the site's `retries`.
     #[schemars(with = "Option<u32>")]
     retries: Option<Spanned<u32>>,
+    // Article cap overrides.
+    #[schemars(with = "Option<usize>")]
+    max_item_bytes: Option<Spanned<usize>>,
+    #[schemars(with = "Option<usize>")]
+    max_title_chars: Option<Spanned<usize>>,
+    #[schemars(with = "Option<usize>")]
+    max_summary_chars: Option<Spanned<usize>>,
 }
 
 /// `[[site_rule]]`: CSS selectors for one site; the rule wins over automatic extraction.
@@ -283,6 +305,9 @@ pub const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 100_000;
 /// Articles a list or feed source takes per run when `max_items` is not set.
 pub const DEFAULT_MAX_ITEMS: usize = 20;
+/// Largest feed file written when `max_feed_bytes` is not set: under the 10 MiB many readers
+/// and hosts refuse (Miniflux stops at 15 MiB).
+pub const DEFAULT_MAX_FEED_BYTES: usize = 9 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -310,6 +335,12 @@ pub struct Site {
     pub concurrency: usize,
     pub per_host_concurrency: usize,
     pub fetch: FetchSettings,
+    /// Article caps of sources that set none of their own.
+    pub caps: ArticleCaps,
+    /// Largest file of any format; the oldest items are left out until every format fits.
+    pub max_feed_bytes: usize,
+    /// Limits of `feedsmith serve` and `daemon --serve`.
+    pub serve: crate::serve::Limits,
 }
 
 impl Default for Site {
@@ -329,6 +360,9 @@ impl Default for Site {
             concurrency: 8,
             per_host_concurrency: 2,
             fetch: FetchSettings::default(),
+            caps: ArticleCaps::default(),
+            max_feed_bytes: DEFAULT_MAX_FEED_BYTES,
+            serve: crate::serve::Limits::default(),
         }
     }
 }
@@ -396,6 +430,7 @@ pub struct Source {
     pub max_items: usize,
     pub full_text: bool,
     pub fetch: FetchSettings,
+    pub caps: ArticleCaps,
 }
 
 impl Source {
@@ -413,6 +448,7 @@ impl Source {
             max_items: 1,
             full_text: false,
             fetch: site.fetch.clone(),
+            caps: site.caps,
         }
     }
 }
@@ -578,6 +614,24 @@ macro_rules! overlay_fetch {
             retries: $v
                 .ranged(&$raw.retries, "retries", 0, 10)?
                 .unwrap_or(base.retries),
+        }
+    }};
+}
+
+/// Article caps: `$base` with the overrides a raw `[site]` or `[[feed.source]]` table sets.
+macro_rules! overlay_caps {
+    ($v:expr, $raw:expr, $base:expr) => {{
+        let base = &$base;
+        ArticleCaps {
+            max_item_bytes: $v
+                .ranged(&$raw.max_item_bytes, "max_item_bytes", 4096, 64 << 20)?
+                .unwrap_or(base.max_item_bytes),
+            max_title_chars: $v
+                .ranged(&$raw.max_title_chars, "max_title_chars", 20, 10_000)?
+                .unwrap_or(base.max_title_chars),
+            max_summary_chars: $v
+                .ranged(&$raw.max_summary_chars, "max_summary_chars", 50, 100_000)?
+                .unwrap_or(base.max_summary_chars),
         }
     }};
 }
@@ -838,6 +892,33 @@ impl Validator<'_> {
             None => None,
         };
         let fetch = overlay_fetch!(self, raw, FetchSettings::default());
+        let caps = overlay_caps!(self, raw, ArticleCaps::default());
+        let serve = crate::serve::Limits {
+            header_read_timeout_ms: self
+                .ranged(
+                    &raw.serve_header_timeout_ms,
+                    "serve_header_timeout_ms",
+                    100,
+                    600_000,
+                )?
+                .unwrap_or(defaults.serve.header_read_timeout_ms),
+            connection_timeout_ms: self
+                .ranged(
+                    &raw.serve_connection_timeout_ms,
+                    "serve_connection_timeout_ms",
+                    1000,
+                    86_400_000,
+                )?
+                .unwrap_or(defaults.serve.connection_timeout_ms),
+            max_connections: self
+                .ranged(
+                    &raw.serve_max_connections,
+                    "serve_max_connections",
+                    1,
+                    65_536,
+                )?
+                .unwrap_or(defaults.serve.max_connections),
+        };
         Ok(Site {
             title: raw.title.trim().to_string(),
             author: raw
@@ -863,8 +944,13 @@ impl Validator<'_> {
             per_host_concurrency: self
                 .ranged(&raw.per_host_concurrency, "per_host_concurrency", 1, 64)?
                 .unwrap_or(defaults.per_host_concurrency),
+            max_feed_bytes: self
+                .ranged(&raw.max_feed_bytes, "max_feed_bytes", 64 << 10, 1 << 30)?
+                .unwrap_or(defaults.max_feed_bytes),
             base_url,
             fetch,
+            caps,
+            serve,
         })
     }
 
@@ -1029,6 +1115,7 @@ impl Validator<'_> {
                 .unwrap_or(DEFAULT_MAX_ITEMS),
             full_text: r.full_text.unwrap_or(false),
             fetch,
+            caps: overlay_caps!(self, r, site.caps),
         })
     }
 }
@@ -1280,6 +1367,55 @@ dir = "articles/world"
         assert_eq!(b.host_delay, FetchSettings::default().host_delay);
         assert_eq!(b.headers.get("x-b").unwrap(), "2");
         assert!(b.headers.get("x-a").is_none());
+    }
+
+    #[test]
+    fn caps_and_serve_limits_have_defaults_ranges_and_per_source_overrides() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.site.caps, ArticleCaps::default());
+        assert_eq!(c.site.max_feed_bytes, DEFAULT_MAX_FEED_BYTES);
+        assert_eq!(c.site.serve, crate::serve::Limits::default());
+        let text = GOOD
+            .replace(
+                "base_url = \"https://news.example.org/feeds\"",
+                "base_url = \"https://news.example.org/feeds\"\nmax_title_chars = 120\nmax_feed_bytes = 100000\n\
+                 serve_header_timeout_ms = 250\nserve_connection_timeout_ms = 5000\nserve_max_connections = 3",
+            )
+            .replace(
+                "dir = \"articles/world\"",
+                "dir = \"articles/world\"\nmax_item_bytes = 8192\nmax_summary_chars = 400",
+            );
+        let c = parse(&text).unwrap();
+        let serve = crate::serve::Limits {
+            header_read_timeout_ms: 250,
+            connection_timeout_ms: 5000,
+            max_connections: 3,
+        };
+        assert_eq!((c.site.serve, c.site.max_feed_bytes), (serve, 100_000));
+        let caps = ArticleCaps {
+            max_item_bytes: 8192,
+            max_title_chars: 120,
+            max_summary_chars: 400,
+        };
+        assert_eq!(c.feeds[0].sources[0].caps, caps);
+        assert_eq!(
+            c.site.caps.max_item_bytes,
+            ArticleCaps::default().max_item_bytes
+        );
+        for bad in [
+            "max_item_bytes = 10",
+            "max_title_chars = 0",
+            "max_feed_bytes = 1",
+            "serve_max_connections = 0",
+            "serve_header_timeout_ms = 1",
+        ] {
+            let m = message(&GOOD.replace("[[feed]]", &format!("{bad}\n[[feed]]")));
+            let key = bad.split(' ').next().unwrap();
+            assert!(
+                m.contains(&format!("`{key}`")) && m.contains("out of range"),
+                "{m}"
+            );
+        }
     }
 
     #[test]

@@ -48,6 +48,24 @@ pub enum Error {
 
     #[error("feed `{feed}` would not validate: {message}")]
     Invalid { feed: String, message: String },
+
+    /// One of a feed's files could not be written; the run goes on with the other feeds.
+    #[error("cannot write {}: {}; the file there is left as it was (check that the output folder is writable, has free space, and holds no folder of that name)", path.display(), os_reason(cause))]
+    WriteFailed {
+        feed: String,
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+}
+
+/// What the OS said, once: `tempfile` appends ` at path "…"` (a temp file's name, which
+/// tells a reader nothing the file's own path does not).
+fn os_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at path \"") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 /// `path` or `path:line`, the way editors and compilers name a place.

@@ -57,6 +57,11 @@ pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -
         rules: &rules,
         learned: &learned,
         site_rules,
+        caps: source
+            .as_ref()
+            .map(|s| s.caps)
+            .or(config.map(|c| c.site.caps))
+            .unwrap_or_default(),
     };
     Ok(Preview {
         article: normalize::normalize(&raw, &ctx)?,

@@ -251,3 +251,37 @@ async fn a_binary_body_under_text_html_is_an_error_naming_the_url() {
         .await
         .is_ok());
 }
+
+/// A feed whose file cannot be written (a folder is in the way: that holds even for root, which
+/// permission bits do not stop) is one message naming the feed, the file and the OS reason; the
+/// other feed is still published and the run exits 1.
+#[test]
+fn a_feed_that_cannot_be_written_fails_alone_with_one_message() {
+    let feed = |name: &str| {
+        format!("[[feed]]\nname = \"{name}\"\ntitle = \"{name}\"\nlink = \"https://news.example.org/{name}\"\n[[feed.source]]\ndir = \"articles\"\n")
+    };
+    let p = crate::util::Project::new(&format!("{}{}", feed("world"), feed("sport")));
+    p.write("articles/seed.txt", crate::util::SEED);
+    std::fs::create_dir_all(p.path("feeds/world.rss/in-the-way")).unwrap();
+    let ran = p.run(&["run"]);
+    crate::util::assert_exit(&ran, 1);
+    let errors: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", ran.stderr);
+    let message = errors[0];
+    assert!(
+        message.contains("feed world")
+            && message.contains("world.rss")
+            && message.to_lowercase().contains("directory"),
+        "{message}"
+    );
+    assert!(!ran.stderr.contains(".feedsmith-tmp-"), "{}", ran.stderr);
+    for file in ["sport.rss", "sport.atom", "sport.json", "index.html"] {
+        assert!(p.path("feeds").join(file).is_file(), "{file} not written");
+    }
+    let index = p.read("feeds/index.html");
+    assert!(index.contains("sport.rss"), "{index}");
+}

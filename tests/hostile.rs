@@ -196,3 +196,39 @@ fn random_hostile_articles_still_give_valid_feeds() {
         }
     }
 }
+
+/// Control characters written into the config (titles, description, author) reach no output
+/// file: the OPML still parses as XML, and every file is free of them.
+#[test]
+fn control_characters_in_config_strings_reach_no_output() {
+    let p = crate::util::Project::world();
+    p.write(
+        "config.toml",
+        "[site]\ntitle = \"Test\\u0001 News\\u001b[31m\"\nbase_url = \"https://news.example.org/feeds/\"\nauthor = \"Desk\\u0001\"\n\n\
+         [[feed]]\nname = \"world\"\ntitle = \"World\\u001b\"\ndescription = \"World\\u0001 news\"\nlink = \"https://news.example.org/world\"\n\
+         [[feed.source]]\ndir = \"articles\"\n",
+    );
+    crate::util::assert_exit(&p.run(&["run"]), 0);
+    let opml = p.read("feeds/feeds.opml");
+    let mut reader = quick_xml::Reader::from_str(&opml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("feeds.opml is not XML: {e}\n{opml}"),
+        }
+    }
+    assert!(opml.contains("<title>Test News[31m</title>"), "{opml}");
+    let mut files = 0;
+    for entry in std::fs::read_dir(p.path("feeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains(['\u{1}', '\u{1b}']),
+            "{} holds a control character",
+            path.display()
+        );
+        files += 1;
+    }
+    assert!(files >= 6, "only {files} files written");
+}

@@ -1481,3 +1481,46 @@ async fn robots_txt_is_remembered_for_a_day_then_revalidated() {
     assert_eq!(asked[1].header("if-none-match"), Some("\"r1\""));
     assert_eq!(server.requests("/world/bridge").len(), 3);
 }
+
+/// A source feed's `<category>` and `<dc:creator>` holding markup (escaped, as feeds send it)
+/// reach no output as live markup: they are read as HTML and kept as their text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markup_in_a_source_feeds_category_and_creator_is_not_live_anywhere() {
+    let server = Server::start(|req: &Seen, base: &Url| match req.path.as_str() {
+        "/robots.txt" => Reply::status(404),
+        _ => Reply::ok(
+            format!(
+                r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>Wire</title><link>{base}</link><description>d</description>
+<item><title>Quay reopens</title><link>{base}quay</link><guid>{base}quay</guid>
+<description>The quay reopened on Monday after a month of repairs to its stones.</description>
+<category>&lt;b&gt;bold&lt;/b&gt;</category><dc:creator>&lt;b&gt;Ana&lt;/b&gt; Lima</dc:creator>
+<pubDate>Sun, 12 May 2024 06:30:00 GMT</pubDate></item>
+</channel></rss>"#
+            ),
+            "application/rss+xml",
+        ),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = one_feed_config(
+        dir.path(),
+        &format!("[[feed.source]]\nfeed = \"{}\"\n", server.url("/feed.xml")),
+    );
+    let (code, stderr) = run_binary(&config).await;
+    assert_eq!(code, 0, "{stderr}");
+    for name in ["f.rss", "f.atom", "f.json", "f.html", "index.html"] {
+        let text = std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+        for live in ["<b>", "&lt;b&gt;", "\\u003cb", "&amp;lt;"] {
+            assert!(!text.contains(live), "{live} in {name}:\n{text}");
+        }
+    }
+    for name in ["f.rss", "f.atom", "f.json"] {
+        let feed =
+            crate::util::parse_feed(&std::fs::read(dir.path().join("out").join(name)).unwrap());
+        let entry = &feed.entries[0];
+        assert_eq!(entry.categories[0].term, "bold", "{name}");
+        assert_eq!(entry.authors[0].name.as_deref(), Some("Ana Lima"), "{name}");
+    }
+}

@@ -128,10 +128,11 @@ async fn start_server(
         config.site.output_dir.display(),
         listener.local_addr()?
     );
-    Ok(tokio::spawn(serve::serve(
+    Ok(tokio::spawn(serve::serve_with(
         listener,
         config.site.output_dir.clone(),
         serve::CachePolicy::from_config(config),
+        config.site.serve,
         stop,
     )))
 }

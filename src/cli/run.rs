@@ -47,7 +47,7 @@ pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
     let report = if fetch {
         runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?
     } else {
-        runtime()?.block_on(pipeline::check_stored(&config))?
+        runtime()?.block_on(pipeline::check_stored(&config, opts.now))?
     };
     for f in &report.feeds {
         let troubled = if f.problems.is_empty() {
@@ -141,7 +141,7 @@ pub(super) fn print_report(report: &RunReport, verbose: bool, alert_after: Optio
 fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
     let mut failed = false;
     for n in &f.notes {
-        report!(Warning, "feed {}: source {n}", f.feed);
+        report!(Warning, "feed {}: {n}", f.feed);
     }
     for p in &f.problems {
         let source = match &p.scope {

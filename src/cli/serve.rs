@@ -23,7 +23,14 @@ pub fn serve(cli: &Cli, listen: SocketAddr) -> anyhow::Result<Exit> {
             listener.local_addr()?
         );
         let cache = server::CachePolicy::from_config(&config);
-        server::serve(listener, dir, cache, daemon::shutdown_signal()).await?;
+        server::serve_with(
+            listener,
+            dir,
+            cache,
+            config.site.serve,
+            daemon::shutdown_signal(),
+        )
+        .await?;
         anyhow::Ok(())
     })?;
     Ok(Exit::Ok)

@@ -22,6 +22,30 @@ pub struct Context<'a> {
     pub learned: &'a learn::Learned,
     /// The `[[site_rule]]`s of the config; extraction uses the one for the page's host.
     pub site_rules: &'a [SiteRule],
+    /// How long an article's parts may be.
+    pub caps: ArticleCaps,
+}
+
+/// How long an article's parts may be: what a reader can display, and what bounds the memory a
+/// feed of many articles takes, whatever the sources send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleCaps {
+    /// Body HTML, after sanitising; a longer body is cut at a paragraph boundary.
+    pub max_item_bytes: usize,
+    /// Title, in characters; cut at a word boundary with an ellipsis.
+    pub max_title_chars: usize,
+    /// Summary, in characters; cut the same way.
+    pub max_summary_chars: usize,
+}
+
+impl Default for ArticleCaps {
+    fn default() -> Self {
+        ArticleCaps {
+            max_item_bytes: 256 * 1024,
+            max_title_chars: 300,
+            max_summary_chars: 1000,
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -38,6 +62,7 @@ impl<'a> Context<'a> {
             rules,
             learned,
             site_rules: &[],
+            caps: ArticleCaps::default(),
         }
     }
 

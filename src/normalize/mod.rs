@@ -6,6 +6,7 @@
 //! `markdown`); [`finish`] then applies what every article gets: hints, sanitising, absolute
 //! URLs, text hygiene, a summary, plausible dates.
 
+pub mod caps;
 pub mod chrome;
 mod context;
 pub mod extract;
@@ -16,7 +17,7 @@ pub mod meta;
 pub mod sanitize;
 pub mod text;
 
-pub use context::{Context, Draft};
+pub use context::{ArticleCaps, Context, Draft};
 pub use extract::SiteRule;
 
 use chrono::{DateTime, Utc};
@@ -33,7 +34,7 @@ pub fn normalize(raw: &RawArticle, ctx: &Context) -> Result<Article> {
 /// Normalises one raw article, with the notes the run should report.
 pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<String>)> {
     let base = raw.base_url.as_ref();
-    let mut draft = match &raw.body {
+    let draft = match &raw.body {
         RawBody::Text(t) => text::draft(t, ctx),
         RawBody::Markdown(m) => markdown::draft(m),
         RawBody::Html(h) => match ctx.site_rule(base) {
@@ -56,29 +57,49 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<
             ..Draft::default()
         },
     };
-    let notes = std::mem::take(&mut draft.notes);
-    finish(draft, raw, ctx).map(|article| (article, notes))
+    finish(draft, raw, ctx)
 }
 
 /// The steps every article gets, whatever its path: what the source knows merged over what
-/// the path found, the body sanitised with every URL absolute, plain-text fields cleaned, a
-/// summary, plausible dates.
-pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<Article> {
+/// the path found, the body sanitised with every URL absolute and cut to its cap, plain-text
+/// fields cleaned and capped, a summary, plausible dates; with the draft's notes and any of its
+/// own (a body that was cut).
+pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<String>)> {
+    let mut notes = draft.notes;
     let meta = raw.hints.clone().or(draft.meta);
     let base = meta.link.as_ref().or(raw.base_url.as_ref());
-    let content_html = sanitize::clean_html(&draft.body_html, base);
+    let mut content_html = sanitize::clean_html(&draft.body_html, base);
+    let max_body = ctx.caps.max_item_bytes;
+    let link = meta
+        .link
+        .as_ref()
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    if let Some(cut) = caps::cut_html(&content_html, max_body, link) {
+        notes.push(format!(
+            "{}: the body is {} bytes, over max_item_bytes = {max_body}; cut to {} bytes at a paragraph boundary{}",
+            raw.key,
+            content_html.len(),
+            cut.len(),
+            if link.is_some() { ", ending with a link to the article" } else { "" }
+        ));
+        content_html = cut;
+    }
     let content_text = sanitize::html_to_text(&content_html);
     let text = |s: Option<String>| s.map(|s| one_line(&s)).filter(|s| !s.is_empty());
+    let max_summary = ctx.caps.max_summary_chars;
 
-    let summary = text(meta.summary).or_else(|| {
-        let lead = content_text.split("\n\n").next().unwrap_or_default();
-        Some(cut_at_sentence(lead, 300)).filter(|s| !s.is_empty())
-    });
+    let summary = text(meta.summary)
+        .map(|s| caps::cut_at_word(&s, max_summary))
+        .or_else(|| {
+            let lead = content_text.split("\n\n").next().unwrap_or_default();
+            Some(cut_at_sentence(lead, 300.min(max_summary))).filter(|s| !s.is_empty())
+        });
     let empty = || Error::EmptyArticle {
         key: raw.key.clone(),
     };
     let title = text(meta.title)
         .or_else(|| summary.as_deref().map(|s| cut_at_sentence(s, 90)))
+        .map(|t| caps::cut_at_word(&t, ctx.caps.max_title_chars))
         .filter(|t| !t.is_empty())
         .ok_or_else(empty)?;
     if content_text.is_empty() && summary.is_none() {
@@ -88,7 +109,7 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<Article> 
     let published = plausible(meta.published);
     let updated = plausible(meta.updated).filter(|u| Some(*u) >= published);
     let http = |u: Option<url::Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
-    Ok(Article {
+    let article = Article {
         title,
         summary,
         content_html,
@@ -101,7 +122,8 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<Article> 
         categories: distinct(&meta.categories),
         image: http(meta.image),
         language: text(meta.language),
-    })
+    };
+    Ok((article, notes))
 }
 
 /// One-line, non-empty, each once, in order.
@@ -173,5 +195,56 @@ pub(crate) mod testing {
     pub fn article(body: RawBody, base: Option<Url>) -> Result<Article> {
         let (rules, learned) = (Rules::default(), Learned::default());
         super::normalize(&raw(body, base), &Context::new(now(), &rules, &learned))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{now, raw};
+    use super::*;
+    use crate::model::RawBody;
+
+    #[test]
+    fn long_titles_summaries_and_bodies_are_cut_to_their_caps_with_a_note() {
+        let (rules, learned) = (chrome::Rules::default(), learn::Learned::default());
+        let ctx = Context::new(now(), &rules, &learned);
+        let caps = ctx.caps;
+        let first_line = "headline ".repeat(48_000 / 9);
+        let para = "A sentence of the body that goes on for a while. ".repeat(20);
+        let body = format!("{first_line}\n\n{}", format!("{para}\n\n").repeat(400));
+        let mut raw = raw(RawBody::Text(body), None);
+        raw.hints.link = url::Url::parse("https://e.org/story").ok();
+        raw.hints.summary = Some("summary words ".repeat(1000));
+        let (a, notes) = normalize_noted(&raw, &ctx).unwrap();
+        assert!(
+            a.title.chars().count() <= caps.max_title_chars,
+            "{}",
+            a.title.len()
+        );
+        assert!(a.title.ends_with("headline…"), "{}", a.title);
+        let summary = a.summary.unwrap();
+        assert!(summary.chars().count() <= caps.max_summary_chars);
+        assert!(summary.ends_with('…') && !summary.contains("  "));
+        assert!(
+            a.content_html.len() <= caps.max_item_bytes,
+            "{}",
+            a.content_html.len()
+        );
+        assert!(a.content_html.ends_with(&format!(
+            "<p><a href=\"https://e.org/story\" rel=\"noopener noreferrer\">{}</a></p>",
+            caps::CONTINUES
+        )));
+        assert!(a.content_text.ends_with(caps::CONTINUES));
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("test-article: the body is ")
+                && notes[0].contains("max_item_bytes = 262144"),
+            "{notes:?}"
+        );
+        // Under the caps, nothing is cut and nothing is said.
+        let mut small = super::testing::raw(RawBody::Text("Title\n\nShort body.".into()), None);
+        small.hints.link = raw.hints.link.clone();
+        let (a, notes) = normalize_noted(&small, &ctx).unwrap();
+        assert!(notes.is_empty() && !a.content_html.contains(caps::CONTINUES));
     }
 }

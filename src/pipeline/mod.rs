@@ -195,21 +195,26 @@ impl<'a> Runner<'a> {
             }
             report.notes.extend(normalized.notes);
             let stored = store.items(&feed.name, feed.limit)?;
+            let mut selected = crate::select::select(feed, &stored, normalized.candidates);
+            report
+                .notes
+                .extend(persist::keep_stored_bodies(&stored, &mut selected.kept));
             let outcome = persist::Outcome {
-                selected: crate::select::select(feed, &stored, normalized.candidates),
+                selected,
                 runs: normalized.runs,
                 problems: normalized.problems,
             };
             let authority = &config.site.id_authority;
             persist::persist(store, feed, authority, outcome, now, &mut report)
         })?;
-        let valid = match ValidFeed::new(
+        let built = ValidFeed::new(
             feed,
             &config.site,
             &persisted.items,
             persisted.first_run,
             ttl(config, feed),
-        ) {
+        );
+        let valid = match gate(built, &config.site, now, &mut report.notes) {
             Ok(v) => v,
             Err(error) => {
                 report.failure(error);
@@ -267,7 +272,10 @@ impl<'a> Runner<'a> {
         };
         let items = self.store.items(&feed.name, feed.limit)?;
         let site = &self.config.site;
-        Ok(ValidFeed::new(feed, site, &items, first_run, ttl(self.config, feed)).ok())
+        let built = ValidFeed::new(feed, site, &items, first_run, ttl(self.config, feed));
+        // Gated as when it was published, so its page lists what its files hold; what the gate
+        // changed was said by that run.
+        Ok(gate(built, site, self.opts.now, &mut Vec::new()).ok())
     }
 }
 
@@ -285,7 +293,7 @@ pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Re
 
 /// `check` without the network: every feed rebuilt from what the store holds and put through
 /// the same validation, rendering and parse-back a run uses; nothing is fetched or written.
-pub async fn check_stored(config: &Config) -> Result<RunReport> {
+pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunReport> {
     let mut report = RunReport::default();
     // Opening the store would create it: with none, there is nothing published to check.
     let store = match config.site.state.exists() {
@@ -302,7 +310,8 @@ pub async fn check_stored(config: &Config) -> Result<RunReport> {
             None => None,
         };
         if let Some((items, first_run)) = stored {
-            match ValidFeed::new(feed, &config.site, &items, first_run, ttl(config, feed)) {
+            let built = ValidFeed::new(feed, &config.site, &items, first_run, ttl(config, feed));
+            match gate(built, &config.site, now, &mut r.notes) {
                 Ok(valid) => {
                     r.items = valid.items().len();
                     let outlet = publish::Outlet {
@@ -318,6 +327,34 @@ pub async fn check_stored(config: &Config) -> Result<RunReport> {
         report.feeds.push(r);
     }
     Ok(report)
+}
+
+/// The gate every feed passes before its files are replaced, in a run and in `check` alike:
+/// what [`ValidFeed::gate`] changed becomes notes naming the feed's cap and counts.
+fn gate(
+    built: Result<ValidFeed>,
+    site: &crate::config::Site,
+    now: DateTime<Utc>,
+    notes: &mut Vec<String>,
+) -> Result<ValidFeed> {
+    let mut valid = built?;
+    let gated = valid.gate(now, site.max_feed_bytes)?;
+    if gated.clamped > 0 {
+        notes.push(format!(
+            "{} item(s) dated more than {} minutes ahead were dated now",
+            gated.clamped,
+            crate::publish::FUTURE_SKEW_MINUTES
+        ));
+    }
+    if gated.left_out > 0 {
+        notes.push(format!(
+            "{} oldest item(s) left out so that every file fits max_feed_bytes = {}; {} kept",
+            gated.left_out,
+            site.max_feed_bytes,
+            valid.items().len()
+        ));
+    }
+    Ok(valid)
 }
 
 /// RSS `ttl`: minutes between the feed's scheduled refreshes, when it has a schedule.

@@ -104,8 +104,11 @@ fn source_articles<'f>(
     for (raw, result) in normalized {
         match result {
             Ok((article, notes)) => {
-                out.notes
-                    .extend(notes.into_iter().map(|n| format!("{}: {n}", source.name)));
+                out.notes.extend(
+                    notes
+                        .into_iter()
+                        .map(|n| format!("source {}: {n}", source.name)),
+                );
                 out.candidates.push(Candidate {
                     source: source.name.clone(),
                     key: raw.key.clone(),
@@ -246,6 +249,7 @@ fn context<'c>(
         rules,
         learned,
         site_rules,
+        caps: source.caps,
     }
 }
 

@@ -25,6 +25,29 @@ pub struct Persisted {
     pub first_run: DateTime<Utc>,
 }
 
+/// Leaves out of `kept` an article that comes back with no body while it has a link and its
+/// stored version had one (a page that changed its template, a paywall, a fetch cut short): the
+/// stored version stands, and the notes say which. Only what the store still holds for the feed
+/// (its newest `limit` items) is compared.
+pub fn keep_stored_bodies(stored: &[Item], kept: &mut Vec<crate::model::Candidate>) -> Vec<String> {
+    let mut notes = Vec::new();
+    kept.retain(|c| {
+        let emptied = c.article.content_text.trim().is_empty()
+            && c.article.link.is_some()
+            && stored.iter().any(|i| {
+                i.source == c.source && i.key == c.key && !i.article.content_text.trim().is_empty()
+            });
+        if emptied {
+            notes.push(format!(
+                "source {}: {} came back with an empty body; the stored version is kept",
+                c.source, c.key
+            ));
+        }
+        !emptied
+    });
+    notes
+}
+
 /// Everything a feed's run hands the store.
 pub struct Outcome<'f> {
     pub runs: Vec<SourceResult<'f>>,
@@ -175,6 +198,53 @@ pub fn item_id(authority: &str, feed: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_emptied_since_it_was_stored_keeps_its_stored_version() {
+        use crate::model::{Article, Candidate};
+        let at = chrono::Utc::now();
+        let article = |body: &str, link: bool| Article {
+            title: "T".into(),
+            summary: Some("S".into()),
+            content_text: body.into(),
+            link: link.then(|| url::Url::parse("https://e.org/a").unwrap()),
+            ..Default::default()
+        };
+        let stored = |key: &str, body: &str| Item {
+            id: format!("tag:e.org,2024:{key}"),
+            key: key.into(),
+            source: "s".into(),
+            article: article(body, true),
+            published: at,
+            updated: at,
+        };
+        let candidate = |key: &str, body: &str, link: bool| Candidate {
+            source: "s".into(),
+            key: key.into(),
+            partial: false,
+            article: article(body, link),
+        };
+        let stored = [
+            stored("had", "a body"),
+            stored("never", ""),
+            stored("had-no-link", "a body"),
+        ];
+        let mut kept = vec![
+            candidate("had", " ", true),
+            candidate("never", "", true),
+            candidate("new", "", true),
+            candidate("had-no-link", "", false),
+            candidate("fine", "body", true),
+        ];
+        let notes = keep_stored_bodies(&stored, &mut kept);
+        let keys: Vec<&str> = kept.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["never", "new", "had-no-link", "fine"]);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with("source s: had came back with an empty body"),
+            "{notes:?}"
+        );
+    }
 
     #[test]
     fn ids_are_tag_uris_with_escaped_keys() {

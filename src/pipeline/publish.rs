@@ -47,9 +47,24 @@ pub async fn publish(
             continue;
         }
         let name = format.file_name(valid.name());
-        if write::write_if_changed(outlet.dir, &name, &bytes)? {
-            report.written.push(outlet.dir.join(name));
-            changed.push(format);
+        match write::write_if_changed(outlet.dir, &name, &bytes) {
+            Ok(true) => {
+                report.written.push(outlet.dir.join(name));
+                changed.push(format);
+            }
+            Ok(false) => {}
+            // The feed's problem, not the run's: the other feeds are still published. Its
+            // other formats are not tried, as a full disk or a read-only folder fails them all
+            // and one message says it.
+            Err(Error::Io { source, .. }) => {
+                report.failure(Error::WriteFailed {
+                    feed: valid.name().to_string(),
+                    path: outlet.dir.join(name),
+                    cause: source,
+                });
+                break;
+            }
+            Err(other) => return Err(other),
         }
     }
     if let Some((client, hub)) = outlet.hub {

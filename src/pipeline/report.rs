@@ -46,7 +46,8 @@ pub struct FeedReport {
     /// Files whose bytes changed.
     pub written: Vec<PathBuf>,
     pub problems: Vec<Problem>,
-    /// Worth a look but nothing failed (a site rule that no longer matches), as "source: note".
+    /// Worth a look but nothing failed (a site rule that no longer matches, a body cut, items
+    /// left out to fit the size cap): "source NAME: note" when a source's, else the feed's.
     pub notes: Vec<String>,
     /// Every source's result this run, with its failure streak (for `alert_after`).
     pub sources: Vec<SourceOutcome>,

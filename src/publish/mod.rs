@@ -50,6 +50,19 @@ impl Format {
     }
 }
 
+/// Item dates further ahead of "now" than this are a wrong clock (the source's or a past run's),
+/// not news: the gate dates them now, so they cannot pin themselves to the top of a reader.
+pub const FUTURE_SKEW_MINUTES: i64 = 5;
+
+/// What [`ValidFeed::gate`] changed, for the run to report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Gated {
+    /// Items dated more than [`FUTURE_SKEW_MINUTES`] ahead, now dated now.
+    pub clamped: usize,
+    /// The oldest items, left out so that every format fits `max_feed_bytes`.
+    pub left_out: usize,
+}
+
 /// A feed that is safe to render: built only by [`ValidFeed::new`].
 #[derive(Debug, Clone)]
 pub struct ValidFeed {
@@ -148,6 +161,103 @@ impl ValidFeed {
             ttl,
             items: valid,
         })
+    }
+
+    /// The last check before a feed replaces its files: item dates more than a small skew
+    /// ahead of `now` are clamped to `now`, and the oldest items are left out until every
+    /// format fits in `max_bytes`. Refused (an error) only when not even a feed without items
+    /// would fit.
+    pub fn gate(&mut self, now: DateTime<Utc>, max_bytes: usize) -> Result<Gated> {
+        let latest = now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES);
+        let mut gated = Gated::default();
+        for item in &mut self.items {
+            let ahead = item.published > latest || item.updated > latest;
+            if item.published > latest {
+                item.published = now;
+            }
+            if item.updated > latest {
+                item.updated = now;
+            }
+            item.updated = item.updated.max(item.published);
+            gated.clamped += usize::from(ahead);
+        }
+        if gated.clamped > 0 {
+            if let Some(updated) = self.items.iter().map(|i| i.updated).max() {
+                self.updated = updated;
+            }
+        }
+        gated.left_out = self.fit(max_bytes)?;
+        Ok(gated)
+    }
+
+    /// Leaves out the oldest items until every format is at most `max_bytes`; returns how many.
+    fn fit(&mut self, max_bytes: usize) -> Result<usize> {
+        if self.size_bound() <= max_bytes || self.largest() <= max_bytes {
+            return Ok(0);
+        }
+        // Newest first (the store's order already; stable, so ties keep theirs).
+        self.items.sort_by_key(|i| std::cmp::Reverse(i.published));
+        let all = self.items.len();
+        // The most items that fit, found by bisection: a handful of renders, whatever `all`.
+        let (mut fits, mut over) = (0, all);
+        while over - fits > 1 {
+            let mid = (fits + over) / 2;
+            let mut rest = self.items.split_off(mid);
+            let ok = self.largest() <= max_bytes;
+            self.items.append(&mut rest);
+            if ok {
+                fits = mid;
+            } else {
+                over = mid;
+            }
+        }
+        self.items.truncate(fits);
+        if fits == 0 && self.largest() > max_bytes {
+            return Err(Error::Invalid {
+                feed: self.name.clone(),
+                message: format!("even without items, a file is over max_feed_bytes = {max_bytes}"),
+            });
+        }
+        Ok(all - fits)
+    }
+
+    /// The largest of the formats, in bytes.
+    fn largest(&self) -> usize {
+        Format::ALL
+            .iter()
+            .map(|f| self.render(*f).len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// More than any format's size can be, without rendering: each text at most ten bytes a
+    /// byte once escaped (`"` in an RSS description is `&amp;quot;`), plus room for the markup
+    /// around it. Most feeds are far under the cap, and are then not rendered to check.
+    fn size_bound(&self) -> usize {
+        let texts = |i: &ValidItem| {
+            i.id.len()
+                + i.title.len()
+                + i.summary.as_ref().map_or(0, String::len)
+                + i.content_html.len()
+                + i.content_text.len()
+                + [&i.authors, &i.credits, &i.categories]
+                    .iter()
+                    .flat_map(|v| v.iter())
+                    .map(|s| s.len() + 64)
+                    .sum::<usize>()
+                + [&i.link, &i.image]
+                    .iter()
+                    .filter_map(|u| u.as_ref())
+                    .map(|u| u.as_str().len())
+                    .sum::<usize>()
+        };
+        let head = self.title.len() + self.description.len() + self.author.len();
+        8192 + 10 * head
+            + self
+                .items
+                .iter()
+                .map(|i| 2048 + 10 * texts(i))
+                .sum::<usize>()
     }
 
     pub fn name(&self) -> &str {
@@ -265,4 +375,73 @@ pub fn verify(format: Format, bytes: &[u8]) -> std::result::Result<(), String> {
 fn required(s: &str) -> Option<String> {
     let folded = fold_whitespace(&xml_safe(s));
     (!folded.is_empty()).then_some(folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::config::test_config::Builder;
+    use crate::model::Article;
+
+    fn item(n: i64, at: DateTime<Utc>, body: usize) -> Item {
+        Item {
+            id: format!("tag:e.org,2024:{n}"),
+            key: format!("k{n}"),
+            source: "s".into(),
+            article: Article {
+                title: format!("Item {n}"),
+                content_html: format!("<p>{}</p>", "text & \"more\" ".repeat(body / 14)),
+                content_text: "text".repeat(body / 4),
+                ..Default::default()
+            },
+            published: at + Duration::hours(n),
+            updated: at + Duration::hours(n),
+        }
+    }
+
+    #[test]
+    fn the_gate_dates_the_future_now_and_leaves_out_the_oldest_to_fit() {
+        let c = Builder::new().feed("f", "").build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let start = now - Duration::days(10);
+        // Newest first, as the store gives them; the newest is dated a day ahead.
+        let mut items: Vec<Item> = (0..40).rev().map(|n| item(n, start, 6000)).collect();
+        items[0].published = now + Duration::days(1);
+        items[0].updated = items[0].published;
+        let build = || ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        let max = 100_000;
+        let mut valid = build();
+        assert!(valid.largest() > max, "the test feed must be over the cap");
+        let gated = valid.gate(now, max).unwrap();
+        assert_eq!(gated.clamped, 1);
+        assert!(
+            gated.left_out > 0 && gated.left_out < items.len(),
+            "{gated:?}"
+        );
+        assert_eq!(valid.items().len() + gated.left_out, items.len());
+        for format in Format::ALL {
+            assert!(valid.render(format).len() <= max, "{format:?}");
+        }
+        // The newest are kept, the clamped one first and dated now.
+        let kept: Vec<&str> = valid.items().iter().map(|i| i.id.as_str()).collect();
+        let newest: Vec<&str> = items
+            .iter()
+            .take(kept.len())
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(kept, newest);
+        assert_eq!((valid.items()[0].published, valid.updated()), (now, now));
+        // One item more would not have fitted: as many as fit are kept.
+        let mut one_more = build();
+        one_more.items.truncate(kept.len() + 1);
+        assert!(one_more.largest() > max);
+        // Within the cap and the skew, nothing changes.
+        let mut small = ValidFeed::new(&c.feeds[0], &c.site, &items[1..3], now, None).unwrap();
+        assert_eq!(small.gate(now, max).unwrap(), Gated::default());
+        assert_eq!(small.items().len(), 2);
+        // Refused when not even the feed's own head fits.
+        assert!(build().gate(now, 100).is_err());
+    }
 }

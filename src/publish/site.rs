@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use super::write::write_if_changed;
 use super::{Format, ValidFeed};
-use crate::chars::escape_html as esc;
+use crate::chars::{escape_html, xml_safe};
 use crate::config::Site;
 use crate::dates::{rfc3339, rfc822};
 use crate::error::Result;
@@ -42,6 +42,12 @@ pub fn write_site(dir: &Path, feeds: &[ValidFeed], site: &Site) -> Result<Vec<St
         }
     }
     Ok(changed)
+}
+
+/// Text for HTML and OPML: without the characters XML forbids (the site's title and author come
+/// from the config unfiltered), then escaped.
+fn esc(s: &str) -> String {
+    escape_html(&xml_safe(s))
 }
 
 /// Short labels for links; the media types come from [`Format`].

@@ -135,22 +135,15 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
             authors: entry
                 .authors
                 .iter()
-                .filter_map(|p| p.name.as_deref().map(str::trim))
+                .filter_map(|p| p.name.as_deref().map(plain))
                 .filter(|n| !n.is_empty())
-                .map(str::to_string)
                 .collect(),
             published: entry.published.or(entry.updated),
             updated: entry.updated,
             categories: entry
                 .categories
                 .iter()
-                .map(|c| {
-                    c.label
-                        .clone()
-                        .unwrap_or_else(|| c.term.clone())
-                        .trim()
-                        .to_string()
-                })
+                .map(|c| plain(c.label.as_ref().unwrap_or(&c.term)))
                 .filter(|c| !c.is_empty())
                 .collect(),
             link: link.as_ref().map(urls::canonical),
@@ -188,7 +181,7 @@ fn advertised_feed(html: &str, page: &Url) -> Option<Url> {
     urls::absolutize(Some(page), &link)
 }
 
-/// Plain text of a title or summary that may be HTML.
+/// Plain text of a title, summary, author or category that may be HTML.
 fn plain(s: &str) -> String {
     let text = if s.contains('<') || s.contains('&') {
         Document::fragment(s).root().text().to_string()
