@@ -49,23 +49,7 @@ fn ours(pages: &[DevPage], runs: usize) -> Vec<f64> {
 
 /// Medians of the Python peers' pages per CPU-second, or why they were not measured.
 fn peers(dir: &Path, runs: usize) -> Result<(f64, f64), String> {
-    let python = common::peer_python().ok_or("no bench-venv/ (benches/peers.sh --setup)")?;
-    let out = Command::new(python)
-        .arg(common::root().join("benches/peers.py"))
-        .args(["extract", &runs.to_string()])
-        .arg(dir)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-    let rates = |k: &str| -> Vec<f64> {
-        v[k].as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
-            .unwrap_or_default()
-    };
-    Ok((median(&rates("trafilatura")), median(&rates("readability"))))
+    common::peer_medians("extract", runs, dir, ["trafilatura", "readability"])
 }
 
 /// Cold `feedsmith run` over the pages saved as `.html` files: (pages/s wall, pages per

@@ -107,7 +107,6 @@ fn peak_mb(mode: &str, n: usize) -> f64 {
 
 /// Writes the items as feedgen's script reads them and returns its medians (RSS, Atom).
 fn feedgen(config: &Config, items: &[Item], runs: usize) -> Result<(f64, f64), String> {
-    let python = common::peer_python().ok_or("no bench-venv/ (benches/peers.sh --setup)")?;
     let feed = &config.feeds[0];
     let json = serde_json::json!({
         "id": format!("tag:{}:{}", config.site.id_authority, feed.name),
@@ -131,22 +130,7 @@ fn feedgen(config: &Config, items: &[Item], runs: usize) -> Result<(f64, f64), S
     let file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
     serde_json::to_writer(std::io::BufWriter::new(file.as_file()), &json)
         .map_err(|e| e.to_string())?;
-    let out = Command::new(python)
-        .arg(common::root().join("benches/peers.py"))
-        .args(["feedgen", &runs.to_string()])
-        .arg(file.path())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-    let rates = |k: &str| -> Vec<f64> {
-        v[k].as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
-            .unwrap_or_default()
-    };
-    Ok((median(&rates("rss")), median(&rates("atom"))))
+    common::peer_medians("feedgen", runs, file.path(), ["rss", "atom"])
 }
 
 fn main() {

@@ -65,6 +65,33 @@ pub fn peer_python() -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
+/// Runs `benches/peers.py TASK RUNS INPUT` in the venv and returns the medians of the two
+/// rate lists it prints under `keys`, or why the peers were not measured.
+pub fn peer_medians(
+    task: &str,
+    runs: usize,
+    input: &Path,
+    keys: [&str; 2],
+) -> Result<(f64, f64), String> {
+    let python = peer_python().ok_or("no bench-venv/ (benches/peers.sh --setup)")?;
+    let out = std::process::Command::new(python)
+        .arg(root().join("benches/peers.py"))
+        .args([task, &runs.to_string()])
+        .arg(input)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let rates = |k: &str| -> Vec<f64> {
+        v[k].as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    Ok((median(&rates(keys[0])), median(&rates(keys[1]))))
+}
+
 // ---------------------------------------------------------------- statistics and time
 
 pub fn median(v: &[f64]) -> f64 {

@@ -7,7 +7,7 @@ use super::log::{self, report};
 use super::{now, runtime, Cli, Exit};
 use crate::config::Config;
 use crate::error::Error;
-use crate::pipeline::{self, FeedReport, RunOptions, RunReport, Runner, Scope, Selection};
+use crate::pipeline::{self, FeedReport, Problem, RunOptions, RunReport, Runner, Scope, Selection};
 use crate::status::{should_alert, should_report_item};
 
 pub fn run(
@@ -144,66 +144,7 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
         report!(Warning, "feed {}: {n}", f.feed);
     }
     for p in &f.problems {
-        let source = match &p.scope {
-            Scope::Feed => {
-                report!(Error, "feed {}: {}", f.feed, p.error);
-                failed = true;
-                continue;
-            }
-            Scope::Source(s) => s,
-            Scope::Article(s) => {
-                match alert_after {
-                    Some(n) if !should_report_item(p.seen, n) => {
-                        if verbose {
-                            report!(
-                                Info,
-                                "feed {}: source {s} problem (known, {} runs in a row): {}",
-                                f.feed,
-                                p.seen,
-                                p.error
-                            );
-                        }
-                    }
-                    _ => {
-                        report!(Error, "feed {}: source {s} problem: {}", f.feed, p.error);
-                        failed = true;
-                    }
-                }
-                continue;
-            }
-        };
-        let streak = f
-            .sources
-            .iter()
-            .find(|o| !o.ok && &o.source == source)
-            .map(|o| o.consecutive_failures);
-        match (streak, alert_after) {
-            (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
-                if verbose {
-                    report!(
-                        Info,
-                        "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
-                        f.feed,
-                        source,
-                        p.error
-                    );
-                }
-            }
-            _ => {
-                let in_a_row = match streak {
-                    Some(n) if n > 1 => format!(" ({n} runs in a row)"),
-                    _ => String::new(),
-                };
-                report!(
-                    Error,
-                    "feed {}: source {} failed{in_a_row}: {}",
-                    f.feed,
-                    source,
-                    p.error
-                );
-                failed = true;
-            }
-        }
+        failed |= print_problem(f, p, verbose, alert_after);
     }
     for c in &f.cleared {
         if alert_after.is_some_and(|n| c.seen >= n.max(1)) {
@@ -242,6 +183,70 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
         );
     }
     failed
+}
+
+/// Prints one problem as `alert_after` rules; true when it fails the run.
+fn print_problem(f: &FeedReport, p: &Problem, verbose: bool, alert_after: Option<u32>) -> bool {
+    let source = match &p.scope {
+        Scope::Feed => {
+            report!(Error, "feed {}: {}", f.feed, p.error);
+            return true;
+        }
+        Scope::Source(s) => s,
+        Scope::Article(s) => {
+            return match alert_after {
+                Some(n) if !should_report_item(p.seen, n) => {
+                    if verbose {
+                        report!(
+                            Info,
+                            "feed {}: source {s} problem (known, {} runs in a row): {}",
+                            f.feed,
+                            p.seen,
+                            p.error
+                        );
+                    }
+                    false
+                }
+                _ => {
+                    report!(Error, "feed {}: source {s} problem: {}", f.feed, p.error);
+                    true
+                }
+            };
+        }
+    };
+    let streak = f
+        .sources
+        .iter()
+        .find(|o| !o.ok && &o.source == source)
+        .map(|o| o.consecutive_failures);
+    match (streak, alert_after) {
+        (Some(n), Some(alert_after)) if !should_alert(n, alert_after, false) => {
+            if verbose {
+                report!(
+                    Info,
+                    "feed {}: source {} failed ({n} in a row; alerting at {alert_after}): {}",
+                    f.feed,
+                    source,
+                    p.error
+                );
+            }
+            false
+        }
+        _ => {
+            let in_a_row = match streak {
+                Some(n) if n > 1 => format!(" ({n} runs in a row)"),
+                _ => String::new(),
+            };
+            report!(
+                Error,
+                "feed {}: source {} failed{in_a_row}: {}",
+                f.feed,
+                source,
+                p.error
+            );
+            true
+        }
+    }
 }
 
 /// Lists the chrome each source has learned so far (from the state of earlier runs).

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-use super::{chrome, learn, SiteRule};
+use super::{chrome, learn};
 use crate::model::Metadata;
 
 /// Everything normalisation needs from outside, passed in so the stage stays pure.
@@ -88,4 +88,17 @@ pub struct Draft {
     pub body_html: String,
     /// Things the run should report about this article (a site rule that matched nothing).
     pub notes: Vec<String>,
+}
+
+/// A user's extraction rule for one site (`[[site_rule]]`), as CSS selectors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteRule {
+    /// The host it is for; it covers subdomains too.
+    pub host: String,
+    /// The article body; when it matches nothing, automatic extraction is used.
+    pub body: Option<String>,
+    /// Removed before anything else.
+    pub strip: Vec<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
 }

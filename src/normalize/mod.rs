@@ -17,8 +17,7 @@ pub mod meta;
 pub mod sanitize;
 pub mod text;
 
-pub use context::{ArticleCaps, Context, Draft};
-pub use extract::SiteRule;
+pub use context::{ArticleCaps, Context, Draft, SiteRule};
 
 use chrono::{DateTime, Utc};
 

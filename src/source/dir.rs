@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::Collected;
+use super::collected::Collected;
 use crate::config::Source;
 use crate::error::{Error, Result};
 use crate::model::{Fingerprint, Metadata, RawArticle, RawBody};

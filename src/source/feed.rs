@@ -5,13 +5,13 @@
 use dom_query::Document;
 use url::Url;
 
+use super::collected::{Collected, Memory};
 use crate::chars::fold_whitespace;
 use crate::config::Source;
 use crate::error::{Error, FetchError};
 use crate::fetch::{xml_declaration_to_utf8, Fetcher};
 use crate::model::{Metadata, RawArticle, RawBody};
 use crate::source::web::{fetch_articles, fetch_if_changed};
-use crate::source::{Collected, Memory};
 use crate::urls;
 
 pub async fn collect(

@@ -11,6 +11,7 @@ use dom_query::{Document, Matcher, NodeRef, Selection};
 use regex::Regex;
 use url::Url;
 
+use super::collected::{Collected, Memory};
 use crate::chars::fold_whitespace;
 use crate::config::{ListSelectors, Selector, Source};
 use crate::dates;
@@ -18,7 +19,6 @@ use crate::error::Error;
 use crate::fetch::Fetcher;
 use crate::model::Metadata;
 use crate::source::web::{fetch_articles, fetch_if_changed};
-use crate::source::{Collected, Memory};
 use crate::urls;
 
 pub async fn collect(

@@ -1,21 +1,19 @@
 //! Sources: where articles come from. Each kind has its own file (`dir` for article folders;
-//! `page`, `list` and `feed` for the web) and hands normalisation [`RawArticle`]s, never touching
+//! `page`, `list` and `feed` for the web) and hands normalisation [`crate::model::RawArticle`]s, never touching
 //! the store or the output: what it learned (HTTP validators) it returns in [`Collected`].
 
+mod collected;
 pub mod dir;
 pub mod feed;
 pub mod list;
 pub mod page;
 pub mod web;
 
-use std::collections::{HashMap, HashSet};
-
-use chrono::{DateTime, Utc};
+pub use collected::{Collected, Memory};
 
 use crate::config::{Source, SourceKind};
-use crate::error::{Error, Result};
-use crate::fetch::{Fetcher, Validators};
-use crate::model::{item_key, Fingerprint, RawArticle};
+use crate::error::Result;
+use crate::fetch::Fetcher;
 
 /// Collects one source of any kind: the one place the four kinds are told apart. `Err` only
 /// when the source as a whole failed; single articles that fail go to [`Collected::problems`].
@@ -27,59 +25,5 @@ pub async fn collect(source: &Source, fetcher: &Fetcher, memory: &Memory) -> Res
             list::collect(source, url, selectors, fetcher, memory).await
         }
         SourceKind::Feed(url) => feed::collect(source, url, fetcher, memory).await,
-    }
-}
-
-/// What one source yielded in one run.
-#[derive(Debug, Default)]
-pub struct Collected {
-    pub articles: Vec<RawArticle>,
-    /// Problems with single articles (one bad file, one page of a list that failed); the source
-    /// as a whole worked, so the run reports them and goes on.
-    pub problems: Vec<Error>,
-    /// The source answered "not modified": its stored items stand, nothing was re-extracted.
-    pub unchanged: bool,
-    /// Validators to remember, by URL.
-    pub validators: Vec<(String, Validators)>,
-    /// Articles the source still lists but left out because they are already stored: part of
-    /// its yield for `status`, though not fetched again.
-    pub known: usize,
-    /// Keys of articles published as their feed's teaser because the full page failed: the
-    /// store marks them so the next run fetches the full text again.
-    pub teasers: Vec<String>,
-    /// Article files read this run, by key, with what to recognise them by next run.
-    pub fingerprints: Vec<(String, Fingerprint)>,
-}
-
-impl Collected {
-    /// The source answered "not modified".
-    pub fn unchanged() -> Collected {
-        Collected {
-            unchanged: true,
-            ..Collected::default()
-        }
-    }
-}
-
-/// What a source may know from earlier runs; handed in by the pipeline so sources stay
-/// independent of the store.
-#[derive(Debug, Default)]
-pub struct Memory {
-    /// The source's name, which its keys are filed under.
-    pub source: String,
-    /// Validators from earlier runs, by URL.
-    pub validators: HashMap<String, Validators>,
-    /// Feed-unique keys ([`item_key`]) of the articles the feed already stores in full.
-    pub known_keys: HashSet<String>,
-    /// What a folder source's files looked like when last read, by key: a file that still
-    /// matches is not read again (its stored article stands).
-    pub fingerprints: HashMap<String, Fingerprint>,
-    pub now: Option<DateTime<Utc>>,
-}
-
-impl Memory {
-    /// The feed already stores the article this source calls `key` (full-text fetches skip it).
-    pub fn knows(&self, key: &str) -> bool {
-        self.known_keys.contains(&item_key(&self.source, key))
     }
 }

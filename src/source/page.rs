@@ -3,12 +3,12 @@
 
 use url::Url;
 
+use super::collected::{Collected, Memory};
 use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::Fetcher;
 use crate::model::Metadata;
 use crate::source::web::{article_from_page, ensure_html, fetch_if_changed};
-use crate::source::{Collected, Memory};
 
 pub async fn collect(
     source: &Source,

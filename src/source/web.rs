@@ -4,11 +4,11 @@
 use futures_util::future::join_all;
 use url::Url;
 
+use super::collected::Memory;
 use crate::config::Source;
 use crate::error::{Error, FetchError};
 use crate::fetch::{allowed_discovered, Fetched, Fetcher, Page};
 use crate::model::{Metadata, RawArticle, RawBody};
-use crate::source::Memory;
 use crate::urls;
 
 /// Fetches a source's own URL conditionally; `None` when it has not changed since the

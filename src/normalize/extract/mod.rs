@@ -12,24 +12,11 @@ mod score;
 use dom_query::Document;
 use url::Url;
 
-use super::context::{Context, Draft};
+use super::context::{Context, Draft, SiteRule};
 use super::sanitize::cap_depth;
 use dom::Page;
 use metadata::{Meta, Resolved};
 use score::{Extracted, Mode};
-
-/// A user's extraction rule for one site (`[[site_rule]]`), as CSS selectors.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SiteRule {
-    /// The host it is for; it covers subdomains too.
-    pub host: String,
-    /// The article body; when it matches nothing, automatic extraction is used.
-    pub body: Option<String>,
-    /// Removed before anything else.
-    pub strip: Vec<String>,
-    pub title: Option<String>,
-    pub date: Option<String>,
-}
 
 /// Extracts the article from a page.
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
