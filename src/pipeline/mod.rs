@@ -185,7 +185,8 @@ impl<'a> Runner<'a> {
     ) -> Result<FeedReport> {
         let mut report = FeedReport::new(&feed.name);
         let (config, now) = (self.config, self.opts.now);
-        let persisted = self.store.transaction(!self.opts.dry_run, |store| {
+        let dry_run = self.opts.dry_run;
+        let persisted = self.store.transaction(!dry_run, |store| {
             let rules = &config.site_rules;
             let mut normalized = normalize::normalize(store, rules, gathered, now)?;
             for (source, dir) in std::mem::take(&mut normalized.relearned) {
@@ -194,7 +195,11 @@ impl<'a> Runner<'a> {
                 normalized.replace(again, &feed.sources);
             }
             report.notes.extend(normalized.notes);
-            let stored = store.items(&feed.name, feed.limit)?;
+            // Stored items matter to selection only when there is something to compare.
+            let stored = match normalized.candidates.is_empty() {
+                true => Vec::new(),
+                false => store.items(&feed.name, feed.limit)?,
+            };
             let mut selected = crate::select::select(feed, &stored, normalized.candidates);
             report
                 .notes
@@ -205,12 +210,34 @@ impl<'a> Runner<'a> {
                 problems: normalized.problems,
             };
             let authority = &config.site.id_authority;
-            persist::persist(store, feed, authority, outcome, now, &mut report)
+            let persisted = persist::persist(store, feed, authority, outcome, now, &mut report)?;
+            let signature = store.feed_signature(&feed.name, feed.limit)?;
+            // A dry run rolls the transaction back: what it would publish is read before.
+            let items = match dry_run {
+                true => Some(store.items(&feed.name, feed.limit)?),
+                false => None,
+            };
+            Ok((persisted, signature, items))
         })?;
+        let (persisted, (signature, count), items) = persisted;
+        let digest = render_digest(config, feed, &signature);
+        let unchanged = !self.opts.dry_run
+            && self.store.feed_digest(&feed.name)?.as_deref() == Some(digest.as_str())
+            && publish::files_exist(&config.site.output_dir, &feed.name);
+        if unchanged {
+            // The files were written from these very items and settings: nothing to render.
+            tracing::debug!(feed = %feed.name, "unchanged since the last run; not rendered");
+            report.items = count;
+            return Ok(report);
+        }
+        let items = match items {
+            Some(items) => items,
+            None => self.store.items(&feed.name, feed.limit)?,
+        };
         let built = ValidFeed::new(
             feed,
             &config.site,
-            &persisted.items,
+            &items,
             persisted.first_run,
             ttl(config, feed),
         );
@@ -227,15 +254,13 @@ impl<'a> Runner<'a> {
             dry_run: self.opts.dry_run,
             hub: self.hub.as_ref(),
         };
-        let digest = valid.digest();
-        let unchanged = self.store.feed_digest(&feed.name)?.as_deref() == Some(digest.as_str());
         let failed_before = report.problems.len();
-        publish::publish(&valid, &outlet, unchanged, &mut report).await?;
+        publish::publish(&valid, &outlet, &mut report).await?;
         // Remembered only once every format is written, so a feed that failed is tried again.
         let all_written = report.problems[failed_before..]
             .iter()
             .all(|p| p.scope != Scope::Feed);
-        if !self.opts.dry_run && !unchanged && all_written {
+        if !self.opts.dry_run && all_written {
             self.store.set_feed_digest(&feed.name, &digest)?;
         }
         tracing::debug!(feed = %feed.name, new = report.new, changed = report.changed, items = report.items, written = report.written.len(), "feed done");
@@ -246,22 +271,43 @@ impl<'a> Runner<'a> {
     /// Writes the index, OPML and feed pages from every feed published so far, and deals with
     /// output files of feeds no longer configured; returns the warnings for a person.
     pub fn finish(mut self) -> Result<Vec<String>> {
-        let dir = &self.config.site.output_dir;
         if !self.opts.dry_run {
             for (origin, copy) in self.fetcher.robots_to_keep() {
                 self.store.set_robots(&origin, &copy)?;
             }
-            let mut feeds = Vec::new();
-            for feed in &self.config.feeds {
-                if let Some(valid) = self.published.remove(&feed.name) {
-                    feeds.push(valid);
-                } else if let Some(valid) = self.stored_feed(feed)? {
-                    feeds.push(valid);
-                }
-            }
-            site::write_site(dir, &feeds, &self.config.site)?;
+            self.write_site()?;
         }
         orphans::handle(self.config, &self.store, &self.opts)
+    }
+
+    /// The index, OPML and feed pages, unless every feed's digest and the site's settings are
+    /// what they were when they were last written.
+    fn write_site(&mut self) -> Result<()> {
+        let dir = &self.config.site.output_dir;
+        let mut digests = Vec::new();
+        for feed in &self.config.feeds {
+            digests.push(self.store.feed_digest(&feed.name)?.unwrap_or_default());
+        }
+        let digest = hex_digest(&format!("{:?}{digests:?}", self.config.site));
+        let same = self.store.setting(SITE_DIGEST)?.as_deref() == Some(digest.as_str());
+        let pages_there = [site::INDEX, site::OPML]
+            .iter()
+            .all(|f| dir.join(f).is_file())
+            && (self.config.feeds.iter().zip(&digests))
+                .all(|(f, d)| d.is_empty() || dir.join(format!("{}.html", f.name)).is_file());
+        if same && pages_there {
+            return Ok(());
+        }
+        let mut feeds = Vec::new();
+        for feed in &self.config.feeds {
+            if let Some(valid) = self.published.remove(&feed.name) {
+                feeds.push(valid);
+            } else if let Some(valid) = self.stored_feed(feed)? {
+                feeds.push(valid);
+            }
+        }
+        site::write_site(dir, &feeds, &self.config.site)?;
+        self.store.set_setting(SITE_DIGEST, &digest)
     }
 
     /// A feed not refreshed this run, as it was last published; `None` before its first run
@@ -319,7 +365,7 @@ pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunRepo
                         dry_run: true,
                         hub: None,
                     };
-                    publish::publish(&valid, &outlet, false, &mut r).await?;
+                    publish::publish(&valid, &outlet, &mut r).await?;
                 }
                 Err(error) => r.failure(error),
             }
@@ -355,6 +401,24 @@ fn gate(
         ));
     }
     Ok(valid)
+}
+
+/// The settings key of the site pages' digest.
+const SITE_DIGEST: &str = "site_digest";
+
+/// What a feed's files are rendered from: this build (its rendering may differ), the feed's and
+/// the site's settings, and the signature of its items. Equal digests, equal files.
+fn render_digest(config: &Config, feed: &Feed, signature: &str) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    hex_digest(&format!("{version}{feed:?}{:?}{signature}", config.site))
+}
+
+fn hex_digest(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// RSS `ttl`: minutes between the feed's scheduled refreshes, when it has a schedule.

@@ -19,8 +19,6 @@ use crate::store::{NewItem, Store, Upsert};
 
 /// What the store holds for the feed after this run.
 pub struct Persisted {
-    /// The newest `limit` items, newest first: what the feed publishes.
-    pub items: Vec<Item>,
     /// When the feed was first run (dates an empty feed).
     pub first_run: DateTime<Utc>,
 }
@@ -129,10 +127,7 @@ pub fn persist(
         }
     }
     let first_run = store.record_feed_run(&feed.name, now)?;
-    Ok(Persisted {
-        items: store.items(&feed.name, feed.limit)?,
-        first_run,
-    })
+    Ok(Persisted { first_run })
 }
 
 /// A lasting problem of one article (an empty file, a bad date, a dead link) is someone's to

@@ -15,23 +15,19 @@ pub struct Outlet<'a> {
     pub hub: Option<&'a (reqwest::Client, url::Url)>,
 }
 
-/// Renders, checks and writes `valid`; `unchanged` is true when the files already written were
-/// rendered from the same inputs, so there is nothing to render or compare.
+/// Every format of the feed `name` is in `dir`: what an unchanged feed may rely on.
+pub fn files_exist(dir: &std::path::Path, name: &str) -> bool {
+    Format::ALL
+        .iter()
+        .all(|f| dir.join(f.file_name(name)).is_file())
+}
+
+/// Renders, checks and writes `valid`.
 pub async fn publish(
     valid: &ValidFeed,
     outlet: &Outlet<'_>,
-    unchanged: bool,
     report: &mut FeedReport,
 ) -> Result<()> {
-    let all_there = || {
-        Format::ALL
-            .iter()
-            .all(|f| outlet.dir.join(f.file_name(valid.name())).is_file())
-    };
-    if unchanged && !outlet.dry_run && all_there() {
-        tracing::debug!(feed = %valid.name(), "unchanged since the last run; not rendered");
-        return Ok(());
-    }
     let mut changed = Vec::new();
     for format in Format::ALL {
         let bytes = valid.render(format);

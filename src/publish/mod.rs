@@ -291,16 +291,6 @@ impl ValidFeed {
             .expect("a slug joins onto a base URL")
     }
 
-    /// A digest of everything the files are rendered from (and of this build, whose rendering
-    /// may differ): equal digests give equal files, so an unchanged feed need not be rendered.
-    pub fn digest(&self) -> String {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        h.update(env!("CARGO_PKG_VERSION"));
-        h.update(format!("{self:?}"));
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    }
-
     /// Renders one format.
     pub fn render(&self, format: Format) -> Vec<u8> {
         match format {

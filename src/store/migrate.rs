@@ -71,6 +71,7 @@ const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[
     duplicates,
     robots,
     item_problems,
+    settings,
 ];
 
 /// Brings a database up to the current version.
@@ -182,6 +183,11 @@ fn item_problems(tx: &Transaction) -> rusqlite::Result<()> {
         );
         DROP TABLE dead_links;",
     )
+}
+
+/// 8: small values of the whole state (the digest of the site pages last written).
+fn settings(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 }
 
 fn has_column(tx: &Transaction, table: &str, column: &str) -> rusqlite::Result<bool> {

@@ -462,7 +462,56 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The digest of what the feed's files were last written from ([`crate::publish::ValidFeed::digest`]).
+    /// What the feed's newest `limit` items are, without reading them: their ids, content
+    /// hashes, dates and teaser marks, hashed. Equal signatures, equal items.
+    pub fn feed_signature(&self, feed: &str, limit: usize) -> Result<(String, usize)> {
+        use sha2::Digest;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, hash, published, updated, partial FROM items WHERE feed = ?1
+                 ORDER BY published DESC, id ASC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![feed, limit as i64])
+            .map_err(|e| self.err(e))?;
+        let (mut h, mut n) = (Sha256::new(), 0);
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            for i in 0..4 {
+                h.update(r.get::<_, String>(i).map_err(|e| self.err(e))?);
+                h.update([0]);
+            }
+            h.update([r.get::<_, bool>(4).map_err(|e| self.err(e))? as u8]);
+            n += 1;
+        }
+        let hex = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok((hex, n))
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+                params![key, value],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The digest of what the feed's files were last written from (see `pipeline`).
     pub fn feed_digest(&self, feed: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
