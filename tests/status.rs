@@ -158,3 +158,32 @@ fn run_refreshes_only_due_feeds() {
     let rss = std::fs::read_to_string(d.join("feeds/world.rss")).unwrap();
     assert!(rss.contains("Rates held steady"), "--all forces it");
 }
+
+/// Runs read only new files; the articles left unread still count at their usual length, so a
+/// short new article does not make the source look shrunk.
+#[test]
+fn one_short_new_article_is_no_shrunk_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), crate::util::world_config("")).unwrap();
+    let long =
+        "The harbour board met on Tuesday to discuss the repairs to the old quay wall. ".repeat(20);
+    for i in 0..4 {
+        std::fs::create_dir_all(d.join("articles/world")).unwrap();
+        std::fs::write(
+            d.join(format!("articles/world/long{i}.txt")),
+            format!("Quay story {i}\n\n{long}\n"),
+        )
+        .unwrap();
+        assert_eq!(feedsmith(d, &["run"]).code, 0);
+    }
+    std::fs::write(
+        d.join("articles/world/short.txt"),
+        "Quay note\n\nThe board met again.\n",
+    )
+    .unwrap();
+    assert_eq!(feedsmith(d, &["run"]).code, 0);
+    let Ran { code, stdout, .. } = feedsmith(d, &["status"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("under half"), "{stdout}");
+}

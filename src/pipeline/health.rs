@@ -48,9 +48,19 @@ pub fn source_run(
     } else if passed.articles == 0 && known > 0 {
         SourceRun::succeeded(now, known, last_ok()?.map_or(0, |r| r.avg_body_len))
     } else {
-        let avg = passed
+        // Known articles were not read again (an incremental run): they count at the length
+        // the source's articles had, so one short new article is not a "shrunk" source.
+        let fresh_avg = passed
             .body_chars
             .checked_div(passed.articles as usize)
+            .unwrap_or(0);
+        let known_avg = match known {
+            0 => 0,
+            _ => last_ok()?.map_or(fresh_avg, |r| r.avg_body_len as usize),
+        };
+        let count = passed.articles as usize + known as usize;
+        let avg = (passed.body_chars + known_avg * known as usize)
+            .checked_div(count)
             .unwrap_or(0);
         SourceRun::succeeded(
             now,
@@ -90,6 +100,9 @@ mod tests {
         let fresh = run(false, 2, 4, 4000);
         assert_eq!((fresh.items, fresh.avg_body_len), (6, 1000));
         store.record_source_run(&feed.name, "s", &fresh).unwrap();
+        // One short new article among known ones is not a shrunk source.
+        let one_short = run(false, 5, 1, 100);
+        assert_eq!((one_short.items, one_short.avg_body_len), (6, 850));
         let only_known = run(false, 6, 0, 0);
         assert_eq!((only_known.items, only_known.avg_body_len), (6, 1000));
         let not_modified = run(true, 0, 0, 0);
