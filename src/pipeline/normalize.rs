@@ -188,9 +188,14 @@ fn normalize_source<'r>(
     articles: &'r [RawArticle],
     now: DateTime<Utc>,
 ) -> Result<(Vec<NormalizedRaw<'r>>, bool)> {
+    if articles.is_empty() {
+        // Nothing read this run (unchanged files, a 304): nothing to count or normalise.
+        return Ok((Vec::new(), false));
+    }
     let rules = rules_for(Some(source));
     let nothing_learned = learn::Learned::default();
     let before = learned_for(store, &source.name)?;
+    let mut counted = false;
     for raw in articles {
         if store.chrome_counted(&source.name, &raw.key)? {
             continue;
@@ -208,9 +213,17 @@ fn normalize_source<'r>(
             RawBody::Markdown(_) | RawBody::HtmlFragment(_) => continue,
         };
         store.count_chrome(&source.name, &raw.key, &lines)?;
+        counted = true;
     }
-    let learned = learned_for(store, &source.name)?;
-    let changed = learned.keys != before.keys;
+    // The counts moved only when a new article was counted.
+    let (learned, changed) = match counted {
+        true => {
+            let after = learned_for(store, &source.name)?;
+            let changed = after.keys != before.keys;
+            (after, changed)
+        }
+        false => (before, false),
+    };
     let normalized = articles
         .iter()
         .map(|raw| {
