@@ -108,6 +108,9 @@ struct RawSite {
     max_title_chars: Option<Spanned<usize>>,
     #[schemars(with = "Option<usize>")]
     max_summary_chars: Option<Spanned<usize>>,
+    /// How long normalising one article may take, in milliseconds (default 10,000).
+    #[schemars(with = "Option<u64>")]
+    max_article_ms: Option<Spanned<u64>>,
     // Site-wide only.
     /// Requests at once (default 8).
     #[schemars(with = "Option<usize>")]
@@ -261,6 +264,9 @@ struct RawSource {
     max_title_chars: Option<Spanned<usize>>,
     #[schemars(with = "Option<usize>")]
     max_summary_chars: Option<Spanned<usize>>,
+    /// How long normalising one article may take, in milliseconds (default 10,000).
+    #[schemars(with = "Option<u64>")]
+    max_article_ms: Option<Spanned<u64>>,
 }
 
 /// `[[site_rule]]`: CSS selectors for one site; the rule wins over automatic extraction.
@@ -632,6 +638,9 @@ macro_rules! overlay_caps {
             max_summary_chars: $v
                 .ranged(&$raw.max_summary_chars, "max_summary_chars", 50, 100_000)?
                 .unwrap_or(base.max_summary_chars),
+            max_article_ms: $v
+                .ranged(&$raw.max_article_ms, "max_article_ms", 1, 3_600_000)?
+                .unwrap_or(base.max_article_ms),
         }
     }};
 }
@@ -1383,7 +1392,7 @@ dir = "articles/world"
             )
             .replace(
                 "dir = \"articles/world\"",
-                "dir = \"articles/world\"\nmax_item_bytes = 8192\nmax_summary_chars = 400",
+                "dir = \"articles/world\"\nmax_item_bytes = 8192\nmax_summary_chars = 400\nmax_article_ms = 250",
             );
         let c = parse(&text).unwrap();
         let serve = crate::serve::Limits {
@@ -1396,6 +1405,7 @@ dir = "articles/world"
             max_item_bytes: 8192,
             max_title_chars: 120,
             max_summary_chars: 400,
+            max_article_ms: 250,
         };
         assert_eq!(c.feeds[0].sources[0].caps, caps);
         assert_eq!(
@@ -1405,6 +1415,7 @@ dir = "articles/world"
         for bad in [
             "max_item_bytes = 10",
             "max_title_chars = 0",
+            "max_article_ms = 0",
             "max_feed_bytes = 1",
             "serve_max_connections = 0",
             "serve_header_timeout_ms = 1",

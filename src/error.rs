@@ -36,6 +36,9 @@ pub enum Error {
     #[error("{key}: nothing left after normalisation (no title and no body)")]
     EmptyArticle { key: String },
 
+    #[error("{key}: took longer than {budget_ms} ms to normalise, skipped (its stored version, if any, stands); raise max_article_ms in [site] or the source if the article is genuine")]
+    OverBudget { key: String, budget_ms: u64 },
+
     #[error("state database {path}: {source}")]
     Store {
         path: PathBuf,

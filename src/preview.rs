@@ -62,6 +62,7 @@ pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -
             .map(|s| s.caps)
             .or(config.map(|c| c.site.caps))
             .unwrap_or_default(),
+        interrupt: crate::normalize::Interrupt::never(),
     };
     Ok(Preview {
         article: normalize::normalize(&raw, &ctx)?,

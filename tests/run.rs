@@ -731,3 +731,36 @@ fn size_caps_cut_bodies_and_leave_out_the_oldest_items_with_one_note() {
         check.stdout
     );
 }
+
+/// An article over its time budget is reported by name and skipped; the source's other
+/// article and the feed configured after it are still published. The budget is 1 ms on one
+/// source only: a 2 MB article cannot be normalised that fast (it takes hundreds of ms even
+/// in a release build), while the other feed keeps the default budget.
+#[test]
+fn an_article_over_its_time_budget_is_skipped_and_the_run_goes_on() {
+    let p = Project::new(
+        "[[feed]]\nname = \"slow\"\ntitle = \"Slow\"\nlink = \"https://news.example.org/slow\"\n\
+         [[feed.source]]\ndir = \"articles/slow\"\nmax_article_ms = 1\n\n\
+         [[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/world\"\n\
+         [[feed.source]]\ndir = \"articles/world\"\n",
+    );
+    let para = "The harbour board met again on Tuesday to discuss the quay and its cranes. ";
+    let huge: String = (0..2_000)
+        .map(|n| format!("{}Paragraph {n} ends here.\n\n", para.repeat(12)))
+        .collect();
+    p.write("articles/slow/huge.txt", &format!("A very long report\n\n{huge}"));
+    p.write("articles/world/seed.txt", crate::util::SEED);
+    let ran = p.run(&["run"]);
+    assert_exit(&ran, 1);
+    let over: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.contains("took longer than 1 ms"))
+        .collect();
+    assert_eq!(over.len(), 1, "{}", ran.stderr);
+    assert!(over[0].contains("huge.txt") && over[0].contains("skipped"), "{}", over[0]);
+    let world = parse_feed(&std::fs::read(p.path("feeds/world.rss")).unwrap());
+    assert_eq!(world.entries.len(), 1);
+    let slow: serde_json::Value = serde_json::from_str(&p.read("feeds/slow.json")).unwrap();
+    assert_eq!(slow["items"].as_array().unwrap().len(), 0, "{slow}");
+}

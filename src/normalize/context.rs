@@ -2,6 +2,8 @@
 //! so the stage stays pure) and the [`Draft`] it returns. A leaf, so the paths (`text`,
 //! `extract`, `markdown`, `meta`) never import the module that dispatches to them.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
@@ -24,6 +26,37 @@ pub struct Context<'a> {
     pub site_rules: &'a [SiteRule],
     /// How long an article's parts may be.
     pub caps: ArticleCaps,
+    /// Raised from outside when the article's time is up.
+    pub interrupt: &'a Interrupt,
+}
+
+/// A flag the caller raises when an article has used its time budget (`max_article_ms`). The
+/// paths look at it between passes and in their long loops and stop early; [`super::normalize`]
+/// then gives up on the article. A flag rather than a deadline keeps the stage free of the clock:
+/// the caller's watchdog owns the time.
+#[derive(Debug, Default)]
+pub struct Interrupt(AtomicBool);
+
+/// The interrupt of input outside any run: never raised.
+static NEVER: Interrupt = Interrupt::new();
+
+impl Interrupt {
+    pub const fn new() -> Interrupt {
+        Interrupt(AtomicBool::new(false))
+    }
+
+    /// For normalising outside a run (`preview`, tests): a person can stop it.
+    pub fn never() -> &'static Interrupt {
+        &NEVER
+    }
+
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn raised(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// How long an article's parts may be: what a reader can display, and what bounds the memory a
@@ -36,6 +69,9 @@ pub struct ArticleCaps {
     pub max_title_chars: usize,
     /// Summary, in characters; cut the same way.
     pub max_summary_chars: usize,
+    /// How long normalising the article may take, in milliseconds. The caller enforces it
+    /// through [`Context::interrupt`]; normalisation itself never reads the clock.
+    pub max_article_ms: u64,
 }
 
 impl Default for ArticleCaps {
@@ -44,6 +80,7 @@ impl Default for ArticleCaps {
             max_item_bytes: 256 * 1024,
             max_title_chars: 300,
             max_summary_chars: 1000,
+            max_article_ms: 10_000,
         }
     }
 }
@@ -63,6 +100,7 @@ impl<'a> Context<'a> {
             learned,
             site_rules: &[],
             caps: ArticleCaps::default(),
+            interrupt: Interrupt::never(),
         }
     }
 

@@ -17,7 +17,7 @@ pub mod meta;
 pub mod sanitize;
 pub mod text;
 
-pub use context::{ArticleCaps, Context, Draft, SiteRule};
+pub use context::{ArticleCaps, Context, Draft, Interrupt, SiteRule};
 
 use chrono::{DateTime, Utc};
 
@@ -56,7 +56,22 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<
             ..Draft::default()
         },
     };
-    finish(draft, raw, ctx)
+    // A path that stopped early hands back a partial draft: never publish it.
+    if ctx.interrupt.raised() {
+        return Err(over_budget(raw, ctx));
+    }
+    let finished = finish(draft, raw, ctx)?;
+    match ctx.interrupt.raised() {
+        true => Err(over_budget(raw, ctx)),
+        false => Ok(finished),
+    }
+}
+
+fn over_budget(raw: &RawArticle, ctx: &Context) -> Error {
+    Error::OverBudget {
+        key: raw.key.clone(),
+        budget_ms: ctx.caps.max_article_ms,
+    }
 }
 
 /// The steps every article gets, whatever its path: what the source knows merged over what
@@ -68,6 +83,9 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
     let meta = raw.hints.clone().or(draft.meta);
     let base = meta.link.as_ref().or(raw.base_url.as_ref());
     let mut content_html = sanitize::clean_html(&draft.body_html, base);
+    if ctx.interrupt.raised() {
+        return Err(over_budget(raw, ctx));
+    }
     let max_body = ctx.caps.max_item_bytes;
     let link = meta
         .link

@@ -172,6 +172,9 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     // article they are menu entries.
     let mut seen_prose = false;
     for raw in &logical {
+        if ctx.interrupt.raised() {
+            return Draft::default();
+        }
         let t = raw.trim();
         if t.is_empty() {
             gap = true;

@@ -9,6 +9,7 @@
 //! A problem with one source is recorded in the report while every other feed is still
 //! published. The library never prints or exits; the CLI reads the [`RunReport`].
 
+mod budget;
 mod collect;
 mod health;
 mod lock;

@@ -5,17 +5,19 @@
 
 use chrono::{DateTime, Utc};
 
+use super::budget::Watchdog;
 use super::collect::Gathered;
 use super::health::Yield;
 use super::report::{Problem, Scope};
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::config::{SiteRule, Source, SourceKind};
 use crate::error::{Error, Result};
 use crate::fetch::Validators;
 use crate::model::{Article, Candidate, Fingerprint, RawArticle, RawBody};
-use crate::normalize::{self, chrome::Rules, learn, Context};
+use crate::normalize::{self, chrome::Rules, learn, Context, Interrupt};
 use crate::source::Collected;
 use crate::store::Store;
 
@@ -65,9 +67,16 @@ pub fn normalize<'f>(
         notes: Vec::new(),
         relearned: Vec::new(),
     };
+    let watchdog = Watchdog::start();
+    let env = Env {
+        store,
+        site_rules,
+        watchdog: &watchdog,
+        now,
+    };
     for Gathered { source, outcome } in gathered {
         match outcome {
-            Ok(collected) => source_articles(store, site_rules, source, collected, now, &mut out)?,
+            Ok(collected) => source_articles(&env, source, collected, &mut out)?,
             Err(error) => {
                 out.runs.push(SourceResult::Failed {
                     source,
@@ -84,13 +93,19 @@ pub fn normalize<'f>(
     Ok(out)
 }
 
+/// What every source of a feed is normalised with.
+struct Env<'e> {
+    store: &'e Store,
+    site_rules: &'e [SiteRule],
+    watchdog: &'e Watchdog,
+    now: DateTime<Utc>,
+}
+
 /// One working source's articles into candidates, its run and problems into `out`.
 fn source_articles<'f>(
-    store: &Store,
-    site_rules: &[SiteRule],
+    env: &Env,
     source: &'f Source,
     collected: Collected,
-    now: DateTime<Utc>,
     out: &mut Normalized<'f>,
 ) -> Result<()> {
     let mut clean = collected.problems.is_empty();
@@ -98,8 +113,7 @@ fn source_articles<'f>(
         out.problems.push(article_problem(source, error));
     }
     let teasers: HashSet<&str> = collected.teasers.iter().map(String::as_str).collect();
-    let (normalized, learned_changed) =
-        normalize_source(store, source, site_rules, &collected.articles, now)?;
+    let (normalized, learned_changed) = normalize_source(env, source, &collected.articles)?;
     let mut failed = HashSet::new();
     for (raw, result) in normalized {
         match result {
@@ -182,12 +196,12 @@ impl SourceResult<'_> {
 
 /// Learns chrome from the source's new scraped texts and pages, then normalises all of them.
 fn normalize_source<'r>(
-    store: &Store,
+    env: &Env,
     source: &Source,
-    site_rules: &[SiteRule],
     articles: &'r [RawArticle],
-    now: DateTime<Utc>,
 ) -> Result<(Vec<NormalizedRaw<'r>>, bool)> {
+    let store = env.store;
+    let budget = Duration::from_millis(source.caps.max_article_ms);
     if articles.is_empty() {
         // Nothing read this run (unchanged files, a 304): nothing to count or normalise.
         return Ok((Vec::new(), false));
@@ -205,7 +219,8 @@ fn normalize_source<'r>(
             // A page's blocks as extraction keeps them before anything learned is removed, so
             // what was learned does not erase its own evidence.
             RawBody::Html(_) => {
-                let ctx = context(source, raw, (&rules, &nothing_learned), site_rules, now);
+                let armed = env.watchdog.arm(budget);
+                let ctx = context(env, source, raw, (&rules, &nothing_learned), armed.interrupt());
                 normalize::normalize(raw, &ctx)
                     .map(|a| learn::candidates(&a.content_text))
                     .unwrap_or_default()
@@ -227,7 +242,8 @@ fn normalize_source<'r>(
     let normalized = articles
         .iter()
         .map(|raw| {
-            let ctx = context(source, raw, (&rules, &learned), site_rules, now);
+            let armed = env.watchdog.arm(budget);
+            let ctx = context(env, source, raw, (&rules, &learned), armed.interrupt());
             let result = normalize::normalize_noted(raw, &ctx).map_err(|e| match e {
                 Error::EmptyArticle { key } => Error::EmptyArticle {
                     key: format!("{}: {key}", source.name),
@@ -249,20 +265,21 @@ fn article_problem(source: &Source, error: Error) -> Problem {
 }
 
 fn context<'c>(
+    env: &Env<'c>,
     source: &Source,
     raw: &RawArticle,
     (rules, learned): (&'c Rules, &'c learn::Learned),
-    site_rules: &'c [SiteRule],
-    now: DateTime<Utc>,
+    interrupt: &'c Interrupt,
 ) -> Context<'c> {
     Context {
-        now,
+        now: env.now,
         file_time: raw.file_time,
         timezone: source.timezone,
         rules,
         learned,
-        site_rules,
+        site_rules: env.site_rules,
         caps: source.caps,
+        interrupt,
     }
 }
 

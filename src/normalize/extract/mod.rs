@@ -83,6 +83,9 @@ fn remove(doc: &Document, selectors: &[String]) {
 fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut meta = Meta::default();
     let page = dom::read(&[doc.root()], Some(&mut meta));
+    if ctx.interrupt.raised() {
+        return Draft::default();
+    }
     let resolved = meta.resolve(base, ctx.timezone);
     let body = body(&page, &resolved, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
@@ -103,6 +106,9 @@ fn body(page: &Page, resolved: &Resolved, base: Option<&Url>, ctx: &Context) -> 
         host: base.and_then(Url::host_str),
     };
     let mut best = score::extract(page, Mode::Strict, &known);
+    if ctx.interrupt.raised() {
+        return best.html;
+    }
     let ld_chars = resolved
         .article_body
         .as_deref()
