@@ -180,7 +180,8 @@ struct RawSource {
     /// Used in messages and state; default: the path or URL.
     name: Option<String>,
     /// A folder of article files (.txt, .md, .html), one article each.
-    dir: Option<PathBuf>,
+    #[schemars(with = "Option<PathBuf>")]
+    dir: Option<Spanned<PathBuf>>,
     /// One web page, one article.
     page: Option<String>,
     /// A page listing articles; each linked article is fetched.
@@ -558,14 +559,23 @@ impl Config {
             line: None,
             message: format!("cannot read the config file: {e}"),
         })?;
-        Config::parse(&text, path)
+        let v = Validator {
+            text: &text,
+            path,
+            on_disk: true,
+        };
+        v.parse()
     }
 
-    /// Parses and validates config text; `path` locates relative paths and names the file in errors.
+    /// Parses and validates config text; `path` locates relative paths and names the file in
+    /// errors. Unlike [`Config::load`], the folders it names need not exist.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let v = Validator { text, path };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| v.toml_error(&e))?;
-        v.config(raw)
+        let v = Validator {
+            text,
+            path,
+            on_disk: false,
+        };
+        v.parse()
     }
 
     pub fn root(&self) -> &Path {
@@ -648,9 +658,36 @@ macro_rules! overlay_caps {
 struct Validator<'a> {
     text: &'a str,
     path: &'a Path,
+    /// Whether the config is the one a command runs on, so the folders it names must exist;
+    /// configs parsed for tests and tools name folders that need not be there.
+    on_disk: bool,
 }
 
 impl Validator<'_> {
+    fn parse(&self) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(self.text).map_err(|e| self.toml_error(&e))?;
+        self.config(raw)
+    }
+
+    /// A `dir` source's folder, which must be there when the config is the one being run.
+    fn folder(&self, dir: &Spanned<PathBuf>) -> Result<PathBuf> {
+        let path = self.resolve(dir.get_ref());
+        if self.on_disk && !path.is_dir() {
+            let what = match path.exists() {
+                true => "is not a folder",
+                false => "does not exist",
+            };
+            return self.err(
+                dir.span(),
+                format!(
+                    "`dir` {}: {what}; create it or fix the path (a relative path is read from the config's folder)",
+                    path.display()
+                ),
+            );
+        }
+        Ok(path)
+    }
+
     fn toml_error(&self, e: &toml::de::Error) -> Error {
         let message = match e.span().and_then(|s| self.key_at(s.start)) {
             Some(key) => type_message(key, e.message()),
@@ -1028,7 +1065,10 @@ impl Validator<'_> {
             self.url(&Spanned::new(span.clone(), u.to_string()), key)
         };
         let (kind, default_name) = if let Some(d) = &r.dir {
-            (SourceKind::Dir(self.resolve(d)), d.display().to_string())
+            (
+                SourceKind::Dir(self.folder(d)?),
+                d.get_ref().display().to_string(),
+            )
         } else if let Some(p) = &r.page {
             let u = parse_url(p, "page")?;
             (SourceKind::Page(u.clone()), u.to_string())

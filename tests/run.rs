@@ -329,26 +329,55 @@ fn bad_config_exits_2_naming_the_key() {
     assert!(out.stderr.contains("missing.toml"));
 }
 
+/// A source whose site refuses connections is reported by name, with the connection that
+/// failed (not robots.txt, which is merely the first request), and the other feed publishes.
 #[test]
 fn broken_source_is_reported_and_others_publish() {
     let p = Project::world();
+    let url = crate::util::refused_url();
     let cfg = p.read("config.toml")
-        + "\n[[feed]]\nname = \"gone\"\ntitle = \"Gone\"\nlink = \"https://news.example.org/gone\"\n[[feed.source]]\nname = \"missing-folder\"\ndir = \"nowhere\"\n";
+        + &format!("\n[[feed]]\nname = \"gone\"\ntitle = \"Gone\"\nlink = \"https://news.example.org/gone\"\n[[feed.source]]\nname = \"refused\"\npage = \"{url}\"\n");
     p.write("config.toml", &cfg);
     let out = p.run_at(T1, &["run"]);
     assert_exit(&out, 1);
     let err = out.stderr;
-    assert!(
-        err.contains("missing-folder") && err.contains("nowhere"),
-        "{err}"
-    );
+    let line = err
+        .lines()
+        .find(|l| l.contains("refused"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains(&url), "{line}");
+    assert!(line.contains("cannot connect"), "{line}");
+    assert!(!line.contains("robots"), "{line}");
     assert!(p.path("feeds/world.rss").exists());
     // The failing feed still gets valid (empty) files, so subscribers see no error.
     parse_feed(p.read("feeds/gone.atom").as_bytes());
     // With the default alert_after = 1, every failing run says so again.
     let again = p.run_at(T2, &["run"]);
     assert_exit(&again, 1);
-    assert!(again.stderr.contains("missing-folder"), "{}", again.stderr);
+    assert!(again.stderr.contains("refused"), "{}", again.stderr);
+}
+
+/// A `dir` that is not there is a mistake in the config, found before anything runs: exit 2
+/// with the file, the line and what to do; nothing is written.
+#[test]
+fn a_missing_folder_is_a_config_error_with_its_line() {
+    let p = Project::world();
+    let cfg = p.read("config.toml")
+        + "\n[[feed]]\nname = \"gone\"\ntitle = \"Gone\"\nlink = \"https://news.example.org/gone\"\n[[feed.source]]\nname = \"missing-folder\"\ndir = \"nowhere\"\n";
+    let line = cfg.lines().position(|l| l.starts_with("dir = \"nowhere\"")).unwrap() + 1;
+    p.write("config.toml", &cfg);
+    for command in ["run", "check"] {
+        let out = p.run_at(T1, &[command]);
+        assert_exit(&out, 2);
+        assert!(
+            out.stderr.contains(&format!("config.toml:{line}"))
+                && out.stderr.contains("nowhere")
+                && out.stderr.contains("does not exist"),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    assert!(!p.path("feeds").exists());
 }
 
 #[test]
@@ -618,9 +647,10 @@ fn an_unchanged_feed_is_not_rendered_again() {
 /// A source named like its feed is still a source: its failure is reported as the source's.
 #[test]
 fn a_source_named_like_its_feed_fails_as_a_source() {
-    let p = Project::new(
-        "[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/world\"\n[[feed.source]]\nname = \"world\"\ndir = \"nowhere\"\n",
-    );
+    let p = Project::new(&format!(
+        "[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/world\"\n[[feed.source]]\nname = \"world\"\npage = \"{}\"\n",
+        crate::util::refused_url()
+    ));
     let out = p.run_at(T1, &["run"]);
     assert_exit(&out, 1);
     assert!(

@@ -20,14 +20,15 @@ dir = "articles/world"
 
 [[feed.source]]
 name = "wire"
-dir = "articles/wire"
+page = "WIRE"
 "#;
 
 #[test]
 fn failing_source_alerts_at_alert_after_and_status_reports_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("config.toml"), CONFIG).unwrap();
+    let wire = crate::util::refused_url();
+    std::fs::write(d.join("config.toml"), CONFIG.replace("WIRE", &wire)).unwrap();
     write_article(
         &d.join("articles/world"),
         "ferry.txt",
@@ -50,7 +51,7 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
     } = feedsmith(d, &["run"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("source wire failed (2 runs in a row)") && err.contains("articles/wire"),
+        err.contains("source wire failed (2 runs in a row)") && err.contains(&wire),
         "{err}"
     );
 
@@ -81,20 +82,22 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
         ..
     } = feedsmith(d, &["status", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let wire = v["sources"]
+    let entry = v["sources"]
         .as_array()
         .unwrap()
         .iter()
         .find(|s| s["source"] == "wire")
         .unwrap();
-    assert_eq!(wire["consecutive_failures"], 3);
-    assert!(wire["last_error"]
+    assert_eq!(entry["consecutive_failures"], 3);
+    assert!(entry["last_error"]
         .as_str()
         .unwrap()
-        .contains("articles/wire"));
+        .contains(&wire));
 
-    // Recovery is reported once, without failing the run.
+    // Recovery is reported once, without failing the run: the wire now comes from a folder.
     write_article(&d.join("articles/wire"), "rates.txt", "Rates held steady");
+    let config = CONFIG.replace("page = \"WIRE\"", "dir = \"articles/wire\"");
+    std::fs::write(d.join("config.toml"), config).unwrap();
     let Ran {
         code, stderr: err, ..
     } = feedsmith(d, &["run"]);
@@ -120,10 +123,7 @@ fn run_refreshes_only_due_feeds() {
             "link = \"https://news.example.org/world\"",
             "link = \"https://news.example.org/world\"\nschedule = \"0 0 1 1 *\"",
         )
-        .replace(
-            "[[feed.source]]\nname = \"wire\"\ndir = \"articles/wire\"\n",
-            "",
-        );
+        .replace("[[feed.source]]\nname = \"wire\"\npage = \"WIRE\"\n", "");
     std::fs::write(d.join("config.toml"), config).unwrap();
     write_article(
         &d.join("articles/world"),

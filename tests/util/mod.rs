@@ -65,6 +65,16 @@ pub async fn feedsmith_async(cwd: &Path, args: &[&str]) -> Ran {
     .unwrap()
 }
 
+/// A URL on 127.0.0.1 that refuses connections: its port was bound, then closed.
+pub fn refused_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}/story")
+}
+
 /// Asserts the exit code, showing what the run printed when it differs.
 pub fn assert_exit(o: &Ran, code: i32) {
     assert_eq!(o.code, code, "stderr: {}\nstdout: {}", o.stderr, o.stdout);
