@@ -77,3 +77,37 @@ fn json_logs_carry_errors_and_config_errors() {
         o.stderr
     );
 }
+
+/// At a terminal (a pseudo-terminal from util-linux `script`), a run ends with one summary
+/// line; the same run without a terminal, as under cron, says nothing.
+#[test]
+fn a_run_at_a_terminal_ends_with_one_summary_line() {
+    let p = Project::world();
+    let bin = env!("CARGO_BIN_EXE_feedsmith");
+    let at_terminal = |args: &str| {
+        let out = std::process::Command::new("script")
+            .args(["-q", "-e", "-c", &format!("{bin} {args}"), "/dev/null"])
+            .current_dir(p.dir.path())
+            .env("FEEDSMITH_NOW", "2024-05-01T12:00:00Z")
+            .output()
+            .expect("util-linux `script` runs the binary on a pseudo-terminal");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = at_terminal("run");
+    let summaries: Vec<&str> = first.lines().filter(|l| l.contains("refreshed")).collect();
+    assert_eq!(summaries.len(), 1, "{first:?}");
+    assert!(
+        summaries[0].ends_with("1 feed refreshed, 1 written; 1 new item, 0 updated; no problems"),
+        "{first:?}"
+    );
+    // Nothing changed: refreshed, but nothing written and nothing new.
+    let second = at_terminal("run --all");
+    assert!(
+        second.contains("1 feed refreshed, 0 written; 0 new items, 0 updated; no problems"),
+        "{second:?}"
+    );
+    let piped = p.run(&["run", "--all"]);
+    assert_exit(&piped, 0);
+    assert!(piped.stderr.is_empty(), "{}", piped.stderr);
+}

@@ -34,7 +34,33 @@ pub fn run(
     let report = runtime()?.block_on(run_with_progress(&config, opts, &selection, cli.verbose))?;
     // A dry run is someone looking: show every failure.
     let alert_after = (!dry_run).then_some(config.site.alert_after);
-    Ok(print_report(&report, cli.verbose > 0, alert_after))
+    let exit = print_report(&report, cli.verbose > 0, alert_after);
+    // For a person at a terminal, what happened; cron (no terminal) gets silence on success.
+    if log::format() == log::LogFormat::Human && std::io::stderr().is_terminal() {
+        eprintln!("{}", summary(&report, exit));
+    }
+    Ok(exit)
+}
+
+/// One line for the end of a run at a terminal: feeds refreshed and written, items new and
+/// updated, and whether problems were printed above.
+fn summary(report: &RunReport, exit: Exit) -> String {
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    let written = report.feeds.iter().filter(|f| !f.written.is_empty()).count();
+    let new: usize = report.feeds.iter().map(|f| f.new).sum();
+    let changed: usize = report.feeds.iter().map(|f| f.changed).sum();
+    let problems = match exit {
+        Exit::Ok => "no problems",
+        _ => "problems above",
+    };
+    format!(
+        "{} refreshed, {written} written; {}, {changed} updated; {problems}",
+        count(report.feeds.len(), "feed"),
+        count(new, "new item"),
+    )
 }
 
 pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
