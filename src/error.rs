@@ -39,6 +39,11 @@ pub enum Error {
     #[error("{key}: took longer than {budget_ms} ms to normalise, skipped (its stored version, if any, stands); raise max_article_ms in [site] or the source if the article is genuine")]
     OverBudget { key: String, budget_ms: u64 },
 
+    /// A working source that looks wrong: it yields nothing or much less than it used to, or
+    /// its site rule no longer matches. Said once, like a problem of one article.
+    #[error("{what}")]
+    Health { what: String },
+
     #[error("state database {path}: {source}")]
     Store {
         path: PathBuf,

@@ -69,39 +69,105 @@ pub struct SourceHealth {
     /// The error of the last run, when it failed.
     pub last_error: Option<String>,
     pub warnings: Vec<String>,
+    /// Lasting problems of single articles (and site rules that matched nothing), with the
+    /// runs in a row each has been met.
+    pub problems: Vec<(String, u32)>,
+}
+
+/// Something about a working source that looks wrong: the quiet failures a fetch does not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concern {
+    /// It used to yield items and now yields none.
+    NoItems { usual: u32 },
+    /// Its bodies are under half their usual length.
+    Shrunk { avg: u32, usual: u32 },
+}
+
+impl Concern {
+    /// What `status` says, with the figures.
+    pub fn detail(&self) -> String {
+        match self {
+            Concern::NoItems { usual } => format!("yielded no items; it usually yields {usual}"),
+            Concern::Shrunk { avg, usual } => format!(
+                "bodies average {avg} characters, under half the usual {usual}; has the page layout changed?"
+            ),
+        }
+    }
+
+    /// What a run says: the same without the figures, which move from run to run, so a lasting
+    /// concern is said once (and again when it clears), like a problem of one article.
+    pub fn headline(&self) -> &'static str {
+        match self {
+            Concern::NoItems { .. } => {
+                "yields no items now, though it used to; has the page or feed moved? (`feedsmith status` shows its history)"
+            }
+            Concern::Shrunk { .. } => {
+                "its bodies shrank to under half their usual length; has the page layout changed? (`feedsmith status` shows the figures, `feedsmith explain URL` what is kept)"
+            }
+        }
+    }
+
+    /// Every headline, to tell concerns from other stored problems.
+    pub const HEADLINES: [Concern; 2] = [
+        Concern::NoItems { usual: 0 },
+        Concern::Shrunk { avg: 0, usual: 0 },
+    ];
+}
+
+/// What looks wrong with a source after its runs (oldest first, the latest included), judged
+/// against its usual: the median of up to [`HISTORY`] successful runs before the latest.
+pub fn concerns(runs: &[SourceRun]) -> Vec<Concern> {
+    // Only a latest run that worked is judged: one that failed is FAILING instead.
+    let Some((latest, before)) = runs.split_last().filter(|(l, _)| l.ok) else {
+        return Vec::new();
+    };
+    let ok: Vec<&SourceRun> = before.iter().filter(|r| r.ok).collect();
+    let ok = &ok[ok.len().saturating_sub(HISTORY)..];
+    let mut out = Vec::new();
+    match median(ok.iter().map(|r| r.items)) {
+        Some(usual) if latest.items == 0 && usual > 0 => out.push(Concern::NoItems { usual }),
+        _ => {}
+    }
+    if let Some(usual) = usual_body_len(before) {
+        if latest.items > 0 && u64::from(latest.avg_body_len) * 2 < u64::from(usual) {
+            out.push(Concern::Shrunk {
+                avg: latest.avg_body_len,
+                usual,
+            });
+        }
+    }
+    out
+}
+
+/// A source's usual body length: the median over its successful runs with items among
+/// `before` (the latest [`HISTORY`] of them).
+pub fn usual_body_len(before: &[SourceRun]) -> Option<u32> {
+    let ok: Vec<&SourceRun> = before.iter().filter(|r| r.ok && r.items > 0).collect();
+    median(
+        ok[ok.len().saturating_sub(HISTORY)..]
+            .iter()
+            .map(|r| r.avg_body_len),
+    )
 }
 
 impl SourceHealth {
-    /// Sums up a source's runs, oldest first.
-    pub fn from_runs(feed: &str, source: &str, runs: &[SourceRun]) -> SourceHealth {
+    /// Sums up a source's runs, oldest first, with the problems of single articles the store
+    /// holds for it.
+    pub fn from_runs(
+        feed: &str,
+        source: &str,
+        runs: &[SourceRun],
+        problems: &[(String, u32)],
+    ) -> SourceHealth {
         let consecutive_failures = runs.iter().rev().take_while(|r| !r.ok).count() as u32;
-        let successes: Vec<&SourceRun> = runs.iter().filter(|r| r.ok).collect();
-        let latest = successes.last().copied();
-        let mut warnings = Vec::new();
-        if let Some((latest, before)) = successes.split_last() {
-            let before = &before[before.len().saturating_sub(HISTORY)..];
-            let usual_items = median(before.iter().map(|r| r.items));
-            if latest.items == 0 && usual_items.is_some_and(|n| n > 0) {
-                warnings.push(format!(
-                    "yielded no items; it usually yields {}",
-                    usual_items.unwrap_or_default()
-                ));
-            }
-            let usual_len = median(
-                before
-                    .iter()
-                    .filter(|r| r.items > 0)
-                    .map(|r| r.avg_body_len),
-            );
-            if let Some(usual) = usual_len {
-                if latest.items > 0 && u64::from(latest.avg_body_len) * 2 < u64::from(usual) {
-                    warnings.push(format!(
-                        "bodies average {} characters, under half the usual {usual}; has the page layout changed?",
-                        latest.avg_body_len
-                    ));
-                }
-            }
-        }
+        let latest = runs.iter().rev().find(|r| r.ok);
+        let warnings = concerns(runs).iter().map(Concern::detail).collect();
+        // A concern the run stored is shown above with its figures.
+        let problems = problems
+            .iter()
+            .filter(|(p, _)| !Concern::HEADLINES.iter().any(|c| c.headline() == p))
+            .cloned()
+            .collect();
         SourceHealth {
             feed: feed.to_string(),
             source: source.to_string(),
@@ -112,12 +178,13 @@ impl SourceHealth {
             avg_body_len: latest.map(|r| r.avg_body_len),
             last_error: runs.last().filter(|r| !r.ok).and_then(|r| r.error.clone()),
             warnings,
+            problems,
         }
     }
 
-    /// Failing, or working but with something to warn about. (Not run yet is neither.)
+    /// Failing, or working but with something to warn about or fix. (Not run yet is neither.)
     pub fn needs_attention(&self) -> bool {
-        self.consecutive_failures > 0 || !self.warnings.is_empty()
+        self.consecutive_failures > 0 || !self.warnings.is_empty() || !self.problems.is_empty()
     }
 }
 
@@ -162,6 +229,8 @@ pub fn render_text(sources: &[SourceHealth]) -> String {
         }
         let state = match (s.last_run, s.consecutive_failures) {
             (None, _) => "not run yet".to_string(),
+            (Some(_), 0) if !s.warnings.is_empty() => "WARNING".to_string(),
+            (Some(_), 0) if !s.problems.is_empty() => "ok, with problems".to_string(),
             (Some(_), 0) => "ok".to_string(),
             (Some(_), 1) => "FAILING".to_string(),
             (Some(_), n) => format!("FAILING ({n} runs in a row)"),
@@ -185,6 +254,9 @@ pub fn render_text(sources: &[SourceHealth]) -> String {
         }
         for w in &s.warnings {
             out.push_str(&format!("    warning: {w}\n"));
+        }
+        for (p, runs) in &s.problems {
+            out.push_str(&format!("    problem ({runs} runs in a row): {p}\n"));
         }
     }
     out
@@ -227,6 +299,7 @@ mod tests {
                 run(15, false, 0, 0),
                 run(30, false, 0, 0),
             ],
+            &[],
         );
         assert_eq!(h.consecutive_failures, 2);
         assert_eq!(h.last_run, Some(run(30, true, 0, 0).at));
@@ -258,6 +331,7 @@ mod tests {
                 run(1, true, 9, 1600),
                 run(2, true, 0, 0),
             ],
+            &[],
         );
         assert_eq!(empty.consecutive_failures, 0);
         assert_eq!(empty.warnings, ["yielded no items; it usually yields 9"]);
@@ -270,15 +344,16 @@ mod tests {
                 run(1, true, 8, 1600),
                 run(2, true, 8, 700),
             ],
+            &[],
         );
         assert_eq!(short.warnings.len(), 1);
         assert!(short.warnings[0].contains("under half the usual 1600"));
         assert!(render_text(&[short]).contains("warning: bodies average 700"));
 
         let fine =
-            SourceHealth::from_runs("f", "s", &[run(0, true, 8, 1500), run(1, true, 7, 900)]);
+            SourceHealth::from_runs("f", "s", &[run(0, true, 8, 1500), run(1, true, 7, 900)], &[]);
         assert!(!fine.needs_attention(), "{:?}", fine.warnings);
-        let first = SourceHealth::from_runs("f", "s", &[run(0, true, 0, 0)]);
+        let first = SourceHealth::from_runs("f", "s", &[run(0, true, 0, 0)], &[]);
         assert!(first.warnings.is_empty(), "nothing usual yet");
     }
 
@@ -295,7 +370,7 @@ mod tests {
 
     #[test]
     fn never_run() {
-        let h = SourceHealth::from_runs("f", "s", &[]);
+        let h = SourceHealth::from_runs("f", "s", &[], &[]);
         assert!(!h.needs_attention());
         assert!(render_text(&[h]).contains("s: not run yet"));
     }

@@ -187,3 +187,55 @@ fn one_short_new_article_is_no_shrunk_source() {
     assert_eq!(code, 0, "{stdout}");
     assert!(!stdout.contains("under half"), "{stdout}");
 }
+
+/// A source whose bodies shrink to a fraction of their usual length (a changed template that
+/// now yields only a teaser) is a problem of the run: said once with exit 1, quiet while it
+/// lasts, said again when it clears; `status` stops calling the source "ok" meanwhile.
+#[test]
+fn a_shrunk_source_is_reported_at_run_time_once() {
+    let p = crate::util::Project::new(
+        "[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/world\"\n\
+         [[feed.source]]\nname = \"desk\"\ndir = \"articles\"\n",
+    );
+    let long = "The harbour board met on Tuesday to discuss the future of the old quay, which has been closed since the storm. ".repeat(12);
+    let write = |body: &str| {
+        for n in 1..=3 {
+            p.write(
+                &format!("articles/story-{n}.txt"),
+                &format!("Harbour story number {n}\n\n{body}\n"),
+            );
+        }
+    };
+    write(&long);
+    crate::util::assert_exit(&p.run(&["run"]), 0);
+    write("Read the full story in our app.");
+    let shrunk = p.run(&["run"]);
+    crate::util::assert_exit(&shrunk, 1);
+    let said: Vec<&str> = shrunk
+        .stderr
+        .lines()
+        .filter(|l| l.contains("shrank"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", shrunk.stderr);
+    assert!(said[0].contains("source desk"), "{}", said[0]);
+    let status = p.run(&["status"]);
+    crate::util::assert_exit(&status, 1);
+    assert!(status.stdout.contains("desk: WARNING"), "{}", status.stdout);
+    assert!(status.stdout.contains("under half the usual"), "{}", status.stdout);
+
+    // Nothing changed since: the concern stands, and is not said again.
+    let quiet = p.run(&["run"]);
+    crate::util::assert_exit(&quiet, 0);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+
+    write(&long);
+    let fixed = p.run(&["run"]);
+    crate::util::assert_exit(&fixed, 0);
+    assert!(
+        fixed.stderr.contains("resolved") && fixed.stderr.contains("shrank"),
+        "{}",
+        fixed.stderr
+    );
+    let status = p.run(&["status"]);
+    assert!(status.stdout.contains("desk: ok\n"), "{}", status.stdout);
+}

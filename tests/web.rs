@@ -296,7 +296,7 @@ async fn list_with_selectors_fetches_items_and_skips_known_and_private() {
     assert!(got.problems[0].to_string().contains("private address"));
     assert!(server.requests("/blog/posts/old-post.html").is_empty());
     assert_eq!(
-        got.known, 1,
+        got.known.len(), 1,
         "still listed, so part of the source's yield for status"
     );
     assert!(!got.unchanged);
@@ -1091,7 +1091,7 @@ fn published_items(dir: &Path) -> Vec<serde_json::Value> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn site_rule_wins_and_falls_back_with_a_warning() {
+async fn site_rule_wins_and_a_rule_that_misses_is_one_problem() {
     let page = r#"<html><head><title>Ferry timetable changes | Harbour</title></head><body>
         <nav><a href="/">Home</a></nav>
         <div class="story-text"><p>Only this paragraph is the story according to the site rule, and it says the ferry will run every hour.</p></div>
@@ -1124,20 +1124,36 @@ async fn site_rule_wins_and_falls_back_with_a_warning() {
         "{text}"
     );
 
-    // The site changed: the selector matches nothing, extraction falls back and says so.
+    // The site changed: the selector matches nothing, extraction falls back and the run says
+    // so once, as a problem of the source (exit 1); the next run stays quiet.
     std::fs::remove_dir_all(dir.path().join("out")).unwrap();
     std::fs::remove_dir_all(dir.path().join(".feedsmith")).unwrap();
     write(".story-body");
     let (code, stderr) = run_binary(&dir.path().join("config.toml")).await;
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("site_rule for 127.0.0.1"))
+        .collect();
+    assert_eq!(said.len(), 1, "{stderr}");
     assert!(
-        stderr.contains("site_rule for 127.0.0.1") && stderr.contains(".story-body"),
+        said[0].contains("source ferry") && said[0].contains(".story-body"),
         "{stderr}"
     );
     assert!(published_items(dir.path())[0]["content_text"]
         .as_str()
         .unwrap()
         .contains("winter schedule"));
+    // The next run (verbose) mentions it only as known.
+    let (code, stderr) = run_binary(&dir.path().join("config.toml")).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("site_rule"))
+            .all(|l| l.contains("(known, 2 runs in a row)")),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

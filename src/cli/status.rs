@@ -13,7 +13,13 @@ pub fn status(cli: &Cli, json: bool) -> anyhow::Result<Exit> {
     for feed in &config.feeds {
         for source in &feed.sources {
             let runs = store.source_runs(&feed.name, &source.name)?;
-            health.push(SourceHealth::from_runs(&feed.name, &source.name, &runs));
+            let problems = store.item_problems(&feed.name, &source.name)?;
+            health.push(SourceHealth::from_runs(
+                &feed.name,
+                &source.name,
+                &runs,
+                &problems,
+            ));
         }
     }
     if json {

@@ -124,8 +124,6 @@ pub struct Draft {
     pub meta: Metadata,
     /// Body HTML, not yet sanitised.
     pub body_html: String,
-    /// Things the run should report about this article (a site rule that matched nothing).
-    pub notes: Vec<String>,
 }
 
 /// A user's extraction rule for one site (`[[site_rule]]`), as CSS selectors.

@@ -17,7 +17,6 @@ pub fn draft(markdown: &str) -> Draft {
             ..Default::default()
         },
         body_html: html,
-        ..Draft::default()
     }
 }
 

@@ -30,20 +30,30 @@ pub fn normalize(raw: &RawArticle, ctx: &Context) -> Result<Article> {
     normalize_noted(raw, ctx).map(|(article, _)| article)
 }
 
+/// What the run should hear about an article besides the article itself.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Worth a look, nothing wrong: a body that was cut to its cap.
+    pub said: Vec<String>,
+    /// The site rule's body selector matched nothing, so automatic extraction was used: the
+    /// site has changed, which the run reports as a problem of the source.
+    pub missed_rule: Option<String>,
+}
+
 /// Normalises one raw article, with the notes the run should report.
-pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<String>)> {
+pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Notes)> {
     let base = raw.base_url.as_ref();
+    let mut missed_rule = None;
     let draft = match &raw.body {
         RawBody::Text(t) => text::draft(t, ctx),
         RawBody::Markdown(m) => markdown::draft(m),
         RawBody::Html(h) => match ctx.site_rule(base) {
             Some(rule) => {
-                let host = &rule.host;
-                let (mut draft, matched) = extract::draft_with_rule(h, base, ctx, rule);
+                let (draft, matched) = extract::draft_with_rule(h, base, ctx, rule);
                 if !matched {
-                    draft.notes.push(format!(
-                        "{}: the site_rule for {host} found no body with {:?}; used automatic extraction (the site may have changed)",
-                        raw.key,
+                    missed_rule = Some(format!(
+                        "the site_rule for {} found no body with {:?}; automatic extraction was used (has the site changed? fix or remove the rule)",
+                        rule.host,
                         rule.body.as_deref().unwrap_or_default()
                     ));
                 }
@@ -60,10 +70,10 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<
     if ctx.interrupt.raised() {
         return Err(over_budget(raw, ctx));
     }
-    let finished = finish(draft, raw, ctx)?;
+    let (article, said) = finish(draft, raw, ctx)?;
     match ctx.interrupt.raised() {
         true => Err(over_budget(raw, ctx)),
-        false => Ok(finished),
+        false => Ok((article, Notes { said, missed_rule })),
     }
 }
 
@@ -76,10 +86,10 @@ fn over_budget(raw: &RawArticle, ctx: &Context) -> Error {
 
 /// The steps every article gets, whatever its path: what the source knows merged over what
 /// the path found, the body sanitised with every URL absolute and cut to its cap, plain-text
-/// fields cleaned and capped, a summary, plausible dates; with the draft's notes and any of its
-/// own (a body that was cut).
+/// fields cleaned and capped, a summary, plausible dates; with what the run should be told (a
+/// body that was cut).
 pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<String>)> {
-    let mut notes = draft.notes;
+    let mut notes = Vec::new();
     let meta = raw.hints.clone().or(draft.meta);
     let base = meta.link.as_ref().or(raw.base_url.as_ref());
     let mut content_html = sanitize::clean_html(&draft.body_html, base);
@@ -252,6 +262,7 @@ mod tests {
             caps::CONTINUES
         )));
         assert!(a.content_text.ends_with(caps::CONTINUES));
+        let notes = notes.said;
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(
             notes[0].starts_with("test-article: the body is ")
@@ -262,6 +273,6 @@ mod tests {
         let mut small = super::testing::raw(RawBody::Text("Title\n\nShort body.".into()), None);
         small.hints.link = raw.hints.link.clone();
         let (a, notes) = normalize_noted(&small, &ctx).unwrap();
-        assert!(notes.is_empty() && !a.content_html.contains(caps::CONTINUES));
+        assert!(notes.said.is_empty() && !a.content_html.contains(caps::CONTINUES));
     }
 }

@@ -22,7 +22,7 @@ use crate::source::Collected;
 use crate::store::Store;
 
 /// One raw article with what normalising it gave: the article and its notes, or why not.
-type NormalizedRaw<'r> = (&'r RawArticle, Result<(Article, Vec<String>)>);
+type NormalizedRaw<'r> = (&'r RawArticle, Result<(Article, normalize::Notes)>);
 
 /// A source's run, as the store records it.
 pub enum SourceResult<'f> {
@@ -115,14 +115,19 @@ fn source_articles<'f>(
     let teasers: HashSet<&str> = collected.teasers.iter().map(String::as_str).collect();
     let (normalized, learned_changed) = normalize_source(env, source, &collected.articles)?;
     let mut failed = HashSet::new();
+    let mut missed_rules = Vec::new();
     for (raw, result) in normalized {
         match result {
             Ok((article, notes)) => {
                 out.notes.extend(
                     notes
+                        .said
                         .into_iter()
                         .map(|n| format!("source {}: {n}", source.name)),
                 );
+                if let Some(missed) = notes.missed_rule.filter(|m| !missed_rules.contains(m)) {
+                    missed_rules.push(missed);
+                }
                 out.candidates.push(Candidate {
                     source: source.name.clone(),
                     key: raw.key.clone(),
@@ -137,9 +142,14 @@ fn source_articles<'f>(
             }
         }
     }
+    // One problem per rule, however many of the source's articles it missed.
+    for what in missed_rules {
+        out.problems
+            .push(article_problem(source, Error::Health { what }));
+    }
     // Files left unread were normalised with what the source had learned before; when that
     // changed, the source must be read again in full.
-    if let (true, true, SourceKind::Dir(dir)) = (learned_changed, collected.known > 0, &source.kind)
+    if let (true, true, SourceKind::Dir(dir)) = (learned_changed, !collected.known.is_empty(), &source.kind)
     {
         out.relearned.push((source, dir));
     }

@@ -5,16 +5,16 @@
 use chrono::{DateTime, Utc};
 
 use super::collect::validator_key;
-use super::health::source_run;
+use super::health::{fresh_shrunk, source_run};
 use super::normalize::SourceResult;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::report::{Cleared, FeedReport, Problem, Scope, SourceOutcome};
 use crate::config::Feed;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Item;
 use crate::select::Selected;
-use crate::status::{streaks, SourceRun};
+use crate::status::{concerns, streaks, SourceRun};
 use crate::store::{NewItem, Store, Upsert};
 
 /// What the store holds for the feed after this run.
@@ -65,10 +65,12 @@ pub fn persist(
 ) -> Result<Persisted> {
     let Outcome {
         runs,
-        problems,
+        mut problems,
         selected,
     } = outcome;
-    item_problems(store, feed, problems, &runs, now, report)?;
+    // Sources that read their articles again this run: their lasting problems are judged anew.
+    let mut reread = HashSet::new();
+    let mut fresh = HashMap::new();
     for run in runs {
         let (name, record) = match run {
             SourceResult::Failed { source, message } => {
@@ -94,12 +96,34 @@ pub fn persist(
                     .get(&source.name)
                     .copied()
                     .unwrap_or_default();
-                let record = source_run(store, feed, &source.name, now, yielded, passed)?;
+                let record = source_run(store, feed, &source.name, now, &yielded, passed)?;
+                if !yielded.unchanged {
+                    reread.insert(source.name.clone());
+                    fresh.insert(source.name.clone(), passed);
+                }
                 (&source.name, record)
             }
         };
         store.record_source_run(&feed.name, name, &record)?;
-        let (consecutive_failures, recovered_from) = streaks(&store.source_runs(&feed.name, name)?);
+        let history = store.source_runs(&feed.name, name)?;
+        if let Some(passed) = fresh.get(name) {
+            let mut found = concerns(&history);
+            if let Some(c) = fresh_shrunk(*passed, &history) {
+                if !found.iter().any(|f| f.headline() == c.headline()) {
+                    found.push(c);
+                }
+            }
+            for concern in found {
+                problems.push(Problem {
+                    scope: Scope::Article(name.clone()),
+                    error: Error::Health {
+                        what: concern.headline().to_string(),
+                    },
+                    seen: 1,
+                });
+            }
+        }
+        let (consecutive_failures, recovered_from) = streaks(&history);
         report.sources.push(SourceOutcome {
             source: name.clone(),
             ok: record.ok,
@@ -107,6 +131,7 @@ pub fn persist(
             recovered_from,
         });
     }
+    item_problems(store, feed, problems, &reread, now, report)?;
     for d in &selected.dropped {
         store.note_duplicate(&feed.name, &d.key, &d.twin)?;
     }
@@ -130,15 +155,16 @@ pub fn persist(
     Ok(Persisted { first_run })
 }
 
-/// A lasting problem of one article (an empty file, a bad date, a dead link) is someone's to
-/// fix, not news on every run: each is counted run by run, and one that a working source no
-/// longer raises is cleared (and said to be). A source that answered "not modified" or failed
-/// as a whole re-read nothing, so its problems stand.
+/// A lasting problem of one article (an empty file, a bad date, a dead link) or of a source's
+/// health (it shrank, its site rule misses) is someone's to fix, not news on every run: each is
+/// counted run by run, and one that a source that read its articles again (`reread`) no longer
+/// raises is cleared (and said to be). A source that answered "not modified" or failed as a
+/// whole re-read nothing, so its problems stand.
 fn item_problems(
     store: &Store,
     feed: &Feed,
     problems: Vec<Problem>,
-    runs: &[SourceResult],
+    reread: &HashSet<String>,
     now: DateTime<Utc>,
     report: &mut FeedReport,
 ) -> Result<()> {
@@ -151,16 +177,8 @@ fn item_problems(
         }
         report.problems.push(problem);
     }
-    for run in runs {
-        let SourceResult::Worked {
-            source, yielded, ..
-        } = run
-        else {
-            continue;
-        };
-        if yielded.unchanged {
-            continue;
-        }
+    // In config order, so what a run says is in a stable order.
+    for source in feed.sources.iter().filter(|s| reread.contains(&s.name)) {
         for (problem, seen) in store.item_problems(&feed.name, &source.name)? {
             if !raised.contains(&(source.name.clone(), problem.clone())) {
                 store.clear_item_problem(&feed.name, &source.name, &problem)?;

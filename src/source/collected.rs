@@ -21,9 +21,9 @@ pub struct Collected {
     pub unchanged: bool,
     /// Validators to remember, by URL.
     pub validators: Vec<(String, Validators)>,
-    /// Articles the source still lists but left out because they are already stored: part of
-    /// its yield for `status`, though not fetched again.
-    pub known: usize,
+    /// Keys of articles the source still lists but left out because they are already stored:
+    /// part of its yield for `status` (at their stored length), though not read again.
+    pub known: Vec<String>,
     /// Keys of articles published as their feed's teaser because the full page failed: the
     /// store marks them so the next run fetches the full text again.
     pub teasers: Vec<String>,

@@ -42,7 +42,7 @@ pub async fn collect(
     // Stored items keep their full text: re-sending the teaser would overwrite it.
     let mut pending = Vec::new();
     let (known, items): (Vec<_>, Vec<_>) = items.into_iter().partition(|a| memory.knows(&a.key));
-    collected.known = known.len();
+    collected.known = known.into_iter().map(|a| a.key).collect();
     for a in items {
         match a.hints.link.clone() {
             Some(link) => pending.push((a, link)),

@@ -52,7 +52,10 @@ pub async fn collect(
         .partition(|(link, _)| memory.knows(urls::canonical(link).as_str()));
     let mut collected = Collected {
         validators: vec![(url.to_string(), page.validators)],
-        known: known.len(),
+        known: known
+            .into_iter()
+            .map(|(link, _)| urls::canonical(&link).to_string())
+            .collect(),
         ..Collected::default()
     };
     for result in fetch_articles(source, url, fetcher, links).await {

@@ -340,6 +340,27 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Body text lengths, in characters, of the feed's stored items with these keys; a key
+    /// with no item of its own (a remembered duplicate) is left out.
+    pub fn body_lengths(&self, feed: &str, keys: &[String]) -> Result<Vec<usize>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT length(json_extract(article, '$.content_text')) FROM items
+                 WHERE feed = ?1 AND key = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let len: Option<Option<i64>> = stmt
+                .query_row(params![feed, key], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.err(e))?;
+            out.extend(len.flatten().map(|n| n.max(0) as usize));
+        }
+        Ok(out)
+    }
+
     pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
         self.conn
             .query_row(

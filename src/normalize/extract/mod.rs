@@ -92,7 +92,6 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     Draft {
         meta: resolved.meta,
         body_html: body,
-        notes: Vec::new(),
     }
 }
 
