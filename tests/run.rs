@@ -794,3 +794,13 @@ fn an_article_over_its_time_budget_is_skipped_and_the_run_goes_on() {
     let slow: serde_json::Value = serde_json::from_str(&p.read("feeds/slow.json")).unwrap();
     assert_eq!(slow["items"].as_array().unwrap().len(), 0, "{slow}");
 }
+
+/// A file that is not there is said once, with its path: no doubled OS error.
+#[test]
+fn preview_of_a_missing_file_says_why_once() {
+    let p = Project::world();
+    let out = p.run(&["preview", "/missing/file.txt"]);
+    assert_exit(&out, 1);
+    assert_eq!(out.stderr.matches("os error 2").count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("/missing/file.txt"), "{}", out.stderr);
+}

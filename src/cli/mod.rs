@@ -141,13 +141,31 @@ pub fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(e) => {
             let code = exit_for(&e);
+            let message = message(&e);
             match log::format() {
-                log::LogFormat::Human => eprintln!("feedsmith: {e:#}"),
-                log::LogFormat::Json => log::report!(Error, "{e:#}"),
+                log::LogFormat::Human => eprintln!("feedsmith: {message}"),
+                log::LogFormat::Json => log::report!(Error, "{message}"),
             }
             code.into()
         }
     }
+}
+
+/// The error and its causes, each said once: the library's errors already name their cause
+/// (`path: No such file or directory`), which anyhow's chain would repeat.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn exit_for(e: &anyhow::Error) -> Exit {
@@ -199,4 +217,21 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("starting the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_the_message_already_names_is_not_repeated() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = anyhow::Error::from(Error::io(std::path::Path::new("/missing/file.txt"), io));
+        let said = message(&e);
+        assert_eq!(said.matches("not found").count(), 1, "{said}");
+        assert!(said.starts_with("/missing/file.txt: "), "{said}");
+        // A context of the CLI's own still leads, with its cause after it.
+        let e = anyhow::anyhow!("disk full").context("cannot write the report");
+        assert_eq!(message(&e), "cannot write the report: disk full");
+    }
 }
