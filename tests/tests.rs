@@ -11,6 +11,7 @@ mod ids;
 mod init;
 mod learned_chrome;
 mod logs;
+mod messages;
 mod run;
 mod serve;
 mod status;
