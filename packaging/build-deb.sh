@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb: the release binary, then the man page and bash completion generated from
 # that binary (so they document exactly what ships), then `cargo deb` packs them with the
-# systemd units. Needs cargo-deb (`cargo install cargo-deb`, slow: not part of CI).
+# systemd units. Needs cargo-deb (`cargo install cargo-deb`; .ci/run installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
