@@ -4,6 +4,7 @@
 
 mod completions;
 mod daemon;
+mod explain;
 pub mod init;
 pub mod log;
 mod man;
@@ -116,6 +117,19 @@ pub enum Command {
         /// An article file (.txt, .md, .html) or an http(s) URL.
         input: String,
     },
+    /// Show each line (text) or block (HTML) of an article file or web page with its fate:
+    /// kept, chrome by which rule, learned chrome, metadata, title, dek, below the body.
+    Explain {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Use this configured source's rules and learned chrome (by default, the source
+        /// whose folder holds the file, or whose site the URL is on).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// An article file (.txt, .md, .html) or an http(s) URL.
+        input: String,
+    },
     /// Start a project in DIR: a commented config.toml, an example article, a .gitignore.
     Init {
         /// The project folder (created if missing).
@@ -168,6 +182,11 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
         } => run::run(cli, feeds, *all, *dry_run, *prune),
         Command::Check { fetch } => run::check(cli, *fetch),
         Command::Preview { json, input } => preview::preview(cli, input, *json),
+        Command::Explain {
+            json,
+            source,
+            input,
+        } => explain::explain(cli, input, source.as_deref(), *json),
         Command::Daemon { serve, listen } => {
             daemon::daemon(&cli.config, serve.then_some(*listen), cli.verbose > 0)
         }

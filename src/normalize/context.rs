@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-use super::{chrome, learn};
+use super::{chrome, learn, trace};
 use crate::model::Metadata;
 
 /// Everything normalisation needs from outside, passed in so the stage stays pure.
@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub site_rules: &'a [SiteRule],
     /// How long an article's parts may be.
     pub caps: ArticleCaps,
+    /// Where `explain` collects why each line or block went where it did; `None` in runs.
+    pub trace: Option<&'a trace::Trace>,
 }
 
 /// How long an article's parts may be: what a reader can display, and what bounds the memory a
@@ -63,6 +65,7 @@ impl<'a> Context<'a> {
             learned,
             site_rules: &[],
             caps: ArticleCaps::default(),
+            trace: None,
         }
     }
 

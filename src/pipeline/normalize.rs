@@ -263,6 +263,7 @@ fn context<'c>(
         learned,
         site_rules,
         caps: source.caps,
+        trace: None,
     }
 }
 

@@ -14,6 +14,7 @@ use url::Url;
 
 use super::context::{Context, Draft, SiteRule};
 use super::sanitize::cap_depth;
+use super::trace::BodyFrom;
 use dom::Page;
 use metadata::{Meta, Resolved};
 use score::{Extracted, Mode};
@@ -68,6 +69,9 @@ pub fn draft_with_rule(
     let ex = score::serialize_all(&page, 0);
     if ex.chars > 0 {
         draft.body_html = ex.html;
+        if let Some(t) = ctx.trace {
+            t.body_from(BodyFrom::SiteRule);
+        }
     }
     (draft, true)
 }
@@ -113,23 +117,34 @@ fn body(page: &Page, resolved: &Resolved, base: Option<&Url>, ctx: &Context) -> 
             best = lenient;
         }
     }
+    let record = |from: BodyFrom, blocks: Vec<_>| {
+        if let Some(t) = ctx.trace {
+            t.extend(blocks);
+            t.body_from(from);
+        }
+    };
+    let blocks = std::mem::take(&mut best.blocks);
     // The publisher's own copy of the text, when the page's markup hides most of it.
     if best.chars * 2 < ld_chars {
         if let Some(b) = resolved.article_body.as_deref() {
+            record(BodyFrom::JsonLd, blocks);
             // Some publishers put markup in articleBody; sanitising handles it as HTML.
             let markup = ["</p>", "<br", "</div>"].iter().any(|t| b.contains(t));
             return if markup { b.to_string() } else { text_html(b) };
         }
     }
     if best.chars > 0 {
+        record(BodyFrom::Blocks, blocks);
         return best.html;
     }
     let all: Extracted = score::serialize_all(page, 0);
     if all.chars == 0 {
         if let Some(d) = resolved.meta.summary.as_deref() {
+            record(BodyFrom::Description, blocks);
             return text_html(d);
         }
     }
+    record(BodyFrom::AllText, blocks);
     all.html
 }
 
