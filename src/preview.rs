@@ -112,9 +112,10 @@ pub async fn explain(
                 .lines()
                 .enumerate()
                 .map(|(i, line)| {
-                    let traced = traced.entries.iter().find(|e| {
-                        e.lines.is_some_and(|(from, to)| (from..to).contains(&i))
-                    });
+                    let traced = traced
+                        .entries
+                        .iter()
+                        .find(|e| e.lines.is_some_and(|(from, to)| (from..to).contains(&i)));
                     ExplainedEntry {
                         line: Some(i + 1),
                         tag: None,

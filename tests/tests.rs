@@ -5,6 +5,7 @@ mod util;
 
 mod browser;
 mod daemon;
+mod explain;
 mod fault;
 mod hostile;
 mod ids;

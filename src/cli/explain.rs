@@ -81,7 +81,9 @@ fn reason(e: &ExplainedEntry) -> String {
         },
         Fate::Chrome { rule } => format!("{} ({})", rule.describe(), rule.name()),
         Fate::Meta { field: Some(f) } => format!("harvested: {}", f.name()),
-        Fate::Meta { field: None } => "date or byline, not used (an earlier one filled the field)".into(),
+        Fate::Meta { field: None } => {
+            "date or byline, not used (an earlier one filled the field)".into()
+        }
         Fate::Dropped { why } => why.describe().into(),
         Fate::Dateline => "body; its dateline gave the published date".into(),
         Fate::Comments => "reader comments start here".into(),
@@ -125,7 +127,11 @@ fn render(x: &Explained, colour: bool) -> String {
         }
         let (on, off) = on(&e.fate);
         let why = reason(e);
-        let why = if why.is_empty() { why } else { format!("  [{why}]") };
+        let why = if why.is_empty() {
+            why
+        } else {
+            format!("  [{why}]")
+        };
         out.push_str(&format!(
             "{place}  {on}{:<8}{off}  {}{on}{why}{off}\n",
             e.fate.name(),
@@ -134,9 +140,15 @@ fn render(x: &Explained, colour: bool) -> String {
     }
     match x.body_from {
         BodyFrom::Blocks => {}
-        BodyFrom::JsonLd => out.push_str("body: the page's JSON-LD articleBody (the markup held less than half of it)\n"),
-        BodyFrom::AllText => out.push_str("body: all the page's visible text (no container read as an article)\n"),
-        BodyFrom::Description => out.push_str("body: the page's description (the page has no visible text)\n"),
+        BodyFrom::JsonLd => out.push_str(
+            "body: the page's JSON-LD articleBody (the markup held less than half of it)\n",
+        ),
+        BodyFrom::AllText => {
+            out.push_str("body: all the page's visible text (no container read as an article)\n")
+        }
+        BodyFrom::Description => {
+            out.push_str("body: the page's description (the page has no visible text)\n")
+        }
         BodyFrom::SiteRule => out.push_str("body: the site_rule's body selector\n"),
     }
     match (&x.article, &x.error) {

@@ -192,11 +192,10 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         } else if seen_prose && is_comments_header(&folded) {
             Kind::Barrier
         } else if !continues && {
-            rule = ctx.rules.chrome_rule_folded(t, &folded).or_else(|| {
-                ctx.learned
-                    .contains_key(&folded)
-                    .then_some(Rule::Learned)
-            });
+            rule = ctx
+                .rules
+                .chrome_rule_folded(t, &folded)
+                .or_else(|| ctx.learned.contains_key(&folded).then_some(Rule::Learned));
             rule.is_some()
         } {
             Kind::Chrome

@@ -517,7 +517,13 @@ fn left_out(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
 
 /// Each text block of the page (the text nodes of one nearest block, in document order) with
 /// what [`extract`]'s decisions did to it.
-fn blocks(page: &Page, live: &[bool], st: &[Stats], (top, roots): (usize, &[usize]), known: &Known) -> Vec<Entry> {
+fn blocks(
+    page: &Page,
+    live: &[bool],
+    st: &[Stats],
+    (top, roots): (usize, &[usize]),
+    known: &Known,
+) -> Vec<Entry> {
     let mut texts: Vec<(usize, String)> = Vec::new();
     for n in page.nodes.iter().filter(|n| n.tag == Tag::Text) {
         match texts.last_mut() {
@@ -585,9 +591,7 @@ pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
         },
     };
     for &r in &roots {
-        let keep = |i: usize| {
-            live[i] && (i == top || left_out(page, i, &st[i], known).is_none())
-        };
+        let keep = |i: usize| live[i] && (i == top || left_out(page, i, &st[i], known).is_none());
         // Wrappers holding no text of their own add only nesting to the output.
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
         serialize(page, r, &keep, &wrapper, &mut out);
