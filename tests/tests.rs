@@ -3,6 +3,7 @@
 
 mod util;
 
+mod add;
 mod browser;
 mod daemon;
 mod explain;

@@ -2,6 +2,7 @@
 //! report into terminal output and an exit code. Only this module prints or decides exit codes;
 //! each subcommand has its own file.
 
+mod add;
 mod completions;
 mod daemon;
 mod explain;
@@ -130,6 +131,19 @@ pub enum Command {
         /// An article file (.txt, .md, .html) or an http(s) URL.
         input: String,
     },
+    /// Probe a URL (a feed? which format; a list page; an article; a page that advertises its
+    /// feed), print the `[[feed.source]]` block for it and the first items it would publish.
+    Add {
+        /// The feed the source belongs to (created by --write when the config has none of
+        /// that name).
+        #[arg(long, value_name = "NAME")]
+        feed: Option<String>,
+        /// Append the block to the config, keeping its comments and layout.
+        #[arg(long)]
+        write: bool,
+        /// An http(s) URL.
+        url: String,
+    },
     /// Start a project in DIR: a commented config.toml, an example article, a .gitignore.
     Init {
         /// The project folder (created if missing).
@@ -182,6 +196,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
         } => run::run(cli, feeds, *all, *dry_run, *prune),
         Command::Check { fetch } => run::check(cli, *fetch),
         Command::Preview { json, input } => preview::preview(cli, input, *json),
+        Command::Add { feed, write, url } => add::add(cli, url, feed.as_deref(), *write),
         Command::Explain {
             json,
             source,
