@@ -140,6 +140,10 @@ pub enum Rule {
     UserLine,
     /// One of the source's `chrome_patterns` (0-based, in config order).
     UserPattern(usize),
+    /// HTML: one of the source's `chrome_selectors` (0-based, in config order).
+    UserSelector(usize),
+    /// HTML: one of the site rule's `strip` selectors (0-based).
+    SiteRuleStrip(usize),
     /// Seen in enough of the source's articles to be its template.
     Learned,
     Cookie,
@@ -172,10 +176,13 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// The rule's stable name, for tools: snake case, a user pattern as `user_pattern:N`.
+    /// The rule's stable name, for tools: snake case, a user rule with its index
+    /// (`user_pattern:N`).
     pub fn name(self) -> std::borrow::Cow<'static, str> {
         let name = match self {
             Rule::UserPattern(i) => return format!("user_pattern:{i}").into(),
+            Rule::UserSelector(i) => return format!("user_selector:{i}").into(),
+            Rule::SiteRuleStrip(i) => return format!("site_rule_strip:{i}").into(),
             Rule::UserLine => "user_line",
             Rule::Learned => "learned",
             Rule::Cookie => "cookie",
@@ -206,6 +213,8 @@ impl Rule {
         match self {
             Rule::UserLine => "a chrome_lines entry".into(),
             Rule::UserPattern(i) => format!("chrome_patterns[{i}]"),
+            Rule::UserSelector(i) => format!("chrome_selectors[{i}]"),
+            Rule::SiteRuleStrip(i) => format!("the site_rule's strip[{i}]"),
             Rule::Learned => "learned chrome".into(),
             Rule::Cookie => "cookie notice".into(),
             Rule::Pitch => "newsletter or follow pitch".into(),

@@ -206,7 +206,7 @@ static NAMES: LazyLock<RegexSet> = LazyLock::new(|| {
 });
 static LAYOUT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(LAYOUT).unwrap());
 
-fn classify(name: &str) -> Option<Tag> {
+pub(super) fn classify(name: &str) -> Option<Tag> {
     Some(match name {
         "body" => Tag::Body,
         "div" | "section" | "center" | "hgroup" | "details" | "summary" | "address"

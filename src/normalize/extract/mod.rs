@@ -14,7 +14,7 @@ use url::Url;
 
 use super::context::{Context, Draft, SiteRule};
 use super::sanitize::cap_depth;
-use super::trace::BodyFrom;
+use super::trace::{BodyFrom, Entry, Fate, Rule};
 use dom::Page;
 use metadata::{Meta, Resolved};
 use score::{Extracted, Mode};
@@ -23,7 +23,7 @@ use score::{Extracted, Mode};
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
     // Capped nesting keeps parsing and scoring linear in the page's size.
     let doc = Document::from(cap_depth(html).as_ref());
-    remove(&doc, &ctx.rules.selectors);
+    remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
     automatic(&doc, base, ctx)
 }
 
@@ -36,8 +36,8 @@ pub fn draft_with_rule(
     rule: &SiteRule,
 ) -> (Draft, bool) {
     let doc = Document::from(cap_depth(html).as_ref());
-    remove(&doc, &ctx.rules.selectors);
-    remove(&doc, &rule.strip);
+    remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
+    remove(&doc, &rule.strip, ctx, Rule::SiteRuleStrip);
     let mut draft = automatic(&doc, base, ctx);
     let selected = |sel: &Option<String>| {
         sel.as_deref()
@@ -76,9 +76,23 @@ pub fn draft_with_rule(
     (draft, true)
 }
 
-fn remove(doc: &Document, selectors: &[String]) {
-    for sel in selectors {
+/// Removes what `selectors` match; a traced context learns the text each one took, by `rule`
+/// (the selector's index).
+fn remove(doc: &Document, selectors: &[String], ctx: &Context, rule: fn(usize) -> Rule) {
+    for (i, sel) in selectors.iter().enumerate() {
         if let Some(s) = doc.try_select(sel) {
+            if let Some(t) = ctx.trace {
+                let removed = s.nodes().iter().map(|n| Entry {
+                    lines: None,
+                    tag: n
+                        .node_name()
+                        .and_then(|name| dom::classify(&name.to_ascii_lowercase()))
+                        .map(dom::Tag::name),
+                    text: crate::chars::fold_whitespace(&n.text()),
+                    fate: Fate::Chrome { rule: rule(i) },
+                });
+                t.extend(removed.filter(|e| !e.text.is_empty()).collect());
+            }
             s.remove();
         }
     }
@@ -206,6 +220,63 @@ mod tests {
 
     fn article(html: &str) -> crate::model::Article {
         crate::normalize::testing::article(RawBody::Html(html.to_string()), Some(base())).unwrap()
+    }
+
+    #[test]
+    fn traced_blocks_say_what_extraction_did_and_change_nothing() {
+        use crate::normalize::trace::Trace;
+        let body = format!(
+            r#"<h1>Council approves transit plan</h1>{}<p class="promo">Buy our oats today</p>"#,
+            prose()
+        );
+        let html = page("<title>Council approves transit plan</title>", &body);
+        let rules = Rules::new(&[], Vec::new(), &["p.promo".to_string()]);
+        let learned = Learned::default();
+        let now = crate::normalize::testing::now();
+        let trace = Trace::default();
+        let traced = draft(
+            &html,
+            Some(&base()),
+            &Context {
+                trace: Some(&trace),
+                ..Context::new(now, &rules, &learned)
+            },
+        );
+        let plain = draft(&html, Some(&base()), &Context::new(now, &rules, &learned));
+        assert_eq!(traced.body_html, plain.body_html);
+        let t = trace.take();
+        assert_eq!(t.body_from, BodyFrom::Blocks);
+        let fate = |text: &str| {
+            t.entries
+                .iter()
+                .find(|e| e.text.starts_with(text))
+                .map(|e| (e.tag, e.fate))
+                .unwrap_or_else(|| panic!("{text} not traced: {:?}", t.entries))
+        };
+        let chrome = |rule| Fate::Chrome { rule };
+        assert_eq!(
+            fate("Buy our oats"),
+            (Some("p"), chrome(Rule::UserSelector(0)))
+        );
+        assert_eq!(fate("Politics"), (Some("li"), chrome(Rule::Furniture)));
+        assert_eq!(fate("Council approves"), (Some("h1"), Fate::Title));
+        assert_eq!(
+            fate("Great article"),
+            (Some("p"), chrome(Rule::UnlikelyClass))
+        );
+        for p in PROSE {
+            assert_eq!(fate(p), (Some("p"), Fate::Kept));
+        }
+        // Exactly the blocks called kept make the body.
+        for e in &t.entries {
+            assert_eq!(
+                e.fate == Fate::Kept,
+                traced
+                    .body_html
+                    .contains(&crate::chars::escape_html(&e.text)),
+                "{e:?}"
+            );
+        }
     }
 
     #[test]
