@@ -265,13 +265,8 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         );
     }
     let mut harvested = ctx.trace.map(|_| Vec::new());
-    harvest(
-        &lines,
-        (head_at.unwrap_or(0), end),
-        ctx,
-        &mut draft,
-        harvested.as_mut(),
-    );
+    let from = head_at.unwrap_or(0);
+    harvest(&lines, from, end, ctx, &mut draft, harvested.as_mut());
     let mut dateline_at = None;
     if draft.meta.published.is_none() {
         draft.meta.published = keep.iter().position(|k| *k).and_then(|i| {
@@ -879,7 +874,8 @@ fn fallback(lines: &[Line], title: Option<&str>, summary: Option<&str>) -> Vec<b
 /// given, learns which line filled which field.
 fn harvest(
     lines: &[Line],
-    (from, end): (usize, usize),
+    from: usize,
+    end: usize,
     ctx: &Context,
     draft: &mut Draft,
     mut marks: Option<&mut Vec<(usize, Field)>>,

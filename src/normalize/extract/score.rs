@@ -548,9 +548,11 @@ fn blocks(
         let Some(&root) = roots.iter().find(|&&r| b >= r && b < page.nodes[r].end) else {
             return Fate::Outside;
         };
-        let mut path = vec![b];
-        while *path.last().unwrap_or(&root) != root {
-            path.push(parent(*path.last().unwrap_or(&root)));
+        // The block and its ancestors up to the root, which serialising visits top down.
+        let (mut path, mut a) = (vec![b], b);
+        while a != root {
+            a = parent(a);
+            path.push(a);
         }
         path.iter()
             .rev()
