@@ -10,6 +10,7 @@
 pub mod chars;
 pub mod cli;
 pub mod config;
+pub mod config_edit;
 pub mod daemon;
 pub mod dates;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod preview;
+pub mod probe;
 pub mod publish;
 pub mod schedule;
 pub mod select;

@@ -1,18 +1,24 @@
 //! `feedsmith preview`: one article file or URL through exactly the path a run takes (same
 //! reader, same extraction, same normalisation), with the rules and learned chrome of the
-//! configured source it belongs to, so users see what their sources turn into.
+//! configured source it belongs to, so users see what their sources turn into; and
+//! `feedsmith explain`: the same, with the fate of each line or block.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use url::Url;
 
 use crate::config::{Config, Source, SourceKind};
 use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
-use crate::model::{Article, RawArticle};
+use crate::model::{Article, RawArticle, RawBody};
+use crate::normalize::chrome::Rules;
+use crate::normalize::learn::{self, Learned};
+use crate::normalize::trace::{BodyFrom, Entry, Fate, Rule, Trace};
 use crate::normalize::{self, Context};
-use crate::pipeline::{learned_for, rules_for};
+use crate::pipeline::rules_for;
 use crate::source::{self, Memory};
 use crate::store::Store;
 
@@ -27,64 +33,215 @@ pub struct Preview {
 /// Previews a file path or an http(s) URL. `config` supplies source rules, time zones, fetch
 /// settings and learned chrome when the input belongs to one of its sources.
 pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -> Result<Preview> {
-    let (raw, source) = match Url::parse(input)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-    {
-        Some(url) => fetch_page(config, url).await?,
-        None => read_file(config, Path::new(input))?,
-    };
-    let (learned, keys) = match (config, &source) {
-        (Some(c), Some(s)) if c.site.state.exists() => {
-            let learned = learned_for(&Store::open(&c.site.state)?, &s.name)?;
-            let mut keys: Vec<String> = learned.keys.iter().cloned().collect();
-            keys.sort();
-            (learned, keys)
-        }
-        _ => Default::default(),
-    };
-    let site_rules = config.map(|c| c.site_rules.as_slice()).unwrap_or_default();
-    let rules = rules_for(source.as_ref());
-    let timezone = source
-        .as_ref()
-        .map(|s| s.timezone)
-        .or(config.map(|c| c.site.timezone))
-        .unwrap_or(chrono_tz::UTC);
-    let ctx = Context {
-        now,
-        file_time: raw.file_time,
-        timezone,
-        rules: &rules,
-        learned: &learned,
-        site_rules,
-        caps: source
-            .as_ref()
-            .map(|s| s.caps)
-            .or(config.map(|c| c.site.caps))
-            .unwrap_or_default(),
-        interrupt: crate::normalize::Interrupt::never(),
-    };
+    let input = Input::read(config, input, None).await?;
+    let mut keys: Vec<String> = input.learned.keys.iter().cloned().collect();
+    keys.sort();
     Ok(Preview {
-        article: normalize::normalize(&raw, &ctx)?,
-        source: source.map(|s| s.name),
+        article: normalize::normalize(&input.raw, &input.context(config, now, None))?,
+        source: input.source.map(|s| s.name),
         learned: keys,
     })
 }
 
-fn read_file(config: Option<&Config>, path: &Path) -> Result<(RawArticle, Option<Source>)> {
+/// What `explain` says about one input: each line or block with its fate, and the article
+/// they made.
+#[derive(Debug, Serialize)]
+pub struct Explained {
+    /// The file or URL, as given.
+    pub input: String,
+    /// How the input was read: `text`, `html`, `markdown` or `fragment`.
+    pub kind: &'static str,
+    /// The configured source whose rules and learned chrome were used, if any.
+    pub source: Option<String>,
+    /// Articles of that source counted for learned chrome.
+    pub articles_counted: u32,
+    /// HTML: where the body came from (the blocks, or a fallback).
+    pub body_from: BodyFrom,
+    /// The article the input makes; `None` when nothing is left (see `error`).
+    pub article: Option<Article>,
+    /// Why there is no article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Text input: every input line in order (blank ones included); HTML: every text block.
+    /// Markdown and fragments are taken whole and have none.
+    pub entries: Vec<ExplainedEntry>,
+}
+
+/// One input line or HTML block and its fate.
+#[derive(Debug, Serialize)]
+pub struct ExplainedEntry {
+    /// Text input: the 1-based line number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// HTML input: the block's element.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<&'static str>,
+    pub text: String,
+    #[serde(flatten)]
+    pub fate: Fate,
+    /// Learned chrome: how many of the source's articles carry the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_in: Option<u32>,
+}
+
+/// Explains a file path or an http(s) URL like [`preview`] normalises it; `source` names the
+/// configured source whose rules and learned chrome apply (else the one the input belongs to).
+pub async fn explain(
+    config: Option<&Config>,
+    input: &str,
+    source: Option<&Source>,
+    now: DateTime<Utc>,
+) -> Result<Explained> {
+    let read = Input::read(config, input, source).await?;
+    let trace = Trace::default();
+    let (article, error) =
+        match normalize::normalize(&read.raw, &read.context(config, now, Some(&trace))) {
+            Ok(a) => (Some(a), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+    let traced = trace.take();
+    let seen_in = |e: &Entry| match e.fate {
+        Fate::Chrome {
+            rule: Rule::Learned,
+        } => read.counts.get(&learn::key(&e.text)).copied(),
+        _ => None,
+    };
+    let (kind, entries) = match &read.raw.body {
+        RawBody::Text(text) => {
+            let entries = text
+                .lines()
+                .enumerate()
+                .map(|(i, line)| {
+                    let traced = traced
+                        .entries
+                        .iter()
+                        .find(|e| e.lines.is_some_and(|(from, to)| (from..to).contains(&i)));
+                    ExplainedEntry {
+                        line: Some(i + 1),
+                        tag: None,
+                        text: line.to_string(),
+                        fate: traced.map_or(Fate::Blank, |e| e.fate),
+                        seen_in: traced.and_then(seen_in),
+                    }
+                })
+                .collect();
+            ("text", entries)
+        }
+        RawBody::Html(_) => {
+            let entries = traced
+                .entries
+                .iter()
+                .map(|e| ExplainedEntry {
+                    line: None,
+                    tag: e.tag,
+                    text: e.text.clone(),
+                    fate: e.fate,
+                    seen_in: seen_in(e),
+                })
+                .collect();
+            ("html", entries)
+        }
+        RawBody::Markdown(_) => ("markdown", Vec::new()),
+        RawBody::HtmlFragment(_) => ("fragment", Vec::new()),
+    };
+    Ok(Explained {
+        input: input.to_string(),
+        kind,
+        source: read.source.map(|s| s.name),
+        articles_counted: read.articles_counted,
+        body_from: traced.body_from,
+        article,
+        error,
+        entries,
+    })
+}
+
+/// An input read the way a run reads it, with what its source lends it.
+struct Input {
+    raw: RawArticle,
+    source: Option<Source>,
+    learned: Learned,
+    /// Learned-chrome counts of the source's lines, and how many articles were counted.
+    counts: HashMap<String, u32>,
+    articles_counted: u32,
+    rules: Rules,
+}
+
+impl Input {
+    async fn read(config: Option<&Config>, input: &str, source: Option<&Source>) -> Result<Input> {
+        let (raw, owner) = match Url::parse(input)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            Some(url) => fetch_page(config, url, source).await?,
+            None => read_file(config, Path::new(input), source)?,
+        };
+        let (counts, articles_counted) = match (config, &owner) {
+            (Some(c), Some(s)) if c.site.state.exists() => {
+                Store::open(&c.site.state)?.chrome_counts(&s.name)?
+            }
+            _ => Default::default(),
+        };
+        Ok(Input {
+            learned: learn::learned_from_counts(&counts, articles_counted),
+            rules: rules_for(owner.as_ref()),
+            raw,
+            source: owner,
+            counts,
+            articles_counted,
+        })
+    }
+
+    /// The context a run would normalise this input in.
+    fn context<'a>(
+        &'a self,
+        config: Option<&'a Config>,
+        now: DateTime<Utc>,
+        trace: Option<&'a Trace>,
+    ) -> Context<'a> {
+        let source = self.source.as_ref();
+        Context {
+            now,
+            file_time: self.raw.file_time,
+            timezone: source
+                .map(|s| s.timezone)
+                .or(config.map(|c| c.site.timezone))
+                .unwrap_or(chrono_tz::UTC),
+            rules: &self.rules,
+            learned: &self.learned,
+            site_rules: config.map(|c| c.site_rules.as_slice()).unwrap_or_default(),
+            caps: source
+                .map(|s| s.caps)
+                .or(config.map(|c| c.site.caps))
+                .unwrap_or_default(),
+            trace,
+            interrupt: crate::normalize::Interrupt::never(),
+        }
+    }
+}
+
+fn read_file(
+    config: Option<&Config>,
+    path: &Path,
+    named: Option<&Source>,
+) -> Result<(RawArticle, Option<Source>)> {
     let full = path.canonicalize().map_err(|e| Error::io(path, e))?;
-    let owner = config
-        .into_iter()
-        .flat_map(|c| &c.feeds)
-        .flat_map(|f| &f.sources)
-        .find_map(|s| match &s.kind {
-            SourceKind::Dir(dir) => dir
-                .canonicalize()
-                .ok()
-                .filter(|d| full.starts_with(d))
-                .map(|d| (s.clone(), d)),
-            _ => None,
-        });
+    let in_dir = |s: &Source| match &s.kind {
+        SourceKind::Dir(dir) => dir.canonicalize().ok().filter(|d| full.starts_with(d)),
+        _ => None,
+    };
+    let owner = match named {
+        // A named source's folder keys the file when it holds it; else the file's own folder.
+        Some(s) => Some((
+            s.clone(),
+            in_dir(s).unwrap_or_else(|| full.parent().unwrap_or(Path::new("/")).to_path_buf()),
+        )),
+        None => config
+            .into_iter()
+            .flat_map(|c| &c.feeds)
+            .flat_map(|f| &f.sources)
+            .find_map(|s| in_dir(s).map(|d| (s.clone(), d))),
+    };
     let (name, root, tz) = match &owner {
         Some((s, dir)) => (s.name.as_str(), dir.clone(), s.timezone),
         None => (
@@ -101,17 +258,23 @@ fn read_file(config: Option<&Config>, path: &Path) -> Result<(RawArticle, Option
     Ok((raw, owner.map(|(s, _)| s)))
 }
 
-async fn fetch_page(config: Option<&Config>, url: Url) -> Result<(RawArticle, Option<Source>)> {
-    let configured = config
-        .into_iter()
-        .flat_map(|c| &c.feeds)
-        .flat_map(|f| &f.sources)
-        .find(|s| match &s.kind {
-            SourceKind::Dir(_) => false,
-            SourceKind::Page(u) | SourceKind::List { url: u, .. } | SourceKind::Feed(u) => {
-                u.host_str() == url.host_str()
-            }
-        });
+async fn fetch_page(
+    config: Option<&Config>,
+    url: Url,
+    named: Option<&Source>,
+) -> Result<(RawArticle, Option<Source>)> {
+    let configured = named.or_else(|| {
+        config
+            .into_iter()
+            .flat_map(|c| &c.feeds)
+            .flat_map(|f| &f.sources)
+            .find(|s| match &s.kind {
+                SourceKind::Dir(_) => false,
+                SourceKind::Page(u) | SourceKind::List { url: u, .. } | SourceKind::Feed(u) => {
+                    u.host_str() == url.host_str()
+                }
+            })
+    });
     let site = config.map(|c| c.site.clone()).unwrap_or_default();
     let adhoc = Source::adhoc("preview", SourceKind::Page(url.clone()), &site);
     // The URL was typed by the user: its host is trusted like one written in the config.

@@ -1,9 +1,9 @@
 //! Every message feedsmith can print is in the README's troubleshooting tables: each error
 //! enum's `Display`, each line the CLI reports, each note and warning of a run, each config
 //! error. The messages are collected from the source itself (the `#[error("…")]` attributes,
-//! `report!` calls, notes pushed, `self.err(…)` in the config validator, `message:` of file
-//! errors), so a new message without a row fails here. A row writes the message with `…` for
-//! what is filled in; every literal part of the message must appear in the section.
+//! `report!` calls, the CLI's `bail!`s, notes pushed, `self.err(…)` in the config validator,
+//! `message:` of file errors), so a new message without a row fails here. A row writes the
+//! message with `…` for what is filled in; every literal part of it must appear in the section.
 
 use std::path::Path;
 
@@ -18,6 +18,8 @@ const MAKERS: &[&str] = &[
     r#"message:\s*(?:format!\(\s*)?"((?:[^"\\]|\\.)*)""#,
     r#"missed_rule = Some\(format!\(\s*"((?:[^"\\]|\\.)*)""#,
     r#"Concern::\w+ \{[^}]*\} => format!\(\s*"((?:[^"\\]|\\.)*)""#,
+    r#"(?:bail|anyhow)!\(\s*"((?:[^"\\]|\\.)*)""#,
+    r#"config_error\(format!\(\s*"((?:[^"\\]|\\.)*)""#,
     // The hint after an HTTP status.
     r#"\d+(?:\s*(?:\||\.\.=)\s*\d+)+ => "((?:[^"\\]|\\.)*)""#,
 ];

@@ -3,8 +3,10 @@
 
 mod util;
 
+mod add;
 mod browser;
 mod daemon;
+mod explain;
 mod fault;
 mod hostile;
 mod ids;

@@ -2,8 +2,10 @@
 //! report into terminal output and an exit code. Only this module prints or decides exit codes;
 //! each subcommand has its own file.
 
+mod add;
 mod completions;
 mod daemon;
+mod explain;
 pub mod init;
 pub mod log;
 mod man;
@@ -116,6 +118,32 @@ pub enum Command {
         /// An article file (.txt, .md, .html) or an http(s) URL.
         input: String,
     },
+    /// Show each line (text) or block (HTML) of an article file or web page with its fate:
+    /// kept, chrome by which rule, learned chrome, metadata, title, dek, below the body.
+    Explain {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Use this configured source's rules and learned chrome (by default, the source
+        /// whose folder holds the file, or whose site the URL is on).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// An article file (.txt, .md, .html) or an http(s) URL.
+        input: String,
+    },
+    /// Probe a URL (a feed? which format; a list page; an article; a page that advertises its
+    /// feed), print the `[[feed.source]]` block for it and the first items it would publish.
+    Add {
+        /// The feed the source belongs to (created by --write when the config has none of
+        /// that name).
+        #[arg(long, value_name = "NAME")]
+        feed: Option<String>,
+        /// Append the block to the config, keeping its comments and layout.
+        #[arg(long)]
+        write: bool,
+        /// An http(s) URL.
+        url: String,
+    },
     /// Start a project in DIR: a commented config.toml, an example article, a .gitignore.
     Init {
         /// The project folder (created if missing).
@@ -186,6 +214,12 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
         } => run::run(cli, feeds, *all, *dry_run, *prune),
         Command::Check { fetch } => run::check(cli, *fetch),
         Command::Preview { json, input } => preview::preview(cli, input, *json),
+        Command::Add { feed, write, url } => add::add(cli, url, feed.as_deref(), *write),
+        Command::Explain {
+            json,
+            source,
+            input,
+        } => explain::explain(cli, input, source.as_deref(), *json),
         Command::Daemon { serve, listen } => {
             daemon::daemon(&cli.config, serve.then_some(*listen), cli.verbose > 0)
         }

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lexical::{ends_sentence, fold, sentence_like};
+pub use super::trace::Rule;
 
 /// Compiled chrome rules for one source: built-ins plus the user's.
 #[derive(Debug, Clone, Default)]
@@ -42,16 +43,31 @@ impl Rules {
 
     /// [`Rules::is_chrome`] for a caller that already has the line's [`fold`].
     pub fn is_chrome_folded(&self, line: &str, folded: &str) -> bool {
+        self.chrome_rule_folded(line, folded).is_some()
+    }
+
+    /// The rule that makes `line` chrome, if any: the decision [`Rules::is_chrome`] makes, with
+    /// its reason (for `explain`).
+    pub fn chrome_rule(&self, line: &str) -> Option<Rule> {
+        self.chrome_rule_folded(line, &fold(line))
+    }
+
+    /// [`Rules::chrome_rule`] for a caller that already has the line's [`fold`].
+    pub fn chrome_rule_folded(&self, line: &str, folded: &str) -> Option<Rule> {
         if folded.is_empty() {
-            return false;
+            return None;
         }
         let line = line.trim();
-        self.lines.iter().any(|l| l == folded)
-            || self.patterns.iter().any(|p| {
-                p.find(line)
-                    .is_some_and(|m| m.len() == line.len() || !sentence_like(line))
-            })
-            || builtin(folded)
+        if self.lines.iter().any(|l| l == folded) {
+            return Some(Rule::UserLine);
+        }
+        if let Some(i) = self.patterns.iter().position(|p| {
+            p.find(line)
+                .is_some_and(|m| m.len() == line.len() || !sentence_like(line))
+        }) {
+            return Some(Rule::UserPattern(i));
+        }
+        builtin(folded)
     }
 }
 
@@ -236,31 +252,47 @@ static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-fn builtin(folded: &str) -> bool {
+fn builtin(folded: &str) -> Option<Rule> {
     let chars = folded.chars().count();
     if chars > 1500 {
-        return false;
+        return None;
     }
     // Consent notices run long; pitches, rights lines and captions do not.
-    if COOKIE.is_match(folded)
-        || chars <= 400
-            && (PITCH.is_match(folded) || LEGAL.is_match(folded) || CAPTION.is_match(folded))
-    {
-        return true;
+    if COOKIE.is_match(folded) {
+        return Some(Rule::Cookie);
     }
-    if chars > 400 {
-        return false;
+    if chars <= 400 {
+        if PITCH.is_match(folded) {
+            return Some(Rule::Pitch);
+        }
+        if LEGAL.is_match(folded) {
+            return Some(Rule::Legal);
+        }
+        if CAPTION.is_match(folded) {
+            return Some(Rule::Caption);
+        }
     }
-    if sentence_like(folded) {
-        return false;
+    if chars > 400 || sentence_like(folded) {
+        return None;
     }
-    LABEL.is_match(folded)
-        || TEASER_HEADER.is_match(folded)
-        || INLINE_TEASER.is_match(folded) && !ends_sentence(folded)
-        || CREDIT.is_match(folded)
-        || BREADCRUMB.is_match(folded)
-        || is_widget(folded)
-        || is_timestamp(folded)
+    let rule = if LABEL.is_match(folded) {
+        Rule::Label
+    } else if TEASER_HEADER.is_match(folded) {
+        Rule::TeaserHeader
+    } else if INLINE_TEASER.is_match(folded) && !ends_sentence(folded) {
+        Rule::InlineTeaser
+    } else if CREDIT.is_match(folded) {
+        Rule::PictureCredit
+    } else if BREADCRUMB.is_match(folded) {
+        Rule::Breadcrumb
+    } else if is_widget(folded) {
+        Rule::Widget
+    } else if is_timestamp(folded) {
+        Rule::Timestamp
+    } else {
+        return None;
+    };
+    Some(rule)
 }
 
 fn is_widget(folded: &str) -> bool {
@@ -305,6 +337,32 @@ mod tests {
         ] {
             assert!(chrome(l), "{l}");
         }
+    }
+
+    #[test]
+    fn each_chrome_line_names_the_rule_that_removed_it() {
+        let rules = Rules::new(
+            &["Brought to you by Oats".to_string()],
+            vec![Regex::new(r"^Sponsor:").unwrap()],
+            &[],
+        );
+        for (line, rule) in [
+            ("Published: Updated:", Rule::Label),
+            ("Enable Read mode", Rule::Label),
+            ("Top Content Trending", Rule::TeaserHeader),
+            ("Home › News › World", Rule::Breadcrumb),
+            ("Share Tweet Email Print", Rule::Widget),
+            ("Nov. 19, 2019 8:03 am ET", Rule::Timestamp),
+            ("© Copyright Gannett 2018", Rule::Legal),
+            ("brought to you by  OATS", Rule::UserLine),
+            ("Sponsor: Oats", Rule::UserPattern(0)),
+        ] {
+            assert_eq!(rules.chrome_rule(line), Some(rule), "{line}");
+            assert!(rules.is_chrome(line), "{line}");
+        }
+        let body = "The council approved the plan on Tuesday after a long debate.";
+        assert_eq!(rules.chrome_rule(body), None);
+        assert!(!rules.is_chrome(body));
     }
 
     #[test]

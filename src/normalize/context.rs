@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-use super::{chrome, learn};
+use super::{chrome, learn, trace};
 use crate::model::Metadata;
 
 /// Everything normalisation needs from outside, passed in so the stage stays pure.
@@ -26,6 +26,8 @@ pub struct Context<'a> {
     pub site_rules: &'a [SiteRule],
     /// How long an article's parts may be.
     pub caps: ArticleCaps,
+    /// Where `explain` collects why each line or block went where it did; `None` in runs.
+    pub trace: Option<&'a trace::Trace>,
     /// Raised from outside when the article's time is up.
     pub interrupt: &'a Interrupt,
 }
@@ -101,6 +103,7 @@ impl<'a> Context<'a> {
             site_rules: &[],
             caps: ArticleCaps::default(),
             interrupt: Interrupt::never(),
+            trace: None,
         }
     }
 

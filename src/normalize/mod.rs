@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod meta;
 pub mod sanitize;
 pub mod text;
+pub mod trace;
 
 pub use context::{ArticleCaps, Context, Draft, Interrupt, SiteRule};
 

@@ -10,6 +10,7 @@ use super::chrome::{is_comments_header, is_footer, is_teaser_header};
 use super::context::{Context, Draft};
 use super::lexical::{ends_sentence, fold, is_unspaced_script, sentence_like};
 use super::meta::{self, Found};
+use super::trace::{Entry, Fate, Field, Rule, Why};
 use crate::chars::escape_html;
 use crate::normalize::sanitize::hygiene;
 use regex::Regex;
@@ -33,6 +34,10 @@ enum Kind {
 #[derive(Debug)]
 struct Line<'a> {
     text: &'a str,
+    /// Index of the (unwrapped) line it is, blank lines counted: where `explain` finds it.
+    at: usize,
+    /// The rule that made it [`Kind::Chrome`].
+    rule: Option<Rule>,
     /// The text in [`fold`] form, which rules and repeats compare.
     folded: String,
     /// A blank line precedes it: wrapped lines of one paragraph are never separated by one.
@@ -171,7 +176,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     // Comment and footer markers only end an article once some prose has been seen: above the
     // article they are menu entries.
     let mut seen_prose = false;
-    for raw in &logical {
+    for (at, raw) in logical.iter().enumerate() {
         if ctx.interrupt.raised() {
             return Draft::default();
         }
@@ -184,13 +189,18 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
             !gap && p.kind == Kind::Text && p.shape.words >= 8 && !p.shape.terminal
         }) && t.chars().next().is_some_and(|c| !c.is_uppercase());
         let folded = fold(t);
+        let mut rule = None;
         let kind = if credit_line(t).is_some() {
             Kind::Credit
         } else if seen_prose && is_comments_header(&folded) {
             Kind::Barrier
-        } else if !continues
-            && (ctx.rules.is_chrome_folded(t, &folded) || ctx.learned.contains_key(&folded))
-        {
+        } else if !continues && {
+            rule = ctx
+                .rules
+                .chrome_rule_folded(t, &folded)
+                .or_else(|| ctx.learned.contains_key(&folded).then_some(Rule::Learned));
+            rule.is_some()
+        } {
             Kind::Chrome
         } else {
             Kind::Text
@@ -206,6 +216,8 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         seen_prose |= score >= 10.0;
         lines.push(Line {
             text: t,
+            at,
+            rule,
             folded,
             gap_before: gap,
             kind,
@@ -239,24 +251,44 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
         lines[h.at].kind = Kind::Chrome;
     }
     let mut keep = select(&lines, start, end);
+    // What `explain` reports is read off the decisions as they are made.
+    let selected = ctx.trace.map(|_| keep.clone());
     drop_closing_bio(&lines, &mut keep, end);
-    if let Some(i) = dek(&lines, &keep, head_at) {
+    let dek_at = dek(&lines, &keep, head_at);
+    if let Some(i) = dek_at {
         draft.meta.summary = Some(lines[i].text.to_string());
         keep[i] = false;
     }
-    if !keep.iter().any(|k| *k) {
+    let fell_back = !keep.iter().any(|k| *k);
+    if fell_back {
         keep = fallback(
             &lines,
             draft.meta.title.as_deref(),
             draft.meta.summary.as_deref(),
         );
     }
-    harvest(&lines, head_at.unwrap_or(0), end, ctx, &mut draft);
+    let mut harvested = ctx.trace.map(|_| Vec::new());
+    let from = head_at.unwrap_or(0);
+    harvest(&lines, from, end, ctx, &mut draft, harvested.as_mut());
+    let mut dateline_at = None;
     if draft.meta.published.is_none() {
-        draft.meta.published = keep
-            .iter()
-            .position(|k| *k)
-            .and_then(|i| meta::dateline(lines[i].text, ctx));
+        draft.meta.published = keep.iter().position(|k| *k).and_then(|i| {
+            let date = meta::dateline(lines[i].text, ctx);
+            dateline_at = date.map(|_| i);
+            date
+        });
+    }
+    if let (Some(trace), Some(selected), Some(harvested)) = (ctx.trace, selected, harvested) {
+        let decided = Decided {
+            region: (!fell_back).then_some((start, end)),
+            title: head_at,
+            dek: dek_at,
+            selected,
+            keep: &keep,
+            harvested,
+            dateline: dateline_at,
+        };
+        trace.extend(entries(&text, &logical, &lines, &decided));
     }
 
     let paragraphs = join_wrapped(&lines, &keep);
@@ -511,8 +543,10 @@ fn mark_teaser_lists(lines: &mut [Line]) {
     while i < lines.len() {
         if AUTHOR_BOX.is_match(lines[i].text) {
             lines[i].kind = Kind::Chrome;
+            lines[i].rule = Some(Rule::AuthorBox);
             if let Some(l) = lines[i + 1..].iter_mut().find(|l| l.kind == Kind::Text) {
                 l.kind = Kind::Chrome;
+                l.rule = Some(Rule::AuthorBox);
             }
             i += 1;
             continue;
@@ -526,6 +560,7 @@ fn mark_teaser_lists(lines: &mut [Line]) {
                 }
                 if l.kind == Kind::Text {
                     l.kind = Kind::Chrome;
+                    l.rule = Some(Rule::TeaserList);
                 }
                 j += 1;
             }
@@ -838,16 +873,30 @@ fn fallback(lines: &[Line], title: Option<&str>, summary: Option<&str>) -> Vec<b
 }
 
 /// Dates, authors and credits from the lines between the headline and a little past the body:
-/// the first of each kind wins, which keeps sidebar bylines of other stories out.
-fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut Draft) {
+/// the first of each kind wins, which keeps sidebar bylines of other stories out. `marks`, when
+/// given, learns which line filled which field.
+fn harvest(
+    lines: &[Line],
+    from: usize,
+    end: usize,
+    ctx: &Context,
+    draft: &mut Draft,
+    mut marks: Option<&mut Vec<(usize, Field)>>,
+) {
     let until = (end + 5).min(lines.len());
     let mut bare_date = None;
+    let mut mark = |i: usize, field: Field| {
+        if let Some(m) = marks.as_mut() {
+            m.push((i, field));
+        }
+    };
     for i in from..until {
         let l = &lines[i];
         match l.kind {
             Kind::Credit => {
                 if draft.meta.credits.is_empty() {
                     draft.meta.credits = credit_line(l.text).unwrap_or_default();
+                    mark(i, Field::Credits);
                 }
             }
             Kind::Meta | Kind::Chrome => {
@@ -860,24 +909,123 @@ fn harvest(lines: &[Line], from: usize, end: usize, ctx: &Context, draft: &mut D
                 };
                 match meta::harvest(&text, ctx) {
                     Some(Found::Authors(a)) if draft.meta.authors.is_empty() => {
-                        draft.meta.authors = a
+                        draft.meta.authors = a;
+                        mark(i, Field::Authors);
                     }
                     Some(Found::Published(d)) if draft.meta.published.is_none() => {
-                        draft.meta.published = Some(d)
+                        draft.meta.published = Some(d);
+                        mark(i, Field::Published);
                     }
                     Some(Found::Updated(d)) if draft.meta.updated.is_none() => {
-                        draft.meta.updated = Some(d)
+                        draft.meta.updated = Some(d);
+                        mark(i, Field::Updated);
                     }
-                    Some(Found::Date(d)) if bare_date.is_none() => bare_date = Some(d),
+                    Some(Found::Date(d)) if bare_date.is_none() => bare_date = Some((i, d)),
                     _ => {}
                 }
             }
             Kind::Text | Kind::Barrier => {}
         }
     }
-    if draft.meta.published.is_none() {
-        draft.meta.published = bare_date;
+    if let (None, Some((i, d))) = (draft.meta.published, bare_date) {
+        draft.meta.published = Some(d);
+        mark(i, Field::Date);
     }
+}
+
+/// The decisions of [`draft`] that `explain` reports.
+struct Decided<'k> {
+    /// The article's region; `None` when none stood out and [`fallback`] chose the body.
+    region: Option<(usize, usize)>,
+    title: Option<usize>,
+    dek: Option<usize>,
+    /// What [`select`] kept, before the closing bio was dropped.
+    selected: Vec<bool>,
+    keep: &'k [bool],
+    harvested: Vec<(usize, Field)>,
+    dateline: Option<usize>,
+}
+
+/// Each input line of `text` with its fate: a hard-wrapped paragraph's lines share theirs,
+/// blank lines are left out.
+fn entries(text: &str, logical: &[Cow<str>], lines: &[Line], d: &Decided) -> Vec<Entry> {
+    let spans = input_spans(text, logical);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Entry {
+            lines: Some(spans[l.at]),
+            tag: None,
+            text: l.text.to_string(),
+            fate: fate(lines, i, d),
+        })
+        .collect()
+}
+
+fn fate(lines: &[Line], i: usize, d: &Decided) -> Fate {
+    let l = &lines[i];
+    if let Some(&(_, field)) = d.harvested.iter().find(|(at, _)| *at == i) {
+        return Fate::Meta { field: Some(field) };
+    }
+    if d.title == Some(i) {
+        return Fate::Title;
+    }
+    if d.dek == Some(i) {
+        return Fate::Dek;
+    }
+    if d.keep[i] {
+        return match d.dateline == Some(i) {
+            true => Fate::Dateline,
+            false => Fate::Kept,
+        };
+    }
+    match l.kind {
+        Kind::Chrome => Fate::Chrome {
+            rule: l.rule.unwrap_or(Rule::Label),
+        },
+        Kind::Meta | Kind::Credit => Fate::Meta { field: None },
+        Kind::Barrier => Fate::Comments,
+        Kind::Text => match d.region {
+            None => Fate::Dropped {
+                why: Why::NotSentence,
+            },
+            Some((start, _)) if i < start => Fate::Above,
+            Some((_, end)) if i >= end => Fate::Below,
+            Some(_) if d.selected[i] => Fate::Dropped {
+                why: Why::ClosingBio,
+            },
+            Some(_) if in_label_run(lines, i) => Fate::Dropped { why: Why::LabelRun },
+            Some(_) => Fate::Dropped {
+                why: Why::ShortLine,
+            },
+        },
+    }
+}
+
+/// The 0-based range of lines of `text` each of [`unwrap_paragraphs`]'s lines stands for: a
+/// line it kept is one input line, a line it joined is as many as it joined.
+fn input_spans(text: &str, logical: &[Cow<str>]) -> Vec<(usize, usize)> {
+    let raw: Vec<&str> = text.lines().collect();
+    let mut next = 0;
+    logical
+        .iter()
+        .map(|l| {
+            let from = next;
+            next += match l {
+                Cow::Borrowed(_) => 1,
+                // Joined with one space between trimmed lines: count lines until the length fits.
+                Cow::Owned(joined) => {
+                    let (mut n, mut len) = (0, 0);
+                    while from + n < raw.len() && len < joined.len() {
+                        len += raw[from + n].trim().len() + usize::from(n > 0);
+                        n += 1;
+                    }
+                    n.max(1)
+                }
+            };
+            (from, next.min(raw.len()))
+        })
+        .collect()
 }
 
 /// Kept lines as paragraphs. A line that does not end a sentence continues on the next line

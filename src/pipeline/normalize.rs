@@ -290,6 +290,7 @@ fn context<'c>(
         site_rules: env.site_rules,
         caps: source.caps,
         interrupt,
+        trace: None,
     }
 }
 

@@ -161,9 +161,9 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
     Ok(out)
 }
 
-/// The feed an HTML page advertises with `<link rel="alternate">`, for the error message when
-/// someone configured the page instead of its feed.
-fn advertised_feed(html: &str, page: &Url) -> Option<Url> {
+/// The feed an HTML page advertises with `<link rel="alternate">`: for the error message when
+/// someone configured the page instead of its feed, and for `add`'s autodiscovery.
+pub(crate) fn advertised_feed(html: &str, page: &Url) -> Option<Url> {
     let doc = Document::from(html);
     let link = doc
         .select(r#"link[rel~="alternate"][href]"#)

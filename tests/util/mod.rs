@@ -369,3 +369,39 @@ impl Drop for Listening {
         }
     }
 }
+
+/// Serves fixed `(path, content type, body)` replies on 127.0.0.1 (404 for other paths) until
+/// the test ends; returns the base URL, ending in `/`.
+pub async fn serve_static(routes: Vec<(&'static str, &'static str, String)>) -> url::Url {
+    serve_static_on(0, routes).await
+}
+
+/// [`serve_static`] on a chosen port (0: any), for pages that must name their own address.
+pub async fn serve_static_on(
+    port: u16,
+    routes: Vec<(&'static str, &'static str, String)>,
+) -> url::Url {
+    use axum::http::{header, StatusCode};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let base = url::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    let routes = std::sync::Arc::new(routes);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let routes = routes.clone();
+        async move {
+            match routes.iter().find(|(p, _, _)| *p == uri.path()) {
+                Some((_, ct, body)) => {
+                    (StatusCode::OK, [(header::CONTENT_TYPE, *ct)], body.clone())
+                }
+                None => (
+                    StatusCode::NOT_FOUND,
+                    [(header::CONTENT_TYPE, "text/plain")],
+                    String::new(),
+                ),
+            }
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}

@@ -70,6 +70,52 @@ impl Tag {
         )
     }
 
+    /// A name for the element, for `explain` (containers all read as "div").
+    pub fn name(self) -> &'static str {
+        match self {
+            Tag::Text => "text",
+            Tag::Body => "body",
+            Tag::Container => "div",
+            Tag::Article => "article",
+            Tag::Main => "main",
+            Tag::P => "p",
+            Tag::Pre => "pre",
+            Tag::Blockquote => "blockquote",
+            Tag::Td => "td",
+            Tag::Th => "th",
+            Tag::Tr => "tr",
+            Tag::Table => "table",
+            Tag::TablePart => "tbody",
+            Tag::Ul => "ul",
+            Tag::Ol => "ol",
+            Tag::Li => "li",
+            Tag::Dl => "dl",
+            Tag::Dd => "dd",
+            Tag::Dt => "dt",
+            Tag::H1 => "h1",
+            Tag::Heading(2) => "h2",
+            Tag::Heading(3) => "h3",
+            Tag::Heading(4) => "h4",
+            Tag::Heading(5) => "h5",
+            Tag::Heading(_) => "h6",
+            Tag::Figure => "figure",
+            Tag::Figcaption => "figcaption",
+            Tag::Picture => "picture",
+            Tag::Source => "source",
+            Tag::Img => "img",
+            Tag::A => "a",
+            Tag::Br => "br",
+            Tag::Hr => "hr",
+            Tag::Inline(n) => n,
+            Tag::Transparent => "span",
+            Tag::Nav => "nav",
+            Tag::Aside => "aside",
+            Tag::Header => "header",
+            Tag::Footer => "footer",
+            Tag::Form => "form",
+        }
+    }
+
     pub fn is_block(self) -> bool {
         !matches!(
             self,
@@ -160,7 +206,7 @@ static NAMES: LazyLock<RegexSet> = LazyLock::new(|| {
 });
 static LAYOUT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(LAYOUT).unwrap());
 
-fn classify(name: &str) -> Option<Tag> {
+pub(super) fn classify(name: &str) -> Option<Tag> {
     Some(match name {
         "body" => Tag::Body,
         "div" | "section" | "center" | "hgroup" | "details" | "summary" | "address"

@@ -14,6 +14,7 @@ use url::Url;
 
 use super::context::{Context, Draft, SiteRule};
 use super::sanitize::cap_depth;
+use super::trace::{BodyFrom, Entry, Fate, Rule};
 use dom::Page;
 use metadata::{Meta, Resolved};
 use score::{Extracted, Mode};
@@ -22,7 +23,7 @@ use score::{Extracted, Mode};
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
     // Capped nesting keeps parsing and scoring linear in the page's size.
     let doc = Document::from(cap_depth(html).as_ref());
-    remove(&doc, &ctx.rules.selectors);
+    remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
     automatic(&doc, base, ctx)
 }
 
@@ -35,8 +36,8 @@ pub fn draft_with_rule(
     rule: &SiteRule,
 ) -> (Draft, bool) {
     let doc = Document::from(cap_depth(html).as_ref());
-    remove(&doc, &ctx.rules.selectors);
-    remove(&doc, &rule.strip);
+    remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
+    remove(&doc, &rule.strip, ctx, Rule::SiteRuleStrip);
     let mut draft = automatic(&doc, base, ctx);
     let selected = |sel: &Option<String>| {
         sel.as_deref()
@@ -68,13 +69,30 @@ pub fn draft_with_rule(
     let ex = score::serialize_all(&page, 0);
     if ex.chars > 0 {
         draft.body_html = ex.html;
+        if let Some(t) = ctx.trace {
+            t.body_from(BodyFrom::SiteRule);
+        }
     }
     (draft, true)
 }
 
-fn remove(doc: &Document, selectors: &[String]) {
-    for sel in selectors {
+/// Removes what `selectors` match; a traced context learns the text each one took, by `rule`
+/// (the selector's index).
+fn remove(doc: &Document, selectors: &[String], ctx: &Context, rule: fn(usize) -> Rule) {
+    for (i, sel) in selectors.iter().enumerate() {
         if let Some(s) = doc.try_select(sel) {
+            if let Some(t) = ctx.trace {
+                let removed = s.nodes().iter().map(|n| Entry {
+                    lines: None,
+                    tag: n
+                        .node_name()
+                        .and_then(|name| dom::classify(&name.to_ascii_lowercase()))
+                        .map(dom::Tag::name),
+                    text: crate::chars::fold_whitespace(&n.text()),
+                    fate: Fate::Chrome { rule: rule(i) },
+                });
+                t.extend(removed.filter(|e| !e.text.is_empty()).collect());
+            }
             s.remove();
         }
     }
@@ -118,23 +136,34 @@ fn body(page: &Page, resolved: &Resolved, base: Option<&Url>, ctx: &Context) -> 
             best = lenient;
         }
     }
+    let record = |from: BodyFrom, blocks: Vec<_>| {
+        if let Some(t) = ctx.trace {
+            t.extend(blocks);
+            t.body_from(from);
+        }
+    };
+    let blocks = std::mem::take(&mut best.blocks);
     // The publisher's own copy of the text, when the page's markup hides most of it.
     if best.chars * 2 < ld_chars {
         if let Some(b) = resolved.article_body.as_deref() {
+            record(BodyFrom::JsonLd, blocks);
             // Some publishers put markup in articleBody; sanitising handles it as HTML.
             let markup = ["</p>", "<br", "</div>"].iter().any(|t| b.contains(t));
             return if markup { b.to_string() } else { text_html(b) };
         }
     }
     if best.chars > 0 {
+        record(BodyFrom::Blocks, blocks);
         return best.html;
     }
     let all: Extracted = score::serialize_all(page, 0);
     if all.chars == 0 {
         if let Some(d) = resolved.meta.summary.as_deref() {
+            record(BodyFrom::Description, blocks);
             return text_html(d);
         }
     }
+    record(BodyFrom::AllText, blocks);
     all.html
 }
 
@@ -196,6 +225,63 @@ mod tests {
 
     fn article(html: &str) -> crate::model::Article {
         crate::normalize::testing::article(RawBody::Html(html.to_string()), Some(base())).unwrap()
+    }
+
+    #[test]
+    fn traced_blocks_say_what_extraction_did_and_change_nothing() {
+        use crate::normalize::trace::Trace;
+        let body = format!(
+            r#"<h1>Council approves transit plan</h1>{}<p class="promo">Buy our oats today</p>"#,
+            prose()
+        );
+        let html = page("<title>Council approves transit plan</title>", &body);
+        let rules = Rules::new(&[], Vec::new(), &["p.promo".to_string()]);
+        let learned = Learned::default();
+        let now = crate::normalize::testing::now();
+        let trace = Trace::default();
+        let traced = draft(
+            &html,
+            Some(&base()),
+            &Context {
+                trace: Some(&trace),
+                ..Context::new(now, &rules, &learned)
+            },
+        );
+        let plain = draft(&html, Some(&base()), &Context::new(now, &rules, &learned));
+        assert_eq!(traced.body_html, plain.body_html);
+        let t = trace.take();
+        assert_eq!(t.body_from, BodyFrom::Blocks);
+        let fate = |text: &str| {
+            t.entries
+                .iter()
+                .find(|e| e.text.starts_with(text))
+                .map(|e| (e.tag, e.fate))
+                .unwrap_or_else(|| panic!("{text} not traced: {:?}", t.entries))
+        };
+        let chrome = |rule| Fate::Chrome { rule };
+        assert_eq!(
+            fate("Buy our oats"),
+            (Some("p"), chrome(Rule::UserSelector(0)))
+        );
+        assert_eq!(fate("Politics"), (Some("li"), chrome(Rule::Furniture)));
+        assert_eq!(fate("Council approves"), (Some("h1"), Fate::Title));
+        assert_eq!(
+            fate("Great article"),
+            (Some("p"), chrome(Rule::UnlikelyClass))
+        );
+        for p in PROSE {
+            assert_eq!(fate(p), (Some("p"), Fate::Kept));
+        }
+        // Exactly the blocks called kept make the body.
+        for e in &t.entries {
+            assert_eq!(
+                e.fate == Fate::Kept,
+                traced
+                    .body_html
+                    .contains(&crate::chars::escape_html(&e.text)),
+                "{e:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use regex::Regex;
 use super::dom::{measure, Page, Tag};
 use crate::chars::escape_html_into;
 use crate::normalize::context::Context;
+use crate::normalize::trace::{Entry, Fate, Rule};
 
 /// How hard class/id names count against a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,8 @@ struct Stats {
 pub struct Extracted {
     pub html: String,
     pub chars: usize,
+    /// Each text block's fate, when the context traces; empty otherwise.
+    pub blocks: Vec<Entry>,
 }
 
 /// "By Jane Roe", "Written by J. Roe and A. N. Other | Staff": names start with a capital, which
@@ -446,7 +449,8 @@ fn site(host: &str) -> &str {
     dots.get(keep).map_or(host, |&i| &host[i + 1..])
 }
 
-fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
+/// Why a short text block is a chrome line, if it is one.
+fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
     let (ctx, title) = (known.ctx, known.title);
     let node = &page.nodes[i];
     let leaf = matches!(
@@ -454,12 +458,13 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
         Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
     ) && st.own_chars == st.chars;
     if !leaf || st.chars == 0 || st.chars > 300 {
-        return false;
+        return None;
     }
     let text = page.text_of(i);
     if matches!(node.tag, Tag::Heading(_)) && title.is_some_and(|t| t.eq_ignore_ascii_case(&text)) {
-        return true;
+        return Some(Fate::Title);
     }
+    let chrome = |rule| Some(Fate::Chrome { rule });
     // A paragraph that is nothing but a link titled like a headline points at another article
     // of the site (a bare URL is a reference the author wrote out; a link elsewhere is a source
     // or a product).
@@ -468,14 +473,104 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> bool {
         && text.split_whitespace().count() >= 3
         && internal_link(page, i, known.host)
     {
-        return true;
+        return chrome(Rule::LinkTeaser);
     }
-    PITCH.is_match(&text)
-        || ctx.rules.is_chrome(&text)
-        || ctx.learned.contains(&text)
-        || (st.chars < 100
-            && (BOILERPLATE.is_match(&text)
-                || (!is_sentence(&text) && (BYLINE.is_match(&text) || DATELINE.is_match(&text)))))
+    if PITCH.is_match(&text) {
+        return chrome(Rule::Pitch);
+    }
+    if let Some(rule) = ctx.rules.chrome_rule(&text) {
+        return chrome(rule);
+    }
+    if ctx.learned.contains(&text) {
+        return chrome(Rule::Learned);
+    }
+    if st.chars >= 100 {
+        return None;
+    }
+    if BOILERPLATE.is_match(&text) {
+        chrome(Rule::Boilerplate)
+    } else if is_sentence(&text) {
+        None
+    } else if BYLINE.is_match(&text) {
+        chrome(Rule::Byline)
+    } else if DATELINE.is_match(&text) {
+        chrome(Rule::Timestamp)
+    } else {
+        None
+    }
+}
+
+/// Why node `i` inside the content is left out with its subtree, if it is: the headline and
+/// captions, link lists and fragments, chrome lines.
+fn left_out(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
+    match page.nodes[i].tag {
+        Tag::H1 => Some(Fate::Title),
+        Tag::Figcaption => Some(Fate::Chrome {
+            rule: Rule::Caption,
+        }),
+        _ if junk_container(page, i, st, known.host) => Some(Fate::Chrome {
+            rule: Rule::JunkContainer,
+        }),
+        _ => chrome_line(page, i, st, known),
+    }
+}
+
+/// Each text block of the page (the text nodes of one nearest block, in document order) with
+/// what [`extract`]'s decisions did to it.
+fn blocks(
+    page: &Page,
+    live: &[bool],
+    st: &[Stats],
+    (top, roots): (usize, &[usize]),
+    known: &Known,
+) -> Vec<Entry> {
+    let mut texts: Vec<(usize, String)> = Vec::new();
+    for n in page.nodes.iter().filter(|n| n.tag == Tag::Text) {
+        match texts.last_mut() {
+            Some((b, t)) if *b == n.block => t.push_str(&n.text),
+            _ => texts.push((n.block, n.text.clone())),
+        }
+    }
+    let parent = |i: usize| page.nodes[i].parent;
+    let fate = |b: usize| {
+        if !live[b] {
+            // The outermost node that took it out says why.
+            let mut a = b;
+            while a != 0 && !live[parent(a)] {
+                a = parent(a);
+            }
+            let rule = match page.nodes[a].furniture {
+                true => Rule::Furniture,
+                false => Rule::UnlikelyClass,
+            };
+            return Fate::Chrome { rule };
+        }
+        let Some(&root) = roots.iter().find(|&&r| b >= r && b < page.nodes[r].end) else {
+            return Fate::Outside;
+        };
+        // The block and its ancestors up to the root, which serialising visits top down.
+        let (mut path, mut a) = (vec![b], b);
+        while a != root {
+            a = parent(a);
+            path.push(a);
+        }
+        path.iter()
+            .rev()
+            .filter(|&&a| a != top)
+            .find_map(|&a| left_out(page, a, &st[a], known))
+            .unwrap_or(Fate::Kept)
+    };
+    texts
+        .into_iter()
+        .map(|(b, t)| (b, crate::chars::fold_whitespace(&t)))
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(b, text)| Entry {
+            lines: None,
+            tag: Some(page.nodes[b].tag.name()),
+            text,
+            fate: fate(b),
+        })
+        .collect()
 }
 
 /// A full sentence of prose ("Published in 2019, the report found that…"), which bylines and
@@ -492,15 +587,13 @@ pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
     let mut out = Extracted {
         html: String::with_capacity(8192),
         chars: 0,
+        blocks: match known.ctx.trace {
+            Some(_) => blocks(page, &live, &st, (top, &roots), known),
+            None => Vec::new(),
+        },
     };
     for &r in &roots {
-        let keep = |i: usize| {
-            live[i]
-                && (i == top
-                    || !(matches!(page.nodes[i].tag, Tag::H1 | Tag::Figcaption)
-                        || junk_container(page, i, &st[i], known.host)
-                        || chrome_line(page, i, &st[i], known)))
-        };
+        let keep = |i: usize| live[i] && (i == top || left_out(page, i, &st[i], known).is_none());
         // Wrappers holding no text of their own add only nesting to the output.
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
         serialize(page, r, &keep, &wrapper, &mut out);
@@ -514,6 +607,7 @@ pub fn serialize_all(page: &Page, root: usize) -> Extracted {
     let mut out = Extracted {
         html: String::new(),
         chars: 0,
+        blocks: Vec::new(),
     };
     serialize(page, root, &|_| true, &|_| false, &mut out);
     out

@@ -383,3 +383,51 @@ fn wrapped_article_inside_page_furniture_keeps_body_and_metadata() {
         );
     }
 }
+
+#[test]
+fn trace_gives_each_input_line_of_a_wrapped_paragraph_the_paragraph_fate() {
+    use crate::normalize::{chrome::Rules, learn::Learned, trace::Trace};
+    let para = "The harbour board met on Tuesday evening to discuss the mooring fees, which have not changed in a decade, and the dredging of the inner basin, which silts up every winter.";
+    let mut lines = vec!["Harbour board sets new fees".to_string(), String::new()];
+    for _ in 0..3 {
+        lines.extend(wrap(para, Some(60), "", ""));
+        lines.push(String::new());
+    }
+    lines.push("Enable Read mode".to_string());
+    let text = lines.join("\n");
+    let (rules, learned) = (Rules::default(), Learned::default());
+    let trace = Trace::default();
+    let now = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let traced = draft(
+        &text,
+        &Context {
+            trace: Some(&trace),
+            ..Context::new(now, &rules, &learned)
+        },
+    );
+    // Tracing changes nothing about the result.
+    let plain = draft(&text, &Context::new(now, &rules, &learned));
+    assert_eq!(traced.body_html, plain.body_html);
+    let entries = trace.take().entries;
+    let fate_of = |i: usize| {
+        let hits: Vec<_> = entries
+            .iter()
+            .filter(|e| e.lines.is_some_and(|(a, b)| (a..b).contains(&i)))
+            .collect();
+        assert!(hits.len() <= 1, "line {i} in {} entries", hits.len());
+        hits.first().map(|e| e.fate)
+    };
+    assert_eq!(fate_of(0), Some(Fate::Title));
+    let wrapped = entries
+        .iter()
+        .filter(|e| e.lines.is_some_and(|(a, b)| b - a > 1))
+        .count();
+    assert_eq!(wrapped, 3, "{entries:?}");
+    for (i, l) in lines.iter().enumerate().skip(2) {
+        match l.as_str() {
+            "" => assert_eq!(fate_of(i), None),
+            "Enable Read mode" => assert_eq!(fate_of(i), Some(Fate::Chrome { rule: Rule::Label })),
+            _ => assert_eq!(fate_of(i), Some(Fate::Kept), "line {i}: {l}"),
+        }
+    }
+}
