@@ -231,7 +231,8 @@ mod tests {
     fn traced_blocks_say_what_extraction_did_and_change_nothing() {
         use crate::normalize::trace::Trace;
         let body = format!(
-            r#"<h1>Council approves transit plan</h1>{}<p class="promo">Buy our oats today</p>"#,
+            r#"<h1>Council approves transit plan</h1>{}<p class="promo">Buy our oats today</p>
+<p>The mayor, <span class="tooltip">Jane Roe has led the city since 2019</span> speaking after the vote, thanked the drivers, the planners and the riders who wrote in.</p>"#,
             prose()
         );
         let html = page("<title>Council approves transit plan</title>", &body);
@@ -269,6 +270,13 @@ mod tests {
             fate("Great article"),
             (Some("p"), chrome(Rule::UnlikelyClass))
         );
+        // An inline part taken out of a kept paragraph is listed on its own.
+        assert_eq!(fate("The mayor,"), (Some("p"), Fate::Kept));
+        assert_eq!(
+            fate("Jane Roe has led"),
+            (Some("p"), chrome(Rule::UnlikelyClass))
+        );
+        assert_eq!(fate("speaking after the vote"), (Some("p"), Fate::Kept));
         for p in PROSE {
             assert_eq!(fate(p), (Some("p"), Fate::Kept));
         }

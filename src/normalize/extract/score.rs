@@ -524,11 +524,20 @@ fn blocks(
     (top, roots): (usize, &[usize]),
     known: &Known,
 ) -> Vec<Entry> {
-    let mut texts: Vec<(usize, String)> = Vec::new();
-    for n in page.nodes.iter().filter(|n| n.tag == Tag::Text) {
-        match texts.last_mut() {
-            Some((b, t)) if *b == n.block => t.push_str(&n.text),
-            _ => texts.push((n.block, n.text.clone())),
+    // Runs of text of one block, split where an inline part of it was taken out (a tooltip):
+    // (the block, the node whose fate the run shares, its text).
+    let mut texts: Vec<(usize, usize, String)> = Vec::new();
+    for (i, n) in page.nodes.iter().enumerate() {
+        let owner = if live[i] { n.block } else { i };
+        match (n.tag, texts.last_mut()) {
+            (Tag::Text, Some((b, o, t)))
+                if *b == n.block && (*o == owner || !live[*o] && !live[i]) =>
+            {
+                t.push_str(&n.text)
+            }
+            (Tag::Text, _) => texts.push((n.block, owner, n.text.clone())),
+            (Tag::Br, Some((b, _, t))) if *b == n.block => t.push(' '),
+            _ => {}
         }
     }
     let parent = |i: usize| page.nodes[i].parent;
@@ -562,13 +571,13 @@ fn blocks(
     };
     texts
         .into_iter()
-        .map(|(b, t)| (b, crate::chars::fold_whitespace(&t)))
-        .filter(|(_, t)| !t.is_empty())
-        .map(|(b, text)| Entry {
+        .map(|(b, owner, t)| (b, owner, crate::chars::fold_whitespace(&t)))
+        .filter(|(_, _, t)| !t.is_empty())
+        .map(|(b, owner, text)| Entry {
             lines: None,
             tag: Some(page.nodes[b].tag.name()),
             text,
-            fate: fate(b),
+            fate: fate(owner),
         })
         .collect()
 }
