@@ -13,6 +13,8 @@
 set -euo pipefail
 target=${1:?usage: fuzz/run.sh TARGET [SECONDS]}
 seconds=${2:-1800}
+# Further libFuzzer flags, e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to keep going past finds.
+read -r -a extra <<< "${FUZZ_ARGS:-}"
 cd "$(dirname "$0")"
 [ -d "corpus/$target" ] || { echo "no target $target (corpus/$target missing)" >&2; exit 2; }
 mkdir -p "corpus-grown/$target" "artifacts/$target"
@@ -20,4 +22,4 @@ mkdir -p "corpus-grown/$target" "artifacts/$target"
 RUSTC_BOOTSTRAP=1 exec cargo fuzz run --sanitizer none -a "$target" \
     "corpus-grown/$target" "corpus/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -dict="dicts/$target.dict" -artifact_prefix="artifacts/$target/" -print_final_stats=1
+    -dict="dicts/$target.dict" -print_final_stats=1 "${extra[@]}"

@@ -6,6 +6,7 @@ mod util;
 mod browser;
 mod daemon;
 mod fault;
+mod fuzz_finds;
 mod hostile;
 mod ids;
 mod init;

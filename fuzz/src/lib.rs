@@ -1,33 +1,104 @@
-//! What every fuzz target shares: the normalisation context (fixed "now", built-in rules,
-//! small caps so that cutting is reached with small inputs) and the invariants a normalised
-//! article must hold whatever the input, checked beyond "no panic".
+//! The fuzz targets' bodies, one function a target (`fuzz_targets/` only wraps them), with what
+//! they share: the normalisation context (fixed "now", built-in rules, small caps so that
+//! cutting is reached with small inputs) and the invariants a normalised article must hold
+//! whatever the input, checked beyond "no panic". `tests/fuzz_finds.rs` includes this file, so
+//! `cargo test` replays every kept find through exactly these checks.
+
+use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
 use feedsmith::chars::is_forbidden;
+use feedsmith::config::{Config, Site, Source, SourceKind};
 use feedsmith::model::{Article, RawArticle, RawBody};
 use feedsmith::normalize::{chrome::Rules, learn::Learned, ArticleCaps, Context};
+use feedsmith::Error;
 use url::Url;
+
+/// Plain-text normalisation: any bytes, as a scraped `.txt` file, through `normalize`.
+pub fn text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    normalize_and_check(&raw(RawBody::Text(text), None));
+}
+
+/// HTML extraction: any bytes, decoded as a fetched page is, through `normalize` (extraction,
+/// sanitising, absolute URLs, caps).
+pub fn html(data: &[u8]) {
+    let html = feedsmith::fetch::decode(data, Some("text/html"));
+    normalize_and_check(&raw(RawBody::Html(html), Some(base())));
+}
+
+/// Markdown: any bytes as a `.md` file of a `dir` source: front matter split off (its errors
+/// must carry a line of the file), the rest rendered and normalised.
+pub fn markdown(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match feedsmith::source::dir::front_matter(&text, chrono_tz::UTC) {
+        Ok((hints, body)) => {
+            let mut article = raw(RawBody::Markdown(body.to_string()), hints.link.clone());
+            article.hints = hints;
+            normalize_and_check(&article);
+        }
+        Err((line, message)) => {
+            let lines = text.lines().count().max(1);
+            assert!((1..=lines + 1).contains(&line), "line {line} of {lines}: {message}");
+            assert!(!message.is_empty());
+        }
+    }
+}
+
+/// Source-feed parsing: any bytes, decoded as a fetched feed is, parsed into teaser articles,
+/// each normalised as a `feed` source's items are.
+pub fn feed(data: &[u8]) {
+    let text = feedsmith::fetch::decode(data, Some("application/xml"));
+    let url = base();
+    let source = Source::adhoc("fuzz", SourceKind::Feed(url.clone()), &Site::default());
+    if let Ok(items) = feedsmith::source::feed::parse(&source, &text, &url) {
+        for item in &items {
+            assert!(!item.key.trim().is_empty(), "an item without a key");
+            normalize_and_check(item);
+        }
+    }
+}
+
+/// Config loading: any bytes as `feedsmith.toml` (not UTF-8 is refused before parsing). Loading
+/// either succeeds or fails with a config error whose line, when it names one, is a line of the
+/// file.
+pub fn config(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match Config::parse(text, Path::new("/fuzz/feedsmith.toml")) {
+        Ok(_) => {}
+        Err(Error::Config { line, message, .. }) => {
+            assert!(!message.trim().is_empty(), "a config error without a message");
+            if let Some(line) = line {
+                let lines = text.lines().count().max(1);
+                assert!((1..=lines + 1).contains(&line), "line {line} of {lines}: {message}");
+            }
+        }
+        Err(other) => panic!("not a config error: {other}"),
+    }
+}
 
 /// The smallest caps the config accepts for bodies, small ones for titles and summaries: fuzz
 /// inputs are a few KiB, and the cutting code must be reached by them.
-pub const CAPS: ArticleCaps = ArticleCaps {
+const CAPS: ArticleCaps = ArticleCaps {
     max_item_bytes: 4096,
     max_title_chars: 80,
     max_summary_chars: 200,
 };
 
 /// Where pages and feeds are said to come from: relative URLs resolve against it.
-pub fn base() -> Url {
+fn base() -> Url {
     Url::parse("https://news.example.org/section/story.html").unwrap()
 }
 
 /// 2026-06-01T00:00Z, so dates are judged against a fixed clock.
-pub fn now() -> DateTime<Utc> {
+fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()
 }
 
 /// A raw article of `body`, as a source outside the config hands it over.
-pub fn raw(body: RawBody, base: Option<Url>) -> RawArticle {
+fn raw(body: RawBody, base: Option<Url>) -> RawArticle {
     RawArticle {
         source: "fuzz".into(),
         key: "fuzz-article".into(),
@@ -40,7 +111,7 @@ pub fn raw(body: RawBody, base: Option<Url>) -> RawArticle {
 
 /// Normalises `raw` with built-in rules and [`CAPS`], and checks the article when there is
 /// one. An error (an empty article) is a clean outcome; a panic or a broken invariant is a find.
-pub fn normalize_and_check(raw: &RawArticle) {
+fn normalize_and_check(raw: &RawArticle) {
     let (rules, learned) = (Rules::default(), Learned::default());
     let mut ctx = Context::new(now(), &rules, &learned);
     ctx.caps = CAPS;
@@ -52,7 +123,7 @@ pub fn normalize_and_check(raw: &RawArticle) {
 /// What every published article must be: no character XML forbids in any field, titles and
 /// summaries on one line within their caps, the body within its cap, every URL absolute with
 /// a scheme a reader may follow.
-pub fn check_article(a: &Article) {
+fn check_article(a: &Article) {
     let mut fields: Vec<(&str, &str)> = vec![
         ("title", &a.title),
         ("content_html", &a.content_html),

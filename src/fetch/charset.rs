@@ -2,6 +2,7 @@
 //! say so in the header, in a `<meta>` tag or an XML declaration only; decoding them as UTF-8
 //! would garble every accented letter, so the encoding is looked for in the order browsers use.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
@@ -69,18 +70,77 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
 }
 
 /// Once text is decoded, an XML declaration naming another encoding is a lie that would make a
-/// parser decode it twice; it is rewritten to say UTF-8.
-pub fn xml_declaration_to_utf8(text: &str) -> std::borrow::Cow<'_, str> {
-    match XML_DECL.captures(text.as_bytes()).and_then(|c| c.get(1)) {
+/// parser decode it twice; the leading one is rewritten to say UTF-8, and any the rewrite could
+/// not read is removed (see [`without_foreign_declarations`]).
+pub fn xml_declaration_to_utf8(text: &str) -> Cow<'_, str> {
+    let text = match XML_DECL.captures(text.as_bytes()).and_then(|c| c.get(1)) {
         Some(m) if !m.as_bytes().eq_ignore_ascii_case(b"utf-8") => {
             let mut s = String::with_capacity(text.len());
             s.push_str(&text[..m.start()]);
             s.push_str("UTF-8");
             s.push_str(&text[m.end()..]);
-            std::borrow::Cow::Owned(s)
+            Cow::Owned(s)
         }
-        _ => std::borrow::Cow::Borrowed(text),
+        _ => Cow::Borrowed(text),
+    };
+    if let Cow::Owned(s) = without_foreign_declarations(&text) {
+        return Cow::Owned(s);
     }
+    text
+}
+
+/// `text` without the XML declarations that still name an encoding other than UTF-8, as
+/// quick-xml reads them: a later one (not well-formed, but read), or a leading one the rewrite
+/// above missed (`<` or `>` inside it). feed-rs switches decoders on each, and quick-xml panics
+/// once it is past the start of the input (fuzz finds: `tests/fixtures/fuzz/feed/`). CDATA
+/// sections and comments are skipped, so a declaration quoted in an article stays.
+fn without_foreign_declarations(text: &str) -> Cow<'_, str> {
+    // Index just past `close`, searched from `from`; the end of the text when it never comes.
+    let past = |from: usize, close: &str| {
+        text[from..]
+            .find(close)
+            .map_or(text.len(), |e| from + e + close.len())
+    };
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(at) = text[i..].find('<').map(|p| p + i) {
+        let rest = &text[at..];
+        i = if rest.starts_with("<![CDATA[") {
+            past(at, "]]>")
+        } else if rest.starts_with("<!--") {
+            past(at, "-->")
+        } else if rest.starts_with("<?") {
+            let end = past(at + 2, "?>");
+            let content = text[at + 2..end].strip_suffix("?>").unwrap_or(&text[at + 2..end]);
+            if names_foreign_encoding(content) {
+                out.push_str(&text[copied..at]);
+                copied = end;
+            }
+            end
+        } else {
+            at + 1
+        };
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// Whether a processing instruction's content (between `<?` and `?>`) is what quick-xml takes
+/// for an XML declaration (`xml` then white space) naming an encoding other than UTF-8. Read
+/// with quick-xml's own parser (its `encoding` feature is on for feed-rs), so the two agree.
+fn names_foreign_encoding(content: &str) -> bool {
+    use quick_xml::events::{BytesDecl, BytesStart};
+    let is_declaration = content
+        .strip_prefix("xml")
+        .is_some_and(|r| r.starts_with([' ', '\t', '\r', '\n']));
+    is_declaration
+        && BytesDecl::from_start(BytesStart::from_content(content, 3))
+            .encoder()
+            .is_some_and(|e| e != UTF_8)
 }
 
 #[cfg(test)]
@@ -118,6 +178,20 @@ mod tests {
             fixed.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
             "{fixed}"
         );
+    }
+
+    #[test]
+    fn declarations_naming_another_encoding_are_removed_except_in_cdata_and_comments() {
+        let later = r#"<rss><?xml version="1.0" encoding="ISO-8859-1"?><channel/></rss>"#;
+        assert_eq!(xml_declaration_to_utf8(later), "<rss><channel/></rss>");
+        // A leading declaration the rewrite cannot read (a `>` before its encoding) goes too.
+        let odd = r#"<?xml version="1>0" encoding="latin1"?><rss/>"#;
+        assert_eq!(xml_declaration_to_utf8(odd), "<rss/>");
+        let quoted = r#"<rss><d><![CDATA[<?xml version="1.0" encoding="latin1"?>]]></d><!-- <?xml version="1.0" encoding="latin1"?> --></rss>"#;
+        assert_eq!(xml_declaration_to_utf8(quoted), quoted);
+        // Declarations that name UTF-8 or nothing, and other instructions, stay.
+        let kept = r#"<?xml version="1.0"?><rss><?xml-stylesheet href="s.xsl"?><?xml encoding="utf-8"?></rss>"#;
+        assert_eq!(xml_declaration_to_utf8(kept), kept);
     }
 
     #[test]
