@@ -56,9 +56,10 @@ fn markdown() {
     replay(&["tests/fixtures/fuzz/markdown", "fuzz/corpus/markdown"], harness::markdown);
 }
 
-/// `second-declaration.xml` and `tag-inside-declaration.xml`: an XML declaration naming
-/// ISO-8859-1 that feedsmith's rewrite to UTF-8 missed (a second one later in the document, or a
-/// leading one with a tag inside it) made quick-xml panic inside feed-rs, ending the whole run.
+/// `second-declaration.xml`, `tag-inside-declaration.xml`, `declaration-in-attribute.xml`: an
+/// XML declaration naming ISO-8859-1 that feedsmith's rewrite to UTF-8 missed (a second one later
+/// in the document, a leading one with a tag inside it, one inside an attribute value that the
+/// first fix's scanner stepped over) made quick-xml panic inside feed-rs, ending the whole run.
 #[test]
 fn feed() {
     replay(&["tests/fixtures/fuzz/feed", "fuzz/corpus/feed"], harness::feed);
