@@ -98,39 +98,34 @@ pub fn xml_declaration_to_utf8(text: &str) -> Cow<'_, str> {
 /// quick-xml's markup starts would mean re-implementing its tokenizer, and a space that stands for
 /// each removal keeps a new declaration from forming across the cut.
 fn without_foreign_declarations(text: &str) -> Cow<'_, str> {
-    // What quick-xml reads as a processing instruction at `at`: its content up to the first
-    // `?>`, and the index just past it (the end of the text when it is never closed).
-    let instruction = |at: usize| {
-        let body = &text[at + 2..];
-        match body.find("?>") {
-            Some(e) => (&body[..e], at + 2 + e + 2),
-            None => (body, text.len()),
-        }
-    };
     let lead = text.len() - text.trim_start().len();
     let mut i = 0;
     if text[lead..].starts_with("<?") {
-        let (content, end) = instruction(lead);
+        let close = text[lead + 2..].find("?>").map_or(text.len(), |e| lead + 2 + e);
         // quick-xml reads the leading declaration whole, so its inside is never looked into.
-        if !names_foreign_encoding(content) {
-            i = end;
+        if !names_foreign_encoding(&text[lead + 2..close]) {
+            i = (close + 2).min(text.len());
         }
     }
+    // Where the next `?>` and the next "encoding" are, searched again only once passed: every
+    // `<?` is looked at, and with these each byte is searched a bounded number of times
+    // (10 MB of `<?xml` with no `?>` would otherwise be quadratic).
+    let (mut close, mut encoding) = (Next::new("?>"), Next::new("encoding"));
     let mut out = String::new();
     let mut copied = 0;
     while let Some(at) = text[i..].find("<?").map(|p| p + i) {
-        let (content, end) = instruction(at);
-        let leading = at == lead;
-        let foreign = if leading {
-            names_foreign_encoding(content)
+        // What quick-xml would read as an instruction here: up to the first `?>`.
+        let end = close.at_or_after(text, at + 2);
+        let foreign = if at == lead {
+            names_foreign_encoding(&text[at + 2..end])
         } else {
-            content.starts_with("xml") && content.contains("encoding")
+            text[at + 2..].starts_with("xml") && encoding.at_or_after(text, at + 2) < end
         };
         if foreign {
             out.push_str(&text[copied..at]);
             out.push(' ');
-            copied = end;
-            i = end;
+            copied = (end + 2).min(text.len());
+            i = copied;
         } else {
             i = at + 1;
         }
@@ -140,6 +135,34 @@ fn without_foreign_declarations(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// The next occurrence of a pattern at or after a position that only grows, remembered so the
+/// text is searched once rather than from every position.
+struct Next {
+    pattern: &'static str,
+    found: Option<usize>,
+}
+
+impl Next {
+    fn new(pattern: &'static str) -> Next {
+        Next {
+            pattern,
+            found: None,
+        }
+    }
+
+    /// Index of the first occurrence at or after `from`; the text's length when there is none.
+    fn at_or_after(&mut self, text: &str, from: usize) -> usize {
+        match self.found {
+            Some(f) if f >= from => f,
+            _ => {
+                let f = text[from..].find(self.pattern).map_or(text.len(), |e| from + e);
+                self.found = Some(f);
+                f
+            }
+        }
+    }
 }
 
 /// Whether a processing instruction's content (between `<?` and `?>`) is what quick-xml takes
