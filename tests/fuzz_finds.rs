@@ -45,6 +45,8 @@ fn text() {
 }
 
 /// `unbroken-summary.html`: the same summary cap, reached through extraction.
+/// `tabbed-mailto.html`: `href="mailto<tabs>:a@b.c"` passed ammonia (the URL parser skips tabs)
+/// and hygiene then folded the tabs into a space, publishing the relative link `mailto :a@b.c`.
 #[test]
 fn html() {
     replay(&["tests/fixtures/fuzz/html", "fuzz/corpus/html"], harness::html);
