@@ -41,7 +41,10 @@ fn replay(folders: &[&str], target: fn(&[u8])) {
 /// `max_summary_chars` (the ellipsis was not counted).
 #[test]
 fn text() {
-    replay(&["tests/fixtures/fuzz/text", "fuzz/corpus/text"], harness::text);
+    replay(
+        &["tests/fixtures/fuzz/text", "fuzz/corpus/text"],
+        harness::text,
+    );
 }
 
 /// `unbroken-summary.html`: the same summary cap, reached through extraction.
@@ -49,13 +52,19 @@ fn text() {
 /// and hygiene then folded the tabs into a space, publishing the relative link `mailto :a@b.c`.
 #[test]
 fn html() {
-    replay(&["tests/fixtures/fuzz/html", "fuzz/corpus/html"], harness::html);
+    replay(
+        &["tests/fixtures/fuzz/html", "fuzz/corpus/html"],
+        harness::html,
+    );
 }
 
 /// `unbroken-summary.md`: the same summary cap, reached through front matter and Markdown.
 #[test]
 fn markdown() {
-    replay(&["tests/fixtures/fuzz/markdown", "fuzz/corpus/markdown"], harness::markdown);
+    replay(
+        &["tests/fixtures/fuzz/markdown", "fuzz/corpus/markdown"],
+        harness::markdown,
+    );
 }
 
 /// `second-declaration.xml`, `tag-inside-declaration.xml`, `declaration-in-attribute.xml`: an
@@ -64,7 +73,10 @@ fn markdown() {
 /// first fix's scanner stepped over) made quick-xml panic inside feed-rs, ending the whole run.
 #[test]
 fn feed() {
-    replay(&["tests/fixtures/fuzz/feed", "fuzz/corpus/feed"], harness::feed);
+    replay(
+        &["tests/fixtures/fuzz/feed", "fuzz/corpus/feed"],
+        harness::feed,
+    );
 }
 
 /// Nothing found: the seeds only (a valid config, the init template, type errors that must

@@ -39,7 +39,10 @@ pub fn markdown(data: &[u8]) {
         }
         Err((line, message)) => {
             let lines = text.lines().count().max(1);
-            assert!((1..=lines + 1).contains(&line), "line {line} of {lines}: {message}");
+            assert!(
+                (1..=lines + 1).contains(&line),
+                "line {line} of {lines}: {message}"
+            );
             assert!(!message.is_empty());
         }
     }
@@ -69,10 +72,16 @@ pub fn config(data: &[u8]) {
     match Config::parse(text, Path::new("/fuzz/feedsmith.toml")) {
         Ok(_) => {}
         Err(Error::Config { line, message, .. }) => {
-            assert!(!message.trim().is_empty(), "a config error without a message");
+            assert!(
+                !message.trim().is_empty(),
+                "a config error without a message"
+            );
             if let Some(line) = line {
                 let lines = text.lines().count().max(1);
-                assert!((1..=lines + 1).contains(&line), "line {line} of {lines}: {message}");
+                assert!(
+                    (1..=lines + 1).contains(&line),
+                    "line {line} of {lines}: {message}"
+                );
             }
         }
         Err(other) => panic!("not a config error: {other}"),
@@ -153,7 +162,10 @@ fn check_article(a: &Article) {
     let len = a.content_html.len();
     assert!(len <= CAPS.max_item_bytes, "body of {len} bytes");
     for url in a.link.iter().chain(&a.image) {
-        assert!(matches!(url.scheme(), "http" | "https"), "link or image {url}");
+        assert!(
+            matches!(url.scheme(), "http" | "https"),
+            "link or image {url}"
+        );
     }
     check_body_urls(&a.content_html);
 }
@@ -161,7 +173,10 @@ fn check_article(a: &Article) {
 /// Every URL-bearing attribute in sanitised HTML is absolute http(s) (or mailto for links).
 fn check_body_urls(html: &str) {
     let doc = dom_query::Document::fragment(html);
-    for node in doc.select("[href], [src], [srcset], [cite], [poster]").nodes() {
+    for node in doc
+        .select("[href], [src], [srcset], [cite], [poster]")
+        .nodes()
+    {
         for name in ["href", "src", "cite", "poster"] {
             if let Some(value) = node.attr(name) {
                 check_url(name, &value);

@@ -101,7 +101,9 @@ fn without_foreign_declarations(text: &str) -> Cow<'_, str> {
     let lead = text.len() - text.trim_start().len();
     let mut i = 0;
     if text[lead..].starts_with("<?") {
-        let close = text[lead + 2..].find("?>").map_or(text.len(), |e| lead + 2 + e);
+        let close = text[lead + 2..]
+            .find("?>")
+            .map_or(text.len(), |e| lead + 2 + e);
         // quick-xml reads the leading declaration whole, so its inside is never looked into.
         if !names_foreign_encoding(&text[lead + 2..close]) {
             i = (close + 2).min(text.len());
@@ -157,7 +159,9 @@ impl Next {
         match self.found {
             Some(f) if f >= from => f,
             _ => {
-                let f = text[from..].find(self.pattern).map_or(text.len(), |e| from + e);
+                let f = text[from..]
+                    .find(self.pattern)
+                    .map_or(text.len(), |e| from + e);
                 self.found = Some(f);
                 f
             }

@@ -159,7 +159,10 @@ pub fn cut_at_sentence(text: &str, max: usize) -> String {
             Some(sp) => format!("{}…", head[..sp].trim_end_matches([',', ';', ':'])),
             // One unbroken word: the ellipsis takes its last character's place, so the cut
             // stays within `max` (a fuzz find: one character over `max_summary_chars`).
-            None => format!("{}…", head.chars().take(max.saturating_sub(1)).collect::<String>()),
+            None => format!(
+                "{}…",
+                head.chars().take(max.saturating_sub(1)).collect::<String>()
+            ),
         },
     }
 }
