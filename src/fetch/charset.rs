@@ -70,8 +70,8 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
 }
 
 /// Once text is decoded, an XML declaration naming another encoding is a lie that would make a
-/// parser decode it twice; the leading one is rewritten to say UTF-8, and any the rewrite could
-/// not read is removed (see [`without_foreign_declarations`]).
+/// parser decode it twice; the leading one is rewritten to say UTF-8, and those the rewrite
+/// cannot read, or that come later, are replaced by a space (see [`without_foreign_declarations`]).
 pub fn xml_declaration_to_utf8(text: &str) -> Cow<'_, str> {
     let text = match XML_DECL.captures(text.as_bytes()).and_then(|c| c.get(1)) {
         Some(m) if !m.as_bytes().eq_ignore_ascii_case(b"utf-8") => {
