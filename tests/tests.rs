@@ -8,6 +8,7 @@ mod browser;
 mod daemon;
 mod explain;
 mod fault;
+mod fuzz_finds;
 mod hostile;
 mod ids;
 mod init;

@@ -43,12 +43,20 @@ pub fn cut_html(html: &str, max: usize, link: Option<&url::Url>) -> Option<Strin
     if html.len() <= max {
         return None;
     }
+    let plain = format!("<p>{CONTINUES}</p>");
     let ending = match link {
         Some(link) => format!(
             "<p><a href=\"{}\" rel=\"noopener noreferrer\">{CONTINUES}</a></p>",
             escape_html(link.as_str())
         ),
-        None => format!("<p>{CONTINUES}</p>"),
+        None => plain.clone(),
+    };
+    // A link of kilobytes (a fuzz find: a canonical URL of percent-encoded bytes) would leave no
+    // room for the body, or overflow the cap on its own: the ending then goes without it.
+    let ending = if ending.len() <= max / 4 {
+        ending
+    } else {
+        plain
     };
     let mut open: Vec<&str> = Vec::new();
     // The last place a block ended, with the elements open there.
@@ -92,7 +100,7 @@ pub fn cut_html(html: &str, max: usize, link: Option<&url::Url>) -> Option<Strin
         // Not even the first block fits: its text, cut at a word.
         None => {
             let text = super::sanitize::html_to_text(html);
-            let room = max.saturating_sub(ending.len() + 7) / 5; // `&amp;` is five bytes a char
+            let room = max.saturating_sub(ending.len() + 7) / 6; // `&quot;` is six bytes a char
             format!("<p>{}</p>", escape_html(&cut_at_word(&text, room)))
         }
     };
@@ -134,6 +142,20 @@ pub fn cut_at_word(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_too_long_for_the_room_is_left_out_of_the_ending() {
+        // A fuzz find (tests/fixtures/fuzz/html/long-canonical-link.html): the ending alone
+        // was over the cap.
+        let body = format!("<p>{}</p>", "word ".repeat(2000));
+        let link = url::Url::parse(&format!("https://e.org/{}", "%C2%A9".repeat(600))).unwrap();
+        let cut = cut_html(&body, 4096, Some(&link)).unwrap();
+        assert!(cut.len() <= 4096, "{}", cut.len());
+        assert!(cut.ends_with(&format!("<p>{CONTINUES}</p>")), "{cut}");
+        let quotes = format!("<p>{}</p>", "\"".repeat(5000));
+        let cut = cut_html(&quotes, 4096, None).unwrap();
+        assert!(cut.len() <= 4096, "{}", cut.len());
+    }
 
     #[test]
     fn a_long_body_is_cut_after_a_block_with_open_elements_closed() {

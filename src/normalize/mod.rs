@@ -166,7 +166,7 @@ fn distinct(v: &[String]) -> Vec<String> {
 }
 
 /// Cuts `text` at the last sentence end within `max` characters; without one, at a word
-/// boundary with an ellipsis.
+/// boundary with an ellipsis (the ellipsis counted).
 pub fn cut_at_sentence(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
@@ -186,7 +186,12 @@ pub fn cut_at_sentence(text: &str, max: usize) -> String {
         Some(end) if end > max / 3 => head[..end].to_string(),
         _ => match head.rfind(' ') {
             Some(sp) => format!("{}…", head[..sp].trim_end_matches([',', ';', ':'])),
-            None => format!("{head}…"),
+            // One unbroken word: the ellipsis takes its last character's place, so the cut
+            // stays within `max` (a fuzz find: one character over `max_summary_chars`).
+            None => format!(
+                "{}…",
+                head.chars().take(max.saturating_sub(1)).collect::<String>()
+            ),
         },
     }
 }
@@ -231,6 +236,14 @@ mod tests {
     use super::testing::{now, raw};
     use super::*;
     use crate::model::RawBody;
+
+    #[test]
+    fn one_unbroken_word_is_cut_within_max_with_the_ellipsis_counted() {
+        // A fuzz find (tests/fixtures/fuzz/*/unbroken-summary.*): 200 characters and an ellipsis.
+        let cut = cut_at_sentence(&"x".repeat(500), 200);
+        assert_eq!(cut, format!("{}…", "x".repeat(199)));
+        assert_eq!(cut_at_sentence("short", 200), "short");
+    }
 
     #[test]
     fn long_titles_summaries_and_bodies_are_cut_to_their_caps_with_a_note() {

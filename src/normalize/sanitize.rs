@@ -26,6 +26,13 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     let filter_base = base.cloned();
     b.attribute_filter(move |_element, attribute, value| match attribute {
         _ if value.len() > PIECE => None,
+        // ammonia checks the URL it parses but keeps the text as written; the parser skips tabs
+        // and line breaks that hygiene later folds into spaces (a fuzz find: `mailto<tabs>:x`
+        // was published as `mailto :x`, a relative link), so the parsed URL is what is kept.
+        "href" | "src" => Some(match Url::parse(value) {
+            Ok(url) => Cow::Owned(url.into()),
+            Err(_) => Cow::Borrowed(value),
+        }),
         "srcset" | "imagesrcset" => clean_srcset(value, filter_base.as_ref()).map(Cow::Owned),
         "cite" | "poster" | "longdesc" | "background" => {
             crate::urls::absolutize(filter_base.as_ref(), value).map(|u| Cow::Owned(u.into()))
@@ -522,6 +529,17 @@ mod tests {
             out.contains(r#"href="https://ex.org/news/b.html""#),
             "{out}"
         );
+        assert!(out.contains(r#"src="https://ex.org/i.png""#), "{out}");
+    }
+
+    #[test]
+    fn urls_are_published_as_parsed_so_hygiene_cannot_break_them() {
+        // A fuzz find (tests/fixtures/fuzz/html/tabbed-mailto.html): tabs the URL parser skips
+        // became a space in the scheme.
+        let html = "<p><a href=\"mailto\t\t:a@b.c\">m</a> <a href=\"https://ex.org/a\nb\">n</a> <img src=\"https:\t//ex.org/i.png\"></p>";
+        let out = clean_html(html, None);
+        assert!(out.contains(r#"href="mailto:a@b.c""#), "{out}");
+        assert!(out.contains(r#"href="https://ex.org/ab""#), "{out}");
         assert!(out.contains(r#"src="https://ex.org/i.png""#), "{out}");
     }
 

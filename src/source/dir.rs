@@ -249,10 +249,13 @@ fn normalize_line_ends(text: &str) -> String {
     out
 }
 
-type FrontMatterError = (usize, String);
+/// A front-matter problem: the line within the file, and what is wrong.
+pub type FrontMatterError = (usize, String);
 
-/// Splits front matter from Markdown. Errors carry the line number within the file.
-fn front_matter(text: &str, tz: Tz) -> std::result::Result<(Metadata, &str), FrontMatterError> {
+/// Splits front matter from Markdown. Errors carry the line number within the file. Public only
+/// for the fuzz targets (fuzz/), which feed it the text of a `.md` file as `dir` sources do.
+#[doc(hidden)]
+pub fn front_matter(text: &str, tz: Tz) -> std::result::Result<(Metadata, &str), FrontMatterError> {
     let first = text.lines().next().unwrap_or("").trim_end();
     let fence = match first {
         "+++" => "+++",
