@@ -158,16 +158,35 @@ impl<'a> Runner<'a> {
     ) -> Result<Vec<FeedReport>> {
         let now = self.opts.now;
         let mut collecting = futures_util::stream::FuturesUnordered::new();
-        for (i, feed) in feeds.iter().enumerate() {
-            let memories = collect::memories(&self.store, feed, now)?;
-            let task = collect::spawn(feed, &self.fetcher, memories);
-            collecting.push(async move { (i, task.await) });
+        let fetcher = self.fetcher.clone();
+        let start = |i: usize, store: &Store| {
+            let memories = collect::memories(store, feeds[i], now)?;
+            let task = collect::spawn(feeds[i], &fetcher, memories);
+            Ok::<_, Error>(async move { (i, task.await) })
+        };
+        // Feeds with a web source start at once (their waiting overlaps); feeds of local
+        // folders only a few ahead of the one being refreshed, as each holds its files.
+        let local = |i: &usize| feeds[*i].sources.iter().all(|s| s.kind.url().is_none());
+        let (queued, web): (Vec<usize>, Vec<usize>) = (0..feeds.len()).partition(local);
+        let mut queued = std::collections::VecDeque::from(queued);
+        for i in web {
+            collecting.push(start(i, &self.store)?);
         }
+        let mut local_ahead = 0;
         let mut reports: Vec<Option<FeedReport>> = feeds.iter().map(|_| None).collect();
-        while let Some((i, joined)) = futures_util::StreamExt::next(&mut collecting).await {
+        loop {
+            while local_ahead < LOCAL_AHEAD {
+                let Some(i) = queued.pop_front() else { break };
+                collecting.push(start(i, &self.store)?);
+                local_ahead += 1;
+            }
+            let Some((i, joined)) = futures_util::StreamExt::next(&mut collecting).await else {
+                break;
+            };
             // A collection task only ends early by panicking: a bug, not a source's problem.
             let outcomes = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
             let feed = feeds[i];
+            local_ahead -= usize::from(local(&i));
             reports[i] = Some(
                 self.refresh(feed, collect::gathered(feed, outcomes))
                     .await?,
@@ -363,6 +382,10 @@ impl<'a> Runner<'a> {
 fn summary_key(feed: &str) -> String {
     format!("summary:{feed}")
 }
+
+/// Feeds of local folders only collected ahead of the one being refreshed: reading a folder
+/// has no waiting to overlap, and a collected feed holds all its files in memory.
+const LOCAL_AHEAD: usize = 2;
 
 /// Runs the feeds `selection` picks.
 pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Result<RunReport> {
