@@ -136,7 +136,12 @@ fn child(spec: &str) {
         return;
     }
     let mut open = |f: Format| {
-        let file = std::fs::File::create(tmp.path().join(f.file_name("bench")))
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(tmp.path().join(f.file_name("bench")))
             .map_err(|e| feedsmith::error::Error::io(tmp.path(), e))?;
         Ok(std::io::BufWriter::new(file))
     };

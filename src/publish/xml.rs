@@ -46,7 +46,7 @@ pub(super) fn cdata(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(b"<![CDATA[");
     let mut rest = text;
     while let Some(at) = rest.find("]]>") {
-        out.extend_from_slice(rest[..at + 2].as_bytes());
+        out.extend_from_slice(&rest.as_bytes()[..at + 2]);
         out.extend_from_slice(b"]]><![CDATA[");
         rest = &rest[at + 2..];
     }
