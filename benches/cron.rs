@@ -74,7 +74,11 @@ fn main() {
     if let Some(dir) = std::env::var_os("FEEDSMITH_BENCH_CORPUS") {
         for (markdown, name) in [(true, "markdown"), (false, "text")] {
             let files = corpus(&Path::new(&dir).join(name), markdown, per_feed);
-            println!("cron: {} files in {}", files.len(), Path::new(&dir).join(name).display());
+            println!(
+                "cron: {} files in {}",
+                files.len(),
+                Path::new(&dir).join(name).display()
+            );
         }
         return;
     }

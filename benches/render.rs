@@ -146,8 +146,16 @@ fn child(spec: &str) {
         Ok(std::io::BufWriter::new(file))
     };
     let (feed, site) = (&config.feeds[0], &config.site);
-    let rendered = render_gated(feed, site, &mut Generated { n }, base(), None, base(), &mut open)
-        .expect("the generated feed renders");
+    let rendered = render_gated(
+        feed,
+        site,
+        &mut Generated { n },
+        base(),
+        None,
+        base(),
+        &mut open,
+    )
+    .expect("the generated feed renders");
     assert_eq!(rendered.listed.len(), n, "every item kept");
     for (format, out, layout) in rendered.files {
         let mut file = out.into_inner().expect("flushed");

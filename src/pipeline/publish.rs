@@ -93,8 +93,7 @@ pub fn write(
         tmp.map(|t| BufWriter::with_capacity(64 << 10, t))
             .map_err(|e| write_failed(feed, dir, &format.file_name(&feed.name), e))
     };
-    let rendered = match publish::render_gated(feed, site, source, first_run, ttl, now, &mut open)
-    {
+    let rendered = match publish::render_gated(feed, site, source, first_run, ttl, now, &mut open) {
         Ok(r) => r,
         Err(e @ (Error::Invalid { .. } | Error::WriteFailed { .. })) => {
             report.failure(e);
@@ -111,7 +110,12 @@ pub fn write(
         let mut tmp = match out.into_inner() {
             Ok(tmp) => tmp,
             Err(e) => {
-                report.failure(write_failed(feed, dir, &name, Error::io(dir, e.into_error())));
+                report.failure(write_failed(
+                    feed,
+                    dir,
+                    &name,
+                    Error::io(dir, e.into_error()),
+                ));
                 all_written = false;
                 break;
             }

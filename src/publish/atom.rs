@@ -37,7 +37,9 @@ fn person(out: &mut Vec<u8>, indent: &str, tag: &str, name: &str) {
 }
 
 pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.extend_from_slice(
+        b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
     let ind = "  ";
     element(out, ind, "title", &feed.title);
     element(out, ind, "id", &feed.id);
@@ -47,7 +49,13 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     attr(out, "version", env!("CARGO_PKG_VERSION"));
     out.extend_from_slice(b">feedsmith</generator>\n");
     let self_url = feed.self_url(Format::Atom);
-    link(out, ind, "self", self_url.as_str(), Some(Format::Atom.media_type()));
+    link(
+        out,
+        ind,
+        "self",
+        self_url.as_str(),
+        Some(Format::Atom.media_type()),
+    );
     link(out, ind, "alternate", feed.home.as_str(), Some("text/html"));
     if let Some(hub) = &feed.hub {
         link(out, ind, "hub", hub.as_str(), None);

@@ -702,13 +702,29 @@ mod tests {
         }
     }
 
-    fn gated(c: &crate::config::Config, items: &[Item], now: DateTime<Utc>) -> Result<Rendered<Vec<u8>>> {
+    fn gated(
+        c: &crate::config::Config,
+        items: &[Item],
+        now: DateTime<Utc>,
+    ) -> Result<Rendered<Vec<u8>>> {
         let mut source = items;
-        render_gated(&c.feeds[0], &c.site, &mut source, now, None, now, &mut |_| Ok(Vec::new()))
+        render_gated(
+            &c.feeds[0],
+            &c.site,
+            &mut source,
+            now,
+            None,
+            now,
+            &mut |_| Ok(Vec::new()),
+        )
     }
 
     fn largest(valid: &ValidFeed) -> usize {
-        Format::ALL.iter().map(|f| valid.render(*f).len()).max().unwrap()
+        Format::ALL
+            .iter()
+            .map(|f| valid.render(*f).len())
+            .max()
+            .unwrap()
     }
 
     #[test]
@@ -723,8 +739,12 @@ mod tests {
         let max = 100_000;
         c.site.max_feed_bytes = max;
         let c = c;
-        let build = |items: &[Item]| ValidFeed::new(&c.feeds[0], &c.site, items, now, None).unwrap();
-        assert!(largest(&build(&items)) > max, "the test feed must be over the cap");
+        let build =
+            |items: &[Item]| ValidFeed::new(&c.feeds[0], &c.site, items, now, None).unwrap();
+        assert!(
+            largest(&build(&items)) > max,
+            "the test feed must be over the cap"
+        );
         let r = gated(&c, &items, now).unwrap();
         assert_eq!(r.gated.clamped, 1);
         let left_out = r.gated.left_out;
@@ -737,7 +757,11 @@ mod tests {
         }
         // The newest are kept, the clamped one first and dated now, and so is the feed.
         let kept: Vec<&str> = r.listed.iter().map(|i| i.id()).collect();
-        let newest: Vec<&str> = items.iter().take(kept.len()).map(|i| i.id.as_str()).collect();
+        let newest: Vec<&str> = items
+            .iter()
+            .take(kept.len())
+            .map(|i| i.id.as_str())
+            .collect();
         assert_eq!(kept, newest);
         assert_eq!(r.listed[0].published(), now);
         let rss = String::from_utf8(r.files[0].1.clone()).unwrap();
@@ -760,7 +784,10 @@ mod tests {
     fn streamed_and_whole_renderings_are_the_same_bytes() {
         let c = Builder::new().feed("f", "").build();
         let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
-        let items: Vec<Item> = (0..5).rev().map(|n| item(n, now - Duration::days(1), 300)).collect();
+        let items: Vec<Item> = (0..5)
+            .rev()
+            .map(|n| item(n, now - Duration::days(1), 300))
+            .collect();
         let whole = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
         let streamed = gated(&c, &items, now).unwrap();
         for (format, bytes, _) in &streamed.files {
@@ -774,7 +801,10 @@ mod tests {
     fn large_files_are_verified_in_windows_that_miss_no_item() {
         let c = Builder::new().feed("f", "").build();
         let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
-        let items: Vec<Item> = (0..1200).rev().map(|n| item(n, now - Duration::days(60), 6000)).collect();
+        let items: Vec<Item> = (0..1200)
+            .rev()
+            .map(|n| item(n, now - Duration::days(60), 6000))
+            .collect();
         let valid = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
         for format in Format::ALL {
             let mut w = FormatWriter::start(format, valid.head(), Vec::new()).unwrap();
@@ -802,7 +832,10 @@ mod tests {
             file.write_all(&bytes).unwrap();
             let err = verify_file(format, &mut file, &layout).unwrap_err();
             if format == Format::Json {
-                assert!(err.contains("items ") && err.contains("feed reader"), "{err}");
+                assert!(
+                    err.contains("items ") && err.contains("feed reader"),
+                    "{err}"
+                );
             }
         }
     }

@@ -228,7 +228,11 @@ impl Store {
     }
 
     /// Each of the newest `limit` items' (published, updated), in [`Store::items`]' order.
-    pub fn item_dates(&self, feed: &str, limit: usize) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    pub fn item_dates(
+        &self,
+        feed: &str,
+        limit: usize,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -238,10 +242,14 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![feed, limit as i64], |r| {
-                Ok((parse_ts(&r.get::<_, String>(0)?), parse_ts(&r.get::<_, String>(1)?)))
+                Ok((
+                    parse_ts(&r.get::<_, String>(0)?),
+                    parse_ts(&r.get::<_, String>(1)?),
+                ))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
     }
 
     /// Remembers that the article filed under `key` is the same story as the item under `twin`.
