@@ -4,6 +4,9 @@
 //! "Cold" means an empty state and output folder; the files themselves are in the page cache.
 //!
 //! Usage: cargo bench --bench cron -- [--runs N] [ARTICLES_PER_FEED]
+//!
+//! With `FEEDSMITH_BENCH_CORPUS=DIR` set it only writes the two corpora (with their configs)
+//! into `DIR/markdown` and `DIR/text` and exits, for profiling a run by hand.
 
 mod common;
 
@@ -68,6 +71,17 @@ fn main() {
         .first()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
+    if let Some(dir) = std::env::var_os("FEEDSMITH_BENCH_CORPUS") {
+        for (markdown, name) in [(true, "markdown"), (false, "text")] {
+            let files = corpus(&Path::new(&dir).join(name), markdown, per_feed);
+            println!(
+                "cron: {} files in {}",
+                files.len(),
+                Path::new(&dir).join(name).display()
+            );
+        }
+        return;
+    }
     let mut t = Table::default();
     for markdown in [true, false] {
         let kind = if markdown { "markdown" } else { "scraped text" };

@@ -1,8 +1,10 @@
 //! Rendering throughput and memory: feeds of 50, 1,000 and 100,000 items built in memory (bodies
-//! of 1–5 KB of generated prose, as HTML and text), validated (`ValidFeed::new`) and rendered in
-//! each format on one core; python-feedgen building and serialising the same items (RSS, Atom)
-//! when `bench-venv/` exists; and peak memory per size, from a child process (this bench run
-//! again with `FEEDSMITH_BENCH_RENDER_CHILD`) so one size's peak does not hide the next.
+//! of 1–5 KB of generated prose, as HTML and text), each item validated (`ValidItem::new`) and
+//! written (`FormatWriter`, into nothing) in each format on one core; python-feedgen building
+//! and serialising the same items (RSS, Atom) when `bench-venv/` exists; and peak memory per
+//! size, from a child process (this bench run again with `FEEDSMITH_BENCH_RENDER_CHILD`) that
+//! publishes the feed as a run does, its items generated one at a time instead of read from
+//! the store: every format through the gate into files, each parsed back.
 //!
 //! Usage: cargo bench --bench render -- [--runs N]
 
@@ -15,7 +17,9 @@ use chrono::{DateTime, Utc};
 use common::{fmt, median, Rng, Table};
 use feedsmith::config::Config;
 use feedsmith::model::{Article, Item};
-use feedsmith::publish::{Format, ValidFeed};
+use feedsmith::publish::{
+    render_gated, verify_file, FeedHead, Format, FormatWriter, ItemSource, ValidItem,
+};
 
 const SIZES: [usize; 3] = [50, 1_000, 100_000];
 const CHILD_ENV: &str = "FEEDSMITH_BENCH_RENDER_CHILD";
@@ -23,11 +27,19 @@ const CHILD_ENV: &str = "FEEDSMITH_BENCH_RENDER_CHILD";
 /// enough for the clock.
 const ITEMS_PER_SAMPLE: usize = 100_000;
 
-fn items(n: usize) -> Vec<Item> {
-    let mut rng = Rng::new(0xfeed + n as u64);
-    let base: DateTime<Utc> = "2024-06-20T10:00:00Z".parse().expect("a date");
-    (0..n)
-        .map(|i| {
+/// The feed's items, generated one at a time from a seeded PRNG: the same `n` items each time.
+struct Generated {
+    n: usize,
+}
+
+fn base() -> DateTime<Utc> {
+    "2024-06-20T10:00:00Z".parse().expect("a date")
+}
+
+impl Generated {
+    fn each(&self, mut f: impl FnMut(Item)) {
+        let mut rng = Rng::new(0xfeed + self.n as u64);
+        for i in 0..self.n {
             let size = rng.range(1_000, 5_000);
             let s = common::story(&mut rng, size);
             let content_html: String = s
@@ -35,13 +47,14 @@ fn items(n: usize) -> Vec<Item> {
                 .iter()
                 .map(|p| format!("<p>{p}</p>\n"))
                 .collect();
-            let published = base - chrono::Duration::minutes(i as i64 * 7);
-            Item {
+            let published = base() - chrono::Duration::minutes(i as i64 * 7);
+            let url = format!(
+                "https://bench.example.org/{}/story-{i}",
+                s.section.to_lowercase()
+            );
+            f(Item {
                 id: format!("tag:bench.example.org,2024:render/{i}"),
-                key: format!(
-                    "https://bench.example.org/{}/story-{i}",
-                    s.section.to_lowercase()
-                ),
+                key: url.clone(),
                 source: "bench".into(),
                 article: Article {
                     title: s.title,
@@ -49,50 +62,105 @@ fn items(n: usize) -> Vec<Item> {
                     content_html,
                     content_text: s.paragraphs.join("\n\n"),
                     authors: vec![s.author],
-                    link: url::Url::parse(&format!(
-                        "https://bench.example.org/{}/story-{i}",
-                        s.section.to_lowercase()
-                    ))
-                    .ok(),
+                    link: url::Url::parse(&url).ok(),
                     categories: vec![s.section],
                     ..Article::default()
                 },
                 published,
                 updated: published,
+            });
+        }
+    }
+}
+
+impl ItemSource for Generated {
+    fn dates(&mut self) -> feedsmith::error::Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        let date = |i: usize| base() - chrono::Duration::minutes(i as i64 * 7);
+        Ok((0..self.n).map(|i| (date(i), date(i))).collect())
+    }
+
+    fn each(
+        &mut self,
+        limit: usize,
+        each: &mut dyn FnMut(Item) -> feedsmith::error::Result<()>,
+    ) -> feedsmith::error::Result<()> {
+        let mut result = Ok(());
+        let mut left = limit;
+        Generated::each(self, |item| {
+            if result.is_ok() && left > 0 {
+                left -= 1;
+                result = each(item);
             }
-        })
-        .collect()
+        });
+        result
+    }
+}
+
+fn items(n: usize) -> Vec<Item> {
+    let mut out = Vec::with_capacity(n);
+    Generated { n }.each(|i| out.push(i));
+    out
 }
 
 fn config(dir: &std::path::Path) -> Config {
-    let text = "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org/feeds/\"\nauthor = \"Bench Desk\"\n\n\
+    let text = "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org/feeds/\"\nauthor = \"Bench Desk\"\n\
+                max_feed_bytes = 1073741824\n\n\
                 [[feed]]\nname = \"bench\"\ntitle = \"Bench\"\nlink = \"https://bench.example.org/\"\nlimit = 100000\n\n\
                 [[feed.source]]\ndir = \".\"\n";
     Config::parse(text, &dir.join("config.toml")).expect("the bench config parses")
 }
 
-fn render(config: &Config, items: &[Item], format: Format) -> Vec<u8> {
-    let now: DateTime<Utc> = "2024-06-20T10:00:00Z".parse().expect("a date");
-    let valid = ValidFeed::new(&config.feeds[0], &config.site, items, now, None)
-        .expect("the generated feed validates");
-    valid.render(format)
+/// One format as a run renders it: each item validated, then written (here into nothing).
+fn render(config: &Config, items: &[Item], format: Format) -> u64 {
+    let feed = &config.feeds[0];
+    let head = FeedHead::new(feed, &config.site, base(), None).expect("a valid head");
+    let mut w = FormatWriter::start(format, &head, std::io::sink()).expect("a sink");
+    for item in items {
+        let valid = ValidItem::new(&feed.name, item.clone()).expect("a valid item");
+        w.item(&valid).expect("a sink");
+    }
+    w.finish().expect("a sink").1.len
 }
 
-/// The child: builds one size's items, renders every format, exits; the parent reads its peak.
-/// `items` mode only builds them, so the report can say what the input itself costs.
+/// The child: one size's feed published as a run publishes it, except that the items come
+/// from the generator instead of the store: every format rendered through the gate into files
+/// and each file parsed back; the parent reads its peak. `items` mode only builds all the
+/// items in memory, for comparison.
 fn child(spec: &str) {
     let (mode, n) = spec.split_once(':').expect("MODE:N");
     let n: usize = n.parse().expect("a size");
     let tmp = tempfile::tempdir().expect("a temp dir");
     let config = config(tmp.path());
-    let items = items(n);
-    let mut sink = items.len();
-    if mode == "render" {
-        for f in Format::ALL {
-            sink += render(&config, &items, f).len();
-        }
+    if mode == "items" {
+        std::hint::black_box(items(n).len());
+        return;
     }
-    std::hint::black_box(sink);
+    let mut open = |f: Format| {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(tmp.path().join(f.file_name("bench")))
+            .map_err(|e| feedsmith::error::Error::io(tmp.path(), e))?;
+        Ok(std::io::BufWriter::new(file))
+    };
+    let (feed, site) = (&config.feeds[0], &config.site);
+    let rendered = render_gated(
+        feed,
+        site,
+        &mut Generated { n },
+        base(),
+        None,
+        base(),
+        &mut open,
+    )
+    .expect("the generated feed renders");
+    assert_eq!(rendered.listed.len(), n, "every item kept");
+    for (format, out, layout) in rendered.files {
+        let mut file = out.into_inner().expect("flushed");
+        verify_file(format, &mut file, &layout).expect("the file parses back");
+    }
 }
 
 fn peak_mb(mode: &str, n: usize) -> f64 {
@@ -151,12 +219,12 @@ fn main() {
         let items = items(n);
         let reps = (ITEMS_PER_SAMPLE / n).max(1);
         for f in Format::ALL {
-            let mut bytes = render(&config, &items, f).len(); // warm-up
+            let mut bytes = render(&config, &items, f); // warm-up
             let samples: Vec<f64> = (0..runs)
                 .map(|_| {
                     let c0 = common::thread_cpu();
                     for _ in 0..reps {
-                        bytes = std::hint::black_box(render(&config, &items, f)).len();
+                        bytes = std::hint::black_box(render(&config, &items, f));
                     }
                     (common::thread_cpu() - c0) / reps as f64
                 })
@@ -207,7 +275,7 @@ fn main() {
         let items_mb = peak_mb("items", n);
         let peak = peak_mb("render", n);
         t.add(
-            format!("{n} items: peak MB, items alone (one run)"),
+            format!("{n} items: peak MB, all items built in memory (one run)"),
             fmt(items_mb),
             "-",
             None,
@@ -218,7 +286,7 @@ fn main() {
             ("-", None)
         };
         t.add(
-            format!("{n} items: peak MB, built + rendered (one run)"),
+            format!("{n} items: peak MB, rendered to files + parsed back (one run)"),
             fmt(peak),
             target,
             met,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::{Error, FetchError, Result};
-use crate::publish::{Format, ValidFeed};
+use crate::publish::{FeedHead, Format};
 
 /// How hard to try one ping. Hubs answer fast or not at all, so the backoff is short.
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl Default for Retry {
 }
 
 /// The topics to ping for the formats of `feed` whose files changed.
-pub fn topics(feed: &ValidFeed, changed: &[Format]) -> Vec<Url> {
+pub fn topics(feed: &FeedHead, changed: &[Format]) -> Vec<Url> {
     changed.iter().map(|f| feed.self_url(*f)).collect()
 }
 

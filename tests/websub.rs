@@ -61,7 +61,7 @@ async fn run(dir: &std::path::Path, feeds: &[ValidFeed], hub: &Url) -> usize {
                 changed.push(format);
             }
         }
-        let topics = topics(feed, &changed);
+        let topics = topics(feed.head(), &changed);
         pinged += topics.len();
         assert!(ping_all(&client, hub, &topics, FAST).await.is_empty());
     }

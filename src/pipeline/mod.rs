@@ -31,7 +31,7 @@ pub use report::{FeedReport, Problem, RunReport, Scope, SourceOutcome};
 use crate::config::{Config, Feed};
 use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
-use crate::publish::{site, write, ValidFeed};
+use crate::publish::{site, write, FeedSummary};
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -74,8 +74,8 @@ pub struct Runner<'a> {
     fetcher: Fetcher,
     /// The WebSub hub and a client for it, when `[site] websub_hub` is set.
     hub: Option<(reqwest::Client, url::Url)>,
-    /// Feeds validated this run, reused for the index, OPML and feed pages.
-    published: BTreeMap<String, ValidFeed>,
+    /// Summaries of the feeds published this run, for the index and OPML.
+    published: BTreeMap<String, FeedSummary>,
     _lock: File,
 }
 
@@ -159,16 +159,35 @@ impl<'a> Runner<'a> {
     ) -> Result<Vec<FeedReport>> {
         let now = self.opts.now;
         let mut collecting = futures_util::stream::FuturesUnordered::new();
-        for (i, feed) in feeds.iter().enumerate() {
-            let memories = collect::memories(&self.store, feed, now)?;
-            let task = collect::spawn(feed, &self.fetcher, memories);
-            collecting.push(async move { (i, task.await) });
+        let fetcher = self.fetcher.clone();
+        let start = |i: usize, store: &Store| {
+            let memories = collect::memories(store, feeds[i], now)?;
+            let task = collect::spawn(feeds[i], &fetcher, memories);
+            Ok::<_, Error>(async move { (i, task.await) })
+        };
+        // Feeds with a web source start at once (their waiting overlaps); feeds of local
+        // folders only a few ahead of the one being refreshed, as each holds its files.
+        let local = |i: &usize| feeds[*i].sources.iter().all(|s| s.kind.url().is_none());
+        let (queued, web): (Vec<usize>, Vec<usize>) = (0..feeds.len()).partition(local);
+        let mut queued = std::collections::VecDeque::from(queued);
+        for i in web {
+            collecting.push(start(i, &self.store)?);
         }
+        let mut local_ahead = 0;
         let mut reports: Vec<Option<FeedReport>> = feeds.iter().map(|_| None).collect();
-        while let Some((i, joined)) = futures_util::StreamExt::next(&mut collecting).await {
+        loop {
+            while local_ahead < LOCAL_AHEAD {
+                let Some(i) = queued.pop_front() else { break };
+                collecting.push(start(i, &self.store)?);
+                local_ahead += 1;
+            }
+            let Some((i, joined)) = futures_util::StreamExt::next(&mut collecting).await else {
+                break;
+            };
             // A collection task only ends early by panicking: a bug, not a source's problem.
             let outcomes = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
             let feed = feeds[i];
+            local_ahead -= usize::from(local(&i));
             reports[i] = Some(
                 self.refresh(feed, collect::gathered(feed, outcomes))
                     .await?,
@@ -231,46 +250,59 @@ impl<'a> Runner<'a> {
             report.items = count;
             return Ok(report);
         }
-        let items = match items {
-            Some(items) => items,
-            None => self.store.items(&feed.name, feed.limit)?,
-        };
-        let built = ValidFeed::new(
+        let inputs = publish::Inputs {
             feed,
-            &config.site,
-            &items,
-            persisted.first_run,
-            ttl(config, feed),
-        );
-        let valid = match gate(built, &config.site, now, &mut report.notes) {
-            Ok(v) => v,
-            Err(error) => {
-                report.failure(error);
-                return Ok(report);
-            }
+            site: &config.site,
+            first_run: persisted.first_run,
+            ttl: ttl(config, feed),
+            now,
         };
-        report.items = valid.items().len();
         let outlet = publish::Outlet {
             dir: &config.site.output_dir,
             dry_run: self.opts.dry_run,
             hub: self.hub.as_ref(),
         };
         let failed_before = report.problems.len();
-        publish::publish(&valid, &outlet, &mut report).await?;
+        // A dry run's items were read inside its rolled-back transaction; a run's are read from
+        // the store as they are written.
+        let written = match &items {
+            Some(items) => publish::write(&inputs, &mut items.as_slice(), &outlet, &mut report)?,
+            None => {
+                let mut stored = publish::Stored {
+                    store: &self.store,
+                    feed: &feed.name,
+                    limit: feed.limit,
+                };
+                publish::write(&inputs, &mut stored, &outlet, &mut report)?
+            }
+        };
+        let Some(written) = written else {
+            // Not listed on the index until it passes the gate again.
+            if !dry_run {
+                self.store.set_setting(&summary_key(&feed.name), "")?;
+            }
+            return Ok(report);
+        };
+        publish::ping(&written, &outlet, &mut report).await;
         // Remembered only once every format is written, so a feed that failed is tried again.
         let all_written = report.problems[failed_before..]
             .iter()
             .all(|p| p.scope != Scope::Feed);
-        if !self.opts.dry_run && all_written {
-            self.store.set_feed_digest(&feed.name, &digest)?;
+        if !self.opts.dry_run {
+            let summary = &written.summary;
+            let line = format!("{} {}", summary.items, summary.head.updated().to_rfc3339());
+            self.store.set_setting(&summary_key(&feed.name), &line)?;
+            if all_written {
+                self.store.set_feed_digest(&feed.name, &digest)?;
+            }
         }
         tracing::debug!(feed = %feed.name, new = report.new, changed = report.changed, items = report.items, written = report.written.len(), "feed done");
-        self.published.insert(feed.name.clone(), valid);
+        self.published.insert(feed.name.clone(), written.summary);
         Ok(report)
     }
 
-    /// Writes the index, OPML and feed pages from every feed published so far, and deals with
-    /// output files of feeds no longer configured; returns the warnings for a person.
+    /// Writes the index and OPML from every feed's summary, and deals with output files of
+    /// feeds no longer configured; returns the warnings for a person.
     pub fn finish(mut self) -> Result<Vec<String>> {
         if !self.opts.dry_run {
             for (origin, copy) in self.fetcher.robots_to_keep() {
@@ -281,8 +313,8 @@ impl<'a> Runner<'a> {
         orphans::handle(self.config, &self.store, &self.opts)
     }
 
-    /// The index, OPML and feed pages, unless every feed's digest and the site's settings are
-    /// what they were when they were last written.
+    /// The index and OPML, unless every feed's digest and the site's settings are what they
+    /// were when they were last written. Each feed's own page is written with its files.
     fn write_site(&mut self) -> Result<()> {
         let dir = &self.config.site.output_dir;
         let mut digests = Vec::new();
@@ -293,38 +325,68 @@ impl<'a> Runner<'a> {
         let same = self.store.setting(SITE_DIGEST)?.as_deref() == Some(digest.as_str());
         let pages_there = [site::INDEX, site::OPML]
             .iter()
-            .all(|f| dir.join(f).is_file())
-            && (self.config.feeds.iter().zip(&digests))
-                .all(|(f, d)| d.is_empty() || dir.join(format!("{}.html", f.name)).is_file());
+            .all(|f| dir.join(f).is_file());
         if same && pages_there {
             return Ok(());
         }
         let mut feeds = Vec::new();
         for feed in &self.config.feeds {
-            if let Some(valid) = self.published.remove(&feed.name) {
-                feeds.push(valid);
-            } else if let Some(valid) = self.stored_feed(feed)? {
-                feeds.push(valid);
+            if let Some(summary) = self.published.remove(&feed.name) {
+                feeds.push(summary);
+            } else if let Some(summary) = self.stored_summary(feed)? {
+                feeds.push(summary);
             }
         }
         site::write_site(dir, &feeds, &self.config.site)?;
         self.store.set_setting(SITE_DIGEST, &digest)
     }
 
-    /// A feed not refreshed this run, as it was last published; `None` before its first run
-    /// or when it does not validate (the run that met that reported it, and wrote nothing).
-    fn stored_feed(&self, feed: &Feed) -> Result<Option<ValidFeed>> {
+    /// A feed not published this run, as it was last published: its item count and date as
+    /// that run kept them. `None` before its first run or when it did not pass the gate.
+    fn stored_summary(&self, feed: &Feed) -> Result<Option<FeedSummary>> {
         let Some(first_run) = self.store.first_run(&feed.name)? else {
             return Ok(None);
         };
-        let items = self.store.items(&feed.name, feed.limit)?;
-        let site = &self.config.site;
-        let built = ValidFeed::new(feed, site, &items, first_run, ttl(self.config, feed));
-        // Gated as when it was published, so its page lists what its files hold; what the gate
-        // changed was said by that run.
-        Ok(gate(built, site, self.opts.now, &mut Vec::new()).ok())
+        let inputs = publish::Inputs {
+            feed,
+            site: &self.config.site,
+            first_run,
+            ttl: ttl(self.config, feed),
+            now: self.opts.now,
+        };
+        match self.store.setting(&summary_key(&feed.name))? {
+            Some(line) => {
+                let parsed = line.split_once(' ').and_then(|(n, at)| {
+                    let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+                    Some((n.parse().ok()?, at))
+                });
+                Ok(parsed.and_then(|(items, updated)| {
+                    let head = publish::head(&inputs, updated)?;
+                    Some(FeedSummary { head, items })
+                }))
+            }
+            // Published by a build that kept no summaries: rendered once more, into nothing.
+            None => {
+                let mut stored = publish::Stored {
+                    store: &self.store,
+                    feed: &feed.name,
+                    limit: feed.limit,
+                };
+                Ok(publish::summarise(&inputs, &mut stored))
+            }
+        }
     }
 }
+
+/// The settings key of a feed's summary for the index: "items updated", or empty while the
+/// feed does not pass the gate.
+fn summary_key(feed: &str) -> String {
+    format!("summary:{feed}")
+}
+
+/// Feeds of local folders only collected ahead of the one being refreshed: reading a folder
+/// has no waiting to overlap, and a collected feed holds all its files in memory.
+const LOCAL_AHEAD: usize = 2;
 
 /// Runs the feeds `selection` picks.
 pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Result<RunReport> {
@@ -347,61 +409,33 @@ pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunRepo
         true => Some(Store::open(&config.site.state)?),
         false => None,
     };
+    let outlet = publish::Outlet {
+        dir: &config.site.output_dir,
+        dry_run: true,
+        hub: None,
+    };
     for feed in &config.feeds {
         let mut r = FeedReport::new(&feed.name);
-        let stored = match &store {
-            Some(store) => match store.first_run(&feed.name)? {
-                Some(first_run) => Some((store.items(&feed.name, feed.limit)?, first_run)),
-                None => None,
-            },
-            None => None,
-        };
-        if let Some((items, first_run)) = stored {
-            let built = ValidFeed::new(feed, &config.site, &items, first_run, ttl(config, feed));
-            match gate(built, &config.site, now, &mut r.notes) {
-                Ok(valid) => {
-                    r.items = valid.items().len();
-                    let outlet = publish::Outlet {
-                        dir: &config.site.output_dir,
-                        dry_run: true,
-                        hub: None,
-                    };
-                    publish::publish(&valid, &outlet, &mut r).await?;
-                }
-                Err(error) => r.failure(error),
+        if let Some(store) = &store {
+            if let Some(first_run) = store.first_run(&feed.name)? {
+                let inputs = publish::Inputs {
+                    feed,
+                    site: &config.site,
+                    first_run,
+                    ttl: ttl(config, feed),
+                    now,
+                };
+                let mut stored = publish::Stored {
+                    store,
+                    feed: &feed.name,
+                    limit: feed.limit,
+                };
+                publish::write(&inputs, &mut stored, &outlet, &mut r)?;
             }
         }
         report.feeds.push(r);
     }
     Ok(report)
-}
-
-/// The gate every feed passes before its files are replaced, in a run and in `check` alike:
-/// what [`ValidFeed::gate`] changed becomes notes naming the feed's cap and counts.
-fn gate(
-    built: Result<ValidFeed>,
-    site: &crate::config::Site,
-    now: DateTime<Utc>,
-    notes: &mut Vec<String>,
-) -> Result<ValidFeed> {
-    let mut valid = built?;
-    let gated = valid.gate(now, site.max_feed_bytes)?;
-    if gated.clamped > 0 {
-        notes.push(format!(
-            "{} item(s) dated more than {} minutes ahead were dated now",
-            gated.clamped,
-            crate::publish::FUTURE_SKEW_MINUTES
-        ));
-    }
-    if gated.left_out > 0 {
-        notes.push(format!(
-            "{} oldest item(s) left out so that every file fits max_feed_bytes = {}; {} kept",
-            gated.left_out,
-            site.max_feed_bytes,
-            valid.items().len()
-        ));
-    }
-    Ok(valid)
 }
 
 /// The settings key of the site pages' digest.

@@ -1,9 +1,19 @@
-//! Stage 5, publish: the validated feed rendered in every format, each checked the way a
-//! strict reader parses it, written only when its bytes changed, and the hub told of what did.
+//! Stage 5, publish: the feed rendered in every format straight from the store, one item in
+//! memory at a time, into temp files; each file checked the way a strict reader parses it,
+//! put in place only when its bytes changed, with the feed's page beside it; and the hub told
+//! of what did.
+
+use std::io::BufWriter;
+
+use chrono::{DateTime, Utc};
+use tempfile::NamedTempFile;
 
 use super::report::FeedReport;
+use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
-use crate::publish::{self, write, Format, ValidFeed};
+use crate::model::Item;
+use crate::publish::{self, site, write, FeedHead, FeedSummary, Format, ItemSource};
+use crate::store::Store;
 use crate::websub;
 
 /// Where a feed goes and who hears of it.
@@ -15,25 +25,104 @@ pub struct Outlet<'a> {
     pub hub: Option<&'a (reqwest::Client, url::Url)>,
 }
 
-/// Every format of the feed `name` is in `dir`: what an unchanged feed may rely on.
+/// Every format of the feed `name`, and its page, are in `dir`: what an unchanged feed may
+/// rely on.
 pub fn files_exist(dir: &std::path::Path, name: &str) -> bool {
     Format::ALL
         .iter()
-        .all(|f| dir.join(f.file_name(name)).is_file())
+        .map(|f| f.file_name(name))
+        .chain([site::page_name(name)])
+        .all(|f| dir.join(f).is_file())
 }
 
-/// Renders, checks and writes `valid`.
-pub async fn publish(
-    valid: &ValidFeed,
-    outlet: &Outlet<'_>,
+/// A feed's newest `limit` items, read from the store as rendering goes.
+pub struct Stored<'a> {
+    pub store: &'a Store,
+    pub feed: &'a str,
+    pub limit: usize,
+}
+
+impl ItemSource for Stored<'_> {
+    fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        self.store.item_dates(self.feed, self.limit)
+    }
+
+    fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+        self.store.each_item(self.feed, limit.min(self.limit), each)
+    }
+}
+
+/// What a feed is rendered from besides its items.
+pub struct Inputs<'a> {
+    pub feed: &'a Feed,
+    pub site: &'a Site,
+    /// Dates a feed with no items.
+    pub first_run: DateTime<Utc>,
+    pub ttl: Option<u32>,
+    pub now: DateTime<Utc>,
+}
+
+/// What [`write`] did, for the hub.
+pub struct Written {
+    pub summary: FeedSummary,
+    changed: Vec<Format>,
+}
+
+/// Renders the feed from `source` through the gate, checks every file and writes those that
+/// changed, and the feed's page. `None` when the feed did not pass the gate (the report says
+/// why). Synchronous: the store is read as the files are written.
+pub fn write(
+    inputs: &Inputs,
+    source: &mut dyn ItemSource,
+    outlet: &Outlet,
     report: &mut FeedReport,
-) -> Result<()> {
+) -> Result<Option<Written>> {
+    let Inputs {
+        feed,
+        site,
+        first_run,
+        ttl,
+        now,
+    } = *inputs;
+    let dir = outlet.dir;
+    let mut open = |format: Format| -> Result<BufWriter<NamedTempFile>> {
+        let tmp = match outlet.dry_run {
+            true => NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e)),
+            false => write::temp_file(dir),
+        };
+        tmp.map(|t| BufWriter::with_capacity(64 << 10, t))
+            .map_err(|e| write_failed(feed, dir, &format.file_name(&feed.name), e))
+    };
+    let rendered = match publish::render_gated(feed, site, source, first_run, ttl, now, &mut open) {
+        Ok(r) => r,
+        Err(e @ (Error::Invalid { .. } | Error::WriteFailed { .. })) => {
+            report.failure(e);
+            return Ok(None);
+        }
+        Err(other) => return Err(other),
+    };
+    gate_notes(site, &rendered, &mut report.notes);
+    report.items = rendered.listed.len();
     let mut changed = Vec::new();
-    for format in Format::ALL {
-        let bytes = valid.render(format);
-        if let Err(message) = publish::verify(format, &bytes) {
+    let mut all_written = true;
+    for (format, out, layout) in rendered.files {
+        let name = format.file_name(&feed.name);
+        let mut tmp = match out.into_inner() {
+            Ok(tmp) => tmp,
+            Err(e) => {
+                report.failure(write_failed(
+                    feed,
+                    dir,
+                    &name,
+                    Error::io(dir, e.into_error()),
+                ));
+                all_written = false;
+                break;
+            }
+        };
+        if let Err(message) = publish::verify_file(format, tmp.as_file_mut(), &layout) {
             let error = Error::Invalid {
-                feed: valid.name().to_string(),
+                feed: feed.name.clone(),
                 message: format!("{}: {message}", format.extension()),
             };
             report.failure(error);
@@ -42,30 +131,98 @@ pub async fn publish(
         if outlet.dry_run {
             continue;
         }
-        let name = format.file_name(valid.name());
-        match write::write_if_changed(outlet.dir, &name, &bytes) {
+        match write::replace_if_changed(dir, &name, tmp) {
             Ok(true) => {
-                report.written.push(outlet.dir.join(name));
+                report.written.push(dir.join(name));
                 changed.push(format);
             }
             Ok(false) => {}
             // The feed's problem, not the run's: the other feeds are still published. Its
             // other formats are not tried, as a full disk or a read-only folder fails them all
             // and one message says it.
-            Err(Error::Io { source, .. }) => {
-                report.failure(Error::WriteFailed {
-                    feed: valid.name().to_string(),
-                    path: outlet.dir.join(name),
-                    cause: source,
-                });
+            Err(e @ Error::Io { .. }) => {
+                report.failure(write_failed(feed, dir, &name, e));
+                all_written = false;
                 break;
             }
             Err(other) => return Err(other),
         }
     }
+    if !outlet.dry_run && all_written {
+        let page = site::page_name(&feed.name);
+        let html = site::feed_html(&rendered.head, &rendered.listed, site);
+        match write::write_if_changed(dir, &page, &html) {
+            Ok(_) => {}
+            Err(e @ Error::Io { .. }) => report.failure(write_failed(feed, dir, &page, e)),
+            Err(other) => return Err(other),
+        }
+    }
+    let summary = FeedSummary {
+        head: rendered.head,
+        items: rendered.listed.len(),
+    };
+    Ok(Some(Written { summary, changed }))
+}
+
+/// Tells the hub of the formats whose files changed.
+pub async fn ping(written: &Written, outlet: &Outlet<'_>, report: &mut FeedReport) {
     if let Some((client, hub)) = outlet.hub {
-        let topics = websub::topics(valid, &changed);
+        let topics = websub::topics(&written.summary.head, &written.changed);
         report.hub_errors = websub::ping_all(client, hub, &topics, websub::Retry::default()).await;
     }
-    Ok(())
+}
+
+/// An I/O failure while writing `name` as [`Error::WriteFailed`]; other errors pass as they are.
+fn write_failed(feed: &Feed, dir: &std::path::Path, name: &str, e: Error) -> Error {
+    match e {
+        Error::Io { source, .. } => Error::WriteFailed {
+            feed: feed.name.clone(),
+            path: dir.join(name),
+            cause: source,
+        },
+        other => other,
+    }
+}
+
+/// What the gate changed, as notes naming the feed's cap and counts.
+fn gate_notes<W>(site: &Site, rendered: &publish::Rendered<W>, notes: &mut Vec<String>) {
+    let gated = rendered.gated;
+    if gated.clamped > 0 {
+        notes.push(format!(
+            "{} item(s) dated more than {} minutes ahead were dated now",
+            gated.clamped,
+            publish::FUTURE_SKEW_MINUTES
+        ));
+    }
+    if gated.left_out > 0 {
+        notes.push(format!(
+            "{} oldest item(s) left out so that every file fits max_feed_bytes = {}; {} kept",
+            gated.left_out,
+            site.max_feed_bytes,
+            rendered.listed.len()
+        ));
+    }
+}
+
+/// A feed's summary without writing anything: its items rendered through the gate into
+/// nothing, for a feed whose summary a database from an earlier build does not hold.
+pub fn summarise(inputs: &Inputs, source: &mut dyn ItemSource) -> Option<FeedSummary> {
+    let Inputs {
+        feed,
+        site,
+        first_run,
+        ttl,
+        now,
+    } = *inputs;
+    let mut open = |_| Ok(std::io::sink());
+    let r = publish::render_gated(feed, site, source, first_run, ttl, now, &mut open).ok()?;
+    Some(FeedSummary {
+        head: r.head,
+        items: r.listed.len(),
+    })
+}
+
+/// The head of a summary read back from the store (see [`FeedSummary`]).
+pub fn head(inputs: &Inputs, updated: DateTime<Utc>) -> Option<FeedHead> {
+    FeedHead::new(inputs.feed, inputs.site, updated, inputs.ttl).ok()
 }

@@ -1,100 +1,100 @@
-//! Atom 1.0 (RFC 4287) through `atom_syndication`: feed id/title/updated/author/self link; every
-//! entry with id, title, updated (first-seen time when the source had no date), published,
-//! `content type="html"`, summary, and credits as contributors.
+//! Atom 1.0 (RFC 4287), written directly: feed id/title/updated/author/self link; every entry
+//! with id, title, updated (first-seen time when the source had no date), published,
+//! `content type="html"`, summary, and credits as contributors. Laid out as the
+//! `atom_syndication` crate lays it out.
 
-use atom_syndication::{
-    CategoryBuilder, Content, EntryBuilder, FeedBuilder, FixedDateTime, Generator, LinkBuilder,
-    Person, Text,
-};
+use chrono::{DateTime, Utc};
 
-use super::{Format, ValidFeed};
+use super::xml::{attr, element};
+use super::{FeedHead, Format, ValidItem};
 
-/// The feed as Atom 1.0. Long because it is one builder chain per element the format defines,
-/// written in document order.
-pub fn render(feed: &ValidFeed) -> Vec<u8> {
-    let fixed = |d: chrono::DateTime<chrono::Utc>| -> FixedDateTime { d.fixed_offset() };
-    let person = |name: &str| Person {
-        name: name.to_string(),
-        ..Default::default()
-    };
-    let mut links = vec![
-        LinkBuilder::default()
-            .rel("self")
-            .href(feed.self_url(Format::Atom).to_string())
-            .mime_type(Some(Format::Atom.media_type().to_string()))
-            .build(),
-        LinkBuilder::default()
-            .rel("alternate")
-            .href(feed.home.to_string())
-            .mime_type(Some("text/html".to_string()))
-            .build(),
-    ];
-    if let Some(hub) = &feed.hub {
-        links.push(
-            LinkBuilder::default()
-                .rel("hub")
-                .href(hub.to_string())
-                .build(),
-        );
+/// RFC 3339 as Atom readers have always had it from feedsmith: `+00:00`, fractions kept.
+fn date(d: DateTime<Utc>) -> String {
+    d.fixed_offset().to_rfc3339()
+}
+
+fn link(out: &mut Vec<u8>, indent: &str, rel: &str, href: &str, mime: Option<&str>) {
+    out.extend_from_slice(indent.as_bytes());
+    out.extend_from_slice(b"<link");
+    attr(out, "href", href);
+    attr(out, "rel", rel);
+    if let Some(mime) = mime {
+        attr(out, "type", mime);
     }
-    let entries = feed
-        .items
-        .iter()
-        .map(|i| {
-            let mut e = EntryBuilder::default();
-            e.id(i.id.clone())
-                .title(Text::plain(i.title.clone()))
-                .updated(fixed(i.updated))
-                .published(Some(fixed(i.published)))
-                .authors(i.authors.iter().map(|a| person(a)).collect::<Vec<_>>())
-                .contributors(i.credits.iter().map(|c| person(c)).collect::<Vec<_>>())
-                .categories(
-                    i.categories
-                        .iter()
-                        .map(|c| CategoryBuilder::default().term(c.clone()).build())
-                        .collect::<Vec<_>>(),
-                )
-                .summary(i.summary.clone().map(Text::plain));
-            if let Some(link) = &i.link {
-                e.links(vec![LinkBuilder::default()
-                    .rel("alternate")
-                    .href(link.to_string())
-                    .mime_type(Some("text/html".to_string()))
-                    .build()]);
-            }
-            if !i.content_html.is_empty() {
-                e.content(Some(Content {
-                    value: Some(i.content_html.clone()),
-                    content_type: Some("html".to_string()),
-                    ..Default::default()
-                }));
-            }
-            e.build()
-        })
-        .collect::<Vec<_>>();
-    let atom = FeedBuilder::default()
-        .id(feed.id.clone())
-        .title(Text::plain(feed.title.clone()))
-        .subtitle(Some(Text::plain(feed.description.clone())))
-        .updated(fixed(feed.updated))
-        .authors(vec![person(&feed.author)])
-        .links(links)
-        .generator(Some(Generator {
-            value: "feedsmith".into(),
-            uri: None,
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }))
-        .entries(entries)
-        .build();
-    let mut out = Vec::new();
-    atom.write_with_config(
-        &mut out,
-        atom_syndication::WriteConfig {
-            write_document_declaration: true,
-            indent_size: Some(2),
-        },
-    )
-    .expect("writing to a Vec cannot fail");
-    out.push(b'\n');
-    out
+    out.extend_from_slice(b"/>\n");
+}
+
+/// An `author` or `contributor` with only a name.
+fn person(out: &mut Vec<u8>, indent: &str, tag: &str, name: &str) {
+    let inner = format!("{indent}  ");
+    for part in [indent, "<", tag, ">\n"] {
+        out.extend_from_slice(part.as_bytes());
+    }
+    element(out, &inner, "name", name);
+    for part in [indent, "</", tag, ">\n"] {
+        out.extend_from_slice(part.as_bytes());
+    }
+}
+
+pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
+    out.extend_from_slice(
+        b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    let ind = "  ";
+    element(out, ind, "title", &feed.title);
+    element(out, ind, "id", &feed.id);
+    element(out, ind, "updated", &date(feed.updated));
+    person(out, ind, "author", &feed.author);
+    out.extend_from_slice(b"  <generator");
+    attr(out, "version", env!("CARGO_PKG_VERSION"));
+    out.extend_from_slice(b">feedsmith</generator>\n");
+    let self_url = feed.self_url(Format::Atom);
+    link(
+        out,
+        ind,
+        "self",
+        self_url.as_str(),
+        Some(Format::Atom.media_type()),
+    );
+    link(out, ind, "alternate", feed.home.as_str(), Some("text/html"));
+    if let Some(hub) = &feed.hub {
+        link(out, ind, "hub", hub.as_str(), None);
+    }
+    element(out, ind, "subtitle", &feed.description);
+}
+
+pub(super) fn item(i: &ValidItem, out: &mut Vec<u8>) {
+    let ind = "    ";
+    out.extend_from_slice(b"  <entry>\n");
+    element(out, ind, "title", &i.title);
+    element(out, ind, "id", &i.id);
+    element(out, ind, "updated", &date(i.updated));
+    for a in &i.authors {
+        person(out, ind, "author", a);
+    }
+    for c in &i.categories {
+        out.extend_from_slice(b"    <category");
+        attr(out, "term", c);
+        out.extend_from_slice(b"/>\n");
+    }
+    for c in &i.credits {
+        person(out, ind, "contributor", c);
+    }
+    if let Some(l) = &i.link {
+        link(out, ind, "alternate", l.as_str(), Some("text/html"));
+    }
+    element(out, ind, "published", &date(i.published));
+    if let Some(summary) = &i.summary {
+        element(out, ind, "summary", summary);
+    }
+    if !i.content_html.is_empty() {
+        out.extend_from_slice(b"    <content type=\"html\">");
+        super::xml::escape(out, &i.content_html);
+        out.extend_from_slice(b"</content>\n");
+    }
+    out.extend_from_slice(b"  </entry>\n");
+}
+
+pub(super) fn tail(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"</feed>\n");
 }

@@ -1,103 +1,142 @@
-//! JSON Feed 1.1: no writer crate exists, so serde structs mirror the spec. Credits go in a
-//! `_feedsmith` extension object, as the spec asks for custom fields.
+//! JSON Feed 1.1, written directly (no writer crate exists; `serde_json` escapes the strings),
+//! laid out as `serde_json`'s pretty printer lays it out. Credits go in a `_feedsmith`
+//! extension object, as the spec asks for custom fields.
 
-use serde::Serialize;
-
-use super::{Format, ValidFeed};
+use super::{FeedHead, Format, ValidItem};
 use crate::dates::rfc3339;
 
-#[derive(Serialize)]
-struct JsonFeed<'a> {
-    version: &'static str,
-    title: &'a str,
-    home_page_url: String,
-    feed_url: String,
-    description: &'a str,
-    authors: Vec<Author<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    hubs: Vec<Hub>,
-    items: Vec<JsonItem<'a>>,
+/// A JSON string, escaped.
+fn string(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing a string to a Vec cannot fail");
 }
 
-#[derive(Serialize)]
-struct Author<'a> {
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Hub {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct JsonItem<'a> {
-    id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
-    content_html: &'a str,
-    content_text: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<String>,
-    date_published: String,
-    date_modified: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    authors: Vec<Author<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<&'a str>,
-    #[serde(rename = "_feedsmith", skip_serializing_if = "Option::is_none")]
-    extension: Option<Extension<'a>>,
-}
-
-#[derive(Serialize)]
-struct Extension<'a> {
-    about: &'static str,
-    credits: Vec<&'a str>,
-}
-
-pub fn render(feed: &ValidFeed) -> Vec<u8> {
-    let doc = JsonFeed {
-        version: "https://jsonfeed.org/version/1.1",
-        title: &feed.title,
-        home_page_url: feed.home.to_string(),
-        feed_url: feed.self_url(Format::Json).to_string(),
-        description: &feed.description,
-        authors: vec![Author { name: &feed.author }],
-        hubs: feed
-            .hub
-            .iter()
-            .map(|h| Hub {
-                kind: "WebSub",
-                url: h.to_string(),
-            })
-            .collect(),
-        items: feed
-            .items
-            .iter()
-            .map(|i| JsonItem {
-                id: &i.id,
-                url: i.link.as_ref().map(|l| l.to_string()),
-                title: &i.title,
-                summary: i.summary.as_deref(),
-                content_html: &i.content_html,
-                content_text: &i.content_text,
-                image: i.image.as_ref().map(|u| u.to_string()),
-                date_published: rfc3339(i.published),
-                date_modified: rfc3339(i.updated),
-                authors: i.authors.iter().map(|a| Author { name: a }).collect(),
-                tags: i.categories.iter().map(String::as_str).collect(),
-                extension: (!i.credits.is_empty()).then(|| Extension {
-                    about: "https://github.com/feedsmith/feedsmith#json-feed-extension",
-                    credits: i.credits.iter().map(String::as_str).collect(),
-                }),
-            })
-            .collect(),
-    };
-    let mut out = serde_json::to_vec_pretty(&doc).expect("serialising plain structs cannot fail");
+/// Writes `"key": ` at `indent`, after a comma unless it is the object's first member.
+fn key(out: &mut Vec<u8>, first: &mut bool, indent: &str, key: &str) {
+    if !std::mem::take(first) {
+        out.push(b',');
+    }
     out.push(b'\n');
-    out
+    out.extend_from_slice(indent.as_bytes());
+    string(out, key);
+    out.extend_from_slice(b": ");
+}
+
+/// An array of strings or of `{"name": …}` objects, its members at `indent` + 2.
+fn array(out: &mut Vec<u8>, indent: &str, values: &[String], named: bool) {
+    out.push(b'[');
+    let inner = format!("{indent}  ");
+    for (n, v) in values.iter().enumerate() {
+        out.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(inner.as_bytes());
+        if named {
+            let mut first = true;
+            out.push(b'{');
+            key(out, &mut first, &format!("{inner}  "), "name");
+            string(out, v);
+            out.push(b'\n');
+            out.extend_from_slice(inner.as_bytes());
+            out.push(b'}');
+        } else {
+            string(out, v);
+        }
+    }
+    out.push(b'\n');
+    out.extend_from_slice(indent.as_bytes());
+    out.push(b']');
+}
+
+pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
+    let (ind, first) = ("  ", &mut true);
+    out.push(b'{');
+    key(out, first, ind, "version");
+    string(out, "https://jsonfeed.org/version/1.1");
+    key(out, first, ind, "title");
+    string(out, &feed.title);
+    key(out, first, ind, "home_page_url");
+    string(out, feed.home.as_str());
+    key(out, first, ind, "feed_url");
+    string(out, feed.self_url(Format::Json).as_str());
+    key(out, first, ind, "description");
+    string(out, &feed.description);
+    key(out, first, ind, "authors");
+    array(out, ind, std::slice::from_ref(&feed.author), true);
+    if let Some(hub) = &feed.hub {
+        key(out, first, ind, "hubs");
+        out.extend_from_slice(b"[\n    {");
+        let inner = &mut true;
+        key(out, inner, "      ", "type");
+        string(out, "WebSub");
+        key(out, inner, "      ", "url");
+        string(out, hub.as_str());
+        out.extend_from_slice(b"\n    }\n  ]");
+    }
+    key(out, first, ind, "items");
+    out.push(b'[');
+}
+
+/// What goes before an item: a line break, after a comma unless it is the first.
+pub(super) fn separator(first: bool) -> &'static [u8] {
+    match first {
+        true => b"\n",
+        false => b",\n",
+    }
+}
+
+pub(super) fn item(i: &ValidItem, first_item: bool, out: &mut Vec<u8>) {
+    let (ind, first) = ("      ", &mut true);
+    out.extend_from_slice(separator(first_item));
+    out.extend_from_slice(b"    {");
+    key(out, first, ind, "id");
+    string(out, &i.id);
+    if let Some(link) = &i.link {
+        key(out, first, ind, "url");
+        string(out, link.as_str());
+    }
+    key(out, first, ind, "title");
+    string(out, &i.title);
+    if let Some(summary) = &i.summary {
+        key(out, first, ind, "summary");
+        string(out, summary);
+    }
+    key(out, first, ind, "content_html");
+    string(out, &i.content_html);
+    key(out, first, ind, "content_text");
+    string(out, &i.content_text);
+    if let Some(image) = &i.image {
+        key(out, first, ind, "image");
+        string(out, image.as_str());
+    }
+    key(out, first, ind, "date_published");
+    string(out, &rfc3339(i.published));
+    key(out, first, ind, "date_modified");
+    string(out, &rfc3339(i.updated));
+    if !i.authors.is_empty() {
+        key(out, first, ind, "authors");
+        array(out, ind, &i.authors, true);
+    }
+    if !i.categories.is_empty() {
+        key(out, first, ind, "tags");
+        array(out, ind, &i.categories, false);
+    }
+    if !i.credits.is_empty() {
+        key(out, first, ind, "_feedsmith");
+        let inner = &mut true;
+        out.push(b'{');
+        key(out, inner, "        ", "about");
+        string(
+            out,
+            "https://github.com/feedsmith/feedsmith#json-feed-extension",
+        );
+        key(out, inner, "        ", "credits");
+        array(out, "        ", &i.credits, false);
+        out.extend_from_slice(b"\n      }");
+    }
+    out.extend_from_slice(b"\n    }");
+}
+
+pub(super) fn tail(any: bool, out: &mut Vec<u8>) {
+    match any {
+        true => out.extend_from_slice(b"\n  ]\n}\n"),
+        false => out.extend_from_slice(b"]\n}\n"),
+    }
 }

@@ -7,8 +7,10 @@ pub mod json;
 pub mod rss;
 pub mod site;
 pub mod write;
+mod xml;
 
 use std::collections::HashSet;
+use std::io::{BufRead, Read, Seek, Write};
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -63,9 +65,9 @@ pub struct Gated {
     pub left_out: usize,
 }
 
-/// A feed that is safe to render: built only by [`ValidFeed::new`].
+/// The feed-level fields of a valid feed: what every format writes before its items.
 #[derive(Debug, Clone)]
-pub struct ValidFeed {
+pub struct FeedHead {
     name: String,
     title: String,
     description: String,
@@ -77,9 +79,9 @@ pub struct ValidFeed {
     hub: Option<Url>,
     /// Minutes readers may cache the feed (RSS `ttl`), from the schedule.
     ttl: Option<u32>,
-    items: Vec<ValidItem>,
 }
 
+/// One item that is safe to render: built only by [`ValidItem::new`].
 #[derive(Debug, Clone)]
 pub struct ValidItem {
     id: String,
@@ -96,59 +98,42 @@ pub struct ValidItem {
     image: Option<Url>,
 }
 
-impl ValidFeed {
-    /// Validates a feed's items; `fallback_updated` dates a feed with no items.
+/// A whole feed in memory, validated: a head and its items, in the order given.
+#[derive(Debug, Clone)]
+pub struct ValidFeed {
+    head: FeedHead,
+    items: Vec<ValidItem>,
+}
+
+/// What the index and the OPML file say of a feed: its head and how many items it holds.
+#[derive(Debug, Clone)]
+pub struct FeedSummary {
+    pub head: FeedHead,
+    pub items: usize,
+}
+
+fn invalid(feed: &str, message: String) -> Error {
+    Error::Invalid {
+        feed: feed.to_string(),
+        message,
+    }
+}
+
+impl FeedHead {
+    /// The feed's own fields, validated; `updated` is its newest item's date (see
+    /// [`latest_update`]) or, with no items, when the feed was first run.
     pub fn new(
         feed: &Feed,
         site: &Site,
-        items: &[Item],
-        fallback_updated: DateTime<Utc>,
+        updated: DateTime<Utc>,
         ttl: Option<u32>,
-    ) -> Result<ValidFeed> {
-        let invalid = |message: String| Error::Invalid {
-            feed: feed.name.clone(),
-            message,
-        };
-        let title =
-            required(&feed.title).ok_or_else(|| invalid("the feed title is empty".into()))?;
+    ) -> Result<FeedHead> {
+        let title = required(&feed.title)
+            .ok_or_else(|| invalid(&feed.name, "the feed title is empty".into()))?;
         let description = required(&feed.description).unwrap_or_else(|| title.clone());
         let author = required(&site.author)
             .unwrap_or_else(|| required(&site.title).unwrap_or_else(|| title.clone()));
-        let mut seen = HashSet::new();
-        let mut valid = Vec::with_capacity(items.len());
-        for item in items {
-            let id = required(&item.id)
-                .ok_or_else(|| invalid(format!("an item from {} has an empty id", item.source)))?;
-            if !seen.insert(id.clone()) {
-                return Err(invalid(format!("duplicate item id {id}")));
-            }
-            let a = &item.article;
-            let title = required(&a.title)
-                .ok_or_else(|| invalid(format!("item {id} has an empty title")))?;
-            let http =
-                |u: &Option<Url>| u.clone().filter(|u| matches!(u.scheme(), "http" | "https"));
-            let list = |v: &[String]| v.iter().filter_map(|s| required(s)).collect::<Vec<_>>();
-            valid.push(ValidItem {
-                title,
-                link: http(&a.link),
-                summary: a.summary.as_deref().and_then(required),
-                content_html: xml_safe(&a.content_html),
-                content_text: xml_safe(&a.content_text),
-                authors: list(&a.authors),
-                credits: list(&a.credits),
-                categories: list(&a.categories),
-                published: item.published,
-                updated: item.updated.max(item.published),
-                image: http(&a.image),
-                id,
-            });
-        }
-        let updated = valid
-            .iter()
-            .map(|i| i.updated)
-            .max()
-            .unwrap_or(fallback_updated);
-        Ok(ValidFeed {
+        Ok(FeedHead {
             id: format!("tag:{}:{}", site.id_authority, feed.name),
             name: feed.name.clone(),
             title,
@@ -159,105 +144,7 @@ impl ValidFeed {
             updated,
             hub: site.websub_hub.clone(),
             ttl,
-            items: valid,
         })
-    }
-
-    /// The last check before a feed replaces its files: item dates more than a small skew
-    /// ahead of `now` are clamped to `now`, and the oldest items are left out until every
-    /// format fits in `max_bytes`. Refused (an error) only when not even a feed without items
-    /// would fit.
-    pub fn gate(&mut self, now: DateTime<Utc>, max_bytes: usize) -> Result<Gated> {
-        let latest = now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES);
-        let mut gated = Gated::default();
-        for item in &mut self.items {
-            let ahead = item.published > latest || item.updated > latest;
-            if item.published > latest {
-                item.published = now;
-            }
-            if item.updated > latest {
-                item.updated = now;
-            }
-            item.updated = item.updated.max(item.published);
-            gated.clamped += usize::from(ahead);
-        }
-        if gated.clamped > 0 {
-            if let Some(updated) = self.items.iter().map(|i| i.updated).max() {
-                self.updated = updated;
-            }
-        }
-        gated.left_out = self.fit(max_bytes)?;
-        Ok(gated)
-    }
-
-    /// Leaves out the oldest items until every format is at most `max_bytes`; returns how many.
-    fn fit(&mut self, max_bytes: usize) -> Result<usize> {
-        if self.size_bound() <= max_bytes || self.largest() <= max_bytes {
-            return Ok(0);
-        }
-        // Newest first (the store's order already; stable, so ties keep theirs).
-        self.items.sort_by_key(|i| std::cmp::Reverse(i.published));
-        let all = self.items.len();
-        // The most items that fit, found by bisection: a handful of renders, whatever `all`.
-        let (mut fits, mut over) = (0, all);
-        while over - fits > 1 {
-            let mid = (fits + over) / 2;
-            let mut rest = self.items.split_off(mid);
-            let ok = self.largest() <= max_bytes;
-            self.items.append(&mut rest);
-            if ok {
-                fits = mid;
-            } else {
-                over = mid;
-            }
-        }
-        self.items.truncate(fits);
-        if fits == 0 && self.largest() > max_bytes {
-            return Err(Error::Invalid {
-                feed: self.name.clone(),
-                message: format!("even without items, a file is over max_feed_bytes = {max_bytes}"),
-            });
-        }
-        Ok(all - fits)
-    }
-
-    /// The largest of the formats, in bytes.
-    fn largest(&self) -> usize {
-        Format::ALL
-            .iter()
-            .map(|f| self.render(*f).len())
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// More than any format's size can be, without rendering: each text at most ten bytes a
-    /// byte once escaped (`"` in an RSS description is `&amp;quot;`), plus room for the markup
-    /// around it. Most feeds are far under the cap, and are then not rendered to check.
-    fn size_bound(&self) -> usize {
-        let texts = |i: &ValidItem| {
-            i.id.len()
-                + i.title.len()
-                + i.summary.as_ref().map_or(0, String::len)
-                + i.content_html.len()
-                + i.content_text.len()
-                + [&i.authors, &i.credits, &i.categories]
-                    .iter()
-                    .flat_map(|v| v.iter())
-                    .map(|s| s.len() + 64)
-                    .sum::<usize>()
-                + [&i.link, &i.image]
-                    .iter()
-                    .filter_map(|u| u.as_ref())
-                    .map(|u| u.as_str().len())
-                    .sum::<usize>()
-        };
-        let head = self.title.len() + self.description.len() + self.author.len();
-        8192 + 10 * head
-            + self
-                .items
-                .iter()
-                .map(|i| 2048 + 10 * texts(i))
-                .sum::<usize>()
     }
 
     pub fn name(&self) -> &str {
@@ -280,10 +167,6 @@ impl ValidFeed {
         self.updated
     }
 
-    pub fn items(&self) -> &[ValidItem] {
-        &self.items
-    }
-
     /// The URL a format's file is served at: what its self link says.
     pub fn self_url(&self, format: Format) -> Url {
         self.base_url
@@ -291,17 +174,74 @@ impl ValidFeed {
             .expect("a slug joins onto a base URL")
     }
 
-    /// Renders one format.
-    pub fn render(&self, format: Format) -> Vec<u8> {
-        match format {
-            Format::Rss => rss::render(self),
-            Format::Atom => atom::render(self),
-            Format::Json => json::render(self),
-        }
+    /// The largest file of a feed with this head and no items, in bytes.
+    fn largest_empty(&self) -> u64 {
+        Format::ALL
+            .iter()
+            .map(|f| {
+                let w = FormatWriter::start(*f, self, std::io::sink()).expect("a sink");
+                w.finish().expect("a sink").1.len
+            })
+            .max()
+            .unwrap_or(0)
     }
 }
 
+/// The date a feed's head carries: its items' latest change, as the gate dates them (a date
+/// more than [`FUTURE_SKEW_MINUTES`] ahead of `now` counts as `now`), and how many were
+/// ahead; `None` with no items. `dates` are each item's (published, updated).
+pub fn latest_update(
+    dates: impl IntoIterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, usize) {
+    let latest = now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES);
+    let clamp = |d: DateTime<Utc>| if d > latest { now } else { d };
+    let (mut newest, mut ahead) = (None, 0);
+    for (published, updated) in dates {
+        ahead += usize::from(published > latest || updated > latest);
+        let d = clamp(updated).max(clamp(published));
+        newest = newest.max(Some(d));
+    }
+    (newest, ahead)
+}
+
 impl ValidItem {
+    /// Validates one item of the feed `feed` (named in errors), taking its strings over.
+    pub fn new(feed: &str, item: Item) -> Result<ValidItem> {
+        let Item {
+            id,
+            source,
+            article: a,
+            published,
+            updated,
+            ..
+        } = item;
+        let id = required(&id)
+            .ok_or_else(|| invalid(feed, format!("an item from {source} has an empty id")))?;
+        let title = required(&a.title)
+            .ok_or_else(|| invalid(feed, format!("item {id} has an empty title")))?;
+        let http = |u: Option<Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
+        let list = |v: Vec<String>| v.iter().filter_map(|s| required(s)).collect::<Vec<_>>();
+        Ok(ValidItem {
+            title,
+            link: http(a.link),
+            summary: a.summary.as_deref().and_then(required),
+            content_html: xml_safe_owned(a.content_html),
+            content_text: xml_safe_owned(a.content_text),
+            authors: list(a.authors),
+            credits: list(a.credits),
+            categories: list(a.categories),
+            published,
+            updated: updated.max(published),
+            image: http(a.image),
+            id,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     pub fn title(&self) -> &str {
         &self.title
     }
@@ -317,45 +257,416 @@ impl ValidItem {
     pub fn published(&self) -> DateTime<Utc> {
         self.published
     }
+
+    /// Dates more than [`FUTURE_SKEW_MINUTES`] ahead of `now` become `now`, as the gate wants.
+    fn clamp(&mut self, now: DateTime<Utc>) {
+        let latest = now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES);
+        if self.published > latest {
+            self.published = now;
+        }
+        if self.updated > latest {
+            self.updated = now;
+        }
+        self.updated = self.updated.max(self.published);
+    }
+}
+
+/// A string without the characters XML forbids, reusing its buffer when it has none (bodies
+/// almost never do, and they are most of a feed's bytes).
+fn xml_safe_owned(s: String) -> String {
+    match s.chars().any(is_forbidden) {
+        true => xml_safe(&s),
+        false => s,
+    }
+}
+
+/// Refuses a second item with the same id.
+fn unique(seen: &mut HashSet<String>, feed: &str, item: &ValidItem) -> Result<()> {
+    match seen.insert(item.id.clone()) {
+        true => Ok(()),
+        false => Err(invalid(feed, format!("duplicate item id {}", item.id))),
+    }
+}
+
+impl ValidFeed {
+    /// Validates a feed's items; `fallback_updated` dates a feed with no items.
+    pub fn new(
+        feed: &Feed,
+        site: &Site,
+        items: &[Item],
+        fallback_updated: DateTime<Utc>,
+        ttl: Option<u32>,
+    ) -> Result<ValidFeed> {
+        let mut head = FeedHead::new(feed, site, fallback_updated, ttl)?;
+        let mut seen = HashSet::new();
+        let mut valid = Vec::with_capacity(items.len());
+        for item in items {
+            let item = ValidItem::new(&feed.name, item.clone())?;
+            unique(&mut seen, &feed.name, &item)?;
+            valid.push(item);
+        }
+        if let Some(updated) = valid.iter().map(|i| i.updated).max() {
+            head.updated = updated;
+        }
+        Ok(ValidFeed { head, items: valid })
+    }
+
+    pub fn head(&self) -> &FeedHead {
+        &self.head
+    }
+
+    pub fn name(&self) -> &str {
+        self.head.name()
+    }
+
+    pub fn title(&self) -> &str {
+        self.head.title()
+    }
+
+    pub fn updated(&self) -> DateTime<Utc> {
+        self.head.updated
+    }
+
+    pub fn items(&self) -> &[ValidItem] {
+        &self.items
+    }
+
+    pub fn summary(&self) -> FeedSummary {
+        FeedSummary {
+            head: self.head.clone(),
+            items: self.items.len(),
+        }
+    }
+
+    /// Renders one format.
+    pub fn render(&self, format: Format) -> Vec<u8> {
+        let mut w = FormatWriter::start(format, &self.head, Vec::new()).expect("a Vec");
+        for item in &self.items {
+            w.item(item).expect("a Vec");
+        }
+        w.finish().expect("a Vec").0
+    }
+}
+
+/// Where a rendered file's items lie, so the cap can be applied without rendering again.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Each item's start and end offset, in order.
+    spans: Vec<(u64, u64)>,
+    /// The file's length.
+    pub len: u64,
+}
+
+impl Layout {
+    /// The file's length with only its first `k` items (1 ≤ k ≤ all): what follows the last
+    /// item is the same whatever the count.
+    fn len_with(&self, k: usize) -> u64 {
+        let last = self.spans.last().map_or(self.len, |s| s.1);
+        self.spans[k - 1].1 + (self.len - last)
+    }
+}
+
+/// How many of the first items fit with every file at most `max` bytes (0 when not one does).
+fn fitting(layouts: &[Layout], max: u64) -> usize {
+    let all = layouts.first().map_or(0, |l| l.spans.len());
+    (1..=all)
+        .rev()
+        .find(|k| layouts.iter().all(|l| l.len_with(*k) <= max))
+        .unwrap_or(0)
+}
+
+/// Writes one format item by item to `out` (the formats are plain enough to write directly,
+/// and the writer crates want the whole feed in memory first). Each item goes through a
+/// reused buffer; past `cap` bytes nothing more is written, only counted (a feed over the cap
+/// is rendered again with fewer items, so those bytes would be wasted).
+pub struct FormatWriter<W: Write> {
+    format: Format,
+    out: W,
+    buf: Vec<u8>,
+    layout: Layout,
+    cap: u64,
+}
+
+impl<W: Write> FormatWriter<W> {
+    /// Writes the head of `format` for `head`.
+    pub fn start(format: Format, head: &FeedHead, out: W) -> std::io::Result<Self> {
+        let mut w = FormatWriter {
+            format,
+            out,
+            buf: Vec::with_capacity(16 << 10),
+            layout: Layout::default(),
+            cap: u64::MAX,
+        };
+        match format {
+            Format::Rss => rss::head(head, &mut w.buf),
+            Format::Atom => atom::head(head, &mut w.buf),
+            Format::Json => json::head(head, &mut w.buf),
+        }
+        w.flush_buf()?;
+        Ok(w)
+    }
+
+    /// Stops writing (but not counting) once the file would pass `cap` bytes.
+    pub fn capped(mut self, cap: u64) -> Self {
+        self.cap = cap;
+        self
+    }
+
+    pub fn item(&mut self, item: &ValidItem) -> std::io::Result<()> {
+        let first = self.layout.spans.is_empty();
+        match self.format {
+            Format::Rss => rss::item(item, &mut self.buf),
+            Format::Atom => atom::item(item, &mut self.buf),
+            Format::Json => json::item(item, first, &mut self.buf),
+        }
+        // A JSON item's separator is not part of it, so the last item kept ends the list.
+        let lead = match self.format {
+            Format::Json => json::separator(first).len() as u64,
+            _ => 0,
+        };
+        let start = self.layout.len + lead;
+        let end = self.layout.len + self.buf.len() as u64;
+        self.layout.spans.push((start, end));
+        self.flush_buf()
+    }
+
+    /// Writes the end of the file; gives back the writer and where the items lie.
+    pub fn finish(mut self) -> std::io::Result<(W, Layout)> {
+        let any = !self.layout.spans.is_empty();
+        match self.format {
+            Format::Rss => rss::tail(&mut self.buf),
+            Format::Atom => atom::tail(&mut self.buf),
+            Format::Json => json::tail(any, &mut self.buf),
+        }
+        self.flush_buf()?;
+        self.out.flush()?;
+        Ok((self.out, self.layout))
+    }
+
+    fn flush_buf(&mut self) -> std::io::Result<()> {
+        let len = self.layout.len + self.buf.len() as u64;
+        if len <= self.cap {
+            self.out.write_all(&self.buf)?;
+        }
+        self.layout.len = len;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+/// A feed's newest items, newest first, as many times as rendering needs them: from the store
+/// row by row, or from memory.
+pub trait ItemSource {
+    /// Each item's (published, updated), newest first.
+    fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>>;
+    /// Hands `each` the first `limit` items, one at a time.
+    fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()>;
+}
+
+impl ItemSource for &[Item] {
+    fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        Ok(self.iter().map(|i| (i.published, i.updated)).collect())
+    }
+
+    fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+        self.iter().take(limit).try_for_each(|i| each(i.clone()))
+    }
+}
+
+/// A feed rendered through [`render_gated`].
+pub struct Rendered<W> {
+    /// Each format's writer, and where its items lie.
+    pub files: Vec<(Format, W, Layout)>,
+    /// The items kept, without their bodies: what the feed's page lists.
+    pub listed: Vec<ValidItem>,
+    pub gated: Gated,
+    pub head: FeedHead,
+}
+
+/// Renders every format of a feed whose items come from `source`, one item in memory at a
+/// time: the last check before its files are replaced. Item dates more than a small skew ahead
+/// of `now` are dated `now`, and the oldest items are left out until every format fits in
+/// `max_bytes` (found from the first rendering's layout, then rendered again with as many as
+/// fit). Refused (an error) when an item is invalid, or when not even a feed without items
+/// would fit. `open` gives a fresh writer for a format each time it is rendered.
+pub fn render_gated<W: Write>(
+    feed: &Feed,
+    site: &Site,
+    source: &mut dyn ItemSource,
+    first_run: DateTime<Utc>,
+    ttl: Option<u32>,
+    now: DateTime<Utc>,
+    open: &mut dyn FnMut(Format) -> Result<W>,
+) -> Result<Rendered<W>> {
+    let max_bytes = site.max_feed_bytes as u64;
+    let (latest, clamped) = latest_update(source.dates()?, now);
+    let head = FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?;
+    let mut limit = feed.limit;
+    let mut all = None;
+    loop {
+        let mut writers = Vec::new();
+        for format in Format::ALL {
+            let out = open(format)?;
+            let w = FormatWriter::start(format, &head, out)
+                .map_err(|e| io_error(feed, site, format, e))?;
+            writers.push(w.capped(max_bytes));
+        }
+        let (mut seen, mut listed) = (HashSet::new(), Vec::new());
+        source.each(limit, &mut |item| {
+            let mut item = ValidItem::new(&feed.name, item)?;
+            unique(&mut seen, &feed.name, &item)?;
+            item.clamp(now);
+            for w in &mut writers {
+                let format = w.format;
+                w.item(&item).map_err(|e| io_error(feed, site, format, e))?;
+            }
+            listed.push(ValidItem {
+                content_html: String::new(),
+                content_text: String::new(),
+                ..item
+            });
+            Ok(())
+        })?;
+        let mut files = Vec::new();
+        for w in writers {
+            let format = w.format;
+            let (out, layout) = w.finish().map_err(|e| io_error(feed, site, format, e))?;
+            files.push((format, out, layout));
+        }
+        let n = listed.len();
+        let all = *all.get_or_insert(n);
+        let layouts: Vec<Layout> = files.iter().map(|f| f.2.clone()).collect();
+        if layouts.iter().all(|l| l.len <= max_bytes) {
+            let gated = Gated {
+                clamped,
+                left_out: all - n,
+            };
+            return Ok(Rendered {
+                files,
+                listed,
+                gated,
+                head,
+            });
+        }
+        let fits = fitting(&layouts, max_bytes);
+        if fits == 0 && head.largest_empty() > max_bytes {
+            return Err(invalid(
+                &feed.name,
+                format!("even without items, a file is over max_feed_bytes = {max_bytes}"),
+            ));
+        }
+        limit = fits;
+    }
+}
+
+/// Writing a format's file went wrong: the feed's problem, named by the file it was for.
+fn io_error(feed: &Feed, site: &Site, format: Format, cause: std::io::Error) -> Error {
+    Error::WriteFailed {
+        feed: feed.name.clone(),
+        path: site.output_dir.join(format.file_name(&feed.name)),
+        cause,
+    }
 }
 
 /// Parses rendered bytes back the way a strict consumer would: well-formed XML (names matched,
 /// entities known) and readable by `feed-rs`. A feed that fails is not written.
 pub fn verify(format: Format, bytes: &[u8]) -> std::result::Result<(), String> {
     if format != Format::Json {
-        let mut reader = quick_xml::Reader::from_reader(bytes);
-        let mut buf = Vec::new();
-        loop {
-            match reader.read_event_into(&mut buf) {
-                Ok(quick_xml::events::Event::Eof) => break,
-                Ok(quick_xml::events::Event::GeneralRef(r)) => {
-                    let known = matches!(
-                        r.xml10_content().as_ref(),
-                        "amp" | "lt" | "gt" | "quot" | "apos"
-                    );
-                    let char_ok = r
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .is_some_and(|c| !is_forbidden(c));
-                    if !known && !char_ok {
-                        return Err(format!(
-                            "unknown or forbidden reference at byte {}",
-                            reader.buffer_position()
-                        ));
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => {
+        strict_xml(bytes)?;
+    }
+    readable(bytes)
+}
+
+/// [`verify`] for a rendered file of any length, in bounded memory: the strict XML (or JSON)
+/// parse streams over the whole file, and `feed-rs`, which builds the whole feed, reads it in
+/// windows of a few MB: the file's own head and tail around a run of its items, so that every
+/// item is read once, in place, and the head and tail with each.
+pub fn verify_file(
+    format: Format,
+    file: &mut std::fs::File,
+    layout: &Layout,
+) -> std::result::Result<(), String> {
+    const WINDOW: u64 = 4 << 20;
+    let io = |e: std::io::Error| format!("cannot read the rendered file back: {e}");
+    file.rewind().map_err(io)?;
+    let reader = std::io::BufReader::with_capacity(64 << 10, &mut *file);
+    match format {
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_reader(reader);
+            <serde::de::IgnoredAny as serde::Deserialize>::deserialize(&mut de)
+                .and_then(|_| de.end())
+                .map_err(|e| format!("not well-formed JSON: {e}"))?;
+        }
+        _ => strict_xml(reader)?,
+    }
+    let read = |file: &mut std::fs::File, from: u64, to: u64, out: &mut Vec<u8>| {
+        file.seek(std::io::SeekFrom::Start(from))?;
+        file.take(to - from).read_to_end(out).map(|_| ())
+    };
+    let spans = &layout.spans;
+    let (first, last) = match (spans.first(), spans.last()) {
+        (Some(f), Some(l)) if layout.len > WINDOW => (f.0, l.1),
+        // Small enough to read whole, as most feeds are.
+        _ => {
+            let mut all = Vec::new();
+            read(file, 0, layout.len, &mut all).map_err(io)?;
+            return readable(&all);
+        }
+    };
+    let mut i = 0;
+    while i < spans.len() {
+        let mut j = i + 1;
+        while j < spans.len() && spans[j].1 - spans[i].0 <= WINDOW {
+            j += 1;
+        }
+        let mut window = Vec::new();
+        read(file, 0, first, &mut window).map_err(io)?;
+        read(file, spans[i].0, spans[j - 1].1, &mut window).map_err(io)?;
+        read(file, last, layout.len, &mut window).map_err(io)?;
+        readable(&window).map_err(|e| format!("items {}-{}: {e}", i + 1, j))?;
+        i = j;
+    }
+    Ok(())
+}
+
+/// Well-formed XML, names matched, every reference known and allowed.
+fn strict_xml(input: impl BufRead) -> std::result::Result<(), String> {
+    let mut reader = quick_xml::Reader::from_reader(input);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Ok(quick_xml::events::Event::GeneralRef(r)) => {
+                let known = matches!(
+                    r.xml10_content().as_ref(),
+                    "amp" | "lt" | "gt" | "quot" | "apos"
+                );
+                let char_ok = r
+                    .resolve_char_ref()
+                    .ok()
+                    .flatten()
+                    .is_some_and(|c| !is_forbidden(c));
+                if !known && !char_ok {
                     return Err(format!(
-                        "not well-formed XML at byte {}: {e}",
-                        reader.error_position()
-                    ))
+                        "unknown or forbidden reference at byte {}",
+                        reader.buffer_position()
+                    ));
                 }
             }
-            buf.clear();
+            Ok(_) => {}
+            Err(e) => {
+                return Err(format!(
+                    "not well-formed XML at byte {}: {e}",
+                    reader.error_position()
+                ))
+            }
         }
+        buf.clear();
     }
+}
+
+/// What a feed reader makes of it.
+fn readable(bytes: &[u8]) -> std::result::Result<(), String> {
     feed_rs::parser::parse(bytes)
         .map(|_| ())
         .map_err(|e| format!("a feed reader cannot parse it: {e}"))
@@ -391,47 +702,141 @@ mod tests {
         }
     }
 
+    fn gated(
+        c: &crate::config::Config,
+        items: &[Item],
+        now: DateTime<Utc>,
+    ) -> Result<Rendered<Vec<u8>>> {
+        let mut source = items;
+        render_gated(
+            &c.feeds[0],
+            &c.site,
+            &mut source,
+            now,
+            None,
+            now,
+            &mut |_| Ok(Vec::new()),
+        )
+    }
+
+    fn largest(valid: &ValidFeed) -> usize {
+        Format::ALL
+            .iter()
+            .map(|f| valid.render(*f).len())
+            .max()
+            .unwrap()
+    }
+
     #[test]
     fn the_gate_dates_the_future_now_and_leaves_out_the_oldest_to_fit() {
-        let c = Builder::new().feed("f", "").build();
+        let mut c = Builder::new().feed("f", "").build();
         let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
         let start = now - Duration::days(10);
         // Newest first, as the store gives them; the newest is dated a day ahead.
         let mut items: Vec<Item> = (0..40).rev().map(|n| item(n, start, 6000)).collect();
         items[0].published = now + Duration::days(1);
         items[0].updated = items[0].published;
-        let build = || ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
         let max = 100_000;
-        let mut valid = build();
-        assert!(valid.largest() > max, "the test feed must be over the cap");
-        let gated = valid.gate(now, max).unwrap();
-        assert_eq!(gated.clamped, 1);
+        c.site.max_feed_bytes = max;
+        let c = c;
+        let build =
+            |items: &[Item]| ValidFeed::new(&c.feeds[0], &c.site, items, now, None).unwrap();
         assert!(
-            gated.left_out > 0 && gated.left_out < items.len(),
-            "{gated:?}"
+            largest(&build(&items)) > max,
+            "the test feed must be over the cap"
         );
-        assert_eq!(valid.items().len() + gated.left_out, items.len());
-        for format in Format::ALL {
-            assert!(valid.render(format).len() <= max, "{format:?}");
+        let r = gated(&c, &items, now).unwrap();
+        assert_eq!(r.gated.clamped, 1);
+        let left_out = r.gated.left_out;
+        assert!(left_out > 0 && left_out < items.len(), "{:?}", r.gated);
+        assert_eq!(r.listed.len() + left_out, items.len());
+        for (format, bytes, layout) in &r.files {
+            assert!(bytes.len() <= max, "{format:?}");
+            assert_eq!(bytes.len() as u64, layout.len, "{format:?}");
+            verify(*format, bytes).unwrap();
         }
-        // The newest are kept, the clamped one first and dated now.
-        let kept: Vec<&str> = valid.items().iter().map(|i| i.id.as_str()).collect();
+        // The newest are kept, the clamped one first and dated now, and so is the feed.
+        let kept: Vec<&str> = r.listed.iter().map(|i| i.id()).collect();
         let newest: Vec<&str> = items
             .iter()
             .take(kept.len())
             .map(|i| i.id.as_str())
             .collect();
         assert_eq!(kept, newest);
-        assert_eq!((valid.items()[0].published, valid.updated()), (now, now));
+        assert_eq!(r.listed[0].published(), now);
+        let rss = String::from_utf8(r.files[0].1.clone()).unwrap();
+        let date = crate::dates::rfc822(now);
+        assert!(rss.contains(&format!("<lastBuildDate>{date}</lastBuildDate>")));
         // One item more would not have fitted: as many as fit are kept.
-        let mut one_more = build();
-        one_more.items.truncate(kept.len() + 1);
-        assert!(one_more.largest() > max);
+        assert!(largest(&build(&items[..kept.len() + 1])) > max);
         // Within the cap and the skew, nothing changes.
-        let mut small = ValidFeed::new(&c.feeds[0], &c.site, &items[1..3], now, None).unwrap();
-        assert_eq!(small.gate(now, max).unwrap(), Gated::default());
-        assert_eq!(small.items().len(), 2);
+        let small = gated(&c, &items[1..3], now).unwrap();
+        assert_eq!(small.gated, Gated::default());
+        assert_eq!(small.listed.len(), 2);
         // Refused when not even the feed's own head fits.
-        assert!(build().gate(now, 100).is_err());
+        let mut tiny = c.clone();
+        tiny.site.max_feed_bytes = 100;
+        assert!(gated(&tiny, &items, now).is_err());
+    }
+
+    /// Rendered in one piece or item by item through the gate, a feed is the same bytes.
+    #[test]
+    fn streamed_and_whole_renderings_are_the_same_bytes() {
+        let c = Builder::new().feed("f", "").build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let items: Vec<Item> = (0..5)
+            .rev()
+            .map(|n| item(n, now - Duration::days(1), 300))
+            .collect();
+        let whole = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        let streamed = gated(&c, &items, now).unwrap();
+        for (format, bytes, _) in &streamed.files {
+            assert_eq!(bytes, &whole.render(*format), "{format:?}");
+        }
+    }
+
+    /// A file too large to hand `feed-rs` whole is read in windows of items; a broken item in
+    /// the middle is still found, and named.
+    #[test]
+    fn large_files_are_verified_in_windows_that_miss_no_item() {
+        let c = Builder::new().feed("f", "").build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let items: Vec<Item> = (0..1200)
+            .rev()
+            .map(|n| item(n, now - Duration::days(60), 6000))
+            .collect();
+        let valid = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        for format in Format::ALL {
+            let mut w = FormatWriter::start(format, valid.head(), Vec::new()).unwrap();
+            for i in valid.items() {
+                w.item(i).unwrap();
+            }
+            let (mut bytes, layout) = w.finish().unwrap();
+            assert!(layout.len > 4 << 20, "{format:?} must need several windows");
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(&bytes).unwrap();
+            verify_file(format, &mut file, &layout).unwrap();
+            if format == Format::Json {
+                // Well-formed JSON, but an item a feed reader cannot take: only feed-rs sees it.
+                let (from, to) = layout.spans[700];
+                let len = (to - from) as usize;
+                let junk = format!("\"{}\"", "x".repeat(len - 2));
+                bytes[from as usize..to as usize].copy_from_slice(junk.as_bytes());
+            } else {
+                // The item's start tag broken: its end tag no longer matches.
+                let from = layout.spans[700].0 as usize;
+                let open = from + bytes[from..].iter().position(|b| *b == b'<').unwrap();
+                bytes[open] = b'!';
+            }
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(&bytes).unwrap();
+            let err = verify_file(format, &mut file, &layout).unwrap_err();
+            if format == Format::Json {
+                assert!(
+                    err.contains("items ") && err.contains("feed reader"),
+                    "{err}"
+                );
+            }
+        }
     }
 }

@@ -1,90 +1,83 @@
-//! RSS 2.0 through the `rss` crate: `atom:link rel="self"`, `guid isPermaLink="false"` (ids are
-//! tag URIs, not the article URL), RFC 822 dates, summary as `description`, the full HTML as
-//! `content:encoded`, names in `dc:creator` (RSS `author` must be an e-mail address).
+//! RSS 2.0, written directly: `atom:link rel="self"`, `guid isPermaLink="false"` (ids are tag
+//! URIs, not the article URL), RFC 822 dates, summary as `description`, the full HTML as
+//! `content:encoded`, names in `dc:creator` (RSS `author` must be an e-mail address). Laid out
+//! as the `rss` crate lays it out; the three namespaces are always declared, as a streamed
+//! head cannot know whether an item will use them.
 
-use std::collections::BTreeMap;
-
-use rss::extension::atom::{AtomExtension, Link};
-use rss::extension::dublincore::DublinCoreExtension;
-use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ItemBuilder};
-
-use super::{Format, ValidFeed};
+use super::xml::{attr, cdata, element, escape};
+use super::{FeedHead, Format, ValidItem};
 use crate::chars::{escape_html, html_inert};
 use crate::dates::rfc822;
 
-pub fn render(feed: &ValidFeed) -> Vec<u8> {
-    let mut links = vec![atom_link(
-        "self",
-        feed.self_url(Format::Rss).as_str(),
-        Some(Format::Rss.media_type()),
-    )];
-    if let Some(hub) = &feed.hub {
-        links.push(atom_link("hub", hub.as_str(), None));
+pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
+    out.extend_from_slice(
+        b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" \
+          xmlns:atom=\"http://www.w3.org/2005/Atom\" \
+          xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+          xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n  <channel>\n",
+    );
+    let ind = "    ";
+    element(out, ind, "title", &html_inert(&feed.title));
+    element(out, ind, "link", feed.home.as_str());
+    element(out, ind, "description", &html_inert(&feed.description));
+    let date = rfc822(feed.updated);
+    element(out, ind, "pubDate", &date);
+    element(out, ind, "lastBuildDate", &date);
+    let generator = concat!("feedsmith ", env!("CARGO_PKG_VERSION"));
+    element(out, ind, "generator", generator);
+    if let Some(ttl) = feed.ttl {
+        element(out, ind, "ttl", &ttl.to_string());
     }
-    let items = feed
-        .items
-        .iter()
-        .map(|i| {
-            // Plain-text fields readers may render as HTML: markup in them made inert.
-            let inert = |v: &[String]| v.iter().map(|s| html_inert(s)).collect::<Vec<_>>();
-            let dc = DublinCoreExtension {
-                creators: inert(&i.authors),
-                contributors: inert(&i.credits),
-                ..Default::default()
-            };
-            ItemBuilder::default()
-                .title(Some(html_inert(&i.title)))
-                .link(i.link.as_ref().map(|l| l.to_string()))
-                // Readers render `description` as HTML; the summary is plain text.
-                .description(i.summary.as_deref().map(escape_html))
-                .content(Some(i.content_html.clone()).filter(|c| !c.is_empty()))
-                .guid(Some(
-                    GuidBuilder::default()
-                        .value(i.id.clone())
-                        .permalink(false)
-                        .build(),
-                ))
-                .pub_date(Some(rfc822(i.published)))
-                .categories(
-                    i.categories
-                        .iter()
-                        .map(|c| CategoryBuilder::default().name(html_inert(c)).build())
-                        .collect::<Vec<_>>(),
-                )
-                .dublin_core_ext(
-                    (!dc.creators.is_empty() || !dc.contributors.is_empty()).then_some(dc),
-                )
-                .build()
-        })
-        .collect::<Vec<_>>();
-    let channel = ChannelBuilder::default()
-        .title(html_inert(&feed.title))
-        .link(feed.home.to_string())
-        .description(html_inert(&feed.description))
-        .generator(Some(format!("feedsmith {}", env!("CARGO_PKG_VERSION"))))
-        .last_build_date(Some(rfc822(feed.updated)))
-        .pub_date(Some(rfc822(feed.updated)))
-        .ttl(feed.ttl.map(|t| t.to_string()))
-        .atom_ext(Some(AtomExtension { links }))
-        .namespaces(BTreeMap::new())
-        .items(items)
-        .build();
-    let mut out = Vec::new();
-    channel
-        .pretty_write_to(&mut out, b' ', 2)
-        .expect("writing to a Vec cannot fail");
-    out.push(b'\n');
-    out
+    out.extend_from_slice(b"    <atom:link");
+    attr(out, "href", feed.self_url(Format::Rss).as_str());
+    attr(out, "rel", "self");
+    attr(out, "type", Format::Rss.media_type());
+    out.extend_from_slice(b"/>\n");
+    if let Some(hub) = &feed.hub {
+        out.extend_from_slice(b"    <atom:link");
+        attr(out, "href", hub.as_str());
+        attr(out, "rel", "hub");
+        out.extend_from_slice(b"/>\n");
+    }
 }
 
-fn atom_link(rel: &str, href: &str, mime: Option<&str>) -> Link {
-    let mut l = Link::default();
-    l.set_rel(rel);
-    l.set_href(href);
-    if let Some(m) = mime {
-        l.set_mime_type(Some(m.to_string()));
+pub(super) fn item(i: &ValidItem, out: &mut Vec<u8>) {
+    let ind = "      ";
+    out.extend_from_slice(b"    <item>\n");
+    // Plain-text fields readers may render as HTML: markup in them made inert.
+    element(out, ind, "title", &html_inert(&i.title));
+    if let Some(link) = &i.link {
+        element(out, ind, "link", link.as_str());
     }
-    l
+    // Readers render `description` as HTML; the summary is plain text.
+    if let Some(summary) = &i.summary {
+        out.extend_from_slice(b"      <description>");
+        cdata(out, &escape_html(summary));
+        out.extend_from_slice(b"</description>\n");
+    }
+    for c in &i.categories {
+        element(out, ind, "category", &html_inert(c));
+    }
+    out.extend_from_slice(b"      <guid isPermaLink=\"false\">");
+    escape(out, &i.id);
+    out.extend_from_slice(b"</guid>\n");
+    element(out, ind, "pubDate", &rfc822(i.published));
+    if !i.content_html.is_empty() {
+        out.extend_from_slice(b"      <content:encoded>");
+        cdata(out, &i.content_html);
+        out.extend_from_slice(b"</content:encoded>\n");
+    }
+    for c in &i.credits {
+        element(out, ind, "dc:contributor", &html_inert(c));
+    }
+    for a in &i.authors {
+        element(out, ind, "dc:creator", &html_inert(a));
+    }
+    out.extend_from_slice(b"    </item>\n");
+}
+
+pub(super) fn tail(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"  </channel>\n</rss>\n");
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::write::write_if_changed;
-use super::{Format, ValidFeed};
+use super::{FeedHead, FeedSummary, Format, ValidItem};
 use crate::chars::{escape_html, xml_safe};
 use crate::config::Site;
 use crate::dates::{rfc3339, rfc822};
@@ -24,17 +24,13 @@ pub fn page_name(feed: &str) -> String {
     format!("{feed}.html")
 }
 
-/// Writes the index, the OPML and every feed page; returns the names of the files that changed.
-pub fn write_site(dir: &Path, feeds: &[ValidFeed], site: &Site) -> Result<Vec<String>> {
-    let mut files = vec![
+/// Writes the index and the OPML from every feed's summary (a feed's own page is written with
+/// its files, from its items); returns the names of the files that changed.
+pub fn write_site(dir: &Path, feeds: &[FeedSummary], site: &Site) -> Result<Vec<String>> {
+    let files = [
         (INDEX.to_string(), index_html(feeds, site)),
         (OPML.to_string(), opml(feeds, site)),
     ];
-    files.extend(
-        feeds
-            .iter()
-            .map(|f| (page_name(f.name()), feed_html(f, site))),
-    );
     let mut changed = Vec::new();
     for (name, bytes) in files {
         if write_if_changed(dir, &name, &bytes)? {
@@ -71,7 +67,7 @@ fn time(d: DateTime<Utc>, tz: Tz) -> String {
 /// Readable without it; there only to keep lines short on wide screens.
 const STYLE: &str = "body{max-width:46rem;margin:0 auto;padding:1rem;font-family:system-ui,sans-serif;line-height:1.5}";
 
-fn head(out: &mut String, title: &str, feeds: &[&ValidFeed]) {
+fn head(out: &mut String, title: &str, feeds: &[&FeedHead]) {
     out.push_str("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(title));
@@ -90,7 +86,7 @@ fn head(out: &mut String, title: &str, feeds: &[&ValidFeed]) {
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
 }
 
-fn format_links(out: &mut String, feed: &ValidFeed) {
+fn format_links(out: &mut String, feed: &FeedHead) {
     let links = Format::ALL
         .iter()
         .map(|f| {
@@ -115,15 +111,16 @@ fn items_label(n: usize) -> String {
 }
 
 /// Every feed, with autodiscovery links, item counts, last update and links to each format.
-pub fn index_html(feeds: &[ValidFeed], site: &Site) -> Vec<u8> {
+pub fn index_html(feeds: &[FeedSummary], site: &Site) -> Vec<u8> {
     let mut out = String::new();
-    head(&mut out, &site.title, &feeds.iter().collect::<Vec<_>>());
+    let heads: Vec<&FeedHead> = feeds.iter().map(|f| &f.head).collect();
+    head(&mut out, &site.title, &heads);
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&site.title));
     let _ = writeln!(
         out,
         "<p><a href=\"{OPML}\" type=\"text/x-opml\">All feeds as OPML</a></p>\n</header>\n<main>"
     );
-    for feed in feeds {
+    for FeedSummary { head: feed, items } in feeds {
         let _ = writeln!(
             out,
             "<section>\n<h2><a href=\"{}\">{}</a></h2>",
@@ -136,7 +133,7 @@ pub fn index_html(feeds: &[ValidFeed], site: &Site) -> Vec<u8> {
         let _ = writeln!(
             out,
             "<p>{}, updated {}</p>",
-            items_label(feed.items().len()),
+            items_label(*items),
             time(feed.updated(), site.timezone)
         );
         format_links(&mut out, feed);
@@ -147,7 +144,7 @@ pub fn index_html(feeds: &[ValidFeed], site: &Site) -> Vec<u8> {
 }
 
 /// One feed as a page: its items with linked titles, dates and summaries.
-pub fn feed_html(feed: &ValidFeed, site: &Site) -> Vec<u8> {
+pub fn feed_html(feed: &FeedHead, items: &[ValidItem], site: &Site) -> Vec<u8> {
     let mut out = String::new();
     head(&mut out, feed.title(), &[feed]);
     let _ = writeln!(
@@ -168,10 +165,10 @@ pub fn feed_html(feed: &ValidFeed, site: &Site) -> Vec<u8> {
     );
     format_links(&mut out, feed);
     out.push_str("</header>\n<main>\n");
-    if feed.items().is_empty() {
+    if items.is_empty() {
         out.push_str("<p>No items yet.</p>\n");
     }
-    for item in feed.items() {
+    for item in items {
         out.push_str("<article>\n");
         match item.link() {
             Some(link) => {
@@ -198,17 +195,17 @@ pub fn feed_html(feed: &ValidFeed, site: &Site) -> Vec<u8> {
 }
 
 /// OPML 2.0: one `rss` outline per feed, pointing at its RSS file.
-pub fn opml(feeds: &[ValidFeed], site: &Site) -> Vec<u8> {
+pub fn opml(feeds: &[FeedSummary], site: &Site) -> Vec<u8> {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head>\n",
     );
     let _ = writeln!(out, "<title>{}</title>", esc(&site.title));
-    if let Some(updated) = feeds.iter().map(ValidFeed::updated).max() {
+    if let Some(updated) = feeds.iter().map(|f| f.head.updated()).max() {
         let _ = writeln!(out, "<dateModified>{}</dateModified>", rfc822(updated));
     }
     let _ = writeln!(out, "<ownerName>{}</ownerName>", esc(&site.author));
     out.push_str("<docs>http://opml.org/spec2.opml</docs>\n</head>\n<body>\n");
-    for feed in feeds {
+    for FeedSummary { head: feed, .. } in feeds {
         let _ = writeln!(
             out,
             "<outline type=\"rss\" text=\"{t}\" title=\"{t}\" description=\"{}\" xmlUrl=\"{}\" htmlUrl=\"{}\"/>",
@@ -227,6 +224,11 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::model::{Article, Item};
+    use crate::publish::ValidFeed;
+
+    fn summaries(c: &Config) -> Vec<FeedSummary> {
+        feeds(c).iter().map(ValidFeed::summary).collect()
+    }
 
     fn config() -> Config {
         Config::parse(
@@ -294,7 +296,7 @@ link = "https://news.example.org/empty"
     #[test]
     fn index_lists_every_feed_escaped_with_autodiscovery() {
         let c = config();
-        let html = String::from_utf8(index_html(&feeds(&c), &c.site)).unwrap();
+        let html = String::from_utf8(index_html(&summaries(&c), &c.site)).unwrap();
         assert!(
             html.contains("<title>News &amp; &lt;Views&gt;</title>"),
             "{html}"
@@ -315,7 +317,8 @@ link = "https://news.example.org/empty"
     #[test]
     fn feed_page_has_items_with_links_dates_and_summaries() {
         let c = config();
-        let html = String::from_utf8(feed_html(&feeds(&c)[0], &c.site)).unwrap();
+        let world = &feeds(&c)[0];
+        let html = String::from_utf8(feed_html(world.head(), world.items(), &c.site)).unwrap();
         assert!(html.contains(
             "<h2><a href=\"https://news.example.org/a/1?x=1&amp;y=2\">Talks &lt;resume&gt;</a></h2>"
         ), "{html}");
@@ -329,7 +332,7 @@ link = "https://news.example.org/empty"
     fn opml_parses_and_has_one_outline_per_feed() {
         use quick_xml::events::Event;
         let c = config();
-        let bytes = opml(&feeds(&c), &c.site);
+        let bytes = opml(&summaries(&c), &c.site);
         let mut reader = quick_xml::Reader::from_reader(bytes.as_slice());
         let mut outlines = Vec::new();
         let mut buf = Vec::new();
@@ -372,12 +375,9 @@ link = "https://news.example.org/empty"
     fn rewritten_only_when_a_feed_changes() {
         let c = config();
         let dir = tempfile::tempdir().unwrap();
-        let mut fs = feeds(&c);
+        let mut fs = summaries(&c);
         let first = write_site(dir.path(), &fs, &c.site).unwrap();
-        assert_eq!(
-            first,
-            ["index.html", "feeds.opml", "world.html", "empty.html"]
-        );
+        assert_eq!(first, ["index.html", "feeds.opml"]);
         assert!(write_site(dir.path(), &fs, &c.site).unwrap().is_empty());
         let at = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
             .unwrap()
@@ -389,8 +389,9 @@ link = "https://news.example.org/empty"
             at,
             None,
         )
-        .unwrap();
+        .unwrap()
+        .summary();
         let changed = write_site(dir.path(), &fs, &c.site).unwrap();
-        assert_eq!(changed, ["index.html", "feeds.opml", "empty.html"]);
+        assert_eq!(changed, ["index.html", "feeds.opml"]);
     }
 }

@@ -3,8 +3,10 @@
 //! (and its HTTP validators).
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Seek, Write};
 use std::path::Path;
+
+use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
@@ -18,19 +20,66 @@ pub fn write_if_changed(dir: &Path, name: &str, bytes: &[u8]) -> Result<bool> {
     if fs::read(&path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
+    let mut tmp = temp_file(dir)?;
+    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    install(tmp, dir, &path)?;
+    Ok(true)
+}
+
+/// A temp file in `dir` (created if missing), for [`replace_if_changed`].
+pub fn temp_file(dir: &Path) -> Result<NamedTempFile> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+        .map_err(|e| Error::io(dir, e))
+}
+
+/// Puts the finished temp file `tmp` (from [`temp_file`] on `dir`) in place as `dir/name`
+/// atomically, unless the file there already holds the same bytes (then `tmp` is removed and
+/// false returned). Compared a block at a time, so a file of any size costs no memory.
+pub fn replace_if_changed(dir: &Path, name: &str, mut tmp: NamedTempFile) -> Result<bool> {
+    let path = dir.join(name);
+    if same_bytes(tmp.as_file_mut(), &path).map_err(|e| Error::io(tmp.path(), e))? {
+        return Ok(false);
+    }
+    install(tmp, dir, &path)?;
+    Ok(true)
+}
+
+/// Whether `new` (read from its start) holds what the file at `old` holds.
+fn same_bytes(new: &mut fs::File, old: &Path) -> std::io::Result<bool> {
+    let Ok(old) = fs::File::open(old) else {
+        return Ok(false);
+    };
+    if old.metadata()?.len() != new.metadata()?.len() {
+        return Ok(false);
+    }
+    new.rewind()?;
+    let (mut a, mut b) = (BufReader::new(&mut *new), BufReader::new(old));
+    loop {
+        let (x, y) = (a.fill_buf()?, b.fill_buf()?);
+        let n = x.len().min(y.len());
+        if n == 0 {
+            return Ok(x.len() == y.len());
+        }
+        if x[..n] != y[..n] {
+            return Ok(false);
+        }
+        a.consume(n);
+        b.consume(n);
+    }
+}
+
+/// fsync, 0644, rename over `path`, fsync the folder.
+fn install(tmp: NamedTempFile, dir: &Path, path: &Path) -> Result<()> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(tmp.path(), e))?;
     set_world_readable(tmp.as_file()).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     sync_dir(dir);
-    Ok(true)
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -89,6 +138,23 @@ mod tests {
         );
         assert!(write_if_changed(dir.path(), "a.rss", b"two").unwrap());
         assert_eq!(fs::read(dir.path().join("a.rss")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn a_temp_file_replaces_only_a_different_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |bytes: &[u8]| {
+            let mut tmp = temp_file(dir.path()).unwrap();
+            tmp.write_all(bytes).unwrap();
+            replace_if_changed(dir.path(), "a.rss", tmp).unwrap()
+        };
+        assert!(put(b"one"));
+        assert!(!put(b"one"));
+        assert!(put(b"two"), "same length, other bytes");
+        assert!(put(b"three"));
+        assert_eq!(fs::read(dir.path().join("a.rss")).unwrap(), b"three");
+        // Nothing is left behind when the file was already there.
+        assert_eq!(sweep_temp_files(dir.path()).unwrap(), 0);
     }
 
     #[cfg(unix)]

@@ -179,6 +179,22 @@ impl Store {
 
     /// The newest `limit` items of a feed, newest first (ties broken by id, so order is stable).
     pub fn items(&self, feed: &str, limit: usize) -> Result<Vec<Item>> {
+        let mut out = Vec::new();
+        self.each_item(feed, limit, &mut |item| {
+            out.push(item);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// [`Store::items`] handed to `each` one at a time, so a feed of any length is rendered
+    /// with one item in memory.
+    pub fn each_item(
+        &self,
+        feed: &str,
+        limit: usize,
+        each: &mut dyn FnMut(Item) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -186,22 +202,12 @@ impl Store {
                  ORDER BY published DESC, id ASC LIMIT ?2",
             )
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![feed, limit as i64], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })
+        let mut rows = stmt
+            .query(params![feed, limit as i64])
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, key, source, published, updated, json) = row.map_err(|e| self.err(e))?;
-            let article: Article = serde_json::from_str(&json).map_err(|e| Error::Store {
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let text = |i: usize| r.get::<_, String>(i).map_err(|e| self.err(e));
+            let article: Article = serde_json::from_str(&text(5)?).map_err(|e| Error::Store {
                 path: self.path.clone(),
                 source: rusqlite::Error::FromSqlConversionFailure(
                     5,
@@ -209,16 +215,41 @@ impl Store {
                     Box::new(e),
                 ),
             })?;
-            out.push(Item {
-                id,
-                key,
-                source,
+            each(Item {
+                id: text(0)?,
+                key: text(1)?,
+                source: text(2)?,
                 article,
-                published: parse_ts(&published),
-                updated: parse_ts(&updated),
-            });
+                published: parse_ts(&text(3)?),
+                updated: parse_ts(&text(4)?),
+            })?;
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Each of the newest `limit` items' (published, updated), in [`Store::items`]' order.
+    pub fn item_dates(
+        &self,
+        feed: &str,
+        limit: usize,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT published, updated FROM items WHERE feed = ?1
+                 ORDER BY published DESC, id ASC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![feed, limit as i64], |r| {
+                Ok((
+                    parse_ts(&r.get::<_, String>(0)?),
+                    parse_ts(&r.get::<_, String>(1)?),
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
     }
 
     /// Remembers that the article filed under `key` is the same story as the item under `twin`.

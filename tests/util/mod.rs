@@ -11,7 +11,7 @@ use std::process::Command;
 use chrono::{DateTime, Utc};
 use feedsmith::config::Config;
 use feedsmith::model::{Article, Item};
-use feedsmith::publish::site::write_site;
+use feedsmith::publish::site::{feed_html, page_name, write_site};
 use feedsmith::publish::write::write_if_changed;
 use feedsmith::publish::{Format, ValidFeed};
 
@@ -228,7 +228,12 @@ pub fn write_output(dir: &Path, config: &Config) {
             write_if_changed(dir, &format.file_name(feed.name()), &feed.render(format)).unwrap();
         }
     }
-    write_site(dir, &feeds, &config.site).unwrap();
+    for feed in &feeds {
+        let page = feed_html(feed.head(), feed.items(), &config.site);
+        write_if_changed(dir, &page_name(feed.name()), &page).unwrap();
+    }
+    let summaries: Vec<_> = feeds.iter().map(ValidFeed::summary).collect();
+    write_site(dir, &summaries, &config.site).unwrap();
 }
 
 pub struct RawResponse {
