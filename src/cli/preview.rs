@@ -32,8 +32,10 @@ pub fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
 
 fn preview_text(a: &Article) -> String {
     let mut out = format!("Title:     {}\n", a.title);
-    let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
-        d.map(crate::dates::rfc3339).unwrap_or_else(|| "-".into())
+    // As written, with its offset: the day a reader of the page saw.
+    let date = |d: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| "-".into())
     };
     out.push_str(&format!(
         "Published: {}\nUpdated:   {}\n",
