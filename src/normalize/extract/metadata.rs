@@ -2,13 +2,20 @@
 //! publishers put it: JSON-LD, OpenGraph and other meta tags, `<link>`, `<time>`, `<html lang>`.
 //! Elements are handed over one by one while the page is read, so no extra pass is needed.
 
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use dom_query::{Element, NodeRef};
+use regex::Regex;
 use serde_json::Value;
 use url::Url;
 
+use super::dom::{Page, Tag};
 use crate::chars::fold_whitespace;
 use crate::model::Metadata;
+use crate::normalize::context::Context;
+use crate::normalize::meta::{harvest, Found};
 
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
 #[derive(Debug, Default)]
@@ -115,6 +122,14 @@ impl Meta {
         }
     }
 
+    /// The first `<time datetime>` anywhere on the page: a last resort, as it may date a
+    /// teaser in a sidebar.
+    pub fn first_time(&self, tz: Tz) -> Option<DateTime<FixedOffset>> {
+        self.time
+            .as_deref()
+            .and_then(|t| crate::dates::parse(t, tz))
+    }
+
     fn meta(&self, keys: &[&str]) -> Option<&str> {
         keys.iter().find_map(|k| {
             self.metas
@@ -158,8 +173,7 @@ impl Meta {
                     "date",
                 ]))
             })
-            .or_else(|| date(self.prop_published.as_deref()))
-            .or_else(|| date(self.time.as_deref()));
+            .or_else(|| date(self.prop_published.as_deref()));
         let updated = date(ld.modified.as_deref())
             .or_else(|| {
                 date(self.meta(&[
@@ -423,4 +437,150 @@ fn first_url(v: Option<&Value>) -> Option<String> {
         Value::Array(a) => a.iter().find_map(|v| first_url(Some(v))),
         _ => None,
     }
+}
+
+/// Dates a page shows its reader around the headline, for pages whose markup carries none:
+/// the short lines after the `<h1>` (a byline row, "Published on July 18, 2025", a `<time>`),
+/// then the few before it (a date above the headline).
+#[derive(Debug, Default, PartialEq)]
+pub struct Shown {
+    /// A date labelled as the publication date, or a bare one.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// A date labelled "Updated" / "Last modified".
+    pub updated: Option<DateTime<FixedOffset>>,
+}
+
+/// Text blocks read after the headline and before it. A date further away belongs to
+/// something else (a related story, a comment); feedsmith's own figures.
+const SHOWN_AFTER: usize = 25;
+const SHOWN_BEFORE: usize = 12;
+
+/// What the page shows as its dates near the headline (the `<h1>` that is the title, else the
+/// first one).
+pub fn shown_dates(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
+    let h1s: Vec<usize> = (1..page.nodes.len())
+        .filter(|&i| page.nodes[i].tag == Tag::H1)
+        .collect();
+    let Some(&h1) = h1s
+        .iter()
+        .find(|&&i| title.is_some_and(|t| page.text_of(i).eq_ignore_ascii_case(t)))
+        .or(h1s.first())
+    else {
+        return Shown::default();
+    };
+    let mut shown = Shown::default();
+    let after = blocks(
+        page,
+        page.nodes[h1].end..page.nodes.len(),
+        SHOWN_AFTER,
+        false,
+    );
+    let before = blocks(page, 1..h1, SHOWN_BEFORE, true);
+    for block in after.iter().chain(&before) {
+        match block {
+            Block::Time(value) => {
+                if shown.published.is_none() {
+                    shown.published = crate::dates::parse(value, ctx.timezone);
+                }
+            }
+            Block::Text(text) => match shown_date(text, ctx) {
+                Some(Found::Published(d) | Found::Date(d)) if shown.published.is_none() => {
+                    shown.published = Some(d)
+                }
+                Some(Found::Updated(d)) if shown.updated.is_none() => shown.updated = Some(d),
+                _ => {}
+            },
+        }
+        if shown.published.is_some() {
+            break;
+        }
+    }
+    shown
+}
+
+/// A short text block, or the `datetime` of a `<time>` element.
+enum Block {
+    Text(String),
+    Time(String),
+}
+
+/// Up to `limit` text blocks of the nodes in `range` (the text nodes sharing a nearest block
+/// joined), nearest to the headline first: forwards, or backwards when `reverse`.
+fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: bool) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    let flush = |current: &mut Option<(usize, String)>, out: &mut Vec<Block>| {
+        if let Some((_, text)) = current.take() {
+            let text = fold_whitespace(&text);
+            if !text.is_empty() {
+                out.push(Block::Text(text));
+            }
+        }
+    };
+    let ids: Box<dyn Iterator<Item = usize>> = if reverse {
+        Box::new(range.rev())
+    } else {
+        Box::new(range)
+    };
+    for i in ids {
+        if out.len() >= limit {
+            break;
+        }
+        let node = &page.nodes[i];
+        match node.tag {
+            Tag::Inline("time") => {
+                if let Some((_, v)) = node.attrs.iter().find(|(k, _)| *k == "datetime") {
+                    flush(&mut current, &mut out);
+                    out.push(Block::Time(v.clone()));
+                }
+            }
+            Tag::Text if !node.text.trim().is_empty() => match &mut current {
+                Some((block, text)) if *block == node.block => {
+                    if reverse {
+                        text.insert_str(0, &node.text);
+                    } else {
+                        text.push_str(&node.text);
+                    }
+                }
+                _ => {
+                    flush(&mut current, &mut out);
+                    current = Some((node.block, node.text.clone()));
+                }
+            },
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+/// The date a short block states: the whole line ("Published on July 18, 2025",
+/// "Dec 17, 2025"), else one part of a byline row ("By Jane Roe - Mar 27, 2024").
+fn shown_date(text: &str, ctx: &Context) -> Option<Found> {
+    if text.chars().count() > 120 {
+        return None;
+    }
+    let is_date = |f: &Found| !matches!(f, Found::Authors(_));
+    harvest(text, ctx).filter(is_date).or_else(|| {
+        text.split(['|', '•', '·', '—', '–'])
+            .flat_map(|p| p.split(" - "))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .find_map(|p| harvest(p, ctx).filter(is_date))
+    })
+}
+
+/// The date in a URL's path ("/2025/12/19/slug", "/blog/2025-12-17-slug"), which permalinks
+/// of most blog engines carry.
+pub fn url_date(url: &Url) -> Option<DateTime<FixedOffset>> {
+    static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
+            .unwrap()
+    });
+    let c = PATH_DATE.captures(url.path())?;
+    let day = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+    Some(
+        Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0)?)
+            .fixed_offset(),
+    )
 }

@@ -83,7 +83,20 @@ fn remove(doc: &Document, selectors: &[String]) {
 fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut meta = Meta::default();
     let page = dom::read(&[doc.root()], Some(&mut meta));
-    let resolved = meta.resolve(base, ctx.timezone);
+    let mut resolved = meta.resolve(base, ctx.timezone);
+    if resolved.meta.published.is_none() {
+        // No date in the markup: what the page shows by its headline, a date in its
+        // permalink, its first `<time>`, and last the date it says it was updated.
+        let shown = metadata::shown_dates(&page, resolved.meta.title.as_deref(), ctx);
+        let m = &mut resolved.meta;
+        let url_date = || base.or(m.link.as_ref()).and_then(metadata::url_date);
+        m.published = shown
+            .published
+            .or_else(url_date)
+            .or_else(|| meta.first_time(ctx.timezone))
+            .or(shown.updated);
+        m.updated = m.updated.or(shown.updated);
+    }
     let body = body(&page, &resolved, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
