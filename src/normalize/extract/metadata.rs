@@ -171,6 +171,13 @@ impl Meta {
                     "dc.date",
                     "dcterms.date",
                     "date",
+                    "published",
+                    "publish-date",
+                    "publish_date",
+                    // Scholarly pages (Highwire/Google Scholar tags).
+                    "citation_publication_date",
+                    "citation_online_date",
+                    "citation_date",
                 ]))
             })
             .or_else(|| date(self.prop_published.as_deref()));
@@ -365,27 +372,30 @@ impl LdArticle {
             }
         }
         let is_article = |o: &Value| {
-            types(o).any(|t| {
-                t.ends_with("Article")
-                    || t == "BlogPosting"
-                    || t == "Report"
-                    || t == "LiveBlogPosting"
-            })
+            types(o).any(|t| t.ends_with("Article") || t.ends_with("Posting") || t == "Report")
         };
+        // The page object (`WebPage`, `ItemPage`, …): many site builders date the page there
+        // and leave the article object undated.
+        let page = objects
+            .iter()
+            .find(|o| types(o).any(|t| t.ends_with("Page")));
         let Some(obj) = objects
             .iter()
             .find(|o| is_article(o))
             .or_else(|| objects.iter().find(|o| o.get("articleBody").is_some()))
+            .or(page)
         else {
             return LdArticle::default();
         };
         let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+        let on_page =
+            |k: &str| s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string));
         LdArticle {
             headline: s("headline").or_else(|| s("name")),
             body: s("articleBody").filter(|b| !b.trim().is_empty()),
             authors: names(obj.get("author")),
-            published: s("datePublished").or_else(|| s("dateCreated")),
-            modified: s("dateModified"),
+            published: on_page("datePublished").or_else(|| on_page("dateCreated")),
+            modified: on_page("dateModified"),
             image: first_url(obj.get("image")),
             language: s("inLanguage"),
             url: s("url").or_else(|| first_url(obj.get("mainEntityOfPage"))),
@@ -458,13 +468,15 @@ const SHOWN_BEFORE: usize = 12;
 /// What the page shows as its dates near the headline (the `<h1>` that is the title, else the
 /// first one).
 pub fn shown_dates(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
-    let h1s: Vec<usize> = (1..page.nodes.len())
-        .filter(|&i| page.nodes[i].tag == Tag::H1)
-        .collect();
-    let Some(&h1) = h1s
-        .iter()
-        .find(|&&i| title.is_some_and(|t| page.text_of(i).eq_ignore_ascii_case(t)))
-        .or(h1s.first())
+    let is_title = |i: usize| title.is_some_and(|t| page.text_of(i).eq_ignore_ascii_case(t));
+    let heading = |i: &usize| matches!(page.nodes[*i].tag, Tag::H1 | Tag::Heading(_));
+    let h1s = || (1..page.nodes.len()).filter(|&i| page.nodes[i].tag == Tag::H1);
+    // The h1 that is the title, else a lower heading that is (pages without an h1), else the
+    // first h1.
+    let Some(h1) = h1s()
+        .find(|&i| is_title(i))
+        .or_else(|| (1..page.nodes.len()).filter(heading).find(|&i| is_title(i)))
+        .or_else(|| h1s().next())
     else {
         return Shown::default();
     };

@@ -94,7 +94,8 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
             .published
             .or_else(url_date)
             .or_else(|| meta.first_time(ctx.timezone))
-            .or(shown.updated);
+            .or(shown.updated)
+            .or(m.updated);
         m.updated = m.updated.or(shown.updated);
     }
     let body = body(&page, &resolved, base, ctx);
