@@ -194,30 +194,42 @@ impl Meta {
             })
             .or_else(|| date(self.prop_modified.as_deref()));
 
-        let mut authors = ld.authors.clone();
-        if authors.is_empty() {
-            let from_meta = self
-                .meta(&[
-                    "author",
-                    "article:author",
-                    "parsely-author",
-                    "dc.creator",
-                    "byl",
-                ])
-                .filter(|a| !a.starts_with("http"))
-                .map(|a| vec![a.to_string()]);
-            authors = from_meta
-                .or_else(|| non_empty(&self.prop_author))
-                .or_else(|| non_empty(&self.rel_author))
-                .or_else(|| self.byline.clone().map(|b| vec![b]))
-                .unwrap_or_default();
-        }
-        let authors = authors
-            .iter()
-            .map(|a| clean_author(a))
-            .filter(|a| !a.is_empty() && a.chars().count() <= 100)
+        // The first source with a name that is a person's, not the site's or a label:
+        // JSON-LD, meta tags, itemprop and rel=author links (the first of a long list, the
+        // rest are commenters), a byline element.
+        let brands: Vec<String> = [site_name.as_deref(), ld.publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::to_lowercase)
+            .chain(base.and_then(Url::host_str).map(host_name))
             .collect();
-
+        let from_meta = self
+            .meta(&[
+                "author",
+                "article:author",
+                "parsely-author",
+                "dc.creator",
+                "byl",
+            ])
+            .filter(|a| !a.starts_with("http"))
+            .map(|a| vec![a.to_string()])
+            .unwrap_or_default();
+        let lists = [
+            ld.authors.clone(),
+            from_meta,
+            first_of_many(&self.prop_author),
+            first_of_many(&self.rel_author),
+            self.byline.clone().into_iter().collect(),
+        ];
+        // A brand credited as the author (company blogs do) only when no source names a
+        // person.
+        let pick = |brands: &[String]| {
+            lists
+                .iter()
+                .map(|list| people(list, brands))
+                .find(|list| !list.is_empty())
+        };
+        let authors = pick(&brands).or_else(|| pick(&[])).unwrap_or_default();
         let image = self
             .meta(&[
                 "og:image",
@@ -264,22 +276,57 @@ impl Meta {
     }
 }
 
-fn non_empty(v: &[String]) -> Option<Vec<String>> {
-    let v: Vec<String> = v.iter().filter(|s| !s.is_empty()).cloned().collect();
-    (!v.is_empty()).then_some(v)
+/// A list of names from links or properties repeated down the page: beyond two, the names
+/// after the first are a comment thread's or a sidebar's, not the article's.
+fn first_of_many(v: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = v.iter().filter(|s| !s.is_empty()).cloned().collect();
+    v.dedup();
+    if v.len() > 2 {
+        v.truncate(1);
+    }
+    v
 }
 
-/// "By Jane Doe" → "Jane Doe".
+/// The names of `list` that are people: cleaned of labels, without the site's own name
+/// (`brands`, lower-cased), a bare label or a number.
+pub fn people(list: &[String], brands: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|a| clean_author(a))
+        .filter(|a| {
+            let lower = a.to_lowercase();
+            !a.is_empty()
+                && a.chars().count() <= 100
+                && a.chars().any(char::is_alphabetic)
+                && !brands.iter().any(|b| *b == lower || b.replace(' ', "") == lower.replace(' ', ""))
+        })
+        .collect()
+}
+
+/// The name part of a host: "www.usatoday.com" → "usatoday".
+fn host_name(host: &str) -> String {
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    host.split('.').next().unwrap_or(host).to_lowercase()
+}
+
+/// "By Jane Doe", "Written by: Jane Doe", "Posted by Jane Doe on May 2, 2024", "“Jane Doe”"
+/// → "Jane Doe"; a label alone ("Written by") → "".
 fn clean_author(a: &str) -> String {
-    let a = fold_whitespace(a);
-    let lower = a.to_lowercase();
-    let a = if lower.starts_with("by ") {
-        &a[3..]
-    } else {
-        a.as_str()
-    };
-    a.trim_matches(|c: char| c == ',' || c == '|' || c.is_whitespace())
-        .to_string()
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:(?:written|posted|authored|words|text|reviewed)\s+by|by|author|authors)\b\s*:?\s*").unwrap()
+    });
+    static ON_DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\s+(?:on|at)\s+\S*\d.*$").unwrap());
+    let mut a = fold_whitespace(a);
+    if a.contains('&') && a.contains(';') {
+        // Entities left escaped inside JSON-LD strings ("Maria &amp; Katerina").
+        a = crate::normalize::sanitize::html_to_text(&a);
+    }
+    let a = LABEL.replace(&a, "");
+    let a = ON_DATE.replace(&a, "");
+    a.trim_matches(|c: char| {
+        matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
+    })
+    .to_string()
 }
 
 const SEPARATORS: &[&str] = &[
@@ -349,6 +396,8 @@ fn looks_like_name(s: &str) -> bool {
 #[derive(Debug, Default)]
 struct LdArticle {
     headline: Option<String>,
+    /// The publisher's name: never the author.
+    publisher: Option<String>,
     body: Option<String>,
     authors: Vec<String>,
     published: Option<String>,
@@ -392,6 +441,7 @@ impl LdArticle {
             |k: &str| s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string));
         LdArticle {
             headline: s("headline").or_else(|| s("name")),
+            publisher: names(obj.get("publisher")).into_iter().next(),
             body: s("articleBody").filter(|b| !b.trim().is_empty()),
             authors: names(obj.get("author")),
             published: on_page("datePublished").or_else(|| on_page("dateCreated")),
