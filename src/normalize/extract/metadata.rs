@@ -297,7 +297,9 @@ pub fn people(list: &[String], brands: &[String]) -> Vec<String> {
             !a.is_empty()
                 && a.chars().count() <= 100
                 && a.chars().any(char::is_alphabetic)
-                && !brands.iter().any(|b| *b == lower || b.replace(' ', "") == lower.replace(' ', ""))
+                && !brands
+                    .iter()
+                    .any(|b| *b == lower || b.replace(' ', "") == lower.replace(' ', ""))
         })
         .collect()
 }
@@ -499,83 +501,165 @@ fn first_url(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Dates a page shows its reader around the headline, for pages whose markup carries none:
+/// What a page shows its reader around the headline, for pages whose markup does not say it:
 /// the short lines after the `<h1>` (a byline row, "Published on July 18, 2025", a `<time>`),
-/// then the few before it (a date above the headline).
+/// then the few before it (a date or byline above the headline).
 #[derive(Debug, Default, PartialEq)]
 pub struct Shown {
     /// A date labelled as the publication date, or a bare one.
     pub published: Option<DateTime<FixedOffset>>,
     /// A date labelled "Updated" / "Last modified".
     pub updated: Option<DateTime<FixedOffset>>,
+    /// A byline ("By Jane Roe", "Written by" over a name, a name in an author element).
+    pub authors: Vec<String>,
 }
 
-/// Text blocks read after the headline and before it. A date further away belongs to
-/// something else (a related story, a comment); feedsmith's own figures.
+/// Text blocks read after the headline and before it. A date or name further away belongs
+/// to something else (a related story, a comment); feedsmith's own figures.
 const SHOWN_AFTER: usize = 25;
 const SHOWN_BEFORE: usize = 12;
 
-/// What the page shows as its dates near the headline (the `<h1>` that is the title, else the
-/// first one).
-pub fn shown_dates(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
+/// Labels that stand alone over the name they introduce ("Written by" / "Jane Roe").
+const BYLINE_LABELS: &[&str] = &[
+    "by",
+    "written by",
+    "posted by",
+    "words by",
+    "author",
+    "authors",
+    "von",
+    "par",
+    "por",
+    "autor",
+    "auteur",
+    "autore",
+    "автор",
+    "著者",
+];
+
+/// What the page shows near its headline (the `<h1>` that is the title, else a lower heading
+/// that is, else the first `<h1>`); without any, only author elements anywhere.
+pub fn shown(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
+    let mut shown = Shown::default();
+    if let Some(h) = headline(page, title) {
+        let after = blocks(
+            page,
+            page.nodes[h].end..page.nodes.len(),
+            SHOWN_AFTER,
+            false,
+        );
+        let before = blocks(page, 1..h, SHOWN_BEFORE, true);
+        read_blocks(&after, &mut shown, ctx);
+        read_blocks(&before, &mut shown, ctx);
+    }
+    if shown.authors.is_empty() {
+        // An author box anywhere (often after the article): an element named for the author,
+        // never a comment's.
+        let all = blocks(page, 1..page.nodes.len(), usize::MAX, false);
+        shown.authors = all
+            .iter()
+            .find_map(|b| match b {
+                Block::Text { text, author: true } => name_of(text),
+                _ => None,
+            })
+            .unwrap_or_default();
+    }
+    shown
+}
+
+fn headline(page: &Page, title: Option<&str>) -> Option<usize> {
     let is_title = |i: usize| title.is_some_and(|t| page.text_of(i).eq_ignore_ascii_case(t));
     let heading = |i: &usize| matches!(page.nodes[*i].tag, Tag::H1 | Tag::Heading(_));
     let h1s = || (1..page.nodes.len()).filter(|&i| page.nodes[i].tag == Tag::H1);
-    // The h1 that is the title, else a lower heading that is (pages without an h1), else the
-    // first h1.
-    let Some(h1) = h1s()
+    h1s()
         .find(|&i| is_title(i))
         .or_else(|| (1..page.nodes.len()).filter(heading).find(|&i| is_title(i)))
         .or_else(|| h1s().next())
-    else {
-        return Shown::default();
-    };
-    let mut shown = Shown::default();
-    let after = blocks(
-        page,
-        page.nodes[h1].end..page.nodes.len(),
-        SHOWN_AFTER,
-        false,
-    );
-    let before = blocks(page, 1..h1, SHOWN_BEFORE, true);
-    for block in after.iter().chain(&before) {
+}
+
+fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
+    let mut label = false;
+    for block in blocks {
         match block {
+            Block::Long => {}
             Block::Time(value) => {
                 if shown.published.is_none() {
                     shown.published = crate::dates::parse(value, ctx.timezone);
                 }
             }
-            Block::Text(text) => match shown_date(text, ctx) {
-                Some(Found::Published(d) | Found::Date(d)) if shown.published.is_none() => {
-                    shown.published = Some(d)
+            Block::Text { text, author } => {
+                let lower = text.trim_end_matches(':').trim().to_lowercase();
+                if BYLINE_LABELS.contains(&lower.as_str()) {
+                    label = true;
+                    continue;
                 }
-                Some(Found::Updated(d)) if shown.updated.is_none() => shown.updated = Some(d),
-                _ => {}
-            },
+                if shown.authors.is_empty() && (label || *author) {
+                    if let Some(names) = name_of(text) {
+                        shown.authors = names;
+                    }
+                }
+                match shown_line(text, ctx) {
+                    Some(Found::Published(d) | Found::Date(d)) if shown.published.is_none() => {
+                        shown.published = Some(d)
+                    }
+                    Some(Found::Updated(d)) if shown.updated.is_none() => shown.updated = Some(d),
+                    Some(Found::Authors(names)) if shown.authors.is_empty() => {
+                        shown.authors = names
+                    }
+                    _ => {}
+                }
+            }
         }
-        if shown.published.is_some() {
+        label = false;
+        if shown.published.is_some() && !shown.authors.is_empty() {
             break;
         }
     }
-    shown
 }
 
-/// A short text block, or the `datetime` of a `<time>` element.
+/// A short block of text, or the `datetime` of a `<time>` element.
 enum Block {
-    Text(String),
+    /// `author`: the text sits in an element named for the author (not a comment's).
+    Text {
+        text: String,
+        author: bool,
+    },
     Time(String),
+    Long,
+}
+
+/// Whether the element at `i` or one of its two nearest ancestors is named for the author
+/// ("author-name", "post-author", "byline__author") and none for a comment.
+fn author_element(page: &Page, mut i: usize) -> bool {
+    let mut named = false;
+    for _ in 0..3 {
+        let class = &page.nodes[i].class_id;
+        if class.contains("comment") || class.contains("reply") {
+            return false;
+        }
+        named |= class.contains("author") && !class.contains("authority");
+        if i == 0 {
+            break;
+        }
+        i = page.nodes[i].parent;
+    }
+    named
 }
 
 /// Up to `limit` text blocks of the nodes in `range` (the text nodes sharing a nearest block
 /// joined), nearest to the headline first: forwards, or backwards when `reverse`.
 fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: bool) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    let flush = |current: &mut Option<(usize, String)>, out: &mut Vec<Block>| {
-        if let Some((_, text)) = current.take() {
+    // (block, text, author element)
+    let mut current: Option<(usize, String, bool)> = None;
+    let flush = |current: &mut Option<(usize, String, bool)>, out: &mut Vec<Block>| {
+        if let Some((_, text, author)) = current.take() {
             let text = fold_whitespace(&text);
-            if !text.is_empty() {
-                out.push(Block::Text(text));
+            if text.chars().count() > 120 {
+                // Prose: counted towards the window, read for nothing.
+                out.push(Block::Long);
+            } else if !text.is_empty() {
+                out.push(Block::Text { text, author });
             }
         }
     };
@@ -597,16 +681,21 @@ fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: boo
                 }
             }
             Tag::Text if !node.text.trim().is_empty() => match &mut current {
-                Some((block, text)) if *block == node.block => {
+                Some((block, text, author)) if *block == node.block => {
                     if reverse {
                         text.insert_str(0, &node.text);
                     } else {
                         text.push_str(&node.text);
                     }
+                    *author |= author_element(page, node.parent);
                 }
                 _ => {
                     flush(&mut current, &mut out);
-                    current = Some((node.block, node.text.clone()));
+                    current = Some((
+                        node.block,
+                        node.text.clone(),
+                        author_element(page, node.parent),
+                    ));
                 }
             },
             _ => {}
@@ -616,20 +705,50 @@ fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: boo
     out
 }
 
-/// The date a short block states: the whole line ("Published on July 18, 2025",
-/// "Dec 17, 2025"), else one part of a byline row ("By Jane Roe - Mar 27, 2024").
-fn shown_date(text: &str, ctx: &Context) -> Option<Found> {
-    if text.chars().count() > 120 {
-        return None;
-    }
+/// The names a short block holds when it is nothing but names: one to five capitalised
+/// words each, no digits, no sentence.
+fn name_of(text: &str) -> Option<Vec<String>> {
+    let text = clean_author(text);
+    let names: Vec<String> = text
+        .split([',', '&', ';'])
+        .flat_map(|p| p.split(" and "))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let name = |s: &String| {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        (1..=5).contains(&words.len())
+            && s.chars().count() <= 60
+            && !s
+                .chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '@' | '?' | '!' | '/'))
+            && words.iter().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+                    || matches!(
+                        *w,
+                        "van" | "von" | "der" | "de" | "da" | "di" | "la" | "le" | "del"
+                    )
+            })
+    };
+    (!names.is_empty() && names.iter().all(name)).then_some(names)
+}
+
+/// What a short block states: the whole line ("Published on July 18, 2025", "Dec 17, 2025",
+/// "By Jane Roe"), else the date in one part of a byline row ("By Jane Roe - Mar 27, 2024").
+fn shown_line(text: &str, ctx: &Context) -> Option<Found> {
     let is_date = |f: &Found| !matches!(f, Found::Authors(_));
-    harvest(text, ctx).filter(is_date).or_else(|| {
-        text.split(['|', '•', '·', '—', '–'])
-            .flat_map(|p| p.split(" - "))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .find_map(|p| harvest(p, ctx).filter(is_date))
-    })
+    let whole = harvest(text, ctx);
+    if whole.as_ref().is_some_and(is_date) {
+        return whole;
+    }
+    text.split(['|', '•', '·', '—', '–'])
+        .flat_map(|p| p.split(" - "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .find_map(|p| harvest(p, ctx).filter(is_date))
+        .or(whole)
 }
 
 /// The date in a URL's path ("/2025/12/19/slug", "/blog/2025-12-17-slug"), which permalinks

@@ -84,19 +84,24 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut meta = Meta::default();
     let page = dom::read(&[doc.root()], Some(&mut meta));
     let mut resolved = meta.resolve(base, ctx.timezone);
-    if resolved.meta.published.is_none() {
-        // No date in the markup: what the page shows by its headline, a date in its
-        // permalink, its first `<time>`, and last the date it says it was updated.
-        let shown = metadata::shown_dates(&page, resolved.meta.title.as_deref(), ctx);
+    if resolved.meta.published.is_none() || resolved.meta.authors.is_empty() {
+        // Not in the markup: what the page shows by its headline; for the date then the
+        // permalink's, the first `<time>`, and last the date it says it was updated.
+        let shown = metadata::shown(&page, resolved.meta.title.as_deref(), ctx);
         let m = &mut resolved.meta;
-        let url_date = || base.or(m.link.as_ref()).and_then(metadata::url_date);
-        m.published = shown
-            .published
-            .or_else(url_date)
-            .or_else(|| meta.first_time(ctx.timezone))
-            .or(shown.updated)
-            .or(m.updated);
-        m.updated = m.updated.or(shown.updated);
+        if m.published.is_none() {
+            let url_date = || base.or(m.link.as_ref()).and_then(metadata::url_date);
+            m.published = shown
+                .published
+                .or_else(url_date)
+                .or_else(|| meta.first_time(ctx.timezone))
+                .or(shown.updated)
+                .or(m.updated);
+            m.updated = m.updated.or(shown.updated);
+        }
+        if m.authors.is_empty() {
+            m.authors = shown.authors;
+        }
     }
     let body = body(&page, &resolved, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
