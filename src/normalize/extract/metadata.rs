@@ -24,6 +24,8 @@ pub struct Meta {
     metas: Vec<(String, String)>,
     title_tag: Option<String>,
     pub h1: Option<String>,
+    /// The first few h1s: a page may spend its first on the logo.
+    h1s: Vec<String>,
     lang: Option<String>,
     canonical: Option<String>,
     image_link: Option<String>,
@@ -79,8 +81,12 @@ impl Meta {
             {
                 self.ld_json.push(node.text().to_string());
             }
-            "h1" if self.h1.is_none() => {
-                self.h1 = Some(fold_whitespace(&node.text())).filter(|t| !t.is_empty());
+            "h1" if self.h1s.len() < 5 => {
+                let text = fold_whitespace(&node.text());
+                if !text.is_empty() {
+                    self.h1 = self.h1.take().or_else(|| Some(text.clone()));
+                    self.h1s.push(text);
+                }
             }
             "time" if self.time.is_none() => self.time = attr("datetime"),
             _ => {}
@@ -152,8 +158,18 @@ impl Meta {
             .or_else(|| ld.headline.clone())
             .or_else(|| self.h1.clone())
             .or_else(|| self.title_tag.clone());
-        let title =
-            raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
+        // The headline the reader sees: the first h1 that shares enough words with the
+        // title the page gives search engines and share cards (which often rewords it for
+        // them, or adds the site's name); without one, that title less the site's name.
+        let seo_title = raw_title.clone().unwrap_or_default();
+        let title = self
+            .h1s
+            .iter()
+            .find(|h| shares_words(h, &seo_title, 0.3))
+            .cloned()
+            .or_else(|| {
+                raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self))
+            });
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
         let published = date(ld.published.as_deref())
@@ -329,6 +345,19 @@ fn clean_author(a: &str) -> String {
         matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
     })
     .to_string()
+}
+
+/// Whether at least `share` of the words of `a` occur in `b` (case-insensitive).
+fn shares_words(a: &str, b: &str, share: f32) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    !a.is_empty() && shared as f32 >= share * a.len() as f32
 }
 
 const SEPARATORS: &[&str] = &[
