@@ -25,15 +25,24 @@ pub struct Preview {
 }
 
 /// Previews a file path or an http(s) URL. `config` supplies source rules, time zones, fetch
-/// settings and learned chrome when the input belongs to one of its sources.
-pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -> Result<Preview> {
-    let (raw, source) = match Url::parse(input)
+/// settings and learned chrome when the input belongs to one of its sources; `base` is the
+/// address a file came from, for its links and site rules.
+pub async fn preview(
+    config: Option<&Config>,
+    input: &str,
+    base: Option<Url>,
+    now: DateTime<Utc>,
+) -> Result<Preview> {
+    let (mut raw, source) = match Url::parse(input)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
     {
         Some(url) => fetch_page(config, url).await?,
         None => read_file(config, Path::new(input))?,
     };
+    if base.is_some() {
+        raw.base_url = base;
+    }
     let (learned, keys) = match (config, &source) {
         (Some(c), Some(s)) if c.site.state.exists() => {
             let learned = learned_for(&Store::open(&c.site.state)?, &s.name)?;

@@ -12,6 +12,7 @@ mod init;
 mod learned_chrome;
 mod logs;
 mod run;
+mod saved_pages;
 mod serve;
 mod status;
 mod tooling;

@@ -5,14 +5,34 @@ use crate::config::Config;
 use crate::model::Article;
 
 /// Previews a file or URL; with `-v`, also what chrome was learned for its source.
-pub fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
+pub fn preview(cli: &Cli, input: &str, url: Option<&str>, json: bool) -> anyhow::Result<Exit> {
+    let base = match url {
+        None => None,
+        Some(u) => match url::Url::parse(u)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            Some(u) => Some(u),
+            None => {
+                eprintln!(
+                    "feedsmith: --url {u:?} is not an absolute http(s) URL; give the address the saved page came from, e.g. --url https://example.org/2024/05/story"
+                );
+                return Ok(Exit::Usage);
+            }
+        },
+    };
     // The config is optional here: it only lends the input its source's rules and state.
     let config = if cli.config.exists() {
         Some(Config::load(&cli.config)?)
     } else {
         None
     };
-    let p = runtime()?.block_on(crate::preview::preview(config.as_ref(), input, now()?))?;
+    let p = runtime()?.block_on(crate::preview::preview(
+        config.as_ref(),
+        input,
+        base,
+        now()?,
+    ))?;
     if cli.verbose > 0 {
         match &p.source {
             Some(s) => eprintln!("source: {s}; learned chrome lines: {}", p.learned.len()),
