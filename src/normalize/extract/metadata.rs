@@ -45,6 +45,8 @@ pub struct Resolved {
     pub meta: Metadata,
     /// JSON-LD `articleBody`, when the page carries one.
     pub article_body: Option<String>,
+    /// The authors, if any, are the site's or publisher's name: a byline on the page wins.
+    pub authors_are_brand: bool,
 }
 
 impl Meta {
@@ -161,15 +163,12 @@ impl Meta {
         // The headline the reader sees: the first h1 that shares enough words with the
         // title the page gives search engines and share cards (which often rewords it for
         // them, or adds the site's name); without one, that title less the site's name.
-        let seo_title = raw_title.clone().unwrap_or_default();
-        let title = self
-            .h1s
-            .iter()
-            .find(|h| shares_words(h, &seo_title, 0.3))
-            .cloned()
-            .or_else(|| {
-                raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self))
-            });
+        let seo_title =
+            raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
+        let title = seo_title
+            .as_deref()
+            .and_then(|seo| self.h1s.iter().find(|h| shares_words(h, seo, 0.3)).cloned());
+        let title = title.or(seo_title);
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
         let published = date(ld.published.as_deref())
@@ -245,7 +244,9 @@ impl Meta {
                 .map(|list| people(list, brands))
                 .find(|list| !list.is_empty())
         };
-        let authors = pick(&brands).or_else(|| pick(&[])).unwrap_or_default();
+        let person = pick(&brands);
+        let authors_are_brand = person.is_none();
+        let authors = person.or_else(|| pick(&[])).unwrap_or_default();
         let image = self
             .meta(&[
                 "og:image",
@@ -288,6 +289,7 @@ impl Meta {
         Resolved {
             meta,
             article_body: ld.body,
+            authors_are_brand,
         }
     }
 }
