@@ -1,7 +1,10 @@
 //! The one place for dates: parsing what sources write (with an explicit time zone for naive
 //! times), keeping them plausible, and formatting them for each feed format.
+//!
+//! A parsed date keeps the offset it was written with (`17:53-07:00` stays on the 16th, its
+//! calendar day where it was written); feeds convert to UTC only when they print a timestamp.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// Earliest date feedsmith believes; anything before is a parsing accident.
@@ -9,29 +12,32 @@ pub fn earliest() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(1990, 1, 1, 0, 0, 0).unwrap()
 }
 
-/// Rejects dates before 1990 and clamps dates after `now` to `now`: a feed never carries a
-/// future date (readers sort by it, and a future date pins an item to the top).
-pub fn plausible(date: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// Rejects dates before 1990 and clamps dates after `now` to `now` (in the date's own offset):
+/// a feed never carries a future date (readers sort by it, and a future date pins an item to
+/// the top).
+pub fn plausible(date: DateTime<FixedOffset>, now: DateTime<Utc>) -> Option<DateTime<FixedOffset>> {
     if date < earliest() {
         None
+    } else if date > now {
+        Some(now.with_timezone(date.offset()))
     } else {
-        Some(date.min(now))
+        Some(date)
     }
 }
 
 /// Parses a date as sources write it: RFC 3339, RFC 2822, ISO-like forms with or without a
 /// zone, and common English forms ("16 June 2014 15:20 GMT", "June 16, 2014"). A time without
-/// a zone is read in `tz`.
-pub fn parse(input: &str, tz: Tz) -> Option<DateTime<Utc>> {
+/// a zone is read in `tz`. The offset stays as written (or as `tz` has it at that time).
+pub fn parse(input: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
     let s = input.trim().trim_end_matches('.');
     if s.is_empty() {
         return None;
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Some(d.with_timezone(&Utc));
+        return Some(d);
     }
     if let Ok(d) = DateTime::parse_from_rfc2822(s) {
-        return Some(d.with_timezone(&Utc));
+        return Some(d);
     }
     // Zone names that chrono's %Z cannot parse: normalise the common ones to offsets.
     let (body, offset) = split_zone(s);
@@ -44,7 +50,7 @@ pub fn parse(input: &str, tz: Tz) -> Option<DateTime<Utc>> {
     if offset.is_none() {
         for f in WITH_OFFSET {
             if let Ok(d) = DateTime::parse_from_str(body, f) {
-                return Some(d.with_timezone(&Utc));
+                return Some(d);
             }
         }
     }
@@ -171,15 +177,15 @@ fn parse_offset(z: &str) -> Option<i32> {
     (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
 }
 
-fn localize(n: NaiveDateTime, offset: Option<i32>, tz: Tz) -> DateTime<Utc> {
-    match offset.and_then(chrono::FixedOffset::east_opt) {
-        Some(o) => o.from_local_datetime(&n).unwrap().with_timezone(&Utc),
+fn localize(n: NaiveDateTime, offset: Option<i32>, tz: Tz) -> DateTime<FixedOffset> {
+    match offset.and_then(FixedOffset::east_opt) {
+        Some(o) => o.from_local_datetime(&n).unwrap(),
         // A naive time in a DST gap has no instant: take the earliest reading, else UTC.
         None => tz
             .from_local_datetime(&n)
             .earliest()
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|| Utc.from_utc_datetime(&n)),
+            .map(|d| d.fixed_offset())
+            .unwrap_or_else(|| Utc.from_utc_datetime(&n).fixed_offset()),
     }
 }
 
@@ -201,28 +207,33 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    /// An instant as written (equality compares instants; offsets are checked apart).
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
     #[test]
     fn parses_common_forms() {
         let tz: Tz = "UTC".parse().unwrap();
         assert_eq!(
             parse("16 June 2014 15:20 GMT", tz),
-            Some(utc("2014-06-16T15:20:00Z"))
+            Some(at("2014-06-16T15:20:00Z"))
         );
         assert_eq!(
             parse("2014-06-16T15:20:00+04:00", tz),
-            Some(utc("2014-06-16T11:20:00Z"))
+            Some(at("2014-06-16T11:20:00Z"))
         );
         assert_eq!(
             parse("Mon, 16 Jun 2014 15:20:00 +0000", tz),
-            Some(utc("2014-06-16T15:20:00Z"))
+            Some(at("2014-06-16T15:20:00Z"))
         );
         assert_eq!(
             parse("June 16th, 2014", tz),
-            Some(utc("2014-06-16T00:00:00Z"))
+            Some(at("2014-06-16T00:00:00Z"))
         );
         assert_eq!(
             parse("Jun 16, 2014 3:20 PM EDT", tz),
-            Some(utc("2014-06-16T19:20:00Z"))
+            Some(at("2014-06-16T19:20:00Z"))
         );
         assert_eq!(parse("yesterday", tz), None);
     }
@@ -232,15 +243,40 @@ mod tests {
         let dubai: Tz = "Asia/Dubai".parse().unwrap();
         assert_eq!(
             parse("2014-06-16 15:20", dubai),
-            Some(utc("2014-06-16T11:20:00Z"))
+            Some(at("2014-06-16T11:20:00Z"))
         );
     }
 
     #[test]
     fn implausible_dates_are_rejected_or_clamped() {
         let now = utc("2020-01-01T00:00:00Z");
-        assert_eq!(plausible(utc("1970-01-01T00:00:00Z"), now), None);
-        assert_eq!(plausible(utc("2030-01-01T00:00:00Z"), now), Some(now));
+        assert_eq!(plausible(at("1970-01-01T00:00:00Z"), now), None);
+        let clamped = plausible(at("2030-01-01T00:00:00+02:00"), now).unwrap();
+        assert_eq!(clamped, now);
+        assert_eq!(clamped.offset().local_minus_utc(), 7200);
+    }
+
+    #[test]
+    fn the_offset_and_calendar_day_stay_as_written() {
+        let tz: Tz = "UTC".parse().unwrap();
+        // In UTC this is the 17th; the writer's day is the 16th.
+        for written in [
+            "2024-01-16T17:53:00-07:00",
+            "2024-01-16T17:53:00-0700",
+            "2024-01-16 17:53-07:00",
+            "Tue, 16 Jan 2024 17:53:00 -0700",
+            "Jan 16, 2024 5:53 PM PDT",
+        ] {
+            let d = parse(written, tz).unwrap();
+            assert_eq!(d.date_naive().to_string(), "2024-01-16", "{written}");
+            assert_eq!(d.offset().local_minus_utc(), -7 * 3600, "{written}");
+            assert_eq!(rfc3339(d.to_utc()), "2024-01-17T00:53:00Z", "{written}");
+        }
+        // A naive time takes the configured zone's offset at that date.
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        let d = parse("2024-07-16 17:53", la).unwrap();
+        assert_eq!(d.offset().local_minus_utc(), -7 * 3600);
+        assert_eq!(d.date_naive().to_string(), "2024-07-16");
     }
 
     #[test]

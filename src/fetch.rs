@@ -3,7 +3,7 @@
 //! (overall and per host), spaces requests to a host, honours robots.txt and `Retry-After`,
 //! asks conditionally, and refuses bodies that would fill memory.
 
-mod charset;
+pub(crate) mod charset;
 pub mod error;
 mod resolve;
 mod robots;

@@ -4,7 +4,7 @@
 //! ([`Item`]), and publishing renders items. Keeping it in one place is what lets stages change
 //! independently.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -51,8 +51,10 @@ pub struct Metadata {
     pub authors: Vec<String>,
     /// Wire services and agencies credited for the story ("AFP", "Reuters").
     pub credits: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
+    /// As written: the offset the page or file gave (or the source's zone for a naive time),
+    /// so the calendar day is the writer's.
+    pub published: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
     /// The article's own URL (a canonical link, a feed entry's link).
     pub link: Option<Url>,
     /// The lead image, absolute.
@@ -100,8 +102,10 @@ pub struct Article {
     pub authors: Vec<String>,
     /// Wire services and agencies credited for the story ("AFP", "Reuters").
     pub credits: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
+    /// The article's own dates with the offset they were written in; the store and the feeds
+    /// use the instant (UTC), the calendar day is the writer's.
+    pub published: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
     /// Absolute http(s) URL of the article, when it has one.
     pub link: Option<Url>,
     pub categories: Vec<String>,

@@ -31,9 +31,18 @@ pub struct Preview {
 }
 
 /// Previews a file path or an http(s) URL. `config` supplies source rules, time zones, fetch
-/// settings and learned chrome when the input belongs to one of its sources.
-pub async fn preview(config: Option<&Config>, input: &str, now: DateTime<Utc>) -> Result<Preview> {
-    let input = Input::read(config, input, None).await?;
+/// settings and learned chrome when the input belongs to one of its sources; `base` is the
+/// address a file came from, for its links and site rules.
+pub async fn preview(
+    config: Option<&Config>,
+    input: &str,
+    base: Option<Url>,
+    now: DateTime<Utc>,
+) -> Result<Preview> {
+    let mut input = Input::read(config, input, None).await?;
+    if base.is_some() {
+        input.raw.base_url = base;
+    }
     let mut keys: Vec<String> = input.learned.keys.iter().cloned().collect();
     keys.sort();
     Ok(Preview {

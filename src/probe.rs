@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use dom_query::{Document, NodeRef};
 use url::Url;
 
@@ -77,7 +77,8 @@ pub struct Suggested {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemPreview {
     pub title: String,
-    pub published: Option<DateTime<Utc>>,
+    /// As the source wrote it, offset and calendar day kept.
+    pub published: Option<DateTime<FixedOffset>>,
     pub link: Option<Url>,
 }
 

@@ -16,6 +16,7 @@ mod learned_chrome;
 mod logs;
 mod messages;
 mod run;
+mod saved_pages;
 mod serve;
 mod status;
 mod tooling;

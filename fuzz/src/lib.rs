@@ -94,6 +94,7 @@ const CAPS: ArticleCaps = ArticleCaps {
     max_item_bytes: 4096,
     max_title_chars: 80,
     max_summary_chars: 200,
+    max_article_ms: 10_000,
 };
 
 /// Where pages and feeds are said to come from: relative URLs resolve against it.

@@ -153,8 +153,10 @@ fn render(x: &Explained, colour: bool) -> String {
     }
     match (&x.article, &x.error) {
         (Some(a), _) => {
-            let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
-                d.map(crate::dates::rfc3339).unwrap_or_else(|| "-".into())
+            // As written: the offset and calendar day the page gave.
+            let date = |d: Option<chrono::DateTime<chrono::FixedOffset>>| {
+                d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_else(|| "-".into())
             };
             out.push_str(&format!(
                 "Title:     {}\nPublished: {}\nUpdated:   {}\n",

@@ -115,6 +115,10 @@ pub enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// The address a saved page came from: its links and site rules resolve against it
+        /// (default: the page's own `<link rel=canonical>` or `og:url`).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
         /// An article file (.txt, .md, .html) or an http(s) URL.
         input: String,
     },
@@ -213,7 +217,9 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             prune,
         } => run::run(cli, feeds, *all, *dry_run, *prune),
         Command::Check { fetch } => run::check(cli, *fetch),
-        Command::Preview { json, input } => preview::preview(cli, input, *json),
+        Command::Preview { json, url, input } => {
+            preview::preview(cli, input, url.as_deref(), *json)
+        }
         Command::Add { feed, write, url } => add::add(cli, url, feed.as_deref(), *write),
         Command::Explain {
             json,

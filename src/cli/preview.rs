@@ -5,14 +5,34 @@ use crate::config::Config;
 use crate::model::Article;
 
 /// Previews a file or URL; with `-v`, also what chrome was learned for its source.
-pub fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
+pub fn preview(cli: &Cli, input: &str, url: Option<&str>, json: bool) -> anyhow::Result<Exit> {
+    let base = match url {
+        None => None,
+        Some(u) => match url::Url::parse(u)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            Some(u) => Some(u),
+            None => {
+                eprintln!(
+                    "feedsmith: --url {u:?} is not an absolute http(s) URL; give the address the saved page came from, e.g. --url https://example.org/2024/05/story"
+                );
+                return Ok(Exit::Usage);
+            }
+        },
+    };
     // The config is optional here: it only lends the input its source's rules and state.
     let config = if cli.config.exists() {
         Some(Config::load(&cli.config)?)
     } else {
         None
     };
-    let p = runtime()?.block_on(crate::preview::preview(config.as_ref(), input, now()?))?;
+    let p = runtime()?.block_on(crate::preview::preview(
+        config.as_ref(),
+        input,
+        base,
+        now()?,
+    ))?;
     if cli.verbose > 0 {
         match &p.source {
             Some(s) => eprintln!("source: {s}; learned chrome lines: {}", p.learned.len()),
@@ -32,8 +52,10 @@ pub fn preview(cli: &Cli, input: &str, json: bool) -> anyhow::Result<Exit> {
 
 fn preview_text(a: &Article) -> String {
     let mut out = format!("Title:     {}\n", a.title);
-    let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
-        d.map(crate::dates::rfc3339).unwrap_or_else(|| "-".into())
+    // As written, with its offset: the day a reader of the page saw.
+    let date = |d: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| "-".into())
     };
     out.push_str(&format!(
         "Published: {}\nUpdated:   {}\n",

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use chrono_tz::Tz;
 use regex::Regex;
 
@@ -14,10 +14,10 @@ use super::context::Context;
 /// What one line says about the article.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found {
-    Published(DateTime<Utc>),
-    Updated(DateTime<Utc>),
+    Published(DateTime<FixedOffset>),
+    Updated(DateTime<FixedOffset>),
     /// A date without a label: the publication date unless a labelled one turns up.
-    Date(DateTime<Utc>),
+    Date(DateTime<FixedOffset>),
     Authors(Vec<String>),
 }
 
@@ -141,7 +141,7 @@ enum Label {
 
 /// The date of a dateline opening a paragraph ("LONDON, 16 June 2014 — The Bank ..."): the
 /// capitalised place, then a date, before the dash that starts the story.
-pub fn dateline(paragraph: &str, ctx: &Context) -> Option<DateTime<Utc>> {
+pub fn dateline(paragraph: &str, ctx: &Context) -> Option<DateTime<FixedOffset>> {
     static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^\p{Lu}[\p{Lu}\s.'’-]{1,40},\s([^—–]{6,40}?)\s(?:\(\w+\)\s)?[—–-]\s").unwrap()
     });
@@ -174,7 +174,7 @@ fn is_name(s: &str) -> bool {
         })
 }
 
-fn relative(s: &str, anchor: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+fn relative(s: &str, anchor: Option<DateTime<Utc>>) -> Option<DateTime<FixedOffset>> {
     let anchor = anchor?;
     let c = RELATIVE.captures(s)?;
     let n: i64 = match &c[1] {
@@ -189,12 +189,12 @@ fn relative(s: &str, anchor: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
         "day" => Duration::days(n),
         _ => Duration::weeks(n),
     };
-    Some(anchor - d)
+    Some((anchor - d).fixed_offset())
 }
 
 /// A date anywhere in `s`, with its time of day and zone when given, read through
 /// [`crate::dates::parse`] in a form it knows.
-fn date_in(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+fn date_in(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
     let whole = s.trim().trim_end_matches(['|', '-', '–', ',']).trim();
     if let Some(d) = crate::dates::parse(whole, tz) {
         return Some(d);
@@ -302,8 +302,10 @@ mod tests {
         f(&ctx)
     }
 
-    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<FixedOffset> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .unwrap()
+            .fixed_offset()
     }
 
     #[test]
@@ -359,7 +361,7 @@ mod tests {
 
     #[test]
     fn relative_dates_need_the_file_time() {
-        let file_time = at(2019, 11, 19, 12, 0);
+        let file_time = at(2019, 11, 19, 12, 0).to_utc();
         with_ctx(Some(file_time), |ctx| {
             assert_eq!(
                 harvest("Last updated 3 hours ago", ctx),

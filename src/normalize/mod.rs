@@ -20,7 +20,7 @@ pub mod trace;
 
 pub use context::{ArticleCaps, Context, Draft, Interrupt, SiteRule};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
 use crate::model::{Article, RawArticle, RawBody};
@@ -133,7 +133,8 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
     if content_text.is_empty() && summary.is_none() {
         return Err(empty());
     }
-    let plausible = |d: Option<DateTime<Utc>>| d.and_then(|d| crate::dates::plausible(d, ctx.now));
+    let plausible =
+        |d: Option<DateTime<FixedOffset>>| d.and_then(|d| crate::dates::plausible(d, ctx.now));
     let published = plausible(meta.published);
     let updated = plausible(meta.updated).filter(|u| Some(*u) >= published);
     let http = |u: Option<url::Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));

@@ -1257,11 +1257,19 @@ mod tests {
         );
         assert_eq!(
             d.meta.published,
-            Some(Utc.with_ymd_and_hms(2014, 6, 16, 15, 20, 0).unwrap())
+            Some(
+                Utc.with_ymd_and_hms(2014, 6, 16, 15, 20, 0)
+                    .unwrap()
+                    .fixed_offset()
+            )
         );
         assert_eq!(
             d.meta.updated,
-            Some(Utc.with_ymd_and_hms(2014, 6, 17, 9, 0, 0).unwrap())
+            Some(
+                Utc.with_ymd_and_hms(2014, 6, 17, 9, 0, 0)
+                    .unwrap()
+                    .fixed_offset()
+            )
         );
         let body = paragraphs(&d);
         assert_eq!(body.len(), 2, "{body:?}");
@@ -1340,7 +1348,11 @@ mod tests {
         assert_eq!(d.meta.authors, vec!["Jane Doe".to_string()]);
         assert_eq!(
             d.meta.published,
-            Some(Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0).unwrap())
+            Some(
+                Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0)
+                    .unwrap()
+                    .fixed_offset()
+            )
         );
     }
 

@@ -178,7 +178,14 @@ fn article_of(
     stat: &fs::Metadata,
     tz: Tz,
 ) -> Result<RawArticle> {
-    let text = decode(bytes);
+    let html = matches!(extension(path).as_str(), "html" | "htm");
+    let text = if html {
+        // A saved page is decoded as a fetched one is: BOM, then `<meta charset>` or XML
+        // declaration, then UTF-8 or Windows-1252.
+        normalize_line_ends(&crate::fetch::charset::decode(bytes, None))
+    } else {
+        decode(bytes)
+    };
     if let Some(kind) = crate::sniff::sniff(bytes, &text) {
         return Err(Error::BadFile {
             path: path.to_path_buf(),
@@ -194,6 +201,8 @@ fn article_of(
         });
     }
     let file_time = stat.modified().ok().map(DateTime::<Utc>::from);
+    // A saved page's links resolve against the address it declares it came from.
+    let declared = if html { declared_url(&text) } else { None };
     let (body, hints) = match extension(path).as_str() {
         "md" | "markdown" => {
             let (hints, body) =
@@ -207,7 +216,7 @@ fn article_of(
         "html" | "htm" => (RawBody::Html(text), Metadata::default()),
         _ => (RawBody::Text(text), Metadata::default()),
     };
-    let base_url = hints.link.clone();
+    let base_url = hints.link.clone().or(declared);
     Ok(RawArticle {
         source: source_name.to_string(),
         key,
@@ -215,6 +224,29 @@ fn article_of(
         base_url,
         file_time,
         hints,
+    })
+}
+
+/// The absolute http(s) URL a saved page names as its own: `<link rel=canonical>`, else
+/// `og:url`, in its first 64 KiB.
+fn declared_url(html: &str) -> Option<url::Url> {
+    static LINKS: std::sync::LazyLock<[regex::Regex; 2]> = std::sync::LazyLock::new(|| {
+        [
+            regex::Regex::new(r#"(?i)<link\s[^>]*?rel\s*=\s*["']?canonical["'\s>][^>]*?href\s*=\s*["']([^"']+)["']|<link\s[^>]*?href\s*=\s*["']([^"']+)["'][^>]*?rel\s*=\s*["']?canonical"#).unwrap(),
+            regex::Regex::new(r#"(?i)<meta\s[^>]*?property\s*=\s*["']og:url["'][^>]*?content\s*=\s*["']([^"']+)["']|<meta\s[^>]*?content\s*=\s*["']([^"']+)["'][^>]*?property\s*=\s*["']og:url"#).unwrap(),
+        ]
+    });
+    let mut end = html.len().min(64 * 1024);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &html[..end];
+    LINKS.iter().find_map(|re| {
+        let c = re.captures(head)?;
+        let href = c.get(1).or_else(|| c.get(2))?.as_str().trim();
+        url::Url::parse(href)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
     })
 }
 

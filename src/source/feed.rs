@@ -138,8 +138,8 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
                 .filter_map(|p| p.name.as_deref().map(plain))
                 .filter(|n| !n.is_empty())
                 .collect(),
-            published: entry.published.or(entry.updated),
-            updated: entry.updated,
+            published: entry.published.or(entry.updated).map(|d| d.fixed_offset()),
+            updated: entry.updated.map(|d| d.fixed_offset()),
             categories: entry
                 .categories
                 .iter()

@@ -134,8 +134,13 @@ impl Store {
         let json = serde_json::to_string(item.article).expect("an article serialises");
         match existing {
             None => {
-                let published = item.article.published.unwrap_or(now);
-                let updated = item.article.updated.unwrap_or(published).max(published);
+                let published = item.article.published.map(|d| d.to_utc()).unwrap_or(now);
+                let updated = item
+                    .article
+                    .updated
+                    .map(|d| d.to_utc())
+                    .unwrap_or(published)
+                    .max(published);
                 self.conn
                     .execute(
                         "INSERT INTO items (feed, id, key, source, first_seen, published, updated, hash, article, partial)
@@ -162,6 +167,7 @@ impl Store {
                 let updated = item
                     .article
                     .updated
+                    .map(|u| u.to_utc())
                     .filter(|u| *u > old_updated)
                     .unwrap_or(now)
                     .max(parse_ts(&published));

@@ -2,13 +2,20 @@
 //! publishers put it: JSON-LD, OpenGraph and other meta tags, `<link>`, `<time>`, `<html lang>`.
 //! Elements are handed over one by one while the page is read, so no extra pass is needed.
 
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use dom_query::{Element, NodeRef};
+use regex::Regex;
 use serde_json::Value;
 use url::Url;
 
+use super::dom::{Page, Tag};
 use crate::chars::fold_whitespace;
 use crate::model::Metadata;
+use crate::normalize::context::Context;
+use crate::normalize::meta::{harvest, Found};
 
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
 #[derive(Debug, Default)]
@@ -17,6 +24,8 @@ pub struct Meta {
     metas: Vec<(String, String)>,
     title_tag: Option<String>,
     pub h1: Option<String>,
+    /// The first few h1s: a page may spend its first on the logo.
+    h1s: Vec<String>,
     lang: Option<String>,
     canonical: Option<String>,
     image_link: Option<String>,
@@ -36,6 +45,8 @@ pub struct Resolved {
     pub meta: Metadata,
     /// JSON-LD `articleBody`, when the page carries one.
     pub article_body: Option<String>,
+    /// The authors, if any, are the site's or publisher's name: a byline on the page wins.
+    pub authors_are_brand: bool,
 }
 
 impl Meta {
@@ -72,8 +83,12 @@ impl Meta {
             {
                 self.ld_json.push(node.text().to_string());
             }
-            "h1" if self.h1.is_none() => {
-                self.h1 = Some(fold_whitespace(&node.text())).filter(|t| !t.is_empty());
+            "h1" if self.h1s.len() < 5 => {
+                let text = fold_whitespace(&node.text());
+                if !text.is_empty() {
+                    self.h1 = self.h1.take().or_else(|| Some(text.clone()));
+                    self.h1s.push(text);
+                }
             }
             "time" if self.time.is_none() => self.time = attr("datetime"),
             _ => {}
@@ -115,6 +130,14 @@ impl Meta {
         }
     }
 
+    /// The first `<time datetime>` anywhere on the page: a last resort, as it may date a
+    /// teaser in a sidebar.
+    pub fn first_time(&self, tz: Tz) -> Option<DateTime<FixedOffset>> {
+        self.time
+            .as_deref()
+            .and_then(|t| crate::dates::parse(t, tz))
+    }
+
     fn meta(&self, keys: &[&str]) -> Option<&str> {
         keys.iter().find_map(|k| {
             self.metas
@@ -137,8 +160,15 @@ impl Meta {
             .or_else(|| ld.headline.clone())
             .or_else(|| self.h1.clone())
             .or_else(|| self.title_tag.clone());
-        let title =
+        // The headline the reader sees: the first h1 that shares enough words with the
+        // title the page gives search engines and share cards (which often rewords it for
+        // them, or adds the site's name); without one, that title less the site's name.
+        let seo_title =
             raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
+        let title = seo_title
+            .as_deref()
+            .and_then(|seo| self.h1s.iter().find(|h| shares_words(h, seo, 0.3)).cloned());
+        let title = title.or(seo_title);
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
         let published = date(ld.published.as_deref())
@@ -156,10 +186,16 @@ impl Meta {
                     "dc.date",
                     "dcterms.date",
                     "date",
+                    "published",
+                    "publish-date",
+                    "publish_date",
+                    // Scholarly pages (Highwire/Google Scholar tags).
+                    "citation_publication_date",
+                    "citation_online_date",
+                    "citation_date",
                 ]))
             })
-            .or_else(|| date(self.prop_published.as_deref()))
-            .or_else(|| date(self.time.as_deref()));
+            .or_else(|| date(self.prop_published.as_deref()));
         let updated = date(ld.modified.as_deref())
             .or_else(|| {
                 date(self.meta(&[
@@ -173,30 +209,44 @@ impl Meta {
             })
             .or_else(|| date(self.prop_modified.as_deref()));
 
-        let mut authors = ld.authors.clone();
-        if authors.is_empty() {
-            let from_meta = self
-                .meta(&[
-                    "author",
-                    "article:author",
-                    "parsely-author",
-                    "dc.creator",
-                    "byl",
-                ])
-                .filter(|a| !a.starts_with("http"))
-                .map(|a| vec![a.to_string()]);
-            authors = from_meta
-                .or_else(|| non_empty(&self.prop_author))
-                .or_else(|| non_empty(&self.rel_author))
-                .or_else(|| self.byline.clone().map(|b| vec![b]))
-                .unwrap_or_default();
-        }
-        let authors = authors
-            .iter()
-            .map(|a| clean_author(a))
-            .filter(|a| !a.is_empty() && a.chars().count() <= 100)
+        // The first source with a name that is a person's, not the site's or a label:
+        // JSON-LD, meta tags, itemprop and rel=author links (the first of a long list, the
+        // rest are commenters), a byline element.
+        let brands: Vec<String> = [site_name.as_deref(), ld.publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::to_lowercase)
+            .chain(base.and_then(Url::host_str).map(host_name))
             .collect();
-
+        let from_meta = self
+            .meta(&[
+                "author",
+                "article:author",
+                "parsely-author",
+                "dc.creator",
+                "byl",
+            ])
+            .filter(|a| !a.starts_with("http"))
+            .map(|a| vec![a.to_string()])
+            .unwrap_or_default();
+        let lists = [
+            ld.authors.clone(),
+            from_meta,
+            first_of_many(&self.prop_author),
+            first_of_many(&self.rel_author),
+            self.byline.clone().into_iter().collect(),
+        ];
+        // A brand credited as the author (company blogs do) only when no source names a
+        // person.
+        let pick = |brands: &[String]| {
+            lists
+                .iter()
+                .map(|list| people(list, brands))
+                .find(|list| !list.is_empty())
+        };
+        let person = pick(&brands);
+        let authors_are_brand = person.is_none();
+        let authors = person.or_else(|| pick(&[])).unwrap_or_default();
         let image = self
             .meta(&[
                 "og:image",
@@ -239,26 +289,77 @@ impl Meta {
         Resolved {
             meta,
             article_body: ld.body,
+            authors_are_brand,
         }
     }
 }
 
-fn non_empty(v: &[String]) -> Option<Vec<String>> {
-    let v: Vec<String> = v.iter().filter(|s| !s.is_empty()).cloned().collect();
-    (!v.is_empty()).then_some(v)
+/// A list of names from links or properties repeated down the page: beyond two, the names
+/// after the first are a comment thread's or a sidebar's, not the article's.
+fn first_of_many(v: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = v.iter().filter(|s| !s.is_empty()).cloned().collect();
+    v.dedup();
+    if v.len() > 2 {
+        v.truncate(1);
+    }
+    v
 }
 
-/// "By Jane Doe" → "Jane Doe".
+/// The names of `list` that are people: cleaned of labels, without the site's own name
+/// (`brands`, lower-cased), a bare label or a number.
+pub fn people(list: &[String], brands: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|a| clean_author(a))
+        .filter(|a| {
+            let lower = a.to_lowercase();
+            !a.is_empty()
+                && a.chars().count() <= 100
+                && a.chars().any(char::is_alphabetic)
+                && !brands
+                    .iter()
+                    .any(|b| *b == lower || b.replace(' ', "") == lower.replace(' ', ""))
+        })
+        .collect()
+}
+
+/// The name part of a host: "www.usatoday.com" → "usatoday".
+fn host_name(host: &str) -> String {
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    host.split('.').next().unwrap_or(host).to_lowercase()
+}
+
+/// "By Jane Doe", "Written by: Jane Doe", "Posted by Jane Doe on May 2, 2024", "“Jane Doe”"
+/// → "Jane Doe"; a label alone ("Written by") → "".
 fn clean_author(a: &str) -> String {
-    let a = fold_whitespace(a);
-    let lower = a.to_lowercase();
-    let a = if lower.starts_with("by ") {
-        &a[3..]
-    } else {
-        a.as_str()
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:(?:written|posted|authored|words|text|reviewed)\s+by|by|author|authors)\b\s*:?\s*").unwrap()
+    });
+    static ON_DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\s+(?:on|at)\s+\S*\d.*$").unwrap());
+    let mut a = fold_whitespace(a);
+    if a.contains('&') && a.contains(';') {
+        // Entities left escaped inside JSON-LD strings ("Maria &amp; Katerina").
+        a = crate::normalize::sanitize::html_to_text(&a);
+    }
+    let a = LABEL.replace(&a, "");
+    let a = ON_DATE.replace(&a, "");
+    a.trim_matches(|c: char| {
+        matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
+    })
+    .to_string()
+}
+
+/// Whether at least `share` of the words of `a` occur in `b` (case-insensitive).
+fn shares_words(a: &str, b: &str, share: f32) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
     };
-    a.trim_matches(|c: char| c == ',' || c == '|' || c.is_whitespace())
-        .to_string()
+    let (a, b) = (words(a), words(b));
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    !a.is_empty() && shared as f32 >= share * a.len() as f32
 }
 
 const SEPARATORS: &[&str] = &[
@@ -328,6 +429,8 @@ fn looks_like_name(s: &str) -> bool {
 #[derive(Debug, Default)]
 struct LdArticle {
     headline: Option<String>,
+    /// The publisher's name: never the author.
+    publisher: Option<String>,
     body: Option<String>,
     authors: Vec<String>,
     published: Option<String>,
@@ -351,27 +454,31 @@ impl LdArticle {
             }
         }
         let is_article = |o: &Value| {
-            types(o).any(|t| {
-                t.ends_with("Article")
-                    || t == "BlogPosting"
-                    || t == "Report"
-                    || t == "LiveBlogPosting"
-            })
+            types(o).any(|t| t.ends_with("Article") || t.ends_with("Posting") || t == "Report")
         };
+        // The page object (`WebPage`, `ItemPage`, …): many site builders date the page there
+        // and leave the article object undated.
+        let page = objects
+            .iter()
+            .find(|o| types(o).any(|t| t.ends_with("Page")));
         let Some(obj) = objects
             .iter()
             .find(|o| is_article(o))
             .or_else(|| objects.iter().find(|o| o.get("articleBody").is_some()))
+            .or(page)
         else {
             return LdArticle::default();
         };
         let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+        let on_page =
+            |k: &str| s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string));
         LdArticle {
             headline: s("headline").or_else(|| s("name")),
+            publisher: names(obj.get("publisher")).into_iter().next(),
             body: s("articleBody").filter(|b| !b.trim().is_empty()),
             authors: names(obj.get("author")),
-            published: s("datePublished").or_else(|| s("dateCreated")),
-            modified: s("dateModified"),
+            published: on_page("datePublished").or_else(|| on_page("dateCreated")),
+            modified: on_page("dateModified"),
             image: first_url(obj.get("image")),
             language: s("inLanguage"),
             url: s("url").or_else(|| first_url(obj.get("mainEntityOfPage"))),
@@ -423,4 +530,269 @@ fn first_url(v: Option<&Value>) -> Option<String> {
         Value::Array(a) => a.iter().find_map(|v| first_url(Some(v))),
         _ => None,
     }
+}
+
+/// What a page shows its reader around the headline, for pages whose markup does not say it:
+/// the short lines after the `<h1>` (a byline row, "Published on July 18, 2025", a `<time>`),
+/// then the few before it (a date or byline above the headline).
+#[derive(Debug, Default, PartialEq)]
+pub struct Shown {
+    /// A date labelled as the publication date, or a bare one.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// A date labelled "Updated" / "Last modified".
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// A byline ("By Jane Roe", "Written by" over a name, a name in an author element).
+    pub authors: Vec<String>,
+}
+
+/// Text blocks read after the headline and before it. A date or name further away belongs
+/// to something else (a related story, a comment); feedsmith's own figures.
+const SHOWN_AFTER: usize = 25;
+const SHOWN_BEFORE: usize = 12;
+
+/// Labels that stand alone over the name they introduce ("Written by" / "Jane Roe").
+const BYLINE_LABELS: &[&str] = &[
+    "by",
+    "written by",
+    "posted by",
+    "words by",
+    "author",
+    "authors",
+    "von",
+    "par",
+    "por",
+    "autor",
+    "auteur",
+    "autore",
+    "автор",
+    "著者",
+];
+
+/// What the page shows near its headline (the `<h1>` that is the title, else a lower heading
+/// that is, else the first `<h1>`); without any, only author elements anywhere.
+pub fn shown(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
+    let mut shown = Shown::default();
+    if let Some(h) = headline(page, title) {
+        let after = blocks(
+            page,
+            page.nodes[h].end..page.nodes.len(),
+            SHOWN_AFTER,
+            false,
+        );
+        let before = blocks(page, 1..h, SHOWN_BEFORE, true);
+        read_blocks(&after, &mut shown, ctx);
+        read_blocks(&before, &mut shown, ctx);
+    }
+    if shown.authors.is_empty() {
+        // An author box anywhere (often after the article): an element named for the author,
+        // never a comment's.
+        let all = blocks(page, 1..page.nodes.len(), usize::MAX, false);
+        shown.authors = all
+            .iter()
+            .find_map(|b| match b {
+                Block::Text { text, author: true } => name_of(text),
+                _ => None,
+            })
+            .unwrap_or_default();
+    }
+    shown
+}
+
+fn headline(page: &Page, title: Option<&str>) -> Option<usize> {
+    let is_title = |i: usize| title.is_some_and(|t| page.text_of(i).eq_ignore_ascii_case(t));
+    let heading = |i: &usize| matches!(page.nodes[*i].tag, Tag::H1 | Tag::Heading(_));
+    let h1s = || (1..page.nodes.len()).filter(|&i| page.nodes[i].tag == Tag::H1);
+    h1s()
+        .find(|&i| is_title(i))
+        .or_else(|| (1..page.nodes.len()).filter(heading).find(|&i| is_title(i)))
+        .or_else(|| h1s().next())
+}
+
+fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
+    let mut label = false;
+    for block in blocks {
+        match block {
+            Block::Long => {}
+            Block::Time(value) => {
+                if shown.published.is_none() {
+                    shown.published = crate::dates::parse(value, ctx.timezone);
+                }
+            }
+            Block::Text { text, author } => {
+                let lower = text.trim_end_matches(':').trim().to_lowercase();
+                if BYLINE_LABELS.contains(&lower.as_str()) {
+                    label = true;
+                    continue;
+                }
+                if shown.authors.is_empty() && (label || *author) {
+                    if let Some(names) = name_of(text) {
+                        shown.authors = names;
+                    }
+                }
+                match shown_line(text, ctx) {
+                    Some(Found::Published(d) | Found::Date(d)) if shown.published.is_none() => {
+                        shown.published = Some(d)
+                    }
+                    Some(Found::Updated(d)) if shown.updated.is_none() => shown.updated = Some(d),
+                    Some(Found::Authors(names)) if shown.authors.is_empty() => {
+                        shown.authors = names
+                    }
+                    _ => {}
+                }
+            }
+        }
+        label = false;
+        if shown.published.is_some() && !shown.authors.is_empty() {
+            break;
+        }
+    }
+}
+
+/// A short block of text, or the `datetime` of a `<time>` element.
+enum Block {
+    /// `author`: the text sits in an element named for the author (not a comment's).
+    Text {
+        text: String,
+        author: bool,
+    },
+    Time(String),
+    Long,
+}
+
+/// Whether the element at `i` or one of its two nearest ancestors is named for the author
+/// ("author-name", "post-author", "byline__author") and none for a comment.
+fn author_element(page: &Page, mut i: usize) -> bool {
+    let mut named = false;
+    for _ in 0..3 {
+        let class = &page.nodes[i].class_id;
+        if class.contains("comment") || class.contains("reply") {
+            return false;
+        }
+        named |= class.contains("author") && !class.contains("authority");
+        if i == 0 {
+            break;
+        }
+        i = page.nodes[i].parent;
+    }
+    named
+}
+
+/// Up to `limit` text blocks of the nodes in `range` (the text nodes sharing a nearest block
+/// joined), nearest to the headline first: forwards, or backwards when `reverse`.
+fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: bool) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    // (block, text, author element)
+    let mut current: Option<(usize, String, bool)> = None;
+    let flush = |current: &mut Option<(usize, String, bool)>, out: &mut Vec<Block>| {
+        if let Some((_, text, author)) = current.take() {
+            let text = fold_whitespace(&text);
+            if text.chars().count() > 120 {
+                // Prose: counted towards the window, read for nothing.
+                out.push(Block::Long);
+            } else if !text.is_empty() {
+                out.push(Block::Text { text, author });
+            }
+        }
+    };
+    let ids: Box<dyn Iterator<Item = usize>> = if reverse {
+        Box::new(range.rev())
+    } else {
+        Box::new(range)
+    };
+    for i in ids {
+        if out.len() >= limit {
+            break;
+        }
+        let node = &page.nodes[i];
+        match node.tag {
+            Tag::Inline("time") => {
+                if let Some((_, v)) = node.attrs.iter().find(|(k, _)| *k == "datetime") {
+                    flush(&mut current, &mut out);
+                    out.push(Block::Time(v.clone()));
+                }
+            }
+            Tag::Text if !node.text.trim().is_empty() => match &mut current {
+                Some((block, text, author)) if *block == node.block => {
+                    if reverse {
+                        text.insert_str(0, &node.text);
+                    } else {
+                        text.push_str(&node.text);
+                    }
+                    *author |= author_element(page, node.parent);
+                }
+                _ => {
+                    flush(&mut current, &mut out);
+                    current = Some((
+                        node.block,
+                        node.text.clone(),
+                        author_element(page, node.parent),
+                    ));
+                }
+            },
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+/// The names a short block holds when it is nothing but names: one to five capitalised
+/// words each, no digits, no sentence.
+fn name_of(text: &str) -> Option<Vec<String>> {
+    let text = clean_author(text);
+    let names: Vec<String> = text
+        .split([',', '&', ';'])
+        .flat_map(|p| p.split(" and "))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let name = |s: &String| {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        (1..=5).contains(&words.len())
+            && s.chars().count() <= 60
+            && !s
+                .chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '@' | '?' | '!' | '/'))
+            && words.iter().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+                    || matches!(
+                        *w,
+                        "van" | "von" | "der" | "de" | "da" | "di" | "la" | "le" | "del"
+                    )
+            })
+    };
+    (!names.is_empty() && names.iter().all(name)).then_some(names)
+}
+
+/// What a short block states: the whole line ("Published on July 18, 2025", "Dec 17, 2025",
+/// "By Jane Roe"), else the date in one part of a byline row ("By Jane Roe - Mar 27, 2024").
+fn shown_line(text: &str, ctx: &Context) -> Option<Found> {
+    let is_date = |f: &Found| !matches!(f, Found::Authors(_));
+    let whole = harvest(text, ctx);
+    if whole.as_ref().is_some_and(is_date) {
+        return whole;
+    }
+    text.split(['|', '•', '·', '—', '–'])
+        .flat_map(|p| p.split(" - "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .find_map(|p| harvest(p, ctx).filter(is_date))
+        .or(whole)
+}
+
+/// The date in a URL's path ("/2025/12/19/slug", "/blog/2025-12-17-slug"), which permalinks
+/// of most blog engines carry.
+pub fn url_date(url: &Url) -> Option<DateTime<FixedOffset>> {
+    static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
+            .unwrap()
+    });
+    let c = PATH_DATE.captures(url.path())?;
+    let day = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+    Some(
+        Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0)?)
+            .fixed_offset(),
+    )
 }

@@ -104,7 +104,26 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     if ctx.interrupt.raised() {
         return Draft::default();
     }
-    let resolved = meta.resolve(base, ctx.timezone);
+    let mut resolved = meta.resolve(base, ctx.timezone);
+    if resolved.meta.published.is_none() || resolved.authors_are_brand {
+        // Not in the markup: what the page shows by its headline; for the date then the
+        // permalink's, the first `<time>`, and last the date it says it was updated.
+        let shown = metadata::shown(&page, resolved.meta.title.as_deref(), ctx);
+        let m = &mut resolved.meta;
+        if m.published.is_none() {
+            let url_date = || base.or(m.link.as_ref()).and_then(metadata::url_date);
+            m.published = shown
+                .published
+                .or_else(url_date)
+                .or_else(|| meta.first_time(ctx.timezone))
+                .or(shown.updated)
+                .or(m.updated);
+            m.updated = m.updated.or(shown.updated);
+        }
+        if resolved.authors_are_brand && !shown.authors.is_empty() {
+            m.authors = shown.authors;
+        }
+    }
     let body = body(&page, &resolved, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
@@ -431,9 +450,10 @@ mod tests {
         let a = article(&page(head, &prose()));
         assert_eq!(a.title, "Council approves transit plan");
         assert_eq!(a.authors, vec!["Jane Roe", "John Doe"]);
+        // Kept as written: the offset and the writer's calendar day.
         assert_eq!(
             a.published.unwrap().to_rfc3339(),
-            "2024-05-02T07:30:00+00:00"
+            "2024-05-02T09:30:00+02:00"
         );
         assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-05-03T10:00:00+00:00");
         assert_eq!(
@@ -460,6 +480,138 @@ mod tests {
         assert_eq!(
             a.published.unwrap().to_rfc3339(),
             "2024-01-15T08:00:00+00:00"
+        );
+    }
+
+    fn day(a: &crate::model::Article) -> Option<String> {
+        a.published.map(|d| d.date_naive().to_string())
+    }
+
+    #[test]
+    fn a_date_shown_by_the_headline_dates_a_page_without_date_markup() {
+        // Three site shapes: a labelled line after the h1, a byline row with the date after a
+        // dash, a bare date above the headline.
+        for (before, after, want) in [
+            (
+                "",
+                "<div class=\"meta\"><span>Published on July 18, 2025</span></div>",
+                "2025-07-18",
+            ),
+            (
+                "",
+                "<div><strong>By <a href=\"/team/ana\">Ana Lima</a></strong> - Mar 27, 2024</div>",
+                "2024-03-27",
+            ),
+            (
+                "<div class=\"eyebrow\">19 Dec, 2025</div>",
+                "",
+                "2025-12-19",
+            ),
+        ] {
+            let html = page(
+                "",
+                &format!(
+                    "{before}<h1>Council approves transit plan</h1>{after}{}",
+                    prose()
+                ),
+            );
+            assert_eq!(
+                day(&article(&html)).as_deref(),
+                Some(want),
+                "{before}{after}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shown_updated_date_and_the_permalink_date_are_fallbacks() {
+        let html = page(
+            "",
+            &format!(
+                "<h1>Transit plan</h1><p>Updated: December 31, 2024</p>{}",
+                prose()
+            ),
+        );
+        assert_eq!(day(&article(&html)).as_deref(), Some("2024-12-31"));
+        let a = crate::normalize::testing::article(
+            RawBody::Html(page("", &prose())),
+            url::Url::parse("https://blog.example.org/2025/12/19/transit-plan/").ok(),
+        )
+        .unwrap();
+        assert_eq!(day(&a).as_deref(), Some("2025-12-19"));
+    }
+
+    #[test]
+    fn json_ld_dates_come_from_the_page_object_when_the_article_has_none() {
+        let head = r#"<script type="application/ld+json">{"@graph":[
+ {"@type":"WebPage","datePublished":"2024-03-17T19:47:39+00:00","dateModified":"2024-04-01T08:00:00+00:00"},
+ {"@type":"Article","headline":"Transit plan"}]}</script>"#;
+        assert_eq!(
+            day(&article(&page(head, &prose()))).as_deref(),
+            Some("2024-03-17")
+        );
+    }
+
+    #[test]
+    fn the_author_is_a_person_shown_by_the_headline_not_the_site() {
+        // A label over the name, as page builders lay bylines out.
+        let html = page(
+            "",
+            &format!(
+                "<h1>Transit plan</h1><div><div>Written by</div><div>Summer Swann</div></div>{}",
+                prose()
+            ),
+        );
+        assert_eq!(article(&html).authors, vec!["Summer Swann"]);
+        // The site credited in JSON-LD gives way to the person in an author element.
+        let head = r#"<meta property="og:site_name" content="Daily Example">
+<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Organization","name":"Daily Example"}}</script>"#;
+        let html = page(
+            head,
+            &format!(
+                "<h1>Transit plan</h1><p class=\"post-hero__author\">Lisa Pham</p>{}",
+                prose()
+            ),
+        );
+        assert_eq!(article(&html).authors, vec!["Lisa Pham"]);
+        // With no person anywhere, the credited brand stays.
+        assert_eq!(
+            article(&page(head, &prose())).authors,
+            vec!["Daily Example"]
+        );
+    }
+
+    #[test]
+    fn author_names_lose_labels_dates_and_commenters() {
+        let head = r#"<meta name="author" content="Written By: Tom May">"#;
+        assert_eq!(article(&page(head, &prose())).authors, vec!["Tom May"]);
+        let links: String = ["Jeffrey Roe", "Mark Doe", "Ana Lima"]
+            .iter()
+            .map(|n| format!("<p><a rel=\"author\" href=\"/u\">{n}</a> wrote a comment here.</p>"))
+            .collect();
+        let a = article(&page("", &format!("{}{links}", prose())));
+        assert_eq!(a.authors, vec!["Jeffrey Roe"]);
+    }
+
+    #[test]
+    fn the_title_is_the_headline_the_reader_sees() {
+        let head = r#"<meta property="og:title" content="Transit Plan 2025: Three New Bus Lines | Daily Example">"#;
+        let html = page(
+            head,
+            &format!(
+                "<h1>Council approves transit plan with three bus lines</h1>{}",
+                prose()
+            ),
+        );
+        assert_eq!(
+            article(&html).title,
+            "Council approves transit plan with three bus lines"
+        );
+        // An h1 that shares nothing with the page's title is a logo, not the headline.
+        let html = page(head, &format!("<h1>Daily</h1>{}", prose()));
+        assert_eq!(
+            article(&html).title,
+            "Transit Plan 2025: Three New Bus Lines"
         );
     }
 

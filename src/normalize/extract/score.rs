@@ -321,6 +321,9 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             if candidate[c] && final_score(c) + bonus >= threshold {
                 return true;
             }
+            if continues_article(node.tag, &st[c]) {
+                return true;
+            }
             if node.tag == Tag::P {
                 let s = &st[c];
                 let ld = density(s.link, s.chars);
@@ -331,6 +334,18 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
         })
         .collect();
     (top, roots)
+}
+
+/// A sibling block that carries on the article where a page builder splits the body into
+/// parts (a `<section>` or `<div>` per part): several paragraphs of prose, few links, no
+/// teaser headings. Feedsmith's own figures.
+fn continues_article(tag: Tag, s: &Stats) -> bool {
+    tag.is_container()
+        && s.paragraphs >= 2
+        && s.chars >= 300
+        && density(s.link, s.chars) < 0.2
+        && s.linked_headings == 0
+        && s.items <= s.paragraphs
 }
 
 /// Conditional cleaning of containers inside the content: link lists, galleries, form remains,

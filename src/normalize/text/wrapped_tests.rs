@@ -378,7 +378,11 @@ fn wrapped_article_inside_page_furniture_keeps_body_and_metadata() {
         assert_eq!(a.authors, vec!["Jane Doe".to_string()], "at {width}");
         assert_eq!(
             a.published,
-            Some(Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0).unwrap()),
+            Some(
+                Utc.with_ymd_and_hms(2019, 11, 19, 10, 2, 0)
+                    .unwrap()
+                    .fixed_offset()
+            ),
             "at {width}"
         );
     }
