@@ -184,8 +184,13 @@ const BODY_NAME: &str = concat!(
     r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
 );
 
-/// "content-with-sidebar" describes a layout, not a sidebar.
-const LAYOUT: &str = r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)";
+/// "content-with-sidebar" describes a layout, not a sidebar; Elementor wraps every block of
+/// a page, the article's text included, in "elementor-widget(-container|-text-editor|…)"
+/// (its other widgets keep their own names: "elementor-widget-share-buttons" stays negative).
+const LAYOUT: &str = concat!(
+    r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)|",
+    r"elementor-widget(?:-(?:container|wrap|text-editor|heading|image|theme-post-content))?\b"
+);
 
 /// Embedded posts (tweets, Instagram) are quoted content, not share bars.
 const EMBED: &str =

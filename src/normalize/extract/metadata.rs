@@ -586,16 +586,37 @@ pub fn shown(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
     if shown.authors.is_empty() {
         // An author box anywhere (often after the article): an element named for the author,
         // never a comment's.
-        let all = blocks(page, 1..page.nodes.len(), usize::MAX, false);
-        shown.authors = all
-            .iter()
-            .find_map(|b| match b {
-                Block::Text { text, author: true } => name_of(text),
-                _ => None,
-            })
-            .unwrap_or_default();
+        shown.authors = author_box(page).unwrap_or_default();
     }
     shown
+}
+
+/// The names in the first small block named for the author anywhere on the page; only such
+/// blocks are read, so a page without one costs a scan and no copies.
+fn author_box(page: &Page) -> Option<Vec<String>> {
+    let n = page.nodes.len();
+    let mut from = 1;
+    for _ in 0..20 {
+        let i = (from..n).find(|&i| {
+            let node = &page.nodes[i];
+            node.tag == Tag::Text
+                && !node.text.trim().is_empty()
+                && author_element(page, node.parent)
+        })?;
+        let block = page.nodes[i].block;
+        // A block of a few nodes (a name, a "By" and a link); a big one is a container.
+        if block != 0 && page.nodes[block].end - block <= 12 {
+            if let Some(names) = name_of(&page.text_of(block)) {
+                return Some(names);
+            }
+        }
+        from = if block == 0 {
+            i + 1
+        } else {
+            page.nodes[block].end.max(i + 1)
+        };
+    }
+    None
 }
 
 fn headline(page: &Page, title: Option<&str>) -> Option<usize> {

@@ -483,6 +483,45 @@ mod tests {
         );
     }
 
+    /// The golden corpus (`tests/fixtures/extract/`): small pages written for the purpose, one
+    /// per page-builder pattern, each beside the text it must yield, compared paragraph by
+    /// paragraph; every page that differs is reported with its first differing paragraph.
+    #[test]
+    fn golden_corpus_pages_yield_their_expected_paragraphs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract");
+        let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect();
+        pages.sort();
+        assert!(pages.len() >= 7, "the corpus lost pages: {pages:?}");
+        let paragraphs = |t: &str| -> Vec<String> {
+            t.split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let mut failures = Vec::new();
+        for page in &pages {
+            let html = std::fs::read_to_string(page).unwrap();
+            let want = paragraphs(&std::fs::read_to_string(page.with_extension("txt")).unwrap());
+            let got = paragraphs(&article(&html).content_text);
+            let name = page.file_name().unwrap().to_string_lossy();
+            if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+                failures.push(format!(
+                    "{name}: paragraph {} of {} differs\n  want: {:?}\n  got:  {:?}",
+                    i + 1,
+                    want.len(),
+                    want.get(i),
+                    got.get(i)
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     fn day(a: &crate::model::Article) -> Option<String> {
         a.published.map(|d| d.date_naive().to_string())
     }
