@@ -144,7 +144,7 @@ pub async fn explain(
                     line: None,
                     tag: e.tag,
                     text: e.text.clone(),
-                    fate: e.fate,
+                    fate: harvested(e, article.as_ref(), read.context(config, now, None).timezone),
                     seen_in: seen_in(e),
                 })
                 .collect();
@@ -163,6 +163,37 @@ pub async fn explain(
         error,
         entries,
     })
+}
+
+/// An HTML block left out of the body that shows what the article took as its metadata: a
+/// byline naming its author, a date line of its publication day. Extraction reads those from
+/// the page's markup as a whole, so the block is named by what it shows.
+fn harvested(e: &Entry, article: Option<&Article>, tz: chrono_tz::Tz) -> Fate {
+    use crate::normalize::trace::Field;
+    let (Some(a), false) = (article, matches!(e.fate, Fate::Kept | Fate::Title)) else {
+        return e.fate;
+    };
+    let words = e.text.split_whitespace().count();
+    if words == 0 || words > 15 {
+        return e.fate;
+    }
+    let lower = e.text.to_lowercase();
+    if a.authors
+        .iter()
+        .any(|n| n.chars().count() >= 3 && lower.contains(&n.to_lowercase()))
+    {
+        return Fate::Meta {
+            field: Some(Field::Authors),
+        };
+    }
+    let day = |d: DateTime<chrono::FixedOffset>| d.date_naive();
+    let shown = crate::dates::parse(&e.text, tz).map(day);
+    match (shown, a.published.map(day)) {
+        (Some(s), Some(p)) if s == p => Fate::Meta {
+            field: Some(Field::Published),
+        },
+        _ => e.fate,
+    }
 }
 
 /// An input read the way a run reads it, with what its source lends it.

@@ -115,7 +115,9 @@ fn explain_html_shows_each_block_with_its_fate() {
         &format!(
             r#"<html><head><title>Mooring fees approved | Harbour Times</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>
-<article><h1>Mooring fees approved</h1><p>{para}</p><p>{para} Again, for length.</p>
+<article><h1>Mooring fees approved</h1><p class="byline">By Jane Roe</p>
+<p class="dateline"><time datetime="2024-05-14T09:30:00+01:00">14 May 2024</time></p>
+<p>{para}</p><p>{para} Again, for length.</p>
 <p>Advertisement</p><p>{para} And a third time.</p></article>
 <aside class="sidebar"><p>Sidebar words that go on for a while, with commas, and clauses.</p></aside>
 </body></html>"#
@@ -146,6 +148,16 @@ fn explain_html_shows_each_block_with_its_fate() {
         ("h1".into(), "title".into(), None)
     );
     assert_eq!(fate_of(para), ("p".into(), "kept".into(), None));
+    // The byline and the date line show the metadata the article took.
+    let field_of = |text: &str| {
+        let e = entries
+            .iter()
+            .find(|e| e["text"] == text)
+            .unwrap_or_else(|| panic!("{text} not listed: {}", out.stdout));
+        (e["fate"].as_str().unwrap().to_string(), e["field"].as_str().map(str::to_string))
+    };
+    assert_eq!(field_of("By Jane Roe"), ("meta".into(), Some("authors".into())));
+    assert_eq!(field_of("14 May 2024"), ("meta".into(), Some("published".into())));
     assert_eq!(
         fate_of("Advertisement"),
         ("p".into(), "chrome".into(), Some("label".into()))
