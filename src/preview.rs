@@ -137,6 +137,7 @@ pub async fn explain(
             ("text", entries)
         }
         RawBody::Html(_) => {
+            let tz = read.context(config, now, None).timezone;
             let entries = traced
                 .entries
                 .iter()
@@ -144,7 +145,7 @@ pub async fn explain(
                     line: None,
                     tag: e.tag,
                     text: e.text.clone(),
-                    fate: harvested(e, article.as_ref(), read.context(config, now, None).timezone),
+                    fate: harvested(e, article.as_ref(), tz),
                     seen_in: seen_in(e),
                 })
                 .collect();

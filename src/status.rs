@@ -350,8 +350,12 @@ mod tests {
         assert!(short.warnings[0].contains("under half the usual 1600"));
         assert!(render_text(&[short]).contains("warning: bodies average 700"));
 
-        let fine =
-            SourceHealth::from_runs("f", "s", &[run(0, true, 8, 1500), run(1, true, 7, 900)], &[]);
+        let fine = SourceHealth::from_runs(
+            "f",
+            "s",
+            &[run(0, true, 8, 1500), run(1, true, 7, 900)],
+            &[],
+        );
         assert!(!fine.needs_attention(), "{:?}", fine.warnings);
         let first = SourceHealth::from_runs("f", "s", &[run(0, true, 0, 0)], &[]);
         assert!(first.warnings.is_empty(), "nothing usual yet");

@@ -154,10 +154,19 @@ fn explain_html_shows_each_block_with_its_fate() {
             .iter()
             .find(|e| e["text"] == text)
             .unwrap_or_else(|| panic!("{text} not listed: {}", out.stdout));
-        (e["fate"].as_str().unwrap().to_string(), e["field"].as_str().map(str::to_string))
+        (
+            e["fate"].as_str().unwrap().to_string(),
+            e["field"].as_str().map(str::to_string),
+        )
     };
-    assert_eq!(field_of("By Jane Roe"), ("meta".into(), Some("authors".into())));
-    assert_eq!(field_of("14 May 2024"), ("meta".into(), Some("published".into())));
+    assert_eq!(
+        field_of("By Jane Roe"),
+        ("meta".into(), Some("authors".into()))
+    );
+    assert_eq!(
+        field_of("14 May 2024"),
+        ("meta".into(), Some("published".into()))
+    );
     assert_eq!(
         fate_of("Advertisement"),
         ("p".into(), "chrome".into(), Some("label".into()))

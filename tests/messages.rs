@@ -49,13 +49,19 @@ fn literal_parts(template: &str) -> Vec<String> {
     Regex::new(r"\{[^}]*\}")
         .unwrap()
         .split(&text)
-        .map(|p| p.replace('\u{1}', "{").replace('\u{2}', "}").trim().to_string())
+        .map(|p| {
+            p.replace('\u{1}', "{")
+                .replace('\u{2}', "}")
+                .trim()
+                .to_string()
+        })
         .filter(|p| p.chars().count() >= 4)
         .collect()
 }
 
 fn troubleshooting() -> String {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme
         .find("\n## Troubleshooting")
         .expect("README has a Troubleshooting section");
@@ -67,7 +73,10 @@ fn troubleshooting() -> String {
 #[test]
 fn every_message_is_in_the_troubleshooting_table() {
     let mut files = Vec::new();
-    sources(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut files);
+    sources(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
     let makers: Vec<Regex> = MAKERS.iter().map(|m| Regex::new(m).unwrap()).collect();
     let section = troubleshooting();
     let mut checked = 0;
@@ -98,7 +107,10 @@ fn every_message_is_in_the_troubleshooting_table() {
             missing.push(format!("status.rs: {:?}", concern.headline()));
         }
     }
-    assert!(checked > 60, "only {checked} messages found: is the scan broken?");
+    assert!(
+        checked > 60,
+        "only {checked} messages found: is the scan broken?"
+    );
     assert!(
         missing.is_empty(),
         "{} of {checked} messages have no row in the README's troubleshooting tables:\n{}",

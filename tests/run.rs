@@ -364,7 +364,11 @@ fn a_missing_folder_is_a_config_error_with_its_line() {
     let p = Project::world();
     let cfg = p.read("config.toml")
         + "\n[[feed]]\nname = \"gone\"\ntitle = \"Gone\"\nlink = \"https://news.example.org/gone\"\n[[feed.source]]\nname = \"missing-folder\"\ndir = \"nowhere\"\n";
-    let line = cfg.lines().position(|l| l.starts_with("dir = \"nowhere\"")).unwrap() + 1;
+    let line = cfg
+        .lines()
+        .position(|l| l.starts_with("dir = \"nowhere\""))
+        .unwrap()
+        + 1;
     p.write("config.toml", &cfg);
     for command in ["run", "check"] {
         let out = p.run_at(T1, &[command]);
@@ -778,7 +782,10 @@ fn an_article_over_its_time_budget_is_skipped_and_the_run_goes_on() {
     let huge: String = (0..2_000)
         .map(|n| format!("{}Paragraph {n} ends here.\n\n", para.repeat(12)))
         .collect();
-    p.write("articles/slow/huge.txt", &format!("A very long report\n\n{huge}"));
+    p.write(
+        "articles/slow/huge.txt",
+        &format!("A very long report\n\n{huge}"),
+    );
     p.write("articles/world/seed.txt", crate::util::SEED);
     let ran = p.run(&["run"]);
     assert_exit(&ran, 1);
@@ -788,7 +795,11 @@ fn an_article_over_its_time_budget_is_skipped_and_the_run_goes_on() {
         .filter(|l| l.contains("took longer than 1 ms"))
         .collect();
     assert_eq!(over.len(), 1, "{}", ran.stderr);
-    assert!(over[0].contains("huge.txt") && over[0].contains("skipped"), "{}", over[0]);
+    assert!(
+        over[0].contains("huge.txt") && over[0].contains("skipped"),
+        "{}",
+        over[0]
+    );
     let world = parse_feed(&std::fs::read(p.path("feeds/world.rss")).unwrap());
     assert_eq!(world.entries.len(), 1);
     let slow: serde_json::Value = serde_json::from_str(&p.read("feeds/slow.json")).unwrap();
@@ -801,6 +812,11 @@ fn preview_of_a_missing_file_says_why_once() {
     let p = Project::world();
     let out = p.run(&["preview", "/missing/file.txt"]);
     assert_exit(&out, 1);
-    assert_eq!(out.stderr.matches("os error 2").count(), 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("os error 2").count(),
+        1,
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("/missing/file.txt"), "{}", out.stderr);
 }

@@ -89,10 +89,7 @@ fn failing_source_alerts_at_alert_after_and_status_reports_it() {
         .find(|s| s["source"] == "wire")
         .unwrap();
     assert_eq!(entry["consecutive_failures"], 3);
-    assert!(entry["last_error"]
-        .as_str()
-        .unwrap()
-        .contains(&wire));
+    assert!(entry["last_error"].as_str().unwrap().contains(&wire));
 
     // Recovery is reported once, without failing the run: the wire now comes from a folder.
     write_article(&d.join("articles/wire"), "rates.txt", "Rates held steady");
@@ -221,7 +218,11 @@ fn a_shrunk_source_is_reported_at_run_time_once() {
     let status = p.run(&["status"]);
     crate::util::assert_exit(&status, 1);
     assert!(status.stdout.contains("desk: WARNING"), "{}", status.stdout);
-    assert!(status.stdout.contains("under half the usual"), "{}", status.stdout);
+    assert!(
+        status.stdout.contains("under half the usual"),
+        "{}",
+        status.stdout
+    );
 
     // Nothing changed since: the concern stands, and is not said again.
     let quiet = p.run(&["run"]);

@@ -296,7 +296,8 @@ async fn list_with_selectors_fetches_items_and_skips_known_and_private() {
     assert!(got.problems[0].to_string().contains("private address"));
     assert!(server.requests("/blog/posts/old-post.html").is_empty());
     assert_eq!(
-        got.known.len(), 1,
+        got.known.len(),
+        1,
         "still listed, so part of the source's yield for status"
     );
     assert!(!got.unchanged);

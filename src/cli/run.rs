@@ -49,7 +49,11 @@ fn summary(report: &RunReport, exit: Exit) -> String {
         1 => format!("1 {what}"),
         n => format!("{n} {what}s"),
     };
-    let written = report.feeds.iter().filter(|f| !f.written.is_empty()).count();
+    let written = report
+        .feeds
+        .iter()
+        .filter(|f| !f.written.is_empty())
+        .count();
     let new: usize = report.feeds.iter().map(|f| f.new).sum();
     let changed: usize = report.feeds.iter().map(|f| f.changed).sum();
     let problems = match exit {

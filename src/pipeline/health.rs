@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Feed;
 use crate::error::Result;
-use crate::select::Passed;
 use crate::model::item_key;
+use crate::select::Passed;
 use crate::status::{Concern, SourceRun};
 use crate::store::Store;
 
@@ -40,26 +40,28 @@ pub fn source_run(
             .find(|r| r.ok))
     };
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    Ok(if y.unchanged || (passed.articles == 0 && !y.known.is_empty()) {
-        let last = last_ok()?;
-        let items = match y.unchanged {
-            true => last.as_ref().map_or(0, |r| r.items),
-            false => count(y.known.len()),
-        };
-        SourceRun::succeeded(now, items, last.map_or(0, |r| r.avg_body_len))
-    } else {
-        let keys: Vec<String> = y.known.iter().map(|k| item_key(source, k)).collect();
-        let known = store.body_lengths(&feed.name, &keys)?;
-        let measured = passed.articles as usize + known.len();
-        let avg = (passed.body_chars + known.iter().sum::<usize>())
-            .checked_div(measured)
-            .unwrap_or(0);
-        SourceRun::succeeded(
-            now,
-            passed.articles.saturating_add(count(y.known.len())),
-            count(avg),
-        )
-    })
+    Ok(
+        if y.unchanged || (passed.articles == 0 && !y.known.is_empty()) {
+            let last = last_ok()?;
+            let items = match y.unchanged {
+                true => last.as_ref().map_or(0, |r| r.items),
+                false => count(y.known.len()),
+            };
+            SourceRun::succeeded(now, items, last.map_or(0, |r| r.avg_body_len))
+        } else {
+            let keys: Vec<String> = y.known.iter().map(|k| item_key(source, k)).collect();
+            let known = store.body_lengths(&feed.name, &keys)?;
+            let measured = passed.articles as usize + known.len();
+            let avg = (passed.body_chars + known.iter().sum::<usize>())
+                .checked_div(measured)
+                .unwrap_or(0);
+            SourceRun::succeeded(
+                now,
+                passed.articles.saturating_add(count(y.known.len())),
+                count(avg),
+            )
+        },
+    )
 }
 
 /// Fresh articles this run (at least [`FRESH_EVIDENCE`] of them) whose bodies average under
@@ -153,8 +155,16 @@ mod tests {
                 usual: 1400
             })
         );
-        assert_eq!(fresh_shrunk(passed(2, 100), &history), None, "too few to say");
+        assert_eq!(
+            fresh_shrunk(passed(2, 100), &history),
+            None,
+            "too few to say"
+        );
         assert_eq!(fresh_shrunk(passed(3, 3000), &history), None);
-        assert_eq!(fresh_shrunk(passed(3, 150), &history[..1]), None, "no usual yet");
+        assert_eq!(
+            fresh_shrunk(passed(3, 150), &history[..1]),
+            None,
+            "no usual yet"
+        );
     }
 }

@@ -149,7 +149,8 @@ fn source_articles<'f>(
     }
     // Files left unread were normalised with what the source had learned before; when that
     // changed, the source must be read again in full.
-    if let (true, true, SourceKind::Dir(dir)) = (learned_changed, !collected.known.is_empty(), &source.kind)
+    if let (true, true, SourceKind::Dir(dir)) =
+        (learned_changed, !collected.known.is_empty(), &source.kind)
     {
         out.relearned.push((source, dir));
     }
@@ -230,7 +231,13 @@ fn normalize_source<'r>(
             // what was learned does not erase its own evidence.
             RawBody::Html(_) => {
                 let armed = env.watchdog.arm(budget);
-                let ctx = context(env, source, raw, (&rules, &nothing_learned), armed.interrupt());
+                let ctx = context(
+                    env,
+                    source,
+                    raw,
+                    (&rules, &nothing_learned),
+                    armed.interrupt(),
+                );
                 normalize::normalize(raw, &ctx)
                     .map(|a| learn::candidates(&a.content_text))
                     .unwrap_or_default()

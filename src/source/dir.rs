@@ -619,7 +619,10 @@ mod tests {
             .set_modified(later)
             .unwrap();
         let after_touch = collect(&src, dir.path(), &known).unwrap();
-        assert_eq!((after_touch.articles.len(), after_touch.known.len()), (0, 2));
+        assert_eq!(
+            (after_touch.articles.len(), after_touch.known.len()),
+            (0, 2)
+        );
         assert_eq!(after_touch.fingerprints.len(), 1);
 
         // Edited: an article again.
