@@ -59,6 +59,16 @@ struct RawSite {
     /// SQLite state (item ids, dates, learned chrome); the run lock sits beside it.
     #[serde(default = "default_state")]
     state: PathBuf,
+    /// Also publish the output folder to S3-compatible object storage, as
+    /// `s3://bucket/prefix`: each file is uploaded after it is written to `output_dir`.
+    #[schemars(with = "Option<String>")]
+    publish_to: Option<Spanned<String>>,
+    /// Endpoint of the object storage `publish_to` names; default: `AWS_ENDPOINT_URL`, else
+    /// AWS S3 itself.
+    #[schemars(with = "Option<String>")]
+    s3_endpoint: Option<Spanned<String>>,
+    /// Region of the `publish_to` bucket; default: `AWS_REGION`, else "us-east-1".
+    s3_region: Option<String>,
     /// Authority of `tag:` ids; default: the `base_url` host + ",2024". Never change it once
     /// feeds are published.
     id_authority: Option<String>,
@@ -332,6 +342,8 @@ pub struct Site {
     pub base_url: Url,
     pub author: String,
     pub output_dir: PathBuf,
+    /// Object storage the output folder is published to as well, when set.
+    pub publish_to: Option<PublishTo>,
     pub state: PathBuf,
     /// Authority of `tag:` ids (`host,date`): fixed, so moving the files does not change ids.
     pub id_authority: String,
@@ -358,6 +370,7 @@ impl Default for Site {
             base_url: Url::parse("http://localhost/").expect("a valid URL"),
             author: "feedsmith".into(),
             output_dir: default_output(),
+            publish_to: None,
             state: default_state(),
             id_authority: "localhost,2024".into(),
             timezone: chrono_tz::UTC,
@@ -370,6 +383,29 @@ impl Default for Site {
             caps: ArticleCaps::default(),
             max_feed_bytes: DEFAULT_MAX_FEED_BYTES,
             serve: crate::serve::Limits::default(),
+        }
+    }
+}
+
+/// `[site] publish_to`: an S3 bucket and the prefix the output folder's files go under, with
+/// where to reach it. Credentials are never in the config: the usual AWS variables give them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishTo {
+    pub bucket: String,
+    /// Without a leading or trailing `/`; empty for the bucket's root.
+    pub prefix: String,
+    /// `s3_endpoint`; `None` leaves it to `AWS_ENDPOINT_URL` or AWS S3.
+    pub endpoint: Option<Url>,
+    /// `s3_region`; `None` leaves it to `AWS_REGION` or "us-east-1".
+    pub region: Option<String>,
+}
+
+impl PublishTo {
+    /// `s3://bucket/prefix/`, what a file's key is written after in messages.
+    pub fn url(&self) -> String {
+        match self.prefix.is_empty() {
+            true => format!("s3://{}/", self.bucket),
+            false => format!("s3://{}/{}/", self.bucket, self.prefix),
         }
     }
 }
@@ -798,6 +834,56 @@ impl Validator<'_> {
         Ok(Some(map))
     }
 
+    /// `publish_to` as a bucket and a prefix, with `s3_endpoint` and `s3_region`.
+    fn publish_to(&self, raw: &RawSite) -> Result<Option<PublishTo>> {
+        let Some(to) = &raw.publish_to else {
+            if let Some(endpoint) = &raw.s3_endpoint {
+                return self.err(endpoint.span(), "`s3_endpoint` is set but `publish_to` is not; add `publish_to = \"s3://bucket/prefix\"` or remove it");
+            }
+            return Ok(None);
+        };
+        let text = to.get_ref().trim();
+        let wrong = |why: &str| {
+            self.err(
+                to.span(),
+                format!("`publish_to` {text:?} must be an s3://bucket/prefix URL: {why}"),
+            )
+        };
+        let Some(rest) = text.strip_prefix("s3://") else {
+            return wrong("it does not start with s3://");
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        if !bucket_ok {
+            return wrong("a bucket name is 3 to 63 lower-case letters, digits, '-' and '.'");
+        }
+        let prefix = prefix.trim_matches('/');
+        let segment_ok = |s: &str| {
+            !s.is_empty()
+                && s != "."
+                && s != ".."
+                && s.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        };
+        if !prefix.is_empty() && !prefix.split('/').all(segment_ok) {
+            return wrong(
+                "the prefix is folder names of printable characters, split by single '/'",
+            );
+        }
+        let endpoint = match &raw.s3_endpoint {
+            Some(e) => Some(self.url(e, "s3_endpoint")?),
+            None => None,
+        };
+        Ok(Some(PublishTo {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+            endpoint,
+            region: raw.s3_region.clone().filter(|r| !r.trim().is_empty()),
+        }))
+    }
+
     fn tz(&self, s: &Option<Spanned<String>>, default: Tz) -> Result<Tz> {
         match s {
             None => Ok(default),
@@ -973,6 +1059,7 @@ impl Validator<'_> {
                 .filter(|a| !a.trim().is_empty())
                 .unwrap_or_else(|| raw.title.trim().to_string()),
             output_dir: self.resolve(&raw.output_dir),
+            publish_to: self.publish_to(raw)?,
             state: self.resolve(&raw.state),
             id_authority: raw
                 .id_authority

@@ -64,6 +64,18 @@ pub enum Error {
         path: PathBuf,
         cause: std::io::Error,
     },
+
+    /// Object storage (`[site] publish_to`) refused or did not answer; the feed's other
+    /// copies, and the other feeds, are not affected.
+    #[error("cannot {action} {key} at {endpoint}: {cause}; the object there is left as it was (check the bucket name, the credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that the endpoint is up)")]
+    Remote {
+        /// What was being done: "upload", "delete", "list".
+        action: &'static str,
+        /// The object (`s3://bucket/prefix/world.rss`), or the prefix listed.
+        key: String,
+        endpoint: String,
+        cause: String,
+    },
 }
 
 /// What the OS said, once: `tempfile` appends ` at path "…"` (a temp file's name, which

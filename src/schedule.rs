@@ -109,10 +109,7 @@ impl Schedule {
             return Duration::ZERO;
         };
         let bound = (interval / 10).min(MAX_JITTER);
-        let digest = Sha256::digest(feed.as_bytes());
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        let fraction = u64::from_be_bytes(first) as f64 / (u64::MAX as f64 + 1.0);
+        let fraction = name_hash(feed) as f64 / (u64::MAX as f64 + 1.0);
         Duration::from_millis((bound.as_millis() as f64 * fraction) as u64)
     }
 
@@ -123,6 +120,16 @@ impl Schedule {
         let next = self.next_after(after, tz)?;
         Some(next + chrono::Duration::from_std(jitter).unwrap_or_default())
     }
+}
+
+/// A feed name's hash, the same on every machine, build and run (unlike std's randomised
+/// hasher): what spreads feeds over time (the daemon's jitter) and over machines
+/// (`run --shard`). The first 8 bytes of the name's SHA-256.
+pub fn name_hash(feed: &str) -> u64 {
+    let digest = Sha256::digest(feed.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first)
 }
 
 #[cfg(test)]

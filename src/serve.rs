@@ -88,6 +88,26 @@ impl CachePolicy {
         let feed = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
         self.schedules.get(feed).map_or(self.default, until)
     }
+
+    /// Seconds a copy of `file` put in object storage may be cached. An object keeps the
+    /// header it was uploaded with until its bytes change, so this is the time between two
+    /// refreshes (the longest [`CachePolicy::max_age`] ever gives), not the time to the next.
+    pub fn stored_lifetime(&self, file: &str) -> u64 {
+        let interval = |(s, _): &(Schedule, chrono::Duration)| {
+            s.ttl_minutes(self.tz)
+                .map_or(self.default, |m| u64::from(m) * 60)
+        };
+        if file == INDEX || file == OPML {
+            return self
+                .schedules
+                .values()
+                .map(interval)
+                .min()
+                .unwrap_or(self.default);
+        }
+        let feed = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        self.schedules.get(feed).map_or(self.default, interval)
+    }
 }
 
 struct AppState {
@@ -224,8 +244,8 @@ fn file_name(path: &str) -> Option<&str> {
 }
 
 /// Only the kinds of file feedsmith writes are served, so nothing else that lands in the folder
-/// leaks.
-fn content_type(name: &str) -> Option<&'static str> {
+/// leaks; object storage gets the same types.
+pub fn content_type(name: &str) -> Option<&'static str> {
     let (_, ext) = name.rsplit_once('.')?;
     Some(match ext {
         "rss" => Format::Rss.media_type(),
@@ -508,5 +528,10 @@ link = "https://e.org/f"
         assert!(m0 < 6, "{m0}");
         assert_eq!(p.max_age("free.json", now), DEFAULT_MAX_AGE);
         assert_eq!(p.max_age("index.html", now), m);
+        // A stored copy keeps its header: a whole interval, whenever it was uploaded.
+        assert_eq!(p.stored_lifetime("q.atom"), 900);
+        assert_eq!(p.stored_lifetime("m.json"), 60);
+        assert_eq!(p.stored_lifetime("free.rss"), DEFAULT_MAX_AGE);
+        assert_eq!(p.stored_lifetime("feeds.opml"), 60);
     }
 }

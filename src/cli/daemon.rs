@@ -145,12 +145,12 @@ async fn refresh_feed(config: &Config, name: &str, verbose: bool) {
     };
     let result = async {
         let mut runner = Runner::start(config, RunOptions::default())?;
-        let report = runner.run_feed(feed).await?;
-        let warnings = runner.finish()?;
-        Ok::<_, Error>(RunReport {
-            feeds: vec![report],
-            warnings,
-        })
+        let mut report = RunReport {
+            feeds: vec![runner.run_feed(feed).await?],
+            ..RunReport::default()
+        };
+        runner.finish(&mut report).await?;
+        Ok::<_, Error>(report)
     }
     .await;
     match result {

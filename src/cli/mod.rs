@@ -23,6 +23,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
+use crate::pipeline;
 
 /// Exit codes, as cron and scripts read them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,10 @@ pub enum Command {
         /// Remove output files of feeds no longer in the config.
         #[arg(long)]
         prune: bool,
+        /// Only the feeds of shard I of N (0 ≤ I < N), by a stable hash of each feed's name:
+        /// N copies run with 0/N to N-1/N refresh every feed exactly once.
+        #[arg(long, value_name = "I/N", conflicts_with = "feeds")]
+        shard: Option<pipeline::Shard>,
     },
     /// Validate the config and render every feed from the stored items, without fetching or
     /// writing anything; `--fetch` also probes every source.
@@ -87,6 +92,9 @@ pub enum Command {
         /// Fetch and normalise every source too (as a dry run: nothing stored or written).
         #[arg(long)]
         fetch: bool,
+        /// Only the feeds of shard I of N, as `run --shard` takes them.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<pipeline::Shard>,
     },
     /// Stay up and refresh each feed when its schedule fires; SIGTERM or Ctrl-C stops it
     /// after the refresh in progress.
@@ -215,8 +223,9 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             all,
             dry_run,
             prune,
-        } => run::run(cli, feeds, *all, *dry_run, *prune),
-        Command::Check { fetch } => run::check(cli, *fetch),
+            shard,
+        } => run::run(cli, feeds, *all, *dry_run, *prune, *shard),
+        Command::Check { fetch, shard } => run::check(cli, *fetch, *shard),
         Command::Preview { json, url, input } => {
             preview::preview(cli, input, url.as_deref(), *json)
         }

@@ -7,7 +7,9 @@ use super::log::{self, report};
 use super::{now, runtime, Cli, Exit};
 use crate::config::Config;
 use crate::error::Error;
-use crate::pipeline::{self, FeedReport, Problem, RunOptions, RunReport, Runner, Scope, Selection};
+use crate::pipeline::{
+    self, FeedReport, Problem, RunOptions, RunReport, Runner, Scope, Selection, Shard,
+};
 use crate::status::{should_alert, should_report_item};
 
 pub fn run(
@@ -16,6 +18,7 @@ pub fn run(
     all: bool,
     dry_run: bool,
     prune: bool,
+    shard: Option<Shard>,
 ) -> anyhow::Result<Exit> {
     let config = Config::load(&cli.config)?;
     check_feed_names(&config, feeds)?;
@@ -30,6 +33,10 @@ pub fn run(
         Selection::All
     } else {
         Selection::Due
+    };
+    let selection = match shard {
+        Some(shard) => Selection::Shard(shard, Box::new(selection)),
+        None => selection,
     };
     let report = runtime()?.block_on(run_with_progress(&config, opts, &selection, cli.verbose))?;
     // A dry run is someone looking: show every failure.
@@ -67,7 +74,7 @@ fn summary(report: &RunReport, exit: Exit) -> String {
     )
 }
 
-pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
+pub fn check(cli: &Cli, fetch: bool, shard: Option<Shard>) -> anyhow::Result<Exit> {
     let config = Config::load(&cli.config)?;
     let opts = RunOptions {
         dry_run: true,
@@ -75,9 +82,13 @@ pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
         now: now()?,
     };
     let report = if fetch {
-        runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?
+        let selection = match shard {
+            Some(shard) => Selection::Shard(shard, Box::new(Selection::All)),
+            None => Selection::All,
+        };
+        runtime()?.block_on(pipeline::run(&config, opts, &selection))?
     } else {
-        runtime()?.block_on(pipeline::check_stored(&config, opts.now))?
+        runtime()?.block_on(pipeline::check_stored(&config, opts.now, shard))?
     };
     for f in &report.feeds {
         let troubled = if f.problems.is_empty() {
@@ -145,7 +156,7 @@ async fn run_with_progress(
         feeds,
         ..RunReport::default()
     };
-    report.warnings = runner.finish()?;
+    runner.finish(&mut report).await?;
     Ok(report)
 }
 
@@ -159,6 +170,15 @@ pub(super) fn print_report(report: &RunReport, verbose: bool, alert_after: Optio
     let mut failed = false;
     for f in &report.feeds {
         failed |= print_feed(f, verbose, alert_after);
+    }
+    for e in &report.problems {
+        report!(Error, "{e}");
+        failed = true;
+    }
+    if verbose {
+        for key in &report.uploaded {
+            report!(Info, "uploaded {key}");
+        }
     }
     if failed {
         Exit::Failed
@@ -202,6 +222,9 @@ fn print_feed(f: &FeedReport, verbose: bool, alert_after: Option<u32>) -> bool {
         report!(Warning, "feed {}: {e}", f.feed);
     }
     if verbose {
+        for key in &f.uploaded {
+            report!(Info, "uploaded {key}");
+        }
         report!(
             Info,
             "{}: {} new, {} changed, {} items, {} files written",

@@ -18,6 +18,7 @@ mod orphans;
 mod persist;
 mod publish;
 mod report;
+mod shard;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -27,11 +28,14 @@ use chrono::{DateTime, Utc};
 pub use normalize::{learned_for, rules_for};
 pub use persist::item_id;
 pub use report::{FeedReport, Problem, RunReport, Scope, SourceOutcome};
+pub use shard::{Shard, ShardError};
 
 use crate::config::{Config, Feed};
 use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
+use crate::publish::remote::Bucket;
 use crate::publish::{site, write, FeedSummary};
+use crate::serve::CachePolicy;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -63,6 +67,8 @@ pub enum Selection {
     /// Feeds whose schedule fired since their last run; a feed without one is always due
     /// (cron decides when it runs).
     Due,
+    /// The feeds of `of` that fall in this shard (`--shard I/N`).
+    Shard(Shard, Box<Selection>),
 }
 
 /// Holds the run lock and the state for one run.
@@ -74,6 +80,9 @@ pub struct Runner<'a> {
     fetcher: Fetcher,
     /// The WebSub hub and a client for it, when `[site] websub_hub` is set.
     hub: Option<(reqwest::Client, url::Url)>,
+    /// The bucket the output folder is copied to, when `[site] publish_to` is set (and this
+    /// is no dry run).
+    remote: Option<publish::Remote>,
     /// Summaries of the feeds published this run, for the index and OPML.
     published: BTreeMap<String, FeedSummary>,
     _lock: File,
@@ -102,12 +111,20 @@ impl<'a> Runner<'a> {
             )),
             None => None,
         };
+        let remote = match &config.site.publish_to {
+            Some(to) if !opts.dry_run => Some(publish::Remote {
+                bucket: Bucket::open(to, &config.site)?,
+                cache: CachePolicy::from_config(config),
+            }),
+            _ => None,
+        };
         Ok(Runner {
             config,
             opts,
             store,
             fetcher,
             hub,
+            remote,
             published: BTreeMap::new(),
             _lock: lock,
         })
@@ -121,23 +138,27 @@ impl<'a> Runner<'a> {
     pub fn selected(&self, selection: &Selection) -> Result<Vec<&'a Feed>> {
         let mut out = Vec::new();
         for feed in &self.config.feeds {
-            let wanted = match selection {
-                Selection::All => true,
-                Selection::Named(names) => names.contains(&feed.name),
-                Selection::Due => match &feed.schedule {
-                    None => true,
-                    Some(s) => s.is_due(
-                        self.store.last_run(&feed.name)?,
-                        self.opts.now,
-                        self.config.site.timezone,
-                    ),
-                },
-            };
-            if wanted {
+            if self.wants(selection, feed)? {
                 out.push(feed);
             }
         }
         Ok(out)
+    }
+
+    fn wants(&self, selection: &Selection, feed: &Feed) -> Result<bool> {
+        Ok(match selection {
+            Selection::All => true,
+            Selection::Named(names) => names.contains(&feed.name),
+            Selection::Due => match &feed.schedule {
+                None => true,
+                Some(s) => s.is_due(
+                    self.store.last_run(&feed.name)?,
+                    self.opts.now,
+                    self.config.site.timezone,
+                ),
+            },
+            Selection::Shard(shard, of) => shard.contains(&feed.name) && self.wants(of, feed)?,
+        })
     }
 
     /// Refreshes and publishes one feed through the five stages. Only a failure to store or
@@ -276,18 +297,38 @@ impl<'a> Runner<'a> {
                 publish::write(&inputs, &mut stored, &outlet, &mut report)?
             }
         };
-        let Some(written) = written else {
+        let Some(mut written) = written else {
             // Not listed on the index until it passes the gate again.
             if !dry_run {
                 self.store.set_setting(&summary_key(&feed.name), "")?;
             }
             return Ok(report);
         };
+        let feed_failed = |report: &FeedReport| {
+            report.problems[failed_before..]
+                .iter()
+                .any(|p| p.scope == Scope::Feed)
+        };
+        // The public copies follow the local files, and only a complete set of them.
+        if let Some(remote) = self.remote.as_ref().filter(|_| !feed_failed(&report)) {
+            let mut uploaded = Vec::new();
+            let files = publish::feed_files(&feed.name);
+            let dir = &config.site.output_dir;
+            let result = publish::upload(remote, &mut self.store, dir, &files, &mut uploaded).await;
+            written.uploaded(&uploaded);
+            report
+                .uploaded
+                .extend(uploaded.iter().map(|name| remote.bucket.key(name)));
+            match result {
+                Ok(()) => {}
+                Err(e @ (Error::Remote { .. } | Error::Io { .. })) => report.failure(e),
+                Err(other) => return Err(other),
+            }
+        }
         publish::ping(&written, &outlet, &mut report).await;
-        // Remembered only once every format is written, so a feed that failed is tried again.
-        let all_written = report.problems[failed_before..]
-            .iter()
-            .all(|p| p.scope != Scope::Feed);
+        // Remembered only once every format is written (and uploaded), so a feed that failed
+        // is tried again.
+        let all_written = !feed_failed(&report);
         if !self.opts.dry_run {
             let summary = &written.summary;
             let line = format!("{} {}", summary.items, summary.head.updated().to_rfc3339());
@@ -301,21 +342,46 @@ impl<'a> Runner<'a> {
         Ok(report)
     }
 
-    /// Writes the index and OPML from every feed's summary, and deals with output files of
-    /// feeds no longer configured; returns the warnings for a person.
-    pub fn finish(mut self) -> Result<Vec<String>> {
+    /// Writes (and uploads) the index and OPML from every feed's summary, and deals with
+    /// output files of feeds no longer configured; puts the warnings for a person, and what
+    /// failed with the bucket, in `report`.
+    pub async fn finish(mut self, report: &mut RunReport) -> Result<()> {
+        let remote_problem = |e: Error, report: &mut RunReport| match e {
+            e @ Error::Remote { .. } => {
+                report.problems.push(e);
+                Ok(())
+            }
+            other => Err(other),
+        };
         if !self.opts.dry_run {
             for (origin, copy) in self.fetcher.robots_to_keep() {
                 self.store.set_robots(&origin, &copy)?;
             }
-            self.write_site()?;
+            let mut uploaded = Vec::new();
+            let written = self.write_site(&mut uploaded).await;
+            if let Some(remote) = &self.remote {
+                report
+                    .uploaded
+                    .extend(uploaded.iter().map(|name| remote.bucket.key(name)));
+            }
+            if let Err(e) = written {
+                remote_problem(e, report)?;
+            }
         }
-        orphans::handle(self.config, &self.store, &self.opts)
+        report.warnings = orphans::handle(self.config, &self.store, &self.opts)?;
+        if let Some(remote) = &self.remote {
+            match orphans::handle_remote(self.config, &mut self.store, &self.opts, remote).await {
+                Ok(warnings) => report.warnings.extend(warnings),
+                Err(e) => remote_problem(e, report)?,
+            }
+        }
+        Ok(())
     }
 
     /// The index and OPML, unless every feed's digest and the site's settings are what they
-    /// were when they were last written. Each feed's own page is written with its files.
-    fn write_site(&mut self) -> Result<()> {
+    /// were when they were last written (and uploaded). Each feed's own page is written with
+    /// its files.
+    async fn write_site(&mut self, uploaded: &mut Vec<String>) -> Result<()> {
         let dir = &self.config.site.output_dir;
         let mut digests = Vec::new();
         for feed in &self.config.feeds {
@@ -338,6 +404,11 @@ impl<'a> Runner<'a> {
             }
         }
         site::write_site(dir, &feeds, &self.config.site)?;
+        if let Some(remote) = &self.remote {
+            // After every feed's files: the index never links a feed the bucket lacks.
+            let pages = [site::INDEX.to_string(), site::OPML.to_string()];
+            publish::upload(remote, &mut self.store, dir, &pages, uploaded).await?;
+        }
         self.store.set_setting(SITE_DIGEST, &digest)
     }
 
@@ -396,13 +467,18 @@ pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Re
         feeds: runner.run_feeds(&feeds, |_| {}).await?,
         ..RunReport::default()
     };
-    report.warnings = runner.finish()?;
+    runner.finish(&mut report).await?;
     Ok(report)
 }
 
-/// `check` without the network: every feed rebuilt from what the store holds and put through
-/// the same validation, rendering and parse-back a run uses; nothing is fetched or written.
-pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunReport> {
+/// `check` without the network: every feed (of `shard`, when given) rebuilt from what the
+/// store holds and put through the same validation, rendering and parse-back a run uses;
+/// nothing is fetched or written.
+pub async fn check_stored(
+    config: &Config,
+    now: DateTime<Utc>,
+    shard: Option<Shard>,
+) -> Result<RunReport> {
     let mut report = RunReport::default();
     // Opening the store would create it: with none, there is nothing published to check.
     let store = match config.site.state.exists() {
@@ -414,7 +490,11 @@ pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunRepo
         dry_run: true,
         hub: None,
     };
-    for feed in &config.feeds {
+    let feeds = config
+        .feeds
+        .iter()
+        .filter(|f| shard.is_none_or(|s| s.contains(&f.name)));
+    for feed in feeds {
         let mut r = FeedReport::new(&feed.name);
         if let Some(store) = &store {
             if let Some(first_run) = store.first_run(&feed.name)? {

@@ -1,14 +1,36 @@
 //! Output files no feed writes any more (a feed was removed or renamed): removed with
-//! `--prune`, else warned about once, so cron does not repeat the same warning forever.
+//! `--prune`, else warned about once, so cron does not repeat the same warning forever. The
+//! same holds for the objects in the bucket of `publish_to`.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use super::publish::{forget_upload, Remote};
 use super::RunOptions;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::publish::{site, Format};
 use crate::store::Store;
+
+/// Whether `file` is a feed's file or page (`index.html` is the site's, not a feed's) of a
+/// feed not in `names`.
+fn orphaned(file: &str, names: &HashSet<&str>) -> bool {
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    let ours =
+        Format::ALL.iter().any(|f| f.extension() == ext) || (ext == "html" && file != site::INDEX);
+    ours && !names.contains(stem)
+}
+
+fn feed_names(config: &Config) -> HashSet<&str> {
+    config.feeds.iter().map(|f| f.name.as_str()).collect()
+}
+
+/// The warning for an orphan at `place` (a path, or an object's key).
+fn warning(place: &str) -> String {
+    format!("{place}: no feed in the config writes this file any more; `feedsmith run --prune` removes it")
+}
 
 pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<String>> {
     let dir = &config.site.output_dir;
@@ -16,7 +38,7 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
     if opts.dry_run {
         return Ok(warnings);
     }
-    let names: HashSet<&str> = config.feeds.iter().map(|f| f.name.as_str()).collect();
+    let names = feed_names(config);
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(warnings);
     };
@@ -24,11 +46,7 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
         .flatten()
         .filter_map(|e| {
             let file = e.file_name().to_string_lossy().into_owned();
-            let (stem, ext) = file.rsplit_once('.')?;
-            // Feed files, and feed pages (`index.html` is the site's, not a feed's).
-            let ours = Format::ALL.iter().any(|f| f.extension() == ext)
-                || (ext == "html" && file != site::INDEX);
-            (ours && !names.contains(stem)).then(|| (file.clone(), e.path()))
+            orphaned(&file, &names).then(|| (file, e.path()))
         })
         .collect();
     orphans.sort();
@@ -38,10 +56,42 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
             store.forget_orphan(&file)?;
             tracing::info!(file, "pruned");
         } else if store.warn_orphan_once(&file, opts.now)? {
-            warnings.push(format!(
-                "{}: no feed in the config writes this file any more; `feedsmith run --prune` removes it",
-                path.display()
-            ));
+            warnings.push(warning(&path.display().to_string()));
+        }
+    }
+    Ok(warnings)
+}
+
+/// [`handle`] for the objects directly under the bucket's prefix; the state remembers them by
+/// key, apart from the local files.
+pub async fn handle_remote(
+    config: &Config,
+    store: &mut Store,
+    opts: &RunOptions,
+    remote: &Remote,
+) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    if opts.dry_run {
+        return Ok(warnings);
+    }
+    let names = feed_names(config);
+    let mut orphans: Vec<String> = remote
+        .bucket
+        .names()
+        .await?
+        .into_iter()
+        .filter(|file| orphaned(file, &names))
+        .collect();
+    orphans.sort();
+    for file in orphans {
+        let key = remote.bucket.key(&file);
+        if opts.prune {
+            remote.bucket.delete(&file).await?;
+            store.forget_orphan(&key)?;
+            forget_upload(store, &key)?;
+            tracing::info!(key, "pruned");
+        } else if store.warn_orphan_once(&key, opts.now)? {
+            warnings.push(warning(&key));
         }
     }
     Ok(warnings)

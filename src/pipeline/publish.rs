@@ -1,7 +1,7 @@
 //! Stage 5, publish: the feed rendered in every format straight from the store, one item in
 //! memory at a time, into temp files; each file checked the way a strict reader parses it,
-//! put in place only when its bytes changed, with the feed's page beside it; and the hub told
-//! of what did.
+//! put in place only when its bytes changed, with the feed's page beside it; copied to object
+//! storage when `publish_to` is set; and the hub told of what changed.
 
 use std::io::BufWriter;
 
@@ -12,9 +12,18 @@ use super::report::FeedReport;
 use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
 use crate::model::Item;
+use crate::publish::remote::{Bucket, Object};
 use crate::publish::{self, site, write, FeedHead, FeedSummary, Format, ItemSource};
+use crate::serve::{content_type, CachePolicy};
 use crate::store::Store;
 use crate::websub;
+
+/// Object storage the output folder is copied to (`[site] publish_to`), and the cache
+/// lifetimes its objects are given.
+pub struct Remote {
+    pub bucket: Bucket,
+    pub cache: CachePolicy,
+}
 
 /// Where a feed goes and who hears of it.
 pub struct Outlet<'a> {
@@ -66,6 +75,83 @@ pub struct Inputs<'a> {
 pub struct Written {
     pub summary: FeedSummary,
     changed: Vec<Format>,
+}
+
+impl Written {
+    /// Counts the formats among `names` (uploaded just now) as changed, for the hub: their
+    /// public copies are new even when the local files were already the same.
+    pub fn uploaded(&mut self, names: &[String]) {
+        for format in Format::ALL {
+            if names.contains(&format.file_name(self.summary.head.name()))
+                && !self.changed.contains(&format)
+            {
+                self.changed.push(format);
+            }
+        }
+    }
+}
+
+/// The files of feed `name` in the order they are uploaded: its feeds, then its page (which
+/// links them).
+pub fn feed_files(name: &str) -> Vec<String> {
+    Format::ALL
+        .iter()
+        .map(|f| f.file_name(name))
+        .chain([site::page_name(name)])
+        .collect()
+}
+
+/// Uploads `names` from `dir`, in order, each unless the bucket was last given these very
+/// bytes with these headers (the hash of both is kept in the state, so nothing is read back
+/// from the bucket); pushes each name uploaded on `uploaded`. Stops at the first failure, an
+/// [`Error::Remote`] naming the object and the endpoint: the objects after it are left as
+/// they were, so the feeds a page links are never older than the page.
+pub async fn upload(
+    remote: &Remote,
+    store: &mut Store,
+    dir: &std::path::Path,
+    names: &[String],
+    uploaded: &mut Vec<String>,
+) -> Result<()> {
+    for name in names {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let object = Object {
+            name,
+            content_type: content_type(name).unwrap_or("application/octet-stream"),
+            cache_control: format!("public, max-age={}", remote.cache.stored_lifetime(name)),
+            bytes,
+        };
+        let key = remote.bucket.key(name);
+        let setting = format!("uploaded:{key}");
+        let hash = object_hash(&object);
+        if store.setting(&setting)?.as_deref() == Some(hash.as_str()) {
+            continue;
+        }
+        remote.bucket.put(object).await?;
+        store.set_setting(&setting, &hash)?;
+        tracing::debug!(%key, "uploaded");
+        uploaded.push(name.clone());
+    }
+    Ok(())
+}
+
+/// What an object was uploaded as: its headers and its bytes.
+fn object_hash(object: &Object) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(object.content_type);
+    h.update([0]);
+    h.update(&object.cache_control);
+    h.update([0]);
+    h.update(&object.bytes);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Forgets what `key` was uploaded as (its object was deleted), so it is uploaded again if a
+/// feed writes it once more.
+pub fn forget_upload(store: &Store, key: &str) -> Result<()> {
+    store.set_setting(&format!("uploaded:{key}"), "")
 }
 
 /// Renders the feed from `source` through the gate, checks every file and writes those that

@@ -45,6 +45,8 @@ pub struct FeedReport {
     pub items: usize,
     /// Files whose bytes changed.
     pub written: Vec<PathBuf>,
+    /// Objects put to the bucket of `publish_to`, by key (`s3://bucket/prefix/world.rss`).
+    pub uploaded: Vec<String>,
     pub problems: Vec<Problem>,
     /// Worth a look but nothing failed (a site rule that no longer matches, a body cut, items
     /// left out to fit the size cap): "source NAME: note" when a source's, else the feed's.
@@ -101,10 +103,15 @@ pub struct RunReport {
     pub feeds: Vec<FeedReport>,
     /// Things a person should know once (an orphaned output file).
     pub warnings: Vec<String>,
+    /// What failed beyond any one feed: uploading the index or OPML, listing or pruning the
+    /// bucket. The feeds themselves are published.
+    pub problems: Vec<Error>,
+    /// The index and OPML objects put to the bucket, by key.
+    pub uploaded: Vec<String>,
 }
 
 impl RunReport {
     pub fn has_problems(&self) -> bool {
-        self.feeds.iter().any(|f| !f.problems.is_empty())
+        !self.problems.is_empty() || self.feeds.iter().any(|f| !f.problems.is_empty())
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod atom;
 pub mod json;
+pub mod remote;
 pub mod rss;
 pub mod site;
 pub mod write;

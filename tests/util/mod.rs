@@ -410,3 +410,21 @@ pub async fn serve_static_on(
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     base
 }
+
+/// The address of a service `.ci/run` started (its `var`, e.g. `FEEDSMITH_TEST_S3_ENDPOINT`),
+/// or `None` after printing why the test skips. With `FEEDSMITH_REQUIRE_SERVICES=1` (CI) a
+/// missing service fails the test instead: CI must never pass by skipping.
+pub fn service(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => Some(v.trim().to_string()),
+        _ => {
+            let required = std::env::var("FEEDSMITH_REQUIRE_SERVICES").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "FEEDSMITH_REQUIRE_SERVICES=1 but {var} is not set: {what} is missing"
+            );
+            eprintln!("skipped: {var} is not set, so there is no {what} to test against");
+            None
+        }
+    }
+}
