@@ -6,13 +6,16 @@ S3_PID=""
 S3_LOG=""
 
 start_s3() {
-    if ! command -v moto_server >/dev/null 2>&1; then
-        python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
+    # Run as a module: a fresh install's moto_server script may not be on PATH (pyenv shims,
+    # ~/.local/bin). A Debian python refuses pip outside a venv unless told (PEP 668).
+    if ! python3 -c 'import moto.server, flask' >/dev/null 2>&1; then
+        python3 -m pip install --quiet --disable-pip-version-check 'moto[server]' ||
+            python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'moto[server]'
     fi
     local port
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     S3_LOG="$(mktemp)"
-    moto_server -H 127.0.0.1 -p "$port" >"$S3_LOG" 2>&1 &
+    python3 -m moto.server -H 127.0.0.1 -p "$port" >"$S3_LOG" 2>&1 &
     S3_PID=$!
     # Up when it answers HTTP (ListBuckets); 30 s at most.
     if ! python3 - "$port" <<'PY'
@@ -27,7 +30,7 @@ for _ in range(300):
 sys.exit(1)
 PY
     then
-        echo "moto_server did not start on 127.0.0.1:$port:"
+        echo "moto did not start on 127.0.0.1:$port:"
         cat "$S3_LOG"
         return 1
     fi
