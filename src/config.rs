@@ -68,7 +68,8 @@ struct RawSite {
     #[schemars(with = "Option<String>")]
     s3_endpoint: Option<Spanned<String>>,
     /// Region of the `publish_to` bucket; default: `AWS_REGION`, else "us-east-1".
-    s3_region: Option<String>,
+    #[schemars(with = "Option<String>")]
+    s3_region: Option<Spanned<String>>,
     /// Authority of `tag:` ids; default: the `base_url` host + ",2024". Never change it once
     /// feeds are published.
     id_authority: Option<String>,
@@ -837,8 +838,12 @@ impl Validator<'_> {
     /// `publish_to` as a bucket and a prefix, with `s3_endpoint` and `s3_region`.
     fn publish_to(&self, raw: &RawSite) -> Result<Option<PublishTo>> {
         let Some(to) = &raw.publish_to else {
-            if let Some(endpoint) = &raw.s3_endpoint {
-                return self.err(endpoint.span(), "`s3_endpoint` is set but `publish_to` is not; add `publish_to = \"s3://bucket/prefix\"` or remove it");
+            let stray = [("s3_endpoint", &raw.s3_endpoint), ("s3_region", &raw.s3_region)];
+            if let Some((key, Some(value))) = stray.into_iter().find(|(_, v)| v.is_some()) {
+                return self.err(
+                    value.span(),
+                    format!("`{key}` is set but `publish_to` is not; add `publish_to = \"s3://bucket/prefix\"` or remove it"),
+                );
             }
             return Ok(None);
         };
@@ -849,6 +854,12 @@ impl Validator<'_> {
                 format!("`publish_to` {text:?} must be an s3://bucket/prefix URL: {why}"),
             )
         };
+        if !cfg!(feature = "s3") {
+            return self.err(
+                to.span(),
+                "`publish_to` needs a feedsmith built with the `s3` cargo feature (on by default); build it without --no-default-features",
+            );
+        }
         let Some(rest) = text.strip_prefix("s3://") else {
             return wrong("it does not start with s3://");
         };
@@ -880,7 +891,11 @@ impl Validator<'_> {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
             endpoint,
-            region: raw.s3_region.clone().filter(|r| !r.trim().is_empty()),
+            region: raw
+                .s3_region
+                .as_ref()
+                .map(|r| r.get_ref().trim().to_string())
+                .filter(|r| !r.is_empty()),
         }))
     }
 

@@ -430,4 +430,12 @@ fn publish_to_is_checked_when_the_config_loads() {
         "{}",
         r.stderr
     );
+    let p = project("s3_region = \"eu-west-1\"", &["world"]);
+    let r = p.run(&["check"]);
+    assert_exit(&r, 2);
+    assert!(
+        r.stderr.contains("`s3_region` is set but `publish_to` is not"),
+        "{}",
+        r.stderr
+    );
 }

@@ -16,6 +16,7 @@ mod learned_chrome;
 mod logs;
 mod messages;
 mod run;
+#[cfg(feature = "s3")]
 mod s3;
 mod saved_pages;
 mod serve;

@@ -12,8 +12,8 @@ use super::report::FeedReport;
 use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
 use crate::model::Item;
-use crate::publish::remote::{Bucket, Object};
-use crate::publish::{self, site, write, FeedHead, FeedSummary, Format, ItemSource};
+use crate::publish::remote::Bucket;
+use crate::publish::{self, site, write, FeedHead, FeedSummary, Format, ItemSource, Object};
 use crate::serve::{content_type, CachePolicy};
 use crate::store::Store;
 use crate::websub;
@@ -37,11 +37,7 @@ pub struct Outlet<'a> {
 /// Every format of the feed `name`, and its page, are in `dir`: what an unchanged feed may
 /// rely on.
 pub fn files_exist(dir: &std::path::Path, name: &str) -> bool {
-    Format::ALL
-        .iter()
-        .map(|f| f.file_name(name))
-        .chain([site::page_name(name)])
-        .all(|f| dir.join(f).is_file())
+    feed_files(name).iter().all(|f| dir.join(f).is_file())
 }
 
 /// A feed's newest `limit` items, read from the store as rendering goes.

@@ -4,6 +4,10 @@
 
 pub mod atom;
 pub mod json;
+#[cfg(feature = "s3")]
+pub mod remote;
+#[cfg(not(feature = "s3"))]
+#[path = "remote_disabled.rs"]
 pub mod remote;
 pub mod rss;
 pub mod site;
@@ -51,6 +55,15 @@ impl Format {
     pub fn file_name(self, feed: &str) -> String {
         format!("{feed}.{}", self.extension())
     }
+}
+
+/// One file as it is uploaded to object storage (see [`remote`]): its bytes and the headers a
+/// reader gets with them.
+pub struct Object<'a> {
+    pub name: &'a str,
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub cache_control: String,
 }
 
 /// Item dates further ahead of "now" than this are a wrong clock (the source's or a past run's),

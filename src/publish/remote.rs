@@ -13,6 +13,7 @@ use object_store::{
     Attribute, Attributes, ClientConfigKey, ObjectStore, ObjectStoreExt, PutOptions, RetryConfig,
 };
 
+use super::Object;
 use crate::config::{PublishTo, Site};
 use crate::error::{Error, Result};
 
@@ -25,14 +26,6 @@ pub struct Bucket {
     url: String,
     /// Where the bucket is reached, for messages.
     endpoint: String,
-}
-
-/// One file as it is uploaded: its bytes and the headers a reader gets with them.
-pub struct Object<'a> {
-    pub name: &'a str,
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
-    pub cache_control: String,
 }
 
 impl Bucket {
