@@ -838,7 +838,10 @@ impl Validator<'_> {
     /// `publish_to` as a bucket and a prefix, with `s3_endpoint` and `s3_region`.
     fn publish_to(&self, raw: &RawSite) -> Result<Option<PublishTo>> {
         let Some(to) = &raw.publish_to else {
-            let stray = [("s3_endpoint", &raw.s3_endpoint), ("s3_region", &raw.s3_region)];
+            let stray = [
+                ("s3_endpoint", &raw.s3_endpoint),
+                ("s3_region", &raw.s3_region),
+            ];
             if let Some((key, Some(value))) = stray.into_iter().find(|(_, v)| v.is_some()) {
                 return self.err(
                     value.span(),

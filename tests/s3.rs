@@ -434,7 +434,8 @@ fn publish_to_is_checked_when_the_config_loads() {
     let r = p.run(&["check"]);
     assert_exit(&r, 2);
     assert!(
-        r.stderr.contains("`s3_region` is set but `publish_to` is not"),
+        r.stderr
+            .contains("`s3_region` is set but `publish_to` is not"),
         "{}",
         r.stderr
     );
