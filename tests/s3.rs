@@ -360,6 +360,14 @@ fn a_failed_upload_names_the_object_and_the_endpoint_and_is_tried_again() {
             format!("feed {feed}: cannot upload s3://{bucket}/feeds/{feed}.rss at {endpoint}");
         assert!(failed.stderr.contains(&said), "{said}\n{}", failed.stderr);
     }
+    // The index too, said once, as the run's own problem.
+    let index = format!("error: cannot upload s3://{bucket}/feeds/index.html at {endpoint}");
+    assert_eq!(
+        failed.stderr.matches(&index).count(),
+        1,
+        "{}",
+        failed.stderr
+    );
     // Every feed was still written to the local folder, whole.
     for name in ["world.rss", "world.html", "sport.json", "index.html"] {
         assert!(p.path(&format!("feeds/{name}")).is_file(), "{name}");
