@@ -290,6 +290,28 @@ fn the_bucket_holds_the_local_files_with_their_headers_and_unchanged_bytes_are_n
         after["feeds/world.rss"].0,
         std::fs::read(p.path("feeds/world.rss")).unwrap()
     );
+
+    // world now refreshes hourly: its Atom file has the same bytes (Atom has no ttl) but a
+    // longer Cache-Control, so it is uploaded again; the hash covers the headers too.
+    let config = p.read("config.toml").replace("*/15 * * * *", "0 * * * *");
+    p.write("config.toml", &config);
+    let hourly = run(&p, &endpoint, &["run", "--all", "-v"]);
+    assert_exit(&hourly, 0);
+    let atom = format!("s3://{bucket}/feeds/world.atom");
+    assert!(
+        uploads(&hourly).contains(&atom.as_str()),
+        "{}",
+        hourly.stderr
+    );
+    let sport = format!("s3://{bucket}/feeds/sport.rss");
+    assert!(
+        !uploads(&hourly).contains(&sport.as_str()),
+        "{}",
+        hourly.stderr
+    );
+    let last = objects(&endpoint, &bucket);
+    assert_eq!(last["feeds/world.atom"].0, after["feeds/world.atom"].0);
+    assert_eq!(last["feeds/world.atom"].2, "public, max-age=3600");
 }
 
 #[test]
