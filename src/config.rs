@@ -1404,6 +1404,42 @@ dir = "articles/world"
         parse(text).unwrap_err().to_string()
     }
 
+    #[cfg(feature = "s3")]
+    #[test]
+    fn publish_to_is_a_bucket_and_a_prefix() {
+        let with = |site: &str| {
+            let text = GOOD.replace("[site]\n", &format!("[site]\n{site}\n"));
+            parse(&text).unwrap().site.publish_to
+        };
+        assert_eq!(with(""), None);
+        let to = with("publish_to = \"s3://news-feeds/a/b/\"\ns3_region = \"eu-west-1\"").unwrap();
+        assert_eq!(
+            (to.bucket.as_str(), to.prefix.as_str()),
+            ("news-feeds", "a/b")
+        );
+        assert_eq!(to.url(), "s3://news-feeds/a/b/");
+        assert_eq!(to.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(to.endpoint, None);
+        let root =
+            with("publish_to = \"s3://news-feeds\"\ns3_endpoint = \"http://127.0.0.1:9000\"")
+                .unwrap();
+        assert_eq!(root.url(), "s3://news-feeds/");
+        assert_eq!(root.endpoint.unwrap().as_str(), "http://127.0.0.1:9000/");
+        let bad = message(&GOOD.replace("[site]\n", "[site]\npublish_to = \"s3://ab/x\"\n"));
+        assert!(
+            bad.contains("config.toml:3:") && bad.contains("a bucket name is 3 to 63"),
+            "{bad}"
+        );
+        let bad = message(&GOOD.replace(
+            "[site]\n",
+            "[site]\ns3_endpoint = \"ftp://x\"\npublish_to = \"s3://abc\"\n",
+        ));
+        assert!(
+            bad.contains("`s3_endpoint` must be an http(s) URL"),
+            "{bad}"
+        );
+    }
+
     #[test]
     fn defaults_and_relative_paths() {
         let c = parse(GOOD).unwrap();
