@@ -72,6 +72,30 @@ pub fn html_inert(text: &str) -> String {
 /// U+2060, see [`html_inert`].
 pub const WORD_JOINER: char = '\u{2060}';
 
+/// `s` as a language tag feeds can carry (RFC 5646's common shape: a two- or three-letter
+/// language, then subtags of one to eight letters or digits), in its usual case ("pt-BR");
+/// `_` reads as `-`. `None` when it is not one.
+pub fn language_tag(s: &str) -> Option<String> {
+    let s = s.trim().replace('_', "-");
+    let mut parts = s.split('-');
+    let lang = parts.next()?;
+    if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut out = lang.to_ascii_lowercase();
+    for p in parts {
+        if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        out.push('-');
+        match p.len() {
+            2 => out.push_str(&p.to_ascii_uppercase()),
+            _ => out.push_str(&p.to_ascii_lowercase()),
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,9 @@ struct RawSite {
     /// WebSub hub pinged for each feed file that changed.
     #[schemars(with = "Option<String>")]
     websub_hub: Option<Spanned<String>>,
+    /// Language tag of every feed ("en", "pt-BR"); default: what the articles say, when they agree.
+    #[schemars(with = "Option<String>")]
+    language: Option<Spanned<String>>,
     /// A failing source is reported only on its Nth failure in a row (default 1).
     #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
@@ -152,6 +155,9 @@ struct RawFeed {
     /// IANA zone for this feed's naive dates; default: the site's.
     #[schemars(with = "Option<String>")]
     timezone: Option<Spanned<String>>,
+    /// Language tag of the feed ("en", "pt-BR"); default: the site's `language`.
+    #[schemars(with = "Option<String>")]
+    language: Option<Spanned<String>>,
     /// Exact lines that are chrome, for every source of the feed.
     #[serde(default)]
     chrome_lines: Vec<String>,
@@ -338,6 +344,8 @@ pub struct Site {
     pub timezone: Tz,
     pub schedule: Option<Schedule>,
     pub websub_hub: Option<Url>,
+    /// Language tag of every feed that sets none, checked when the config loads.
+    pub language: Option<String>,
     pub alert_after: u32,
     pub concurrency: usize,
     pub per_host_concurrency: usize,
@@ -363,6 +371,7 @@ impl Default for Site {
             timezone: chrono_tz::UTC,
             schedule: None,
             websub_hub: None,
+            language: None,
             alert_after: 1,
             concurrency: 8,
             per_host_concurrency: 2,
@@ -419,6 +428,8 @@ pub struct Feed {
     pub limit: usize,
     /// The feed's own schedule, else the site's; parsed once, when the config loads.
     pub schedule: Option<Schedule>,
+    /// The feed's language tag, else the site's; `None`: what its articles say, if they agree.
+    pub language: Option<String>,
     pub sources: Vec<Source>,
 }
 
@@ -813,6 +824,22 @@ impl Validator<'_> {
         }
     }
 
+    /// A language tag as RSS, Atom and JSON Feed take it: a two- or three-letter language,
+    /// then subtags of letters and digits ("en", "pt-BR", "zh-Hant-TW"); `_` reads as `-`.
+    fn language(&self, s: &Option<Spanned<String>>) -> Result<Option<String>> {
+        let Some(s) = s else { return Ok(None) };
+        match crate::chars::language_tag(s.get_ref()) {
+            Some(tag) => Ok(Some(tag)),
+            None => self.err(
+                s.span(),
+                format!(
+                    "`language` {:?} is not a language tag (like \"en\" or \"pt-BR\")",
+                    s.get_ref()
+                ),
+            ),
+        }
+    }
+
     fn regexes(&self, list: &[Spanned<String>], key: &str) -> Result<Vec<Regex>> {
         list.iter()
             .map(|s| match Regex::new(s.get_ref()) {
@@ -981,6 +1008,7 @@ impl Validator<'_> {
             timezone: self.tz(&raw.timezone, chrono_tz::UTC)?,
             schedule: self.schedule(&raw.schedule)?,
             websub_hub,
+            language: self.language(&raw.language)?,
             alert_after: self
                 .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
                 .unwrap_or(defaults.alert_after),
@@ -1038,6 +1066,9 @@ impl Validator<'_> {
                 Some(s) => Some(s),
                 None => site.schedule.clone(),
             },
+            language: self
+                .language(&f.language)?
+                .or_else(|| site.language.clone()),
             sources,
         })
     }

@@ -14,6 +14,7 @@ mod ids;
 mod init;
 mod learned_chrome;
 mod logs;
+mod media;
 mod messages;
 mod run;
 mod saved_pages;

@@ -12,7 +12,7 @@ use super::report::FeedReport;
 use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
 use crate::model::Item;
-use crate::publish::{self, site, write, FeedHead, FeedSummary, Format, ItemSource};
+use crate::publish::{self, site, write, Extras, FeedHead, FeedSummary, Format, ItemSource};
 use crate::store::Store;
 use crate::websub;
 
@@ -49,6 +49,14 @@ impl ItemSource for Stored<'_> {
 
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
         self.store.each_item(self.feed, limit.min(self.limit), each)
+    }
+
+    fn extras(&mut self) -> Result<Extras> {
+        let mut extras = Extras::default();
+        for m in self.store.item_media(self.feed, self.limit)? {
+            extras.see_parts(m.image, m.podcast.as_ref(), m.language.as_deref());
+        }
+        Ok(extras)
     }
 }
 

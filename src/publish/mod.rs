@@ -18,7 +18,7 @@ use url::Url;
 use crate::chars::{fold_whitespace, is_forbidden, xml_safe};
 use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
-use crate::model::Item;
+use crate::model::{Enclosure, Item, Podcast};
 
 /// The formats feedsmith writes, with their file extension and media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +79,144 @@ pub struct FeedHead {
     hub: Option<Url>,
     /// Minutes readers may cache the feed (RSS `ttl`), from the schedule.
     ttl: Option<u32>,
+    /// What the items use beyond the core formats, so the head declares it.
+    extras: Extras,
+    /// Language tag: the config's, else the one the items agree on.
+    language: Option<String>,
+}
+
+/// What a feed's items carry that its head must announce before the first item is written:
+/// lead images (the Media RSS namespace) and a podcast's show (the iTunes namespace and the
+/// channel fields a podcast directory requires).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extras {
+    media: bool,
+    show: Option<Show>,
+    /// The language the items agree on (their tag, or the language part of it when only
+    /// their regions differ); `Mixed` once two disagree.
+    language: Agreed,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Agreed {
+    #[default]
+    Unknown,
+    Tag(String),
+    Mixed,
+}
+
+/// A podcast's show, as its channel describes it: only a show with every field the W3C
+/// validator expects of an iTunes channel (category, explicit, owner e-mail) is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Show {
+    category: &'static str,
+    explicit: bool,
+    image: Option<Url>,
+    owner_name: Option<String>,
+    owner_email: String,
+}
+
+impl Show {
+    /// The show an episode's podcast fields describe, when they describe one completely.
+    pub fn of(p: &Podcast) -> Option<Show> {
+        let wanted = p.show_category.as_deref()?.trim();
+        let category = ITUNES_CATEGORIES
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(wanted))?;
+        let email = p.owner_email.as_deref().filter(|e| is_email(e))?;
+        Some(Show {
+            category,
+            explicit: p.show_explicit?,
+            image: http_only(p.show_image.clone()),
+            owner_name: p.owner_name.as_deref().and_then(required),
+            owner_email: email.to_string(),
+        })
+    }
+}
+
+impl Extras {
+    /// Adds what `item` uses.
+    pub fn see(&mut self, item: &Item) {
+        let a = &item.article;
+        self.see_parts(a.image.is_some(), a.podcast.as_ref(), a.language.as_deref());
+    }
+
+    /// Adds what an item uses, from its parts: whether it has a lead image, its podcast
+    /// fields (the newest complete show wins) and its language.
+    pub fn see_parts(&mut self, image: bool, podcast: Option<&Podcast>, language: Option<&str>) {
+        self.media |= image;
+        if self.show.is_none() {
+            self.show = podcast.and_then(Show::of);
+        }
+        let Some(tag) = language.and_then(crate::chars::language_tag) else {
+            return;
+        };
+        self.language = match std::mem::take(&mut self.language) {
+            Agreed::Unknown => Agreed::Tag(tag),
+            Agreed::Tag(t) if t == tag => Agreed::Tag(t),
+            Agreed::Tag(t) => match (t.split('-').next(), tag.split('-').next()) {
+                (Some(a), Some(b)) if a == b => Agreed::Tag(a.to_string()),
+                _ => Agreed::Mixed,
+            },
+            Agreed::Mixed => Agreed::Mixed,
+        };
+    }
+}
+
+/// The top-level categories of Apple's podcast directory (what the validator accepts).
+const ITUNES_CATEGORIES: [&str; 19] = [
+    "Arts",
+    "Business",
+    "Comedy",
+    "Education",
+    "Fiction",
+    "Government",
+    "History",
+    "Health & Fitness",
+    "Kids & Family",
+    "Leisure",
+    "Music",
+    "News",
+    "Religion & Spirituality",
+    "Science",
+    "Society & Culture",
+    "Sports",
+    "Technology",
+    "True Crime",
+    "TV & Film",
+];
+
+/// `type/subtype` as RFC 6838 spells a media type (parameters allowed after a `;`).
+pub fn is_mime_type(s: &str) -> bool {
+    let essence = s.split(';').next().unwrap_or_default().trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 127
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    matches!(essence.split_once('/'), Some((ty, sub)) if token(ty) && token(sub))
+}
+
+/// A plausible e-mail address: one `@`, something on each side, no white space.
+fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    matches!(s.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.')
+        && !host.starts_with('.') && !host.ends_with('.') && !host.contains('@'))
+        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+}
+
+fn http_only(u: Option<Url>) -> Option<Url> {
+    u.filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+}
+
+/// An episode's iTunes fields, checked: a positive episode number, an http(s) image.
+#[derive(Debug, Clone, Default)]
+pub struct Episode {
+    duration: Option<u64>,
+    episode: Option<u64>,
+    image: Option<Url>,
+    explicit: Option<bool>,
 }
 
 /// One item that is safe to render: built only by [`ValidItem::new`].
@@ -96,6 +234,9 @@ pub struct ValidItem {
     published: DateTime<Utc>,
     updated: DateTime<Utc>,
     image: Option<Url>,
+    /// At most one is written to RSS; Atom and JSON Feed take them all.
+    enclosures: Vec<Enclosure>,
+    episode: Option<Episode>,
 }
 
 /// A whole feed in memory, validated: a head and its items, in the order given.
@@ -144,7 +285,25 @@ impl FeedHead {
             updated,
             hub: site.websub_hub.clone(),
             ttl,
+            extras: Extras::default(),
+            language: feed.language.clone(),
         })
+    }
+
+    /// The head, declaring what the items use, and in the language they agree on when the
+    /// config names none. A show is declared only in a feed with a language, which the
+    /// validator asks of every podcast channel.
+    pub fn with_extras(mut self, mut extras: Extras) -> FeedHead {
+        if self.language.is_none() {
+            if let Agreed::Tag(tag) = &extras.language {
+                self.language = Some(tag.clone());
+            }
+        }
+        if self.language.is_none() {
+            extras.show = None;
+        }
+        self.extras = extras;
+        self
     }
 
     pub fn name(&self) -> &str {
@@ -233,7 +392,18 @@ impl ValidItem {
             categories: list(a.categories),
             published,
             updated: updated.max(published),
-            image: http(a.image),
+            image: http_only(a.image),
+            enclosures: a
+                .enclosures
+                .into_iter()
+                .filter(|e| http_only(Some(e.url.clone())).is_some() && is_mime_type(&e.mime_type))
+                .collect(),
+            episode: a.podcast.map(|p| Episode {
+                duration: p.duration,
+                episode: p.episode.filter(|n| *n > 0),
+                image: http_only(p.image),
+                explicit: p.explicit,
+            }),
             id,
         })
     }
@@ -297,7 +467,9 @@ impl ValidFeed {
         fallback_updated: DateTime<Utc>,
         ttl: Option<u32>,
     ) -> Result<ValidFeed> {
-        let mut head = FeedHead::new(feed, site, fallback_updated, ttl)?;
+        let mut extras = Extras::default();
+        items.iter().for_each(|i| extras.see(i));
+        let mut head = FeedHead::new(feed, site, fallback_updated, ttl)?.with_extras(extras);
         let mut seen = HashSet::new();
         let mut valid = Vec::with_capacity(items.len());
         for item in items {
@@ -385,6 +557,8 @@ pub struct FormatWriter<W: Write> {
     buf: Vec<u8>,
     layout: Layout,
     cap: u64,
+    /// What the head declared, which items may then use.
+    extras: Extras,
 }
 
 impl<W: Write> FormatWriter<W> {
@@ -396,6 +570,7 @@ impl<W: Write> FormatWriter<W> {
             buf: Vec::with_capacity(16 << 10),
             layout: Layout::default(),
             cap: u64::MAX,
+            extras: head.extras.clone(),
         };
         match format {
             Format::Rss => rss::head(head, &mut w.buf),
@@ -415,7 +590,7 @@ impl<W: Write> FormatWriter<W> {
     pub fn item(&mut self, item: &ValidItem) -> std::io::Result<()> {
         let first = self.layout.spans.is_empty();
         match self.format {
-            Format::Rss => rss::item(item, &mut self.buf),
+            Format::Rss => rss::item(item, &self.extras, &mut self.buf),
             Format::Atom => atom::item(item, &mut self.buf),
             Format::Json => json::item(item, first, &mut self.buf),
         }
@@ -459,6 +634,8 @@ impl<W: Write> FormatWriter<W> {
 pub trait ItemSource {
     /// Each item's (published, updated), newest first.
     fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>>;
+    /// What the items use that the head must declare.
+    fn extras(&mut self) -> Result<Extras>;
     /// Hands `each` the first `limit` items, one at a time.
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()>;
 }
@@ -466,6 +643,12 @@ pub trait ItemSource {
 impl ItemSource for &[Item] {
     fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
         Ok(self.iter().map(|i| (i.published, i.updated)).collect())
+    }
+
+    fn extras(&mut self) -> Result<Extras> {
+        let mut extras = Extras::default();
+        self.iter().for_each(|i| extras.see(i));
+        Ok(extras)
     }
 
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
@@ -500,7 +683,8 @@ pub fn render_gated<W: Write>(
 ) -> Result<Rendered<W>> {
     let max_bytes = site.max_feed_bytes as u64;
     let (latest, clamped) = latest_update(source.dates()?, now);
-    let head = FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?;
+    let head =
+        FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?.with_extras(source.extras()?);
     let mut limit = feed.limit;
     let mut all = None;
     loop {

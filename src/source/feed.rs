@@ -10,7 +10,7 @@ use crate::chars::fold_whitespace;
 use crate::config::Source;
 use crate::error::{Error, FetchError};
 use crate::fetch::{xml_declaration_to_utf8, Fetcher};
-use crate::model::{Metadata, RawArticle, RawBody};
+use crate::model::{Enclosure, Metadata, Podcast, RawArticle, RawBody};
 use crate::source::web::{fetch_articles, fetch_if_changed};
 use crate::urls;
 
@@ -100,11 +100,16 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .and_then(|l| urls::absolutize(Some(feed_url), &l.href))
         .unwrap_or_else(|| feed_url.clone());
+    let json = feed.feed_type == feed_rs::model::FeedType::JSON;
+    let podcasts = podcast_fields(&text, feed.entries.len(), feed_url);
+    // The channel's language is each item's, as a feed rarely tags items one by one.
+    let language = feed.language.clone();
     let mut out = Vec::new();
-    for entry in feed.entries {
+    for (n, entry) in feed.entries.into_iter().enumerate() {
         let link = entry
             .links
             .iter()
+            .filter(|l| !is_attachment(l, json))
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .or(entry.links.first())
             .and_then(|l| urls::absolutize(Some(feed_url), &l.href));
@@ -147,6 +152,10 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
                 .filter(|c| !c.is_empty())
                 .collect(),
             link: link.as_ref().map(urls::canonical),
+            image: media_image(&entry, feed_url),
+            enclosures: enclosures(&entry, json, feed_url),
+            podcast: podcasts.get(n).cloned().flatten(),
+            language: language.clone(),
             ..Metadata::default()
         };
         out.push(RawArticle {
@@ -159,6 +168,160 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
         });
     }
     Ok(out)
+}
+
+/// A JSON Feed attachment (feed-rs reads them as links with a type and no `rel`) or an Atom
+/// `rel="enclosure"` link: a file, not the item's page.
+fn is_attachment(l: &feed_rs::model::Link, json: bool) -> bool {
+    l.rel.as_deref() == Some("enclosure") || (json && l.rel.is_none() && l.media_type.is_some())
+}
+
+/// An item's media files: RSS `<enclosure>` and Media RSS `media:content` (which feed-rs reads
+/// as media objects), Atom and JSON Feed enclosure links; images are the item's picture, not a
+/// file it carries. Each URL once, in the order found; a file whose type is neither given nor
+/// known from its extension is left out, as no format may publish it without one.
+fn enclosures(entry: &feed_rs::model::Entry, json: bool, base: &Url) -> Vec<Enclosure> {
+    let media = entry.media.iter().flat_map(|m| &m.content).filter_map(|c| {
+        let url = c.url.as_ref()?;
+        Some((
+            url.to_string(),
+            c.content_type.as_ref().map(|t| t.to_string()),
+            c.size,
+        ))
+    });
+    let links = entry
+        .links
+        .iter()
+        .filter(|l| is_attachment(l, json))
+        .map(|l| (l.href.clone(), l.media_type.clone(), l.length));
+    let mut out: Vec<Enclosure> = Vec::new();
+    for (href, mime, length) in media.chain(links) {
+        let Some(url) = urls::absolutize(Some(base), &href) else {
+            continue;
+        };
+        let mime = mime
+            .map(|m| m.trim().to_ascii_lowercase())
+            .filter(|m| crate::publish::is_mime_type(m))
+            .or_else(|| mime_from_extension(&url).map(str::to_string));
+        let Some(mime_type) = mime else { continue };
+        if mime_type.starts_with("image/") || out.iter().any(|e| e.url == url) {
+            continue;
+        }
+        out.push(Enclosure {
+            url,
+            mime_type,
+            length,
+        });
+    }
+    out
+}
+
+/// The item's picture from its media: a Media RSS image, else a thumbnail (an episode's
+/// `itunes:image` among them).
+fn media_image(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
+    let images = entry.media.iter().flat_map(|m| &m.content).filter(|c| {
+        c.content_type
+            .as_ref()
+            .is_some_and(|t| t.ty().as_str() == "image")
+    });
+    let image = images.filter_map(|c| c.url.as_ref()).next().cloned();
+    let thumbnail = || {
+        entry
+            .media
+            .iter()
+            .flat_map(|m| &m.thumbnails)
+            .find_map(|t| urls::absolutize(Some(base), &t.image.uri))
+    };
+    image
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .or_else(thumbnail)
+}
+
+/// The MIME type of the media files podcasts and video feeds carry, from the URL's extension.
+fn mime_from_extension(url: &Url) -> Option<&'static str> {
+    let ext = url.path().rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "aac" => "audio/aac",
+        "ogg" | "oga" => "audio/ogg",
+        "opus" => "audio/opus",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
+        "mp4" | "m4v" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "pdf" => "application/pdf",
+        "epub" => "application/epub+zip",
+        _ => return None,
+    })
+}
+
+/// Each item's iTunes fields, in document order, read with the `rss` crate's iTunes extension
+/// (feed-rs keeps only some of them); the channel's own fields go with every episode. Empty for
+/// a feed that does not use the namespace, or whose items the two parsers count differently.
+fn podcast_fields(text: &str, entries: usize, base: &Url) -> Vec<Option<Podcast>> {
+    if !text.contains("http://www.itunes.com/dtds/podcast-1.0.dtd") {
+        return Vec::new();
+    }
+    let Ok(channel) = rss::Channel::read_from(text.as_bytes()) else {
+        return Vec::new();
+    };
+    if channel.items().len() != entries {
+        return Vec::new();
+    }
+    let url = |s: Option<&str>| s.and_then(|s| urls::absolutize(Some(base), s.trim()));
+    let show = channel.itunes_ext();
+    let owner = show.and_then(|s| s.owner());
+    let text = |s: Option<&str>| s.map(plain).filter(|s| !s.is_empty());
+    let show_fields = Podcast {
+        show_category: show
+            .and_then(|s| s.categories().first())
+            .map(|c| c.text().trim().to_string())
+            .filter(|c| !c.is_empty()),
+        show_explicit: show.and_then(|s| explicit(s.explicit())),
+        show_image: url(show.and_then(|s| s.image())),
+        owner_name: text(owner.and_then(|o| o.name())),
+        owner_email: text(owner.and_then(|o| o.email())).filter(|e| e.contains('@')),
+        ..Podcast::default()
+    };
+    channel
+        .items()
+        .iter()
+        .map(|item| {
+            let ext = item.itunes_ext()?;
+            Some(Podcast {
+                duration: ext.duration().and_then(duration_seconds),
+                episode: ext.episode().and_then(|e| e.trim().parse().ok()),
+                image: url(ext.image()),
+                explicit: explicit(ext.explicit()),
+                ..show_fields.clone()
+            })
+        })
+        .collect()
+}
+
+/// `itunes:explicit` as written over the years: yes/no/clean, true/false.
+fn explicit(value: Option<&str>) -> Option<bool> {
+    match value?.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "explicit" => Some(true),
+        "no" | "false" | "clean" => Some(false),
+        _ => None,
+    }
+}
+
+/// `itunes:duration` (`SECONDS`, `MM:SS` or `HH:MM:SS`) in seconds.
+fn duration_seconds(value: &str) -> Option<u64> {
+    let parts: Vec<&str> = value.trim().split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    let mut total: u64 = 0;
+    for p in parts {
+        let whole = p.split('.').next()?;
+        total = total.checked_mul(60)?.checked_add(whole.parse().ok()?)?;
+    }
+    Some(total)
 }
 
 /// The feed an HTML page advertises with `<link rel="alternate">`: for the error message when

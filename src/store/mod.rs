@@ -37,6 +37,14 @@ pub struct NewItem<'a> {
     pub partial: bool,
 }
 
+/// What [`Store::item_media`] reads of an item.
+#[derive(Debug, Clone)]
+pub struct ItemMedia {
+    pub image: bool,
+    pub podcast: Option<crate::model::Podcast>,
+    pub language: Option<String>,
+}
+
 /// What storing one article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -256,6 +264,33 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Of the newest `limit` items, newest first: whether each has a lead image, its podcast
+    /// fields and its language. What a feed's head declares, read without the items' bodies.
+    pub fn item_media(&self, feed: &str, limit: usize) -> Result<Vec<ItemMedia>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT json_extract(article, '$.image') IS NOT NULL, json_extract(article, '$.podcast'),
+                 json_extract(article, '$.language')
+                 FROM items WHERE feed = ?1 ORDER BY published DESC, id ASC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![feed, limit as i64])
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let podcast: Option<String> = r.get(1).map_err(|e| self.err(e))?;
+            out.push(ItemMedia {
+                image: r.get(0).map_err(|e| self.err(e))?,
+                // A podcast the store cannot read back is one the head need not announce.
+                podcast: podcast.and_then(|p| serde_json::from_str(&p).ok()),
+                language: r.get(2).map_err(|e| self.err(e))?,
+            });
+        }
+        Ok(out)
     }
 
     /// Remembers that the article filed under `key` is the same story as the item under `twin`.

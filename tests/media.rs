@@ -1,0 +1,191 @@
+//! Rich items end to end: a podcast feed and an article page served on 127.0.0.1, published,
+//! and every output read back by the parsers readers use (feed-rs, the `rss` crate,
+//! serde_json), checking what the W3C validator requires of the new elements: an enclosure's
+//! `url` absolute, `length` a non-negative integer, `type` a MIME type; the iTunes namespace
+//! and the channel fields it brings only in the podcast's feed; the lead image in every format.
+
+use crate::util::{assert_exit, feedsmith_async, parse_feed, serve_static_on};
+
+const PODCAST: &str = include_str!("fixtures/media/podcast.xml");
+const STORY: &str = include_str!("fixtures/media/story.html");
+
+async fn server() -> url::Url {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/");
+    serve_static_on(
+        port,
+        vec![
+            (
+                "/podcast.xml",
+                "application/rss+xml",
+                PODCAST.replace("{base}", &base),
+            ),
+            (
+                "/news/lighthouse-lamp",
+                "text/html; charset=utf-8",
+                STORY.into(),
+            ),
+        ],
+    )
+    .await
+}
+
+fn config(base: &url::Url) -> String {
+    format!(
+        r#"[site]
+title = "Harbour"
+base_url = "https://feeds.example.org/"
+host_delay_ms = 0
+retries = 0
+
+[[feed]]
+name = "pod"
+title = "Harbour Hour"
+link = "{base}"
+
+[[feed.source]]
+feed = "{base}podcast.xml"
+
+[[feed]]
+name = "news"
+title = "Harbour news"
+link = "{base}news/"
+language = "en-GB"
+
+[[feed.source]]
+page = "{base}news/lighthouse-lamp"
+"#
+    )
+}
+
+/// `s` is a non-negative integer, as RSS `length` must be.
+fn byte_count(s: &str) -> u64 {
+    s.parse()
+        .unwrap_or_else(|_| panic!("length {s:?} is not a byte count"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn podcast_enclosures_and_lead_images_reach_every_format() {
+    let base = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), config(&base)).unwrap();
+    let ran = feedsmith_async(dir.path(), &["run"]).await;
+    assert_exit(&ran, 0);
+    let read = |f: &str| std::fs::read(dir.path().join("feeds").join(f)).unwrap();
+    let mp3 = format!("{base}media/harbour-hour-2.mp3");
+
+    // RSS, through the rss crate and its iTunes extension.
+    let rss_bytes = read("pod.rss");
+    let text = String::from_utf8(rss_bytes.clone()).unwrap();
+    assert!(text.contains("xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\""));
+    assert!(
+        !text.contains("xmlns:media"),
+        "no item has an image: {text}"
+    );
+    let channel = rss::Channel::read_from(rss_bytes.as_slice()).unwrap();
+    assert_eq!(channel.language(), Some("en"), "from the source's channel");
+    let show = channel.itunes_ext().expect("the show's iTunes fields");
+    assert_eq!(show.categories()[0].text(), "News");
+    assert_eq!(show.explicit(), Some("no"));
+    assert_eq!(show.image(), Some(format!("{base}art/show.jpg").as_str()));
+    let owner = show.owner().unwrap();
+    assert_eq!(owner.email(), Some("radio@harbour.example.org"));
+    let items = channel.items();
+    assert_eq!(items.len(), 2);
+    for item in items {
+        let e = item.enclosure().expect("every episode keeps its enclosure");
+        let url = url::Url::parse(e.url()).unwrap();
+        assert!(matches!(url.scheme(), "http" | "https"), "{url}");
+        byte_count(e.length());
+        assert!(feedsmith::publish::is_mime_type(e.mime_type()), "{e:?}");
+    }
+    let e = items[0].enclosure().unwrap();
+    assert_eq!(
+        (e.url(), e.length(), e.mime_type()),
+        (mp3.as_str(), "48213504", "audio/mpeg")
+    );
+    // A length the source did not give (or gave as words) is 0, which the validator accepts.
+    assert_eq!(items[1].enclosure().unwrap().length(), "0");
+    assert_eq!(items[1].enclosure().unwrap().mime_type(), "audio/x-m4a");
+    let ep = items[0].itunes_ext().unwrap();
+    assert_eq!(ep.duration(), Some("1:02:03"));
+    assert_eq!(ep.episode(), Some("2"));
+    assert_eq!(ep.explicit(), Some("no"));
+    assert_eq!(
+        ep.image(),
+        Some(format!("{base}art/episode-2.jpg").as_str())
+    );
+    assert_eq!(items[1].itunes_ext().unwrap().duration(), Some("0:45:10"));
+    // feed-rs reads the same enclosure as a media object.
+    let parsed = parse_feed(&rss_bytes);
+    let content = &parsed.entries[0].media[0].content[0];
+    assert_eq!(
+        content.url.as_ref().map(url::Url::as_str),
+        Some(mp3.as_str())
+    );
+    assert_eq!(content.size, Some(48213504));
+
+    // Atom: a rel="enclosure" link with its type and length.
+    let atom_bytes = read("pod.atom");
+    let atom = parse_feed(&atom_bytes);
+    let link = atom.entries[0]
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref() == Some("enclosure"))
+        .expect("an enclosure link");
+    assert_eq!(link.href, mp3);
+    assert_eq!(link.media_type.as_deref(), Some("audio/mpeg"));
+    assert_eq!(link.length, Some(48213504));
+    let atom_text = String::from_utf8(atom_bytes).unwrap();
+    assert!(atom_text.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">"));
+
+    // JSON Feed: attachments with mime_type, size_in_bytes and the running time.
+    let json: serde_json::Value = serde_json::from_slice(&read("pod.json")).unwrap();
+    assert_eq!(json["language"], "en");
+    let a = &json["items"][0]["attachments"][0];
+    assert_eq!(a["url"], mp3.as_str());
+    assert_eq!(a["mime_type"], "audio/mpeg");
+    assert_eq!(a["size_in_bytes"], 48213504);
+    assert_eq!(a["duration_in_seconds"], 3723);
+    assert!(json["items"][1]["attachments"][0]
+        .get("size_in_bytes")
+        .is_none());
+
+    // The article's lead image, in every format, and no iTunes namespace where nobody uses it.
+    let lead = format!("{base}img/lighthouse-lamp.jpg");
+    let news_rss = read("news.rss");
+    let news_text = String::from_utf8(news_rss.clone()).unwrap();
+    assert!(news_text.contains("xmlns:media=\"http://search.yahoo.com/mrss/\""));
+    assert!(!news_text.contains("itunes"), "{news_text}");
+    assert!(
+        news_text.contains("<language>en-GB</language>"),
+        "the feed's own language"
+    );
+    let channel = rss::Channel::read_from(news_rss.as_slice()).unwrap();
+    let media = &channel.items()[0].extensions()["media"];
+    assert_eq!(media["content"][0].attrs()["url"], lead);
+    assert_eq!(media["content"][0].attrs()["medium"], "image");
+    assert_eq!(media["thumbnail"][0].attrs()["url"], lead);
+    for f in ["news.rss", "news.atom"] {
+        let feed = parse_feed(&read(f));
+        let thumb = &feed.entries[0].media[0].thumbnails[0].image.uri;
+        assert_eq!(thumb, &lead, "{f}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&read("news.json")).unwrap();
+    assert_eq!(json["items"][0]["image"], lead.as_str());
+    assert_eq!(json["language"], "en-GB");
+    // The lazy image in the body resolved to its real, absolute source; its caption kept.
+    let html = json["items"][0]["content_html"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("src=\"{base}img/lamp-closeup.jpg\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains("<figcaption>The new lamp, seen from the gallery.</figcaption>"),
+        "{html}"
+    );
+}
