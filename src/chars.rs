@@ -89,7 +89,12 @@ pub fn language_tag(s: &str) -> Option<String> {
         }
         out.push('-');
         match p.len() {
+            // A region ("BR"), a script ("Hant"), anything else as lower case.
             2 => out.push_str(&p.to_ascii_uppercase()),
+            4 if p.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                out.push_str(&p[..1].to_ascii_uppercase());
+                out.push_str(&p[1..].to_ascii_lowercase());
+            }
             _ => out.push_str(&p.to_ascii_lowercase()),
         }
     }
@@ -98,6 +103,25 @@ pub fn language_tag(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn language_tags_are_checked_and_spelled_as_usual() {
+        assert_eq!(language_tag(" en ").as_deref(), Some("en"));
+        assert_eq!(language_tag("pt_br").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("zh-Hant-TW").as_deref(), Some("zh-Hant-TW"));
+        for bad in [
+            "",
+            "english",
+            "e",
+            "en-",
+            "en--GB",
+            "12",
+            "en GB",
+            "en-toolongsubtag",
+        ] {
+            assert_eq!(language_tag(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1525,5 +1525,10 @@ dir = "articles/world"
             message(&GOOD.replace("[[feed]]", "[[feed]]\ntimezone = \"Mars/Base\""))
                 .contains("IANA")
         );
+        let m = message(&GOOD.replace("[[feed]]", "[[feed]]\nlanguage = \"English\""));
+        assert!(
+            m.contains("`language` \"English\" is not a language tag"),
+            "{m}"
+        );
     }
 }

@@ -968,15 +968,160 @@ mod tests {
     fn streamed_and_whole_renderings_are_the_same_bytes() {
         let c = Builder::new().feed("f", "").build();
         let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
-        let items: Vec<Item> = (0..5)
+        let mut items: Vec<Item> = (0..5)
             .rev()
             .map(|n| item(n, now - Duration::days(1), 300))
             .collect();
+        // An episode among them: the head looks ahead at it either way.
+        items[2] = episode(2, now - Duration::days(1));
         let whole = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
         let streamed = gated(&c, &items, now).unwrap();
         for (format, bytes, _) in &streamed.files {
             assert_eq!(bytes, &whole.render(*format), "{format:?}");
         }
+    }
+
+    fn episode(n: i64, at: DateTime<Utc>) -> Item {
+        let mut i = item(n, at, 300);
+        let url = |s: &str| Url::parse(s).unwrap();
+        i.article.enclosures = vec![
+            Enclosure {
+                url: url("https://e.org/notes.pdf"),
+                mime_type: "application/pdf".into(),
+                length: None,
+            },
+            Enclosure {
+                url: url("https://e.org/ep.mp3"),
+                mime_type: "audio/mpeg".into(),
+                length: Some(1000),
+            },
+            // What the gate refuses: a file of no MIME type, one not on the web.
+            Enclosure {
+                url: url("https://e.org/x"),
+                mime_type: "audio".into(),
+                length: Some(1),
+            },
+            Enclosure {
+                url: url("ftp://e.org/ep.mp3"),
+                mime_type: "audio/mpeg".into(),
+                length: Some(1),
+            },
+        ];
+        i.article.image = Some(url("https://e.org/lead.jpg"));
+        i.article.language = Some("en-US".into());
+        i.article.podcast = Some(Podcast {
+            duration: Some(61),
+            episode: Some(0),
+            explicit: Some(true),
+            show_category: Some("news".into()),
+            show_explicit: Some(false),
+            owner_email: Some("desk@e.org".into()),
+            ..Podcast::default()
+        });
+        i
+    }
+
+    #[test]
+    fn the_gate_keeps_valid_media_and_the_head_declares_only_what_items_use() {
+        let c = Builder::new().feed("f", "").build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let at = now - Duration::days(1);
+        let mut other = item(1, at, 300);
+        other.article.language = Some("en-GB".into());
+        let items = [episode(2, at), other.clone()];
+        let valid = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        let kept: Vec<&str> = valid.items[0]
+            .enclosures
+            .iter()
+            .map(|e| e.url.as_str())
+            .collect();
+        assert_eq!(kept, ["https://e.org/notes.pdf", "https://e.org/ep.mp3"]);
+        assert_eq!(
+            valid.items[0].episode.as_ref().unwrap().episode,
+            None,
+            "0 is no episode"
+        );
+        let rss = String::from_utf8(valid.render(Format::Rss)).unwrap();
+        // The sound, not the document, is RSS's one enclosure; its duration as H:MM:SS.
+        assert!(
+            rss.contains(
+                r#"<enclosure url="https://e.org/ep.mp3" length="1000" type="audio/mpeg"/>"#
+            ),
+            "{rss}"
+        );
+        assert_eq!(rss.matches("<enclosure").count(), 1);
+        assert!(
+            rss.contains("<language>en</language>"),
+            "en-US and en-GB agree on en"
+        );
+        assert!(rss.contains("<itunes:duration>0:01:01</itunes:duration>"));
+        assert!(rss.contains(r#"<itunes:category text="News"/>"#));
+        assert!(rss.contains("xmlns:itunes=") && rss.contains("xmlns:media="));
+        for format in Format::ALL {
+            verify(format, &valid.render(format)).unwrap();
+        }
+        let json: serde_json::Value = serde_json::from_slice(&valid.render(Format::Json)).unwrap();
+        let attached = &json["items"][0]["attachments"];
+        assert_eq!(attached[0]["url"], "https://e.org/notes.pdf");
+        assert!(
+            attached[0].get("duration_in_seconds").is_none(),
+            "a document has no running time"
+        );
+        assert_eq!(attached[1]["duration_in_seconds"], 61);
+        // Without a language, or with an owner the validator cannot mail, no iTunes channel.
+        let mut foreign = other.clone();
+        foreign.article.language = Some("de".into());
+        let mixed = [episode(2, at), foreign];
+        let rss = String::from_utf8(
+            ValidFeed::new(&c.feeds[0], &c.site, &mixed, now, None)
+                .unwrap()
+                .render(Format::Rss),
+        )
+        .unwrap();
+        assert!(
+            !rss.contains("<language>") && !rss.contains("itunes"),
+            "{rss}"
+        );
+        let mut no_owner = episode(2, at);
+        no_owner.article.podcast.as_mut().unwrap().owner_email = Some("the desk".into());
+        let rss = String::from_utf8(
+            ValidFeed::new(&c.feeds[0], &c.site, &[no_owner], now, None)
+                .unwrap()
+                .render(Format::Rss),
+        )
+        .unwrap();
+        assert!(
+            !rss.contains("itunes") && rss.contains("<enclosure"),
+            "{rss}"
+        );
+        // A plain feed's head is as it always was: no namespace nobody uses.
+        let plain = ValidFeed::new(&c.feeds[0], &c.site, &[item(1, at, 300)], now, None).unwrap();
+        for format in [Format::Rss, Format::Atom] {
+            let text = String::from_utf8(plain.render(format)).unwrap();
+            assert!(
+                !text.contains("xmlns:media")
+                    && !text.contains("xmlns:itunes")
+                    && !text.contains("lang"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_configured_language_wins_and_json_feed_names_the_hub() {
+        let c = Builder::new()
+            .site("language = \"fr\"\nwebsub_hub = \"https://hub.e.org/\"")
+            .feed("f", "")
+            .build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let items = [episode(1, now - Duration::days(1))];
+        let valid = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&valid.render(Format::Json)).unwrap();
+        assert_eq!(json["language"], "fr");
+        assert_eq!(json["hubs"][0]["type"], "WebSub");
+        assert_eq!(json["hubs"][0]["url"], "https://hub.e.org/");
+        let atom = String::from_utf8(valid.render(Format::Atom)).unwrap();
+        assert!(atom.contains(r#"xml:lang="fr""#), "{atom}");
     }
 
     /// A file too large to hand `feed-rs` whole is read in windows of items; a broken item in

@@ -434,6 +434,99 @@ mod tests {
     }
 
     #[test]
+    fn enclosures_of_every_format_pass_through_with_type_and_length() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2024-05-12T10:00:00Z</updated>
+<entry><title>Talk</title><id>urn:a:1</id><updated>2024-05-12T10:00:00Z</updated>
+<link rel="alternate" href="https://e.org/talk"/>
+<link rel="enclosure" href="/media/talk.ogg" type="audio/ogg" length="1234"/>
+<link rel="enclosure" href="https://e.org/media/talk.ogg" type="audio/ogg" length="1234"/>
+<summary>Talk</summary></entry></feed>"#;
+        let items = parse(&source(), atom, &Url::parse("https://e.org/atom").unwrap()).unwrap();
+        let e = &items[0].hints.enclosures;
+        assert_eq!(e.len(), 1, "one file, listed twice: {e:?}");
+        assert_eq!(e[0].url.as_str(), "https://e.org/media/talk.ogg");
+        assert_eq!(
+            (e[0].mime_type.as_str(), e[0].length),
+            ("audio/ogg", Some(1234))
+        );
+        assert_eq!(items[0].key, "https://e.org/talk", "the page, not the file");
+
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J",
+            "items": [{"id": "7", "url": "https://e.org/seven", "content_text": "Seven",
+            "attachments": [{"url": "https://e.org/seven.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 99},
+                            {"url": "https://e.org/seven.bin", "mime_type": "not a type"}]}]}"#;
+        let items = parse(&source(), json, &Url::parse("https://e.org/j").unwrap()).unwrap();
+        assert_eq!(items[0].key, "https://e.org/seven");
+        let e = &items[0].hints.enclosures;
+        assert_eq!(e.len(), 1, "a file of no known type is left out: {e:?}");
+        assert_eq!(
+            (e[0].url.as_str(), e[0].length),
+            ("https://e.org/seven.mp3", Some(99))
+        );
+
+        let mrss = r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>M</title>
+<link>https://e.org/</link><description>d</description>
+<item><title>Clip</title><link>https://e.org/clip</link><description>Clip</description>
+<media:content url="https://e.org/clip.mp4" type="video/mp4" fileSize="5000"/>
+<media:content url="https://e.org/still.jpg" type="image/jpeg"/></item>
+<item><title>Old clip</title><link>https://e.org/old</link><description>Old</description>
+<enclosure url="https://e.org/clip.mov" length="77"/></item></channel></rss>"#;
+        let items = parse(&source(), mrss, &Url::parse("https://e.org/m").unwrap()).unwrap();
+        let a = &items[0].hints;
+        let types: Vec<&str> = a.enclosures.iter().map(|e| e.mime_type.as_str()).collect();
+        assert_eq!(
+            types,
+            ["video/mp4"],
+            "the image is the picture: {:?}",
+            a.enclosures
+        );
+        assert_eq!(a.enclosures[0].length, Some(5000));
+        assert_eq!(
+            a.image.as_ref().map(Url::as_str),
+            Some("https://e.org/still.jpg")
+        );
+        // No type given: known from the extension.
+        let e = &items[1].hints.enclosures;
+        assert_eq!(
+            (e[0].mime_type.as_str(), e[0].length),
+            ("video/quicktime", Some(77))
+        );
+    }
+
+    #[test]
+    fn itunes_fields_are_read_per_episode_with_the_show() {
+        let xml = r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+<title>P</title><link>https://e.org/</link><description>d</description>
+<itunes:category text="Technology"/><itunes:explicit>yes</itunes:explicit>
+<itunes:owner><itunes:name>Pat</itunes:name><itunes:email>pat@e.org</itunes:email></itunes:owner>
+<item><title>One</title><link>https://e.org/1</link><description>x</description>
+<itunes:duration>45:07</itunes:duration><itunes:episode>3</itunes:episode><itunes:explicit>clean</itunes:explicit>
+<itunes:image href="/one.png"/></item>
+<item><title>Two</title><link>https://e.org/2</link><description>y</description></item>
+</channel></rss>"#;
+        let items = parse(&source(), xml, &Url::parse("https://e.org/p").unwrap()).unwrap();
+        let p = items[0].hints.podcast.as_ref().unwrap();
+        assert_eq!(
+            (p.duration, p.episode, p.explicit),
+            (Some(2707), Some(3), Some(false))
+        );
+        assert_eq!(
+            p.image.as_ref().map(Url::as_str),
+            Some("https://e.org/one.png")
+        );
+        assert_eq!(p.show_category.as_deref(), Some("Technology"));
+        assert_eq!(p.show_explicit, Some(true));
+        assert_eq!(p.owner_email.as_deref(), Some("pat@e.org"));
+        assert!(
+            items[1].hints.podcast.is_none(),
+            "no iTunes fields of its own"
+        );
+        assert_eq!(duration_seconds("1:02:03"), Some(3723));
+        assert_eq!(duration_seconds("90"), Some(90));
+        assert_eq!(duration_seconds("an hour"), None);
+    }
+
+    #[test]
     fn a_page_instead_of_its_feed_is_named_in_the_error() {
         let url = Url::parse("https://e.org/blog/").unwrap();
         let e = parse(&source(), "<html>not a feed</html>", &url).unwrap_err();

@@ -468,8 +468,9 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
             Seen::Noscript(attrs) => {
                 // The copy stands in for the image before it (a placeholder, or the same
                 // picture lazily loaded), else it is the image.
+                let blank = |n: &Node| n.tag == Tag::Text && n.text.trim().is_empty();
                 let mut j = nodes.len() - 1;
-                while j > parent && nodes[j].parent != parent {
+                while j > parent && (nodes[j].parent != parent || blank(&nodes[j])) {
                     j -= 1;
                 }
                 if j > parent && nodes[j].tag == Tag::Img {
@@ -563,16 +564,30 @@ fn judge_names(class_id: &str) -> Names {
 /// one beside each placeholder), with the attributes the body keeps; `None` when it holds
 /// none. The parser reads a `<noscript>`'s content as text, so it is parsed on its own.
 fn noscript_image(node: &NodeRef) -> Option<Vec<(&'static str, String)>> {
-    let inner = node.text();
-    if !inner.contains("<img") {
-        return None;
-    }
-    let doc = dom_query::Document::fragment(inner.to_string());
-    let img = doc.select("img").nodes().first().cloned()?;
-    let attrs = img.query(|tn| match &tn.data {
-        NodeData::Element(el) => Some(output_attrs(Tag::Img, el)),
-        _ => None,
-    })??;
+    let attrs_of = |img: &NodeRef| {
+        img.query(|tn| match &tn.data {
+            NodeData::Element(el) => Some(output_attrs(Tag::Img, el)),
+            _ => None,
+        })
+        .flatten()
+    };
+    // Parsed as elements where scripting is off, as text where it is on.
+    let parsed = node
+        .descendants()
+        .into_iter()
+        .find(|d| d.node_name().is_some_and(|n| n.eq_ignore_ascii_case("img")));
+    let attrs = match parsed {
+        Some(img) => attrs_of(&img)?,
+        None => {
+            let inner = node.text();
+            if !inner.contains("<img") {
+                return None;
+            }
+            let doc = dom_query::Document::fragment(inner.to_string());
+            let img = doc.select("img").nodes().first().cloned()?;
+            attrs_of(&img)?
+        }
+    };
     attrs.iter().any(|(k, _)| *k == "src").then_some(attrs)
 }
 
