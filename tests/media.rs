@@ -189,3 +189,165 @@ async fn podcast_enclosures_and_lead_images_reach_every_format() {
         "{html}"
     );
 }
+
+const FEEDBURNER: &str = include_str!("fixtures/media/feedburner.xml");
+
+/// The two versions of a feedburner feed: an older one whose first item had no `origLink`
+/// (so an earlier build stored it under its tracking link), and the current one.
+async fn feedburner_server() -> url::Url {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/");
+    let version = |orig1: &str| {
+        FEEDBURNER
+            .replace("{orig1}", orig1)
+            .replace("{base}", &base)
+    };
+    let orig1 = format!("<feedburner:origLink>{base}news/ferry-terminal</feedburner:origLink>");
+    serve_static_on(
+        port,
+        vec![
+            ("/old.xml", "application/rss+xml", version("")),
+            ("/feed.xml", "application/rss+xml", version(&orig1)),
+        ],
+    )
+    .await
+}
+
+fn feedburner_config(base: &url::Url, path: &str) -> String {
+    format!(
+        "[site]\ntitle = \"Harbour\"\nbase_url = \"https://feeds.example.org/\"\nhost_delay_ms = 0\n\n\
+         [[feed]]\nname = \"gazette\"\ntitle = \"Gazette\"\nlink = \"{base}\"\n\n\
+         [[feed.source]]\nname = \"gazette-feed\"\nfeed = \"{base}{path}\"\n"
+    )
+}
+
+/// (id, link) of every item of the feed's JSON file, newest first.
+fn ids_and_links(dir: &std::path::Path) -> Vec<(String, String)> {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("feeds/gazette.json")).unwrap()).unwrap();
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().into(),
+                i["url"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedburner_items_are_identified_and_linked_by_their_original_link() {
+    let base = feedburner_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        feedburner_config(&base, "feed.xml"),
+    )
+    .unwrap();
+    assert_exit(&feedsmith_async(dir.path(), &["run"]).await, 0);
+    let id = |path: &str| format!("tag:feeds.example.org,2024:gazette/{base}{path}");
+    assert_eq!(
+        ids_and_links(dir.path()),
+        [
+            (
+                id("news/lifeboat-crew-honoured?id=7"),
+                format!("{base}news/lifeboat-crew-honoured?id=7")
+            ),
+            (
+                id("news/ferry-terminal"),
+                format!("{base}news/ferry-terminal")
+            ),
+        ]
+    );
+    for f in ["gazette.rss", "gazette.atom", "gazette.json"] {
+        let text = std::fs::read_to_string(dir.path().join("feeds").join(f)).unwrap();
+        assert!(!text.contains("feedproxy"), "{f}: {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_published_under_its_tracking_link_keeps_its_id() {
+    let base = feedburner_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    // The first item had no origLink yet: it is stored under the tracking link.
+    std::fs::write(&config, feedburner_config(&base, "old.xml")).unwrap();
+    assert_exit(&feedsmith_async(dir.path(), &["run"]).await, 0);
+    let tracked = "tag:feeds.example.org,2024:gazette/https://feedproxy.google.com/~r/HarbourGazette/~3/Xk2v9/";
+    let before = ids_and_links(dir.path());
+    assert_eq!(before[1].0, tracked, "{before:?}");
+    // Now the feed names the original: the stored item keeps its id, and links to the article.
+    std::fs::write(&config, feedburner_config(&base, "feed.xml")).unwrap();
+    assert_exit(&feedsmith_async(dir.path(), &["run"]).await, 0);
+    let after = ids_and_links(dir.path());
+    assert_eq!(after.len(), 2, "still two items, not three: {after:?}");
+    assert_eq!(after[0], before[0], "the item that always had its origLink");
+    assert_eq!(
+        after[1],
+        (tracked.to_string(), format!("{base}news/ferry-terminal"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_text_link_that_redirects_is_the_article_it_lands_on() {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = url::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    let feed = format!(
+        r#"<rss version="2.0"><channel><title>Links</title><link>{base}</link><description>d</description>
+<item><title>Lighthouse gets a new lamp</title><link>{base}t/Ab3xY</link><description>Teaser.</description>
+<pubDate>Fri, 10 May 2024 09:00:00 GMT</pubDate></item></channel></rss>"#
+    );
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let feed = feed.clone();
+        async move {
+            match uri.path() {
+                "/feed.xml" => {
+                    ([(header::CONTENT_TYPE, "application/rss+xml")], feed).into_response()
+                }
+                // A link shortener: the article is where it redirects to.
+                "/t/Ab3xY" => (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, "/news/lighthouse-lamp?utm_source=t")],
+                )
+                    .into_response(),
+                "/news/lighthouse-lamp" => {
+                    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], STORY).into_response()
+                }
+                _ => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[site]\ntitle = \"Harbour\"\nbase_url = \"https://feeds.example.org/\"\nhost_delay_ms = 0\n\n\
+             [[feed]]\nname = \"gazette\"\ntitle = \"Gazette\"\nlink = \"{base}\"\n\n\
+             [[feed.source]]\nfeed = \"{base}feed.xml\"\nfull_text = true\n"
+        ),
+    )
+    .unwrap();
+    let landed = format!("{base}news/lighthouse-lamp");
+    let want = vec![(
+        format!("tag:feeds.example.org,2024:gazette/{landed}"),
+        landed.clone(),
+    )];
+    for _ in 0..2 {
+        assert_exit(&feedsmith_async(dir.path(), &["run"]).await, 0);
+        assert_eq!(
+            ids_and_links(dir.path()),
+            want,
+            "the same one item on every run"
+        );
+    }
+}

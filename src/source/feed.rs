@@ -23,8 +23,16 @@ pub async fn collect(
     let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
         return Ok(Collected::unchanged());
     };
-    let items: Vec<RawArticle> = parse(source, &page.text, &page.url)?
+    let items: Vec<RawArticle> = parse_unwrapped(source, &page.text, &page.url)?
         .into_iter()
+        .map(|(mut a, tracked)| {
+            // An item stored under its tracking link before links were unwrapped keeps that
+            // key, and so the id it was published under.
+            if let Some(old) = tracked.filter(|old| memory.knows(old)) {
+                a.key = old;
+            }
+            a
+        })
         .filter(|a| {
             let (title, content) = (a.hints.title.as_deref().unwrap_or(""), body_text(&a.body));
             source.passes_filters(title, content, &a.hints.authors)
@@ -59,6 +67,14 @@ pub async fn collect(
         match result {
             Ok(mut full) => {
                 full.key = teaser.key;
+                // A link that redirected elsewhere (a tracker, `t.co`) is the article it led
+                // to: published under, and identified by, that URL. Such an item is fetched
+                // again on later runs, as only following the link tells which item it is.
+                let landed = full.base_url.as_ref().map(urls::canonical);
+                if let Some(landed) = landed.filter(|l| full.hints.link.as_ref() != Some(l)) {
+                    full.key = landed.to_string();
+                    full.hints.link = Some(landed);
+                }
                 collected.articles.push(full);
             }
             // The teaser is better than nothing; the problem is reported.
@@ -78,9 +94,20 @@ fn body_text(body: &RawBody) -> &str {
     }
 }
 
-/// The items of a feed document as teaser articles, in feed order. Long because it maps every
-/// field of a feed entry onto the article's metadata, one after the other.
+/// The items of a feed document as teaser articles, in feed order.
 pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArticle>, Error> {
+    let items = parse_unwrapped(source, text, feed_url)?;
+    Ok(items.into_iter().map(|(a, _)| a).collect())
+}
+
+/// [`parse`], each item with the key an earlier build gave it when its link was a tracker's
+/// (a feedburner `~r/` link, a redirector) that is now unwrapped. Long because it maps every
+/// field of a feed entry onto the article's metadata, one after the other.
+fn parse_unwrapped(
+    source: &Source,
+    text: &str,
+    feed_url: &Url,
+) -> Result<Vec<(RawArticle, Option<String>)>, Error> {
     let text = xml_declaration_to_utf8(text);
     let feed = feed_rs::parser::Builder::new()
         .base_uri(Some(feed_url.as_str()))
@@ -104,15 +131,27 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
     let podcasts = podcast_fields(&text, feed.entries.len(), feed_url);
     // The channel's language is each item's, as a feed rarely tags items one by one.
     let language = feed.language.clone();
+    let originals = orig_links(&text, feed.entries.len());
     let mut out = Vec::new();
     for (n, entry) in feed.entries.into_iter().enumerate() {
-        let link = entry
+        let tracked = entry
             .links
             .iter()
             .filter(|l| !is_attachment(l, json))
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .or(entry.links.first())
             .and_then(|l| urls::absolutize(Some(feed_url), &l.href));
+        // The article's own URL, before the key (and so the id) is derived from it.
+        let original = originals
+            .get(n)
+            .and_then(|o| urls::absolutize(Some(feed_url), o.as_deref()?));
+        let link = original
+            .or_else(|| tracked.as_ref().and_then(urls::unwrap_redirector))
+            .or(tracked.clone());
+        let legacy = match (&tracked, &link) {
+            (Some(t), Some(l)) if t != l => Some(urls::canonical(t).to_string()),
+            _ => None,
+        };
         let key = match &link {
             Some(l) => urls::canonical(l).to_string(),
             None if !entry.id.trim().is_empty() => entry.id.trim().to_string(),
@@ -158,16 +197,64 @@ pub fn parse(source: &Source, text: &str, feed_url: &Url) -> Result<Vec<RawArtic
             language: language.clone(),
             ..Metadata::default()
         };
-        out.push(RawArticle {
+        let article = RawArticle {
             source: source.name.clone(),
             key,
             body: RawBody::HtmlFragment(body),
             base_url: Some(link.unwrap_or_else(|| site.clone())),
             file_time: None,
             hints,
-        });
+        };
+        out.push((article, legacy));
     }
     Ok(out)
+}
+
+/// Each item's or entry's `feedburner:origLink` (the article behind a feedburner `~r/` link),
+/// in document order; empty when the feed has none, or when the items cannot be told apart
+/// as feed-rs counted them.
+fn orig_links(text: &str, entries: usize) -> Vec<Option<String>> {
+    use quick_xml::events::Event;
+    if !text.contains("origLink") {
+        return Vec::new();
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut out, mut inside, mut buf) = (Vec::new(), false, String::new());
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                "item" | "entry" => out.push(None),
+                "origLink" => {
+                    inside = true;
+                    buf.clear();
+                }
+                _ => {}
+            },
+            Ok(Event::Text(t)) if inside => buf.push_str(&t.xml10_content()),
+            Ok(Event::CData(t)) if inside => buf.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) if inside => match r.xml10_content().as_ref() {
+                "amp" => buf.push('&'),
+                "lt" => buf.push('<'),
+                "gt" => buf.push('>'),
+                "quot" => buf.push('"'),
+                "apos" => buf.push('\''),
+                _ => buf.extend(r.resolve_char_ref().ok().flatten()),
+            },
+            Ok(Event::End(e)) if inside && e.local_name().as_ref() == "origLink" => {
+                inside = false;
+                if let Some(last) = out.last_mut() {
+                    *last = Some(buf.trim().to_string()).filter(|s| !s.is_empty());
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(_) => return Vec::new(),
+            Ok(_) => {}
+        }
+    }
+    match out.len() == entries {
+        true => out,
+        false => Vec::new(),
+    }
 }
 
 /// A JSON Feed attachment (feed-rs reads them as links with a type and no `rel`) or an Atom
