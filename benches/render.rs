@@ -157,6 +157,7 @@ fn child(spec: &str) {
         &mut Generated { n },
         base(),
         None,
+        None,
         base(),
         &mut open,
     )

@@ -158,6 +158,9 @@ struct RawFeed {
     /// Language tag of the feed ("en", "pt-BR"); default: the site's `language`.
     #[schemars(with = "Option<String>")]
     language: Option<Spanned<String>>,
+    /// Keep items pushed past `limit` in archive pages of `limit` items (RFC 5005), linked
+    /// from the feed (default false).
+    archive: Option<bool>,
     /// Exact lines that are chrome, for every source of the feed.
     #[serde(default)]
     chrome_lines: Vec<String>,
@@ -430,6 +433,8 @@ pub struct Feed {
     pub schedule: Option<Schedule>,
     /// The feed's language tag, else the site's; `None`: what its articles say, if they agree.
     pub language: Option<String>,
+    /// Items pushed past `limit` are kept in archive pages (RFC 5005).
+    pub archive: bool,
     pub sources: Vec<Source>,
 }
 
@@ -1069,6 +1074,7 @@ impl Validator<'_> {
             language: self
                 .language(&f.language)?
                 .or_else(|| site.language.clone()),
+            archive: f.archive.unwrap_or(false),
             sources,
         })
     }

@@ -4,6 +4,7 @@
 mod util;
 
 mod add;
+mod archive;
 mod browser;
 mod daemon;
 mod explain;

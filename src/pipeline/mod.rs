@@ -231,15 +231,20 @@ impl<'a> Runner<'a> {
             };
             let authority = &config.site.id_authority;
             let persisted = persist::persist(store, feed, authority, outcome, now, &mut report)?;
+            // Items pushed past `limit` go to the archive's pages before anything is rendered.
+            let archive = match feed.archive {
+                true => Some(store.archive_overflow(&feed.name, feed.limit)?.0),
+                false => None,
+            };
             let signature = store.feed_signature(&feed.name, feed.limit)?;
             // A dry run rolls the transaction back: what it would publish is read before.
             let items = match dry_run {
                 true => Some(store.items(&feed.name, feed.limit)?),
                 false => None,
             };
-            Ok((persisted, signature, items))
+            Ok((persisted, signature, items, archive))
         })?;
-        let (persisted, (signature, count), items) = persisted;
+        let (persisted, (signature, count), items, archive) = persisted;
         let digest = render_digest(config, feed, &signature);
         let unchanged = !self.opts.dry_run
             && self.store.feed_digest(&feed.name)?.as_deref() == Some(digest.as_str())
@@ -255,6 +260,7 @@ impl<'a> Runner<'a> {
             site: &config.site,
             first_run: persisted.first_run,
             ttl: ttl(config, feed),
+            archive: archive.map(|pages| crate::publish::Archive::Current { pages }),
             now,
         };
         let outlet = publish::Outlet {
@@ -283,6 +289,9 @@ impl<'a> Runner<'a> {
             }
             return Ok(report);
         };
+        if !dry_run {
+            publish::write_archive(&inputs, &self.store, &outlet, &mut report)?;
+        }
         publish::ping(&written, &outlet, &mut report).await;
         // Remembered only once every format is written, so a feed that failed is tried again.
         let all_written = report.problems[failed_before..]
@@ -352,6 +361,7 @@ impl<'a> Runner<'a> {
             site: &self.config.site,
             first_run,
             ttl: ttl(self.config, feed),
+            archive: None,
             now: self.opts.now,
         };
         match self.store.setting(&summary_key(&feed.name))? {
@@ -418,11 +428,16 @@ pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunRepo
         let mut r = FeedReport::new(&feed.name);
         if let Some(store) = &store {
             if let Some(first_run) = store.first_run(&feed.name)? {
+                let pages = match feed.archive {
+                    true => store.archive_page_count(&feed.name)?,
+                    false => 0,
+                };
                 let inputs = publish::Inputs {
                     feed,
                     site: &config.site,
                     first_run,
                     ttl: ttl(config, feed),
+                    archive: Some(crate::publish::Archive::Current { pages }),
                     now,
                 };
                 let mut stored = publish::Stored {

@@ -17,6 +17,18 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
         return Ok(warnings);
     }
     let names: HashSet<&str> = config.feeds.iter().map(|f| f.name.as_str()).collect();
+    // `NAME-archive-N` is an archive page of feed NAME while that feed keeps an archive.
+    let archiving: HashSet<&str> = config
+        .feeds
+        .iter()
+        .filter(|f| f.archive)
+        .map(|f| f.name.as_str())
+        .collect();
+    let archive_page = |stem: &str| {
+        stem.rsplit_once("-archive-").is_some_and(|(feed, n)| {
+            archiving.contains(feed) && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(warnings);
     };
@@ -28,7 +40,8 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
             // Feed files, and feed pages (`index.html` is the site's, not a feed's).
             let ours = Format::ALL.iter().any(|f| f.extension() == ext)
                 || (ext == "html" && file != site::INDEX);
-            (ours && !names.contains(stem)).then(|| (file.clone(), e.path()))
+            let feeds_file = Format::ALL.iter().any(|f| f.extension() == ext) && archive_page(stem);
+            (ours && !names.contains(stem) && !feeds_file).then(|| (file.clone(), e.path()))
         })
         .collect();
     orphans.sort();

@@ -57,6 +57,9 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     if feed.extras.media {
         out.extend_from_slice(b" xmlns:media=\"http://search.yahoo.com/mrss/\"");
     }
+    if feed.is_archive_page() {
+        attr(out, "xmlns:fh", super::HISTORY_NS);
+    }
     if let Some(language) = &feed.language {
         attr(out, "xml:lang", language);
     }
@@ -80,6 +83,18 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     link(out, ind, "alternate", feed.home.as_str(), Some("text/html"));
     if let Some(hub) = &feed.hub {
         link(out, ind, "hub", hub.as_str(), None);
+    }
+    for (rel, href) in feed.archive_links(Format::Atom) {
+        link(
+            out,
+            ind,
+            rel,
+            href.as_str(),
+            Some(Format::Atom.media_type()),
+        );
+    }
+    if feed.is_archive_page() {
+        out.extend_from_slice(b"  <fh:archive/>\n");
     }
     element(out, ind, "subtitle", &feed.description);
 }

@@ -56,6 +56,15 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     string(out, feed.home.as_str());
     key(out, first, ind, "feed_url");
     string(out, feed.self_url(Format::Json).as_str());
+    // JSON Feed pages backwards only: `next_url` is the next older page of the archive.
+    let older = feed
+        .archive_links(Format::Json)
+        .into_iter()
+        .find(|(rel, _)| *rel == "prev-archive");
+    if let Some((_, url)) = older {
+        key(out, first, ind, "next_url");
+        string(out, url.as_str());
+    }
     key(out, first, ind, "description");
     string(out, &feed.description);
     if let Some(language) = &feed.language {

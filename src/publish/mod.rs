@@ -50,7 +50,24 @@ impl Format {
     pub fn file_name(self, feed: &str) -> String {
         format!("{feed}.{}", self.extension())
     }
+
+    /// The file of archive page `page` (from 1, the oldest) of a feed.
+    pub fn archive_name(self, feed: &str, page: u32) -> String {
+        format!("{feed}-archive-{page}.{}", self.extension())
+    }
 }
+
+/// Where a document stands in its feed's archive (RFC 5005): the subscription document with
+/// `pages` archive pages behind it (its `prev-archive` the newest), or archive page `page`
+/// of `pages`, each linking to the one before and after it and to the current document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    Current { pages: u32 },
+    Page { page: u32, pages: u32 },
+}
+
+/// The RFC 5005 namespace of `fh:archive`.
+pub(crate) const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
 
 /// Item dates further ahead of "now" than this are a wrong clock (the source's or a past run's),
 /// not news: the gate dates them now, so they cannot pin themselves to the top of a reader.
@@ -83,6 +100,7 @@ pub struct FeedHead {
     extras: Extras,
     /// Language tag: the config's, else the one the items agree on.
     language: Option<String>,
+    archive: Option<Archive>,
 }
 
 /// What a feed's items carry that its head must announce before the first item is written:
@@ -287,7 +305,45 @@ impl FeedHead {
             ttl,
             extras: Extras::default(),
             language: feed.language.clone(),
+            archive: None,
         })
+    }
+
+    /// The head of a document of the feed's archive (RFC 5005).
+    pub fn with_archive(mut self, archive: Option<Archive>) -> FeedHead {
+        self.archive = archive.filter(|a| !matches!(a, Archive::Current { pages: 0 }));
+        self
+    }
+
+    /// The archive links of this document: (rel, format's URL of the target), in the order
+    /// the formats write them.
+    fn archive_links(&self, format: Format) -> Vec<(&'static str, Url)> {
+        let page = |n: u32| {
+            let name = format.archive_name(&self.name, n);
+            self.base_url
+                .join(&name)
+                .expect("a slug joins onto a base URL")
+        };
+        match self.archive {
+            None => Vec::new(),
+            Some(Archive::Current { pages }) => vec![("prev-archive", page(pages))],
+            Some(Archive::Page { page: n, pages }) => {
+                let current = self.base_url.join(&format.file_name(&self.name));
+                let mut links = vec![("current", current.expect("a slug joins onto a base URL"))];
+                if n > 1 {
+                    links.push(("prev-archive", page(n - 1)));
+                }
+                if n < pages {
+                    links.push(("next-archive", page(n + 1)));
+                }
+                links
+            }
+        }
+    }
+
+    /// An archive page, not the subscription document.
+    fn is_archive_page(&self) -> bool {
+        matches!(self.archive, Some(Archive::Page { .. }))
     }
 
     /// The head, declaring what the items use, and in the language they agree on when the
@@ -328,8 +384,12 @@ impl FeedHead {
 
     /// The URL a format's file is served at: what its self link says.
     pub fn self_url(&self, format: Format) -> Url {
+        let name = match self.archive {
+            Some(Archive::Page { page, .. }) => format.archive_name(&self.name, page),
+            _ => format.file_name(&self.name),
+        };
         self.base_url
-            .join(&format.file_name(&self.name))
+            .join(&name)
             .expect("a slug joins onto a base URL")
     }
 
@@ -672,19 +732,22 @@ pub struct Rendered<W> {
 /// `max_bytes` (found from the first rendering's layout, then rendered again with as many as
 /// fit). Refused (an error) when an item is invalid, or when not even a feed without items
 /// would fit. `open` gives a fresh writer for a format each time it is rendered.
+#[allow(clippy::too_many_arguments)] // each is one input of the one gate every file goes through
 pub fn render_gated<W: Write>(
     feed: &Feed,
     site: &Site,
     source: &mut dyn ItemSource,
     first_run: DateTime<Utc>,
     ttl: Option<u32>,
+    archive: Option<Archive>,
     now: DateTime<Utc>,
     open: &mut dyn FnMut(Format) -> Result<W>,
 ) -> Result<Rendered<W>> {
     let max_bytes = site.max_feed_bytes as u64;
     let (latest, clamped) = latest_update(source.dates()?, now);
-    let head =
-        FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?.with_extras(source.extras()?);
+    let head = FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?
+        .with_extras(source.extras()?)
+        .with_archive(archive);
     let mut limit = feed.limit;
     let mut all = None;
     loop {
@@ -897,6 +960,7 @@ mod tests {
             &c.site,
             &mut source,
             now,
+            None,
             None,
             now,
             &mut |_| Ok(Vec::new()),

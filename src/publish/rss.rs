@@ -25,6 +25,9 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     if feed.extras.media {
         out.extend_from_slice(b" xmlns:media=\"http://search.yahoo.com/mrss/\"");
     }
+    if feed.is_archive_page() {
+        attr(out, "xmlns:fh", super::HISTORY_NS);
+    }
     out.extend_from_slice(b">\n  <channel>\n");
     let ind = "    ";
     element(out, ind, "title", &html_inert(&feed.title));
@@ -51,6 +54,16 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
         attr(out, "href", hub.as_str());
         attr(out, "rel", "hub");
         out.extend_from_slice(b"/>\n");
+    }
+    for (rel, href) in feed.archive_links(Format::Rss) {
+        out.extend_from_slice(b"    <atom:link");
+        attr(out, "href", href.as_str());
+        attr(out, "rel", rel);
+        attr(out, "type", Format::Rss.media_type());
+        out.extend_from_slice(b"/>\n");
+    }
+    if feed.is_archive_page() {
+        out.extend_from_slice(b"    <fh:archive/>\n");
     }
     if let Some(show) = &feed.extras.show {
         show_fields(show, out);
