@@ -62,6 +62,28 @@ page = "{base}news/lighthouse-lamp"
     )
 }
 
+/// `actual`, with the test server's address written `{base}`, is the expected output kept
+/// beside the fixtures (`tests/fixtures/media/expected/NAME`). A missing one fails the test,
+/// and the output is left in the temp folder to review and copy there.
+fn golden(name: &str, actual: &[u8], base: &url::Url) {
+    let actual = String::from_utf8(actual.to_vec())
+        .unwrap()
+        .replace(base.as_str(), "{base}");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/media/expected")
+        .join(name);
+    let Ok(want) = std::fs::read_to_string(&path) else {
+        let left = std::env::temp_dir().join(format!("feedsmith-golden-{name}"));
+        std::fs::write(&left, &actual).unwrap();
+        panic!(
+            "no expected output {}; this run's is in {}",
+            path.display(),
+            left.display()
+        );
+    };
+    assert_eq!(actual, want, "{name} differs from {}", path.display());
+}
+
 /// `s` is a non-negative integer, as RSS `length` must be.
 fn byte_count(s: &str) -> u64 {
     s.parse()
@@ -77,6 +99,16 @@ async fn podcast_enclosures_and_lead_images_reach_every_format() {
     assert_exit(&ran, 0);
     let read = |f: &str| std::fs::read(dir.path().join("feeds").join(f)).unwrap();
     let mp3 = format!("{base}media/harbour-hour-2.mp3");
+    for f in [
+        "pod.rss",
+        "pod.atom",
+        "pod.json",
+        "news.rss",
+        "news.atom",
+        "news.json",
+    ] {
+        golden(f, &read(f), &base);
+    }
 
     // RSS, through the rss crate and its iTunes extension.
     let rss_bytes = read("pod.rss");
