@@ -132,6 +132,10 @@ fn parse_unwrapped(
     // The channel's language is each item's, as a feed rarely tags items one by one.
     let language = feed.language.clone();
     let originals = orig_links(&text, feed.entries.len());
+    let json_images = match json {
+        true => json_item_images(&text, feed.entries.len()),
+        false => Vec::new(),
+    };
     let mut out = Vec::new();
     for (n, entry) in feed.entries.into_iter().enumerate() {
         let tracked = entry
@@ -191,7 +195,10 @@ fn parse_unwrapped(
                 .filter(|c| !c.is_empty())
                 .collect(),
             link: link.as_ref().map(urls::canonical),
-            image: media_image(&entry, feed_url),
+            image: media_image(&entry, json, feed_url).or_else(|| {
+                let image = json_images.get(n)?.as_deref()?;
+                urls::absolutize(Some(feed_url), image)
+            }),
             enclosures: enclosures(&entry, json, feed_url),
             podcast: podcasts.get(n).cloned().flatten(),
             language: language.clone(),
@@ -303,9 +310,36 @@ fn enclosures(entry: &feed_rs::model::Entry, json: bool, base: &Url) -> Vec<Encl
     out
 }
 
+/// Each JSON Feed item's `image` (feed-rs does not read it), in order; empty when the items
+/// cannot be read as feed-rs counted them.
+fn json_item_images(text: &str, entries: usize) -> Vec<Option<String>> {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let Some(items) = doc["items"].as_array().filter(|i| i.len() == entries) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|i| i["image"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// The item's picture from its media: a Media RSS image, else a thumbnail (an episode's
-/// `itunes:image` among them).
-fn media_image(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
+/// `itunes:image` among them), else an image attached as an enclosure link.
+fn media_image(entry: &feed_rs::model::Entry, json: bool, base: &Url) -> Option<Url> {
+    let attached = || {
+        entry
+            .links
+            .iter()
+            .filter(|l| is_attachment(l, json))
+            .filter(|l| {
+                l.media_type
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("image/"))
+            })
+            .find_map(|l| urls::absolutize(Some(base), &l.href))
+    };
     let images = entry.media.iter().flat_map(|m| &m.content).filter(|c| {
         c.content_type
             .as_ref()
@@ -322,6 +356,7 @@ fn media_image(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
     image
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .or_else(thumbnail)
+        .or_else(attached)
 }
 
 /// The MIME type of the media files podcasts and video feeds carry, from the URL's extension.
@@ -537,9 +572,26 @@ mod tests {
             ("audio/ogg", Some(1234))
         );
         assert_eq!(items[0].key, "https://e.org/talk", "the page, not the file");
+        let pictured = atom.replace(
+            "<summary>",
+            r#"<link rel="enclosure" href="/img/talk.jpg" type="image/jpeg"/><summary>"#,
+        );
+        let items = parse(
+            &source(),
+            &pictured,
+            &Url::parse("https://e.org/atom").unwrap(),
+        )
+        .unwrap();
+        let image = items[0].hints.image.as_ref().map(Url::as_str);
+        assert_eq!(
+            image,
+            Some("https://e.org/img/talk.jpg"),
+            "an image is the picture"
+        );
+        assert_eq!(items[0].hints.enclosures.len(), 1, "and no file to play");
 
         let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J",
-            "items": [{"id": "7", "url": "https://e.org/seven", "content_text": "Seven",
+            "items": [{"id": "7", "url": "https://e.org/seven", "content_text": "Seven", "image": "/seven.png",
             "attachments": [{"url": "https://e.org/seven.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 99},
                             {"url": "https://e.org/seven.bin", "mime_type": "not a type"}]}]}"#;
         let items = parse(&source(), json, &Url::parse("https://e.org/j").unwrap()).unwrap();
@@ -549,6 +601,12 @@ mod tests {
         assert_eq!(
             (e[0].url.as_str(), e[0].length),
             ("https://e.org/seven.mp3", Some(99))
+        );
+        let image = items[0].hints.image.as_ref().map(Url::as_str);
+        assert_eq!(
+            image,
+            Some("https://e.org/seven.png"),
+            "JSON Feed's item image"
         );
 
         let mrss = r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>M</title>
