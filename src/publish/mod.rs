@@ -224,8 +224,13 @@ fn is_email(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
 }
 
+/// An absolute http(s) URL, as every link a feed carries must be.
+fn is_web(u: &Url) -> bool {
+    matches!(u.scheme(), "http" | "https") && u.host_str().is_some()
+}
+
 fn http_only(u: Option<Url>) -> Option<Url> {
-    u.filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    u.filter(is_web)
 }
 
 /// An episode's iTunes fields, checked: a positive episode number, an http(s) image.
@@ -439,11 +444,10 @@ impl ValidItem {
             .ok_or_else(|| invalid(feed, format!("an item from {source} has an empty id")))?;
         let title = required(&a.title)
             .ok_or_else(|| invalid(feed, format!("item {id} has an empty title")))?;
-        let http = |u: Option<Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
         let list = |v: Vec<String>| v.iter().filter_map(|s| required(s)).collect::<Vec<_>>();
         Ok(ValidItem {
             title,
-            link: http(a.link),
+            link: http_only(a.link),
             summary: a.summary.as_deref().and_then(required),
             content_html: xml_safe_owned(a.content_html),
             content_text: xml_safe_owned(a.content_text),
@@ -456,7 +460,7 @@ impl ValidItem {
             enclosures: a
                 .enclosures
                 .into_iter()
-                .filter(|e| http_only(Some(e.url.clone())).is_some() && is_mime_type(&e.mime_type))
+                .filter(|e| is_web(&e.url) && is_mime_type(&e.mime_type))
                 .collect(),
             episode: a.podcast.map(|p| Episode {
                 duration: p.duration,
