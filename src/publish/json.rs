@@ -168,8 +168,7 @@ fn attachments(i: &ValidItem, out: &mut Vec<u8>) {
             key(out, first, ind, "size_in_bytes");
             out.extend_from_slice(len.to_string().as_bytes());
         }
-        let playable = e.mime_type.starts_with("audio/") || e.mime_type.starts_with("video/");
-        if let Some(d) = duration.filter(|_| playable) {
+        if let Some(d) = duration.filter(|_| super::playable(e)) {
             key(out, first, ind, "duration_in_seconds");
             out.extend_from_slice(d.to_string().as_bytes());
         }

@@ -224,6 +224,11 @@ fn is_email(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
 }
 
+/// A sound or a film: what a podcast client plays (an episode's running time is its).
+fn playable(e: &Enclosure) -> bool {
+    e.mime_type.starts_with("audio/") || e.mime_type.starts_with("video/")
+}
+
 /// An absolute http(s) URL, as every link a feed carries must be.
 fn is_web(u: &Url) -> bool {
     matches!(u.scheme(), "http" | "https") && u.host_str().is_some()

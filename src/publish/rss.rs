@@ -9,7 +9,6 @@ use super::xml::{attr, cdata, element, escape};
 use super::{Extras, FeedHead, Format, Show, ValidItem};
 use crate::chars::{escape_html, html_inert};
 use crate::dates::rfc822;
-use crate::model::Enclosure;
 
 pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     out.extend_from_slice(
@@ -127,9 +126,8 @@ pub(super) fn item(i: &ValidItem, extras: &Extras, out: &mut Vec<u8>) {
         element(out, ind, "category", &html_inert(c));
     }
     // RSS allows one enclosure an item: the episode's sound or film before any document.
-    let playable =
-        |e: &&Enclosure| e.mime_type.starts_with("audio/") || e.mime_type.starts_with("video/");
-    if let Some(e) = i.enclosures.iter().find(playable).or(i.enclosures.first()) {
+    let sound = i.enclosures.iter().find(|e| super::playable(e));
+    if let Some(e) = sound.or(i.enclosures.first()) {
         out.extend_from_slice(b"      <enclosure");
         attr(out, "url", e.url.as_str());
         attr(out, "length", &e.length.unwrap_or(0).to_string());

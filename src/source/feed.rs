@@ -67,13 +67,15 @@ pub async fn collect(
         match result {
             Ok(mut full) => {
                 full.key = teaser.key;
-                // A link that redirected elsewhere (a tracker, `t.co`) is the article it led
-                // to: published under, and identified by, that URL. Such an item is fetched
-                // again on later runs, as only following the link tells which item it is.
+                // A link that redirected elsewhere (a tracker, `t.co`, a short link) is the
+                // article it led to: published under, and identified by, that URL. Such an
+                // item is fetched again on later runs, as only following the link tells which
+                // item it is; a redirect to https, to `www.` or adding a slash changes nothing.
                 let landed = full.base_url.as_ref().map(urls::canonical);
-                if let Some(landed) = landed.filter(|l| full.hints.link.as_ref() != Some(l)) {
+                let elsewhere = |l: &&Url| full.hints.link.as_ref().map(place) != Some(place(l));
+                if let Some(landed) = landed.as_ref().filter(elsewhere) {
                     full.key = landed.to_string();
-                    full.hints.link = Some(landed);
+                    full.hints.link = Some(landed.clone());
                 }
                 collected.articles.push(full);
             }
@@ -86,6 +88,14 @@ pub async fn collect(
         }
     }
     Ok(collected)
+}
+
+/// Where a URL leads, as far as telling a redirect elsewhere from one within the page goes:
+/// host without `www.`, path without a trailing slash, query; not the scheme.
+fn place(u: &Url) -> String {
+    let host = u.host_str().unwrap_or_default().trim_start_matches("www.");
+    let path = u.path().trim_end_matches('/');
+    format!("{host}{path}?{}", u.query().unwrap_or_default())
 }
 
 fn body_text(body: &RawBody) -> &str {
@@ -669,6 +679,22 @@ mod tests {
         assert_eq!(duration_seconds("1:02:03"), Some(3723));
         assert_eq!(duration_seconds("90"), Some(90));
         assert_eq!(duration_seconds("an hour"), None);
+    }
+
+    #[test]
+    fn a_redirect_within_the_page_is_no_redirect_elsewhere() {
+        let at = |s: &str| place(&Url::parse(s).unwrap());
+        let story = at("http://e.org/news/story");
+        for same in ["https://e.org/news/story", "https://www.e.org/news/story/"] {
+            assert_eq!(at(same), story, "{same}");
+        }
+        for other in [
+            "https://e.org/news/other",
+            "https://t.co/news/story",
+            "http://e.org/news/story?p=2",
+        ] {
+            assert_ne!(at(other), story, "{other}");
+        }
     }
 
     #[test]
