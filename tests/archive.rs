@@ -174,4 +174,9 @@ fn an_archive_chain_leads_back_to_the_first_item_and_full_pages_never_change() {
     assert!(p
         .read("feeds/log-archive-3.atom")
         .contains("log-archive-4.atom\" rel=\"next-archive\""));
+    // A page that went missing is written again, though nothing else changed (from
+    // what the store holds now).
+    std::fs::remove_file(out.join("log-archive-1.json")).unwrap();
+    assert_exit(&p.run_at(NOW, &["run"]), 0);
+    assert!(out.join("log-archive-1.json").is_file());
 }

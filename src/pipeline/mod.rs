@@ -248,7 +248,8 @@ impl<'a> Runner<'a> {
         let digest = render_digest(config, feed, &signature);
         let unchanged = !self.opts.dry_run
             && self.store.feed_digest(&feed.name)?.as_deref() == Some(digest.as_str())
-            && publish::files_exist(&config.site.output_dir, &feed.name);
+            && publish::files_exist(&config.site.output_dir, &feed.name)
+            && publish::archive_exists(&config.site.output_dir, &feed.name, archive);
         if unchanged {
             // The files were written from these very items and settings: nothing to render.
             tracing::debug!(feed = %feed.name, "unchanged since the last run; not rendered");

@@ -38,6 +38,15 @@ pub fn files_exist(dir: &std::path::Path, name: &str) -> bool {
         .all(|f| dir.join(f).is_file())
 }
 
+/// Every archive page of the feed `name` (`pages` of them, if it keeps an archive) is in `dir`.
+pub fn archive_exists(dir: &std::path::Path, name: &str, pages: Option<u32>) -> bool {
+    (1..=pages.unwrap_or(0)).all(|page| {
+        Format::ALL
+            .iter()
+            .all(|f| dir.join(f.archive_name(name, page)).is_file())
+    })
+}
+
 /// A feed's newest `limit` items, read from the store as rendering goes.
 pub struct Stored<'a> {
     pub store: &'a Store,
