@@ -383,3 +383,42 @@ async fn a_full_text_link_that_redirects_is_the_article_it_lands_on() {
         );
     }
 }
+
+#[test]
+fn a_feed_speaks_its_articles_language_unless_the_config_names_one() {
+    let p = crate::util::Project::new(
+        "[[feed]]\nname = \"pt\"\ntitle = \"Porto\"\nlink = \"https://news.example.org/pt\"\n\
+         [[feed.source]]\ndir = \"pt\"\n\n\
+         [[feed]]\nname = \"set\"\ntitle = \"Set\"\nlink = \"https://news.example.org/set\"\nlanguage = \"fr\"\n\
+         [[feed.source]]\ndir = \"pt\"\n",
+    );
+    let page = |title: &str| {
+        format!(
+            "<!doctype html><html lang=\"pt_br\"><head><title>{title}</title></head><body><article>\
+             <h1>{title}</h1><p>O novo terminal de ferry abre na primavera, dois anos depois do previsto, \
+             depois de resolvida a disputa sobre o custo do quebra-mar.</p></article></body></html>"
+        )
+    };
+    p.write("pt/um.html", &page("Terminal abre na primavera"));
+    p.write("pt/dois.html", &page("Barco salva-vidas homenageado"));
+    assert_exit(&p.run_at("2024-06-01T00:00:00Z", &["run"]), 0);
+    assert!(p
+        .read("feeds/pt.rss")
+        .contains("<language>pt-BR</language>"));
+    assert!(p.read("feeds/pt.atom").contains(" xml:lang=\"pt-BR\">"));
+    let json: serde_json::Value = serde_json::from_str(&p.read("feeds/pt.json")).unwrap();
+    assert_eq!(json["language"], "pt-BR");
+    // The config's language wins over what the articles say.
+    assert!(p.read("feeds/set.rss").contains("<language>fr</language>"));
+    // A third article in another language: they no longer agree, so no language is claimed.
+    p.write(
+        "pt/three.html",
+        &page("Lighthouse gets a new lamp").replace("lang=\"pt_br\"", "lang=\"en\""),
+    );
+    assert_exit(&p.run_at("2024-06-02T00:00:00Z", &["run"]), 0);
+    assert!(
+        !p.read("feeds/pt.rss").contains("<language>"),
+        "{}",
+        p.read("feeds/pt.rss")
+    );
+}
