@@ -79,6 +79,11 @@ impl ItemSource for Generated {
         Ok((0..self.n).map(|i| (date(i), date(i))).collect())
     }
 
+    /// Generated items carry no lead image and no podcast fields.
+    fn extras(&mut self) -> feedsmith::error::Result<feedsmith::publish::Extras> {
+        Ok(feedsmith::publish::Extras::default())
+    }
+
     fn each(
         &mut self,
         limit: usize,
@@ -151,6 +156,7 @@ fn child(spec: &str) {
         site,
         &mut Generated { n },
         base(),
+        None,
         None,
         base(),
         &mut open,

@@ -72,8 +72,69 @@ pub fn html_inert(text: &str) -> String {
 /// U+2060, see [`html_inert`].
 pub const WORD_JOINER: char = '\u{2060}';
 
+/// The two-letter language codes of ISO 639-1.
+const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce \
+    ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv \
+    ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr \
+    ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn \
+    no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so \
+    sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh \
+    yi yo za zh zu";
+
+/// `s` as a language tag feeds can carry (RFC 5646's common shape: a two- or three-letter
+/// language, then subtags of one to eight letters or digits), in its usual case ("pt-BR");
+/// `_` reads as `-`. `None` when it is not one.
+pub fn language_tag(s: &str) -> Option<String> {
+    let s = s.trim().replace('_', "-");
+    let mut parts = s.split('-');
+    let lang = parts.next()?;
+    if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut out = lang.to_ascii_lowercase();
+    // A two-letter language must be one ISO 639-1 has, as the feed validator checks.
+    if out.len() == 2 && !ISO_639_1.split(' ').any(|code| code == out) {
+        return None;
+    }
+    for p in parts {
+        if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        out.push('-');
+        match p.len() {
+            // A region ("BR"), a script ("Hant"), anything else as lower case.
+            2 => out.push_str(&p.to_ascii_uppercase()),
+            4 if p.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                out.push_str(&p[..1].to_ascii_uppercase());
+                out.push_str(&p[1..].to_ascii_lowercase());
+            }
+            _ => out.push_str(&p.to_ascii_lowercase()),
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn language_tags_are_checked_and_spelled_as_usual() {
+        assert_eq!(language_tag(" en ").as_deref(), Some("en"));
+        assert_eq!(language_tag("pt_br").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("zh-Hant-TW").as_deref(), Some("zh-Hant-TW"));
+        for bad in [
+            "",
+            "english",
+            "e",
+            "en-",
+            "en--GB",
+            "12",
+            "en GB",
+            "en-toolongsubtag",
+        ] {
+            assert_eq!(language_tag(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

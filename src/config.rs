@@ -82,6 +82,9 @@ struct RawSite {
     /// WebSub hub pinged for each feed file that changed.
     #[schemars(with = "Option<String>")]
     websub_hub: Option<Spanned<String>>,
+    /// Language tag of every feed ("en", "pt-BR"); default: what the articles say, when they agree.
+    #[schemars(with = "Option<String>")]
+    language: Option<Spanned<String>>,
     /// A failing source is reported only on its Nth failure in a row (default 1).
     #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
@@ -163,6 +166,12 @@ struct RawFeed {
     /// IANA zone for this feed's naive dates; default: the site's.
     #[schemars(with = "Option<String>")]
     timezone: Option<Spanned<String>>,
+    /// Language tag of the feed ("en", "pt-BR"); default: the site's `language`.
+    #[schemars(with = "Option<String>")]
+    language: Option<Spanned<String>>,
+    /// Keep items pushed past `limit` in archive pages of `limit` items (RFC 5005), linked
+    /// from the feed (default false).
+    archive: Option<bool>,
     /// Exact lines that are chrome, for every source of the feed.
     #[serde(default)]
     chrome_lines: Vec<String>,
@@ -351,6 +360,8 @@ pub struct Site {
     pub timezone: Tz,
     pub schedule: Option<Schedule>,
     pub websub_hub: Option<Url>,
+    /// Language tag of every feed that sets none, checked when the config loads.
+    pub language: Option<String>,
     pub alert_after: u32,
     pub concurrency: usize,
     pub per_host_concurrency: usize,
@@ -377,6 +388,7 @@ impl Default for Site {
             timezone: chrono_tz::UTC,
             schedule: None,
             websub_hub: None,
+            language: None,
             alert_after: 1,
             concurrency: 8,
             per_host_concurrency: 2,
@@ -456,6 +468,10 @@ pub struct Feed {
     pub limit: usize,
     /// The feed's own schedule, else the site's; parsed once, when the config loads.
     pub schedule: Option<Schedule>,
+    /// The feed's language tag, else the site's; `None`: what its articles say, if they agree.
+    pub language: Option<String>,
+    /// Items pushed past `limit` are kept in archive pages (RFC 5005).
+    pub archive: bool,
     pub sources: Vec<Source>,
 }
 
@@ -917,6 +933,22 @@ impl Validator<'_> {
         }
     }
 
+    /// A language tag as RSS, Atom and JSON Feed take it: a two- or three-letter language,
+    /// then subtags of letters and digits ("en", "pt-BR", "zh-Hant-TW"); `_` reads as `-`.
+    fn language(&self, s: &Option<Spanned<String>>) -> Result<Option<String>> {
+        let Some(s) = s else { return Ok(None) };
+        match crate::chars::language_tag(s.get_ref()) {
+            Some(tag) => Ok(Some(tag)),
+            None => self.err(
+                s.span(),
+                format!(
+                    "`language` {:?} is not a language tag (like \"en\" or \"pt-BR\")",
+                    s.get_ref()
+                ),
+            ),
+        }
+    }
+
     fn regexes(&self, list: &[Spanned<String>], key: &str) -> Result<Vec<Regex>> {
         list.iter()
             .map(|s| match Regex::new(s.get_ref()) {
@@ -1086,6 +1118,7 @@ impl Validator<'_> {
             timezone: self.tz(&raw.timezone, chrono_tz::UTC)?,
             schedule: self.schedule(&raw.schedule)?,
             websub_hub,
+            language: self.language(&raw.language)?,
             alert_after: self
                 .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
                 .unwrap_or(defaults.alert_after),
@@ -1143,6 +1176,10 @@ impl Validator<'_> {
                 Some(s) => Some(s),
                 None => site.schedule.clone(),
             },
+            language: self
+                .language(&f.language)?
+                .or_else(|| site.language.clone()),
+            archive: f.archive.unwrap_or(false),
             sources,
         })
     }
@@ -1634,6 +1671,11 @@ dir = "articles/world"
         assert!(
             message(&GOOD.replace("[[feed]]", "[[feed]]\ntimezone = \"Mars/Base\""))
                 .contains("IANA")
+        );
+        let m = message(&GOOD.replace("[[feed]]", "[[feed]]\nlanguage = \"English\""));
+        assert!(
+            m.contains("`language` \"English\" is not a language tag"),
+            "{m}"
         );
     }
 }

@@ -61,12 +61,57 @@ pub struct Metadata {
     pub image: Option<Url>,
     pub categories: Vec<String>,
     pub language: Option<String>,
+    /// Media files the item carries (a podcast episode's audio), as the source listed them.
+    pub enclosures: Vec<Enclosure>,
+    /// A podcast episode's iTunes fields, as its source feed gave them.
+    pub podcast: Option<Podcast>,
+}
+
+/// A media file attached to an item: a source feed's RSS `<enclosure>`, Atom
+/// `link rel="enclosure"`, JSON Feed attachment or Media RSS `media:content`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    /// Absolute http(s) URL of the file.
+    pub url: Url,
+    /// Its MIME type (`audio/mpeg`).
+    pub mime_type: String,
+    /// Its size in bytes, when the source said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<u64>,
+}
+
+/// What a podcast feed says of an episode in the iTunes namespace, and of its show (the
+/// channel's fields ride along on each episode, so a feed of episodes can describe its show).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Podcast {
+    /// Running time in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub episode: Option<u64>,
+    /// The episode's own artwork.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explicit: Option<bool>,
+    /// The show's top-level iTunes category ("News").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_explicit: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_image: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_email: Option<String>,
 }
 
 impl Metadata {
     /// `self`, with each field it lacks (`None`, or an empty list) taken from `fallback`.
     pub fn or(self, fallback: Metadata) -> Metadata {
-        fn list(a: Vec<String>, b: Vec<String>) -> Vec<String> {
+        fn list<T>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
             if a.is_empty() {
                 b
             } else {
@@ -84,6 +129,8 @@ impl Metadata {
             image: self.image.or(fallback.image),
             categories: list(self.categories, fallback.categories),
             language: self.language.or(fallback.language),
+            enclosures: list(self.enclosures, fallback.enclosures),
+            podcast: self.podcast.or(fallback.podcast),
         }
     }
 }
@@ -112,6 +159,12 @@ pub struct Article {
     /// Absolute URL of the lead image.
     pub image: Option<Url>,
     pub language: Option<String>,
+    /// Left out of the stored JSON when empty, so articles stored before they existed keep
+    /// their content hash (and are not "changed" by an upgrade).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enclosures: Vec<Enclosure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub podcast: Option<Podcast>,
 }
 
 /// What the store remembers of an article file to know, next run, that it has not changed:

@@ -49,6 +49,72 @@ pub fn canonical(url: &Url) -> Url {
     u
 }
 
+/// The article a known redirector's link leads to, when the link itself says it: Facebook's
+/// `l.facebook.com/l.php?u=`, Reddit's `out.reddit.com/…?url=`, and a Google News
+/// `news.google.com/rss/articles/…` id of the kind that carries the URL inside it. `None` for
+/// any other link, and for a redirector link whose target cannot be read from it (a newer
+/// Google News id, a `t.co` link: only following them tells).
+pub fn unwrap_redirector(url: &Url) -> Option<Url> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| absolutize(None, &v))
+    };
+    match host.as_str() {
+        "l.facebook.com" | "lm.facebook.com" if url.path() == "/l.php" => param("u"),
+        "out.reddit.com" => param("url"),
+        "news.google.com" => {
+            let id = url.path().strip_prefix("/rss/articles/")?;
+            google_news_target(id.split('/').next()?)
+        }
+        _ => None,
+    }
+}
+
+/// The URL inside an older Google News article id: base64url of a small protobuf message whose
+/// first string field is the article's URL.
+fn google_news_target(id: &str) -> Option<Url> {
+    let bytes = base64url(id)?;
+    let start = bytes.windows(4).position(|w| w == b"http")?;
+    // The string's length is the varint just before it (one byte for URLs under 128, two else).
+    let len = match start {
+        s if s >= 2 && bytes[s - 2] & 0x80 != 0 => {
+            (bytes[s - 2] & 0x7f) as usize | ((bytes[s - 1] as usize) << 7)
+        }
+        s if s >= 1 => bytes[s - 1] as usize,
+        _ => return None,
+    };
+    let raw = bytes.get(start..start + len)?;
+    absolutize(None, std::str::from_utf8(raw).ok()?)
+}
+
+/// Decodes unpadded base64url (`-` and `_`); `None` on any other character.
+fn base64url(s: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.trim_end_matches('=').bytes() {
+        acc = (acc << 6) | value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// Resolves `href` against `base`; only http(s) results are returned.
 pub fn absolutize(base: Option<&Url>, href: &str) -> Option<Url> {
     let href = href.trim();
@@ -145,6 +211,55 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirectors_give_up_the_article_they_lead_to() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let target = |s: &str| unwrap_redirector(&u(s)).map(|t| t.to_string());
+        assert_eq!(
+            target("https://l.facebook.com/l.php?u=https%3A%2F%2Fe.org%2Fa%3Fid%3D1&h=AT0x"),
+            Some("https://e.org/a?id=1".into())
+        );
+        assert_eq!(
+            target("https://out.reddit.com/t3_abc?url=https%3A%2F%2Fe.org%2Fb&token=x"),
+            Some("https://e.org/b".into())
+        );
+        // An old-style Google News id: base64url of 0x08 0x13 0x22, a length, then the URL.
+        let mut msg = vec![0x08, 0x13, 0x22, 23];
+        msg.extend_from_slice(b"https://e.org/news/c?x=");
+        let id = base64url_encode(&msg);
+        assert_eq!(
+            target(&format!("https://news.google.com/rss/articles/{id}?oc=5")),
+            Some("https://e.org/news/c?x=".into())
+        );
+        // What the link cannot say stays as it is.
+        assert_eq!(
+            target("https://news.google.com/rss/articles/AU_yqLNotDecodable?oc=5"),
+            None
+        );
+        assert_eq!(target("https://t.co/abc123"), None);
+        assert_eq!(
+            target("https://l.facebook.com/l.php?u=javascript%3Aalert(1)"),
+            None
+        );
+        assert_eq!(target("https://e.org/l.php?u=https%3A%2F%2Fx.org%2F"), None);
+    }
+
+    /// The test's own encoder, so the decoder is checked against an independent writer.
+    fn base64url_encode(bytes: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out
+    }
 
     #[test]
     fn canonical_drops_fragment_and_tracking() {

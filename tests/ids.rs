@@ -104,7 +104,7 @@ fn an_upgraded_state_database_keeps_every_published_id() {
         old_ids.push(old);
     }
     conn.execute_batch(
-        "DROP INDEX items_by_key; ALTER TABLE items DROP COLUMN key; DROP TABLE fingerprints;\n         DROP TABLE duplicates; DROP TABLE robots; DROP TABLE item_problems; DROP TABLE settings;\n         CREATE TABLE dead_links (feed TEXT NOT NULL, url TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (feed, url));\n         ALTER TABLE feed_runs DROP COLUMN digest; PRAGMA user_version = 0;",
+        "DROP INDEX items_by_key; ALTER TABLE items DROP COLUMN key; DROP TABLE fingerprints;\n         DROP TABLE duplicates; DROP TABLE robots; DROP TABLE item_problems; DROP TABLE settings;\n         DROP TABLE archive_pages;\n         CREATE TABLE dead_links (feed TEXT NOT NULL, url TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (feed, url));\n         ALTER TABLE feed_runs DROP COLUMN digest; PRAGMA user_version = 0;",
     )
     .unwrap();
     drop(conn);

@@ -4,6 +4,7 @@
 mod util;
 
 mod add;
+mod archive;
 mod browser;
 mod daemon;
 mod explain;
@@ -14,6 +15,7 @@ mod ids;
 mod init;
 mod learned_chrome;
 mod logs;
+mod media;
 mod messages;
 mod run;
 #[cfg(feature = "s3")]

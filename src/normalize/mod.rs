@@ -138,6 +138,7 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
     let published = plausible(meta.published);
     let updated = plausible(meta.updated).filter(|u| Some(*u) >= published);
     let http = |u: Option<url::Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
+    let image = http(meta.image).or_else(|| lead_figure(&raw.body, &content_html));
     let article = Article {
         title,
         summary,
@@ -149,10 +150,30 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
         updated,
         link: http(meta.link),
         categories: distinct(&meta.categories),
-        image: http(meta.image),
+        image,
         language: text(meta.language),
+        enclosures: meta
+            .enclosures
+            .into_iter()
+            .filter(|e| matches!(e.url.scheme(), "http" | "https"))
+            .collect(),
+        podcast: meta.podcast,
     };
     Ok((article, notes))
+}
+
+/// The lead image of a page that names none in its markup: the first image of a `<figure>`
+/// in its body (a picture the author placed, not an icon or an ad). Only for whole pages: a
+/// feed's fragment or a Markdown file says what its image is, or has none.
+fn lead_figure(body: &RawBody, content_html: &str) -> Option<url::Url> {
+    if !matches!(body, RawBody::Html(_)) || !content_html.contains("<figure") {
+        return None;
+    }
+    let doc = dom_query::Document::fragment(content_html);
+    let src = doc.select("figure img[src]").nodes().first()?.attr("src")?;
+    url::Url::parse(&src)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// One-line, non-empty, each once, in order.

@@ -34,7 +34,7 @@ use crate::config::{Config, Feed};
 use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
 use crate::publish::remote::Bucket;
-use crate::publish::{site, write, FeedSummary};
+use crate::publish::{site, write, FeedSummary, Format};
 use crate::serve::CachePolicy;
 use crate::store::Store;
 
@@ -252,19 +252,25 @@ impl<'a> Runner<'a> {
             };
             let authority = &config.site.id_authority;
             let persisted = persist::persist(store, feed, authority, outcome, now, &mut report)?;
+            // Items pushed past `limit` go to the archive's pages before anything is rendered.
+            let archive = match feed.archive {
+                true => Some(store.archive_overflow(&feed.name, feed.limit)?.0),
+                false => None,
+            };
             let signature = store.feed_signature(&feed.name, feed.limit)?;
             // A dry run rolls the transaction back: what it would publish is read before.
             let items = match dry_run {
                 true => Some(store.items(&feed.name, feed.limit)?),
                 false => None,
             };
-            Ok((persisted, signature, items))
+            Ok((persisted, signature, items, archive))
         })?;
-        let (persisted, (signature, count), items) = persisted;
+        let (persisted, (signature, count), items, archive) = persisted;
         let digest = render_digest(config, feed, &signature);
         let unchanged = !self.opts.dry_run
             && self.store.feed_digest(&feed.name)?.as_deref() == Some(digest.as_str())
-            && publish::files_exist(&config.site.output_dir, &feed.name);
+            && publish::files_exist(&config.site.output_dir, &feed.name)
+            && publish::archive_exists(&config.site.output_dir, &feed.name, archive);
         if unchanged {
             // The files were written from these very items and settings: nothing to render.
             tracing::debug!(feed = %feed.name, "unchanged since the last run; not rendered");
@@ -276,6 +282,7 @@ impl<'a> Runner<'a> {
             site: &config.site,
             first_run: persisted.first_run,
             ttl: ttl(config, feed),
+            archive: archive.map(|pages| crate::publish::Archive::Current { pages }),
             now,
         };
         let outlet = publish::Outlet {
@@ -304,6 +311,9 @@ impl<'a> Runner<'a> {
             }
             return Ok(report);
         };
+        if !dry_run {
+            publish::write_archive(&inputs, &self.store, &outlet, &mut report)?;
+        }
         let feed_failed = |report: &FeedReport| {
             report.problems[failed_before..]
                 .iter()
@@ -312,7 +322,11 @@ impl<'a> Runner<'a> {
         // The public copies follow the local files, and only a complete set of them.
         if let Some(remote) = self.remote.as_ref().filter(|_| !feed_failed(&report)) {
             let mut uploaded = Vec::new();
-            let files = publish::feed_files(&feed.name);
+            // Archive pages first: the feed links to its newest one.
+            let archived = (1..=archive.unwrap_or(0)).flat_map(|page| {
+                Format::ALL.iter().map(move |f| f.archive_name(&feed.name, page))
+            });
+            let files: Vec<String> = archived.chain(publish::feed_files(&feed.name)).collect();
             let dir = &config.site.output_dir;
             let result = publish::upload(remote, &mut self.store, dir, &files, &mut uploaded).await;
             written.uploaded(&uploaded);
@@ -423,6 +437,7 @@ impl<'a> Runner<'a> {
             site: &self.config.site,
             first_run,
             ttl: ttl(self.config, feed),
+            archive: None,
             now: self.opts.now,
         };
         match self.store.setting(&summary_key(&feed.name))? {
@@ -498,11 +513,16 @@ pub async fn check_stored(
         let mut r = FeedReport::new(&feed.name);
         if let Some(store) = &store {
             if let Some(first_run) = store.first_run(&feed.name)? {
+                let pages = match feed.archive {
+                    true => store.archive_page_count(&feed.name)?,
+                    false => 0,
+                };
                 let inputs = publish::Inputs {
                     feed,
                     site: &config.site,
                     first_run,
                     ttl: ttl(config, feed),
+                    archive: Some(crate::publish::Archive::Current { pages }),
                     now,
                 };
                 let mut stored = publish::Stored {

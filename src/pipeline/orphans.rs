@@ -12,19 +12,31 @@ use crate::error::{Error, Result};
 use crate::publish::{site, Format};
 use crate::store::Store;
 
+/// The feeds of the config, and those of them that keep an archive.
+struct Names<'a> {
+    feeds: HashSet<&'a str>,
+    archiving: HashSet<&'a str>,
+}
+
 /// Whether `file` is a feed's file or page (`index.html` is the site's, not a feed's) of a
-/// feed not in `names`.
-fn orphaned(file: &str, names: &HashSet<&str>) -> bool {
+/// feed not in `names`; `NAME-archive-N` files belong to feed NAME while it keeps an archive.
+fn orphaned(file: &str, names: &Names) -> bool {
     let Some((stem, ext)) = file.rsplit_once('.') else {
         return false;
     };
-    let ours =
-        Format::ALL.iter().any(|f| f.extension() == ext) || (ext == "html" && file != site::INDEX);
-    ours && !names.contains(stem)
+    let feed_format = Format::ALL.iter().any(|f| f.extension() == ext);
+    let ours = feed_format || (ext == "html" && file != site::INDEX);
+    let archive_page = stem.rsplit_once("-archive-").is_some_and(|(feed, n)| {
+        names.archiving.contains(feed) && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    });
+    ours && !names.feeds.contains(stem) && !(feed_format && archive_page)
 }
 
-fn feed_names(config: &Config) -> HashSet<&str> {
-    config.feeds.iter().map(|f| f.name.as_str()).collect()
+fn feed_names(config: &Config) -> Names<'_> {
+    Names {
+        feeds: config.feeds.iter().map(|f| f.name.as_str()).collect(),
+        archiving: config.feeds.iter().filter(|f| f.archive).map(|f| f.name.as_str()).collect(),
+    }
 }
 
 /// The warning for an orphan at `place` (a path, or an object's key).

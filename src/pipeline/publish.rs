@@ -13,8 +13,11 @@ use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
 use crate::model::Item;
 use crate::publish::remote::Bucket;
-use crate::publish::{self, site, write, FeedHead, FeedSummary, Format, ItemSource, Object};
+use crate::publish::{
+    self, site, write, Archive, Extras, FeedHead, FeedSummary, Format, ItemSource, Object,
+};
 use crate::serve::{content_type, CachePolicy};
+use crate::store::Scope;
 use crate::store::Store;
 use crate::websub;
 
@@ -40,6 +43,15 @@ pub fn files_exist(dir: &std::path::Path, name: &str) -> bool {
     feed_files(name).iter().all(|f| dir.join(f).is_file())
 }
 
+/// Every archive page of the feed `name` (`pages` of them, if it keeps an archive) is in `dir`.
+pub fn archive_exists(dir: &std::path::Path, name: &str, pages: Option<u32>) -> bool {
+    (1..=pages.unwrap_or(0)).all(|page| {
+        Format::ALL
+            .iter()
+            .all(|f| dir.join(f.archive_name(name, page)).is_file())
+    })
+}
+
 /// A feed's newest `limit` items, read from the store as rendering goes.
 pub struct Stored<'a> {
     pub store: &'a Store,
@@ -49,11 +61,53 @@ pub struct Stored<'a> {
 
 impl ItemSource for Stored<'_> {
     fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-        self.store.item_dates(self.feed, self.limit)
+        self.store.item_dates(self.feed, Scope::Newest(self.limit))
     }
 
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
         self.store.each_item(self.feed, limit.min(self.limit), each)
+    }
+
+    fn extras(&mut self) -> Result<Extras> {
+        stored_extras(self.store, self.feed, Scope::Newest(self.limit))
+    }
+}
+
+/// What the head of the items of `scope` declares, read from the store.
+fn stored_extras(store: &Store, feed: &str, scope: Scope) -> Result<Extras> {
+    let mut extras = Extras::default();
+    for m in store.item_media(feed, scope)? {
+        extras.see_parts(m.image, m.podcast.as_ref(), m.language.as_deref());
+    }
+    Ok(extras)
+}
+
+/// The items of one archive page, read from the store as rendering goes.
+pub struct ArchivePage<'a> {
+    pub store: &'a Store,
+    pub feed: &'a str,
+    pub page: u32,
+}
+
+impl ItemSource for ArchivePage<'_> {
+    fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        self.store.item_dates(self.feed, Scope::Page(self.page))
+    }
+
+    fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+        let mut left = limit;
+        self.store
+            .each_item_in(self.feed, Scope::Page(self.page), &mut |item| {
+                if left == 0 {
+                    return Ok(());
+                }
+                left -= 1;
+                each(item)
+            })
+    }
+
+    fn extras(&mut self) -> Result<Extras> {
+        stored_extras(self.store, self.feed, Scope::Page(self.page))
     }
 }
 
@@ -64,6 +118,8 @@ pub struct Inputs<'a> {
     /// Dates a feed with no items.
     pub first_run: DateTime<Utc>,
     pub ttl: Option<u32>,
+    /// The document's place in the feed's archive, when it keeps one.
+    pub archive: Option<Archive>,
     pub now: DateTime<Utc>,
 }
 
@@ -164,31 +220,37 @@ pub fn write(
         site,
         first_run,
         ttl,
+        archive,
         now,
     } = *inputs;
     let dir = outlet.dir;
+    let file_name = |format: Format| match archive {
+        Some(Archive::Page { page, .. }) => format.archive_name(&feed.name, page),
+        _ => format.file_name(&feed.name),
+    };
     let mut open = |format: Format| -> Result<BufWriter<NamedTempFile>> {
         let tmp = match outlet.dry_run {
             true => NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e)),
             false => write::temp_file(dir),
         };
         tmp.map(|t| BufWriter::with_capacity(64 << 10, t))
-            .map_err(|e| write_failed(feed, dir, &format.file_name(&feed.name), e))
+            .map_err(|e| write_failed(feed, dir, &file_name(format), e))
     };
-    let rendered = match publish::render_gated(feed, site, source, first_run, ttl, now, &mut open) {
-        Ok(r) => r,
-        Err(e @ (Error::Invalid { .. } | Error::WriteFailed { .. })) => {
-            report.failure(e);
-            return Ok(None);
-        }
-        Err(other) => return Err(other),
-    };
+    let rendered =
+        match publish::render_gated(feed, site, source, first_run, ttl, archive, now, &mut open) {
+            Ok(r) => r,
+            Err(e @ (Error::Invalid { .. } | Error::WriteFailed { .. })) => {
+                report.failure(e);
+                return Ok(None);
+            }
+            Err(other) => return Err(other),
+        };
     gate_notes(site, &rendered, &mut report.notes);
     report.items = rendered.listed.len();
     let mut changed = Vec::new();
     let mut all_written = true;
     for (format, out, layout) in rendered.files {
-        let name = format.file_name(&feed.name);
+        let name = file_name(format);
         let mut tmp = match out.into_inner() {
             Ok(tmp) => tmp,
             Err(e) => {
@@ -230,7 +292,8 @@ pub fn write(
             Err(other) => return Err(other),
         }
     }
-    if !outlet.dry_run && all_written {
+    let archive_page = matches!(archive, Some(Archive::Page { .. }));
+    if !outlet.dry_run && all_written && !archive_page {
         let page = site::page_name(&feed.name);
         let html = site::feed_html(&rendered.head, &rendered.listed, site);
         match write::write_if_changed(dir, &page, &html) {
@@ -244,6 +307,39 @@ pub fn write(
         items: rendered.listed.len(),
     };
     Ok(Some(Written { summary, changed }))
+}
+
+/// Writes the feed's archive pages (RFC 5005) that can have changed: the newest two (the
+/// newest gains items, the one before it its `next-archive` link) and any whose files are
+/// missing. Older pages are full and already linked both ways: they are never rewritten.
+pub fn write_archive(
+    inputs: &Inputs,
+    store: &Store,
+    outlet: &Outlet,
+    report: &mut FeedReport,
+) -> Result<()> {
+    let Some(Archive::Current { pages }) = inputs.archive else {
+        return Ok(());
+    };
+    let feed = &inputs.feed.name;
+    // The report's item count is the subscription document's.
+    let items = report.items;
+    for page in 1..=pages {
+        let missing = Format::ALL
+            .iter()
+            .any(|f| !outlet.dir.join(f.archive_name(feed, page)).is_file());
+        if page + 1 < pages && !missing {
+            continue;
+        }
+        let doc = Inputs {
+            archive: Some(Archive::Page { page, pages }),
+            ..*inputs
+        };
+        let mut source = ArchivePage { store, feed, page };
+        write(&doc, &mut source, outlet, report)?;
+    }
+    report.items = items;
+    Ok(())
 }
 
 /// Tells the hub of the formats whose files changed.
@@ -294,10 +390,12 @@ pub fn summarise(inputs: &Inputs, source: &mut dyn ItemSource) -> Option<FeedSum
         site,
         first_run,
         ttl,
+        archive,
         now,
     } = *inputs;
     let mut open = |_| Ok(std::io::sink());
-    let r = publish::render_gated(feed, site, source, first_run, ttl, now, &mut open).ok()?;
+    let r =
+        publish::render_gated(feed, site, source, first_run, ttl, archive, now, &mut open).ok()?;
     Some(FeedSummary {
         head: r.head,
         items: r.listed.len(),

@@ -1,6 +1,7 @@
 //! Atom 1.0 (RFC 4287), written directly: feed id/title/updated/author/self link; every entry
 //! with id, title, updated (first-seen time when the source had no date), published,
-//! `content type="html"`, summary, and credits as contributors. Laid out as the
+//! `content type="html"`, summary, credits as contributors, media files as `rel="enclosure"`
+//! links with type and length, and the lead image as Media RSS. Laid out as the
 //! `atom_syndication` crate lays it out.
 
 use chrono::{DateTime, Utc};
@@ -14,12 +15,27 @@ fn date(d: DateTime<Utc>) -> String {
 }
 
 fn link(out: &mut Vec<u8>, indent: &str, rel: &str, href: &str, mime: Option<&str>) {
+    sized_link(out, indent, rel, href, mime, None);
+}
+
+/// A `link` with its `length` in bytes (an enclosure's).
+fn sized_link(
+    out: &mut Vec<u8>,
+    indent: &str,
+    rel: &str,
+    href: &str,
+    mime: Option<&str>,
+    length: Option<u64>,
+) {
     out.extend_from_slice(indent.as_bytes());
     out.extend_from_slice(b"<link");
     attr(out, "href", href);
     attr(out, "rel", rel);
     if let Some(mime) = mime {
         attr(out, "type", mime);
+    }
+    if let Some(length) = length {
+        attr(out, "length", &length.to_string());
     }
     out.extend_from_slice(b"/>\n");
 }
@@ -37,9 +53,17 @@ fn person(out: &mut Vec<u8>, indent: &str, tag: &str, name: &str) {
 }
 
 pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
-    out.extend_from_slice(
-        b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
-    );
+    out.extend_from_slice(b"<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    if feed.extras.media {
+        out.extend_from_slice(b" xmlns:media=\"http://search.yahoo.com/mrss/\"");
+    }
+    if feed.is_archive_page() {
+        attr(out, "xmlns:fh", super::HISTORY_NS);
+    }
+    if let Some(language) = &feed.language {
+        attr(out, "xml:lang", language);
+    }
+    out.extend_from_slice(b">\n");
     let ind = "  ";
     element(out, ind, "title", &feed.title);
     element(out, ind, "id", &feed.id);
@@ -59,6 +83,18 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     link(out, ind, "alternate", feed.home.as_str(), Some("text/html"));
     if let Some(hub) = &feed.hub {
         link(out, ind, "hub", hub.as_str(), None);
+    }
+    for (rel, href) in feed.archive_links(Format::Atom) {
+        link(
+            out,
+            ind,
+            rel,
+            href.as_str(),
+            Some(Format::Atom.media_type()),
+        );
+    }
+    if feed.is_archive_page() {
+        out.extend_from_slice(b"  <fh:archive/>\n");
     }
     element(out, ind, "subtitle", &feed.description);
 }
@@ -82,6 +118,14 @@ pub(super) fn item(i: &ValidItem, out: &mut Vec<u8>) {
     }
     if let Some(l) = &i.link {
         link(out, ind, "alternate", l.as_str(), Some("text/html"));
+    }
+    for e in &i.enclosures {
+        let (href, mime) = (e.url.as_str(), Some(e.mime_type.as_str()));
+        sized_link(out, ind, "enclosure", href, mime, e.length);
+    }
+    // An image is no enclosure to a podcast client: Media RSS, as in RSS.
+    if let Some(image) = &i.image {
+        super::rss::media_image(image, ind, out);
     }
     element(out, ind, "published", &date(i.published));
     if let Some(summary) = &i.summary {

@@ -56,8 +56,21 @@ pub(super) fn head(feed: &FeedHead, out: &mut Vec<u8>) {
     string(out, feed.home.as_str());
     key(out, first, ind, "feed_url");
     string(out, feed.self_url(Format::Json).as_str());
+    // JSON Feed pages backwards only: `next_url` is the next older page of the archive.
+    let older = feed
+        .archive_links(Format::Json)
+        .into_iter()
+        .find(|(rel, _)| *rel == "prev-archive");
+    if let Some((_, url)) = older {
+        key(out, first, ind, "next_url");
+        string(out, url.as_str());
+    }
     key(out, first, ind, "description");
     string(out, &feed.description);
+    if let Some(language) = &feed.language {
+        key(out, first, ind, "language");
+        string(out, language);
+    }
     key(out, first, ind, "authors");
     array(out, ind, std::slice::from_ref(&feed.author), true);
     if let Some(hub) = &feed.hub {
@@ -106,6 +119,10 @@ pub(super) fn item(i: &ValidItem, first_item: bool, out: &mut Vec<u8>) {
         key(out, first, ind, "image");
         string(out, image.as_str());
     }
+    if !i.enclosures.is_empty() {
+        key(out, first, ind, "attachments");
+        attachments(i, out);
+    }
     key(out, first, ind, "date_published");
     string(out, &rfc3339(i.published));
     key(out, first, ind, "date_modified");
@@ -132,6 +149,32 @@ pub(super) fn item(i: &ValidItem, first_item: bool, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\n      }");
     }
     out.extend_from_slice(b"\n    }");
+}
+
+/// An item's media files as JSON Feed attachments; an episode's running time goes with its
+/// sound or film.
+fn attachments(i: &ValidItem, out: &mut Vec<u8>) {
+    let duration = i.episode.as_ref().and_then(|e| e.duration);
+    out.push(b'[');
+    for (n, e) in i.enclosures.iter().enumerate() {
+        out.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(b"        {");
+        let (ind, first) = ("          ", &mut true);
+        key(out, first, ind, "url");
+        string(out, e.url.as_str());
+        key(out, first, ind, "mime_type");
+        string(out, &e.mime_type);
+        if let Some(len) = e.length {
+            key(out, first, ind, "size_in_bytes");
+            out.extend_from_slice(len.to_string().as_bytes());
+        }
+        if let Some(d) = duration.filter(|_| super::playable(e)) {
+            key(out, first, ind, "duration_in_seconds");
+            out.extend_from_slice(d.to_string().as_bytes());
+        }
+        out.extend_from_slice(b"\n        }");
+    }
+    out.extend_from_slice(b"\n      ]");
 }
 
 pub(super) fn tail(any: bool, out: &mut Vec<u8>) {

@@ -23,7 +23,7 @@ use url::Url;
 use crate::chars::{fold_whitespace, is_forbidden, xml_safe};
 use crate::config::{Feed, Site};
 use crate::error::{Error, Result};
-use crate::model::Item;
+use crate::model::{Enclosure, Item, Podcast};
 
 /// The formats feedsmith writes, with their file extension and media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +55,11 @@ impl Format {
     pub fn file_name(self, feed: &str) -> String {
         format!("{feed}.{}", self.extension())
     }
+
+    /// The file of archive page `page` (from 1, the oldest) of a feed.
+    pub fn archive_name(self, feed: &str, page: u32) -> String {
+        format!("{feed}-archive-{page}.{}", self.extension())
+    }
 }
 
 /// One file as it is uploaded to object storage (see [`remote`]): its bytes and the headers a
@@ -65,6 +70,18 @@ pub struct Object<'a> {
     pub content_type: &'static str,
     pub cache_control: String,
 }
+
+/// Where a document stands in its feed's archive (RFC 5005): the subscription document with
+/// `pages` archive pages behind it (its `prev-archive` the newest), or archive page `page`
+/// of `pages`, each linking to the one before and after it and to the current document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    Current { pages: u32 },
+    Page { page: u32, pages: u32 },
+}
+
+/// The RFC 5005 namespace of `fh:archive`.
+pub(crate) const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
 
 /// Item dates further ahead of "now" than this are a wrong clock (the source's or a past run's),
 /// not news: the gate dates them now, so they cannot pin themselves to the top of a reader.
@@ -93,6 +110,155 @@ pub struct FeedHead {
     hub: Option<Url>,
     /// Minutes readers may cache the feed (RSS `ttl`), from the schedule.
     ttl: Option<u32>,
+    /// What the items use beyond the core formats, so the head declares it.
+    extras: Extras,
+    /// Language tag: the config's, else the one the items agree on.
+    language: Option<String>,
+    archive: Option<Archive>,
+}
+
+/// What a feed's items carry that its head must announce before the first item is written:
+/// lead images (the Media RSS namespace) and a podcast's show (the iTunes namespace and the
+/// channel fields a podcast directory requires).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extras {
+    media: bool,
+    show: Option<Show>,
+    /// The language the items agree on (their tag, or the language part of it when only
+    /// their regions differ); `Mixed` once two disagree.
+    language: Agreed,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Agreed {
+    #[default]
+    Unknown,
+    Tag(String),
+    Mixed,
+}
+
+/// A podcast's show, as its channel describes it: only a show with every field the W3C
+/// validator expects of an iTunes channel (category, explicit, owner e-mail) is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Show {
+    category: &'static str,
+    explicit: bool,
+    image: Option<Url>,
+    owner_name: Option<String>,
+    owner_email: String,
+}
+
+impl Show {
+    /// The show an episode's podcast fields describe, when they describe one completely.
+    pub fn of(p: &Podcast) -> Option<Show> {
+        let wanted = p.show_category.as_deref()?.trim();
+        let category = ITUNES_CATEGORIES
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(wanted))?;
+        let email = p.owner_email.as_deref().filter(|e| is_email(e))?;
+        Some(Show {
+            category,
+            explicit: p.show_explicit?,
+            image: http_only(p.show_image.clone()),
+            owner_name: p.owner_name.as_deref().and_then(required),
+            owner_email: email.to_string(),
+        })
+    }
+}
+
+impl Extras {
+    /// Adds what `item` uses.
+    pub fn see(&mut self, item: &Item) {
+        let a = &item.article;
+        self.see_parts(a.image.is_some(), a.podcast.as_ref(), a.language.as_deref());
+    }
+
+    /// Adds what an item uses, from its parts: whether it has a lead image, its podcast
+    /// fields (the newest complete show wins) and its language.
+    pub fn see_parts(&mut self, image: bool, podcast: Option<&Podcast>, language: Option<&str>) {
+        self.media |= image;
+        if self.show.is_none() {
+            self.show = podcast.and_then(Show::of);
+        }
+        let Some(tag) = language.and_then(crate::chars::language_tag) else {
+            return;
+        };
+        self.language = match std::mem::take(&mut self.language) {
+            Agreed::Unknown => Agreed::Tag(tag),
+            Agreed::Tag(t) if t == tag => Agreed::Tag(t),
+            Agreed::Tag(t) => match (t.split('-').next(), tag.split('-').next()) {
+                (Some(a), Some(b)) if a == b => Agreed::Tag(a.to_string()),
+                _ => Agreed::Mixed,
+            },
+            Agreed::Mixed => Agreed::Mixed,
+        };
+    }
+}
+
+/// The top-level categories of Apple's podcast directory (what the validator accepts).
+const ITUNES_CATEGORIES: [&str; 19] = [
+    "Arts",
+    "Business",
+    "Comedy",
+    "Education",
+    "Fiction",
+    "Government",
+    "History",
+    "Health & Fitness",
+    "Kids & Family",
+    "Leisure",
+    "Music",
+    "News",
+    "Religion & Spirituality",
+    "Science",
+    "Society & Culture",
+    "Sports",
+    "Technology",
+    "True Crime",
+    "TV & Film",
+];
+
+/// `type/subtype` as RFC 6838 spells a media type (parameters allowed after a `;`).
+pub fn is_mime_type(s: &str) -> bool {
+    let essence = s.split(';').next().unwrap_or_default().trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 127
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    matches!(essence.split_once('/'), Some((ty, sub)) if token(ty) && token(sub))
+}
+
+/// A plausible e-mail address: one `@`, something on each side, no white space.
+fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    matches!(s.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.')
+        && !host.starts_with('.') && !host.ends_with('.') && !host.contains('@'))
+        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+}
+
+/// A sound or a film: what a podcast client plays (an episode's running time is its).
+fn playable(e: &Enclosure) -> bool {
+    e.mime_type.starts_with("audio/") || e.mime_type.starts_with("video/")
+}
+
+/// An absolute http(s) URL, as every link a feed carries must be.
+fn is_web(u: &Url) -> bool {
+    matches!(u.scheme(), "http" | "https") && u.host_str().is_some()
+}
+
+fn http_only(u: Option<Url>) -> Option<Url> {
+    u.filter(is_web)
+}
+
+/// An episode's iTunes fields, checked: a positive episode number, an http(s) image.
+#[derive(Debug, Clone, Default)]
+pub struct Episode {
+    duration: Option<u64>,
+    episode: Option<u64>,
+    image: Option<Url>,
+    explicit: Option<bool>,
 }
 
 /// One item that is safe to render: built only by [`ValidItem::new`].
@@ -110,6 +276,9 @@ pub struct ValidItem {
     published: DateTime<Utc>,
     updated: DateTime<Utc>,
     image: Option<Url>,
+    /// At most one is written to RSS; Atom and JSON Feed take them all.
+    enclosures: Vec<Enclosure>,
+    episode: Option<Episode>,
 }
 
 /// A whole feed in memory, validated: a head and its items, in the order given.
@@ -158,7 +327,63 @@ impl FeedHead {
             updated,
             hub: site.websub_hub.clone(),
             ttl,
+            extras: Extras::default(),
+            language: feed.language.clone(),
+            archive: None,
         })
+    }
+
+    /// The head of a document of the feed's archive (RFC 5005).
+    pub fn with_archive(mut self, archive: Option<Archive>) -> FeedHead {
+        self.archive = archive.filter(|a| !matches!(a, Archive::Current { pages: 0 }));
+        self
+    }
+
+    /// The archive links of this document: (rel, format's URL of the target), in the order
+    /// the formats write them.
+    fn archive_links(&self, format: Format) -> Vec<(&'static str, Url)> {
+        let page = |n: u32| {
+            let name = format.archive_name(&self.name, n);
+            self.base_url
+                .join(&name)
+                .expect("a slug joins onto a base URL")
+        };
+        match self.archive {
+            None => Vec::new(),
+            Some(Archive::Current { pages }) => vec![("prev-archive", page(pages))],
+            Some(Archive::Page { page: n, pages }) => {
+                let current = self.base_url.join(&format.file_name(&self.name));
+                let mut links = vec![("current", current.expect("a slug joins onto a base URL"))];
+                if n > 1 {
+                    links.push(("prev-archive", page(n - 1)));
+                }
+                if n < pages {
+                    links.push(("next-archive", page(n + 1)));
+                }
+                links
+            }
+        }
+    }
+
+    /// An archive page, not the subscription document.
+    fn is_archive_page(&self) -> bool {
+        matches!(self.archive, Some(Archive::Page { .. }))
+    }
+
+    /// The head, declaring what the items use, and in the language they agree on when the
+    /// config names none. A show is declared only in a feed with a language, which the
+    /// validator asks of every podcast channel.
+    pub fn with_extras(mut self, mut extras: Extras) -> FeedHead {
+        if self.language.is_none() {
+            if let Agreed::Tag(tag) = &extras.language {
+                self.language = Some(tag.clone());
+            }
+        }
+        if self.language.is_none() {
+            extras.show = None;
+        }
+        self.extras = extras;
+        self
     }
 
     pub fn name(&self) -> &str {
@@ -183,8 +408,12 @@ impl FeedHead {
 
     /// The URL a format's file is served at: what its self link says.
     pub fn self_url(&self, format: Format) -> Url {
+        let name = match self.archive {
+            Some(Archive::Page { page, .. }) => format.archive_name(&self.name, page),
+            _ => format.file_name(&self.name),
+        };
         self.base_url
-            .join(&format.file_name(&self.name))
+            .join(&name)
             .expect("a slug joins onto a base URL")
     }
 
@@ -234,11 +463,10 @@ impl ValidItem {
             .ok_or_else(|| invalid(feed, format!("an item from {source} has an empty id")))?;
         let title = required(&a.title)
             .ok_or_else(|| invalid(feed, format!("item {id} has an empty title")))?;
-        let http = |u: Option<Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
         let list = |v: Vec<String>| v.iter().filter_map(|s| required(s)).collect::<Vec<_>>();
         Ok(ValidItem {
             title,
-            link: http(a.link),
+            link: http_only(a.link),
             summary: a.summary.as_deref().and_then(required),
             content_html: xml_safe_owned(a.content_html),
             content_text: xml_safe_owned(a.content_text),
@@ -247,7 +475,18 @@ impl ValidItem {
             categories: list(a.categories),
             published,
             updated: updated.max(published),
-            image: http(a.image),
+            image: http_only(a.image),
+            enclosures: a
+                .enclosures
+                .into_iter()
+                .filter(|e| is_web(&e.url) && is_mime_type(&e.mime_type))
+                .collect(),
+            episode: a.podcast.map(|p| Episode {
+                duration: p.duration,
+                episode: p.episode.filter(|n| *n > 0),
+                image: http_only(p.image),
+                explicit: p.explicit,
+            }),
             id,
         })
     }
@@ -311,7 +550,9 @@ impl ValidFeed {
         fallback_updated: DateTime<Utc>,
         ttl: Option<u32>,
     ) -> Result<ValidFeed> {
-        let mut head = FeedHead::new(feed, site, fallback_updated, ttl)?;
+        let mut extras = Extras::default();
+        items.iter().for_each(|i| extras.see(i));
+        let mut head = FeedHead::new(feed, site, fallback_updated, ttl)?.with_extras(extras);
         let mut seen = HashSet::new();
         let mut valid = Vec::with_capacity(items.len());
         for item in items {
@@ -399,6 +640,8 @@ pub struct FormatWriter<W: Write> {
     buf: Vec<u8>,
     layout: Layout,
     cap: u64,
+    /// What the head declared, which items may then use.
+    extras: Extras,
 }
 
 impl<W: Write> FormatWriter<W> {
@@ -410,6 +653,7 @@ impl<W: Write> FormatWriter<W> {
             buf: Vec::with_capacity(16 << 10),
             layout: Layout::default(),
             cap: u64::MAX,
+            extras: head.extras.clone(),
         };
         match format {
             Format::Rss => rss::head(head, &mut w.buf),
@@ -429,7 +673,7 @@ impl<W: Write> FormatWriter<W> {
     pub fn item(&mut self, item: &ValidItem) -> std::io::Result<()> {
         let first = self.layout.spans.is_empty();
         match self.format {
-            Format::Rss => rss::item(item, &mut self.buf),
+            Format::Rss => rss::item(item, &self.extras, &mut self.buf),
             Format::Atom => atom::item(item, &mut self.buf),
             Format::Json => json::item(item, first, &mut self.buf),
         }
@@ -473,6 +717,8 @@ impl<W: Write> FormatWriter<W> {
 pub trait ItemSource {
     /// Each item's (published, updated), newest first.
     fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>>;
+    /// What the items use that the head must declare.
+    fn extras(&mut self) -> Result<Extras>;
     /// Hands `each` the first `limit` items, one at a time.
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()>;
 }
@@ -480,6 +726,12 @@ pub trait ItemSource {
 impl ItemSource for &[Item] {
     fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
         Ok(self.iter().map(|i| (i.published, i.updated)).collect())
+    }
+
+    fn extras(&mut self) -> Result<Extras> {
+        let mut extras = Extras::default();
+        self.iter().for_each(|i| extras.see(i));
+        Ok(extras)
     }
 
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
@@ -503,18 +755,22 @@ pub struct Rendered<W> {
 /// `max_bytes` (found from the first rendering's layout, then rendered again with as many as
 /// fit). Refused (an error) when an item is invalid, or when not even a feed without items
 /// would fit. `open` gives a fresh writer for a format each time it is rendered.
+#[allow(clippy::too_many_arguments)] // each is one input of the one gate every file goes through
 pub fn render_gated<W: Write>(
     feed: &Feed,
     site: &Site,
     source: &mut dyn ItemSource,
     first_run: DateTime<Utc>,
     ttl: Option<u32>,
+    archive: Option<Archive>,
     now: DateTime<Utc>,
     open: &mut dyn FnMut(Format) -> Result<W>,
 ) -> Result<Rendered<W>> {
     let max_bytes = site.max_feed_bytes as u64;
     let (latest, clamped) = latest_update(source.dates()?, now);
-    let head = FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?;
+    let head = FeedHead::new(feed, site, latest.unwrap_or(first_run), ttl)?
+        .with_extras(source.extras()?)
+        .with_archive(archive);
     let mut limit = feed.limit;
     let mut all = None;
     loop {
@@ -728,6 +984,7 @@ mod tests {
             &mut source,
             now,
             None,
+            None,
             now,
             &mut |_| Ok(Vec::new()),
         )
@@ -798,15 +1055,160 @@ mod tests {
     fn streamed_and_whole_renderings_are_the_same_bytes() {
         let c = Builder::new().feed("f", "").build();
         let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
-        let items: Vec<Item> = (0..5)
+        let mut items: Vec<Item> = (0..5)
             .rev()
             .map(|n| item(n, now - Duration::days(1), 300))
             .collect();
+        // An episode among them: the head looks ahead at it either way.
+        items[2] = episode(2, now - Duration::days(1));
         let whole = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
         let streamed = gated(&c, &items, now).unwrap();
         for (format, bytes, _) in &streamed.files {
             assert_eq!(bytes, &whole.render(*format), "{format:?}");
         }
+    }
+
+    fn episode(n: i64, at: DateTime<Utc>) -> Item {
+        let mut i = item(n, at, 300);
+        let url = |s: &str| Url::parse(s).unwrap();
+        i.article.enclosures = vec![
+            Enclosure {
+                url: url("https://e.org/notes.pdf"),
+                mime_type: "application/pdf".into(),
+                length: None,
+            },
+            Enclosure {
+                url: url("https://e.org/ep.mp3"),
+                mime_type: "audio/mpeg".into(),
+                length: Some(1000),
+            },
+            // What the gate refuses: a file of no MIME type, one not on the web.
+            Enclosure {
+                url: url("https://e.org/x"),
+                mime_type: "audio".into(),
+                length: Some(1),
+            },
+            Enclosure {
+                url: url("ftp://e.org/ep.mp3"),
+                mime_type: "audio/mpeg".into(),
+                length: Some(1),
+            },
+        ];
+        i.article.image = Some(url("https://e.org/lead.jpg"));
+        i.article.language = Some("en-US".into());
+        i.article.podcast = Some(Podcast {
+            duration: Some(61),
+            episode: Some(0),
+            explicit: Some(true),
+            show_category: Some("news".into()),
+            show_explicit: Some(false),
+            owner_email: Some("desk@e.org".into()),
+            ..Podcast::default()
+        });
+        i
+    }
+
+    #[test]
+    fn the_gate_keeps_valid_media_and_the_head_declares_only_what_items_use() {
+        let c = Builder::new().feed("f", "").build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let at = now - Duration::days(1);
+        let mut other = item(1, at, 300);
+        other.article.language = Some("en-GB".into());
+        let items = [episode(2, at), other.clone()];
+        let valid = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        let kept: Vec<&str> = valid.items[0]
+            .enclosures
+            .iter()
+            .map(|e| e.url.as_str())
+            .collect();
+        assert_eq!(kept, ["https://e.org/notes.pdf", "https://e.org/ep.mp3"]);
+        assert_eq!(
+            valid.items[0].episode.as_ref().unwrap().episode,
+            None,
+            "0 is no episode"
+        );
+        let rss = String::from_utf8(valid.render(Format::Rss)).unwrap();
+        // The sound, not the document, is RSS's one enclosure; its duration as H:MM:SS.
+        assert!(
+            rss.contains(
+                r#"<enclosure url="https://e.org/ep.mp3" length="1000" type="audio/mpeg"/>"#
+            ),
+            "{rss}"
+        );
+        assert_eq!(rss.matches("<enclosure").count(), 1);
+        assert!(
+            rss.contains("<language>en</language>"),
+            "en-US and en-GB agree on en"
+        );
+        assert!(rss.contains("<itunes:duration>0:01:01</itunes:duration>"));
+        assert!(rss.contains(r#"<itunes:category text="News"/>"#));
+        assert!(rss.contains("xmlns:itunes=") && rss.contains("xmlns:media="));
+        for format in Format::ALL {
+            verify(format, &valid.render(format)).unwrap();
+        }
+        let json: serde_json::Value = serde_json::from_slice(&valid.render(Format::Json)).unwrap();
+        let attached = &json["items"][0]["attachments"];
+        assert_eq!(attached[0]["url"], "https://e.org/notes.pdf");
+        assert!(
+            attached[0].get("duration_in_seconds").is_none(),
+            "a document has no running time"
+        );
+        assert_eq!(attached[1]["duration_in_seconds"], 61);
+        // Without a language, or with an owner the validator cannot mail, no iTunes channel.
+        let mut foreign = other.clone();
+        foreign.article.language = Some("de".into());
+        let mixed = [episode(2, at), foreign];
+        let rss = String::from_utf8(
+            ValidFeed::new(&c.feeds[0], &c.site, &mixed, now, None)
+                .unwrap()
+                .render(Format::Rss),
+        )
+        .unwrap();
+        assert!(
+            !rss.contains("<language>") && !rss.contains("itunes"),
+            "{rss}"
+        );
+        let mut no_owner = episode(2, at);
+        no_owner.article.podcast.as_mut().unwrap().owner_email = Some("the desk".into());
+        let rss = String::from_utf8(
+            ValidFeed::new(&c.feeds[0], &c.site, &[no_owner], now, None)
+                .unwrap()
+                .render(Format::Rss),
+        )
+        .unwrap();
+        assert!(
+            !rss.contains("itunes") && rss.contains("<enclosure"),
+            "{rss}"
+        );
+        // A plain feed's head is as it always was: no namespace nobody uses.
+        let plain = ValidFeed::new(&c.feeds[0], &c.site, &[item(1, at, 300)], now, None).unwrap();
+        for format in [Format::Rss, Format::Atom] {
+            let text = String::from_utf8(plain.render(format)).unwrap();
+            assert!(
+                !text.contains("xmlns:media")
+                    && !text.contains("xmlns:itunes")
+                    && !text.contains("lang"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_configured_language_wins_and_json_feed_names_the_hub() {
+        let c = Builder::new()
+            .site("language = \"fr\"\nwebsub_hub = \"https://hub.e.org/\"")
+            .feed("f", "")
+            .build();
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+        let items = [episode(1, now - Duration::days(1))];
+        let valid = ValidFeed::new(&c.feeds[0], &c.site, &items, now, None).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&valid.render(Format::Json)).unwrap();
+        assert_eq!(json["language"], "fr");
+        assert_eq!(json["hubs"][0]["type"], "WebSub");
+        assert_eq!(json["hubs"][0]["url"], "https://hub.e.org/");
+        let atom = String::from_utf8(valid.render(Format::Atom)).unwrap();
+        assert!(atom.contains(r#"xml:lang="fr""#), "{atom}");
     }
 
     /// A file too large to hand `feed-rs` whole is read in windows of items; a broken item in

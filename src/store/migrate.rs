@@ -72,6 +72,7 @@ const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[
     robots,
     item_problems,
     settings,
+    archive_pages,
 ];
 
 /// Brings a database up to the current version.
@@ -188,6 +189,20 @@ fn item_problems(tx: &Transaction) -> rusqlite::Result<()> {
 /// 8: small values of the whole state (the digest of the site pages last written).
 fn settings(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+}
+
+/// 9: which archive page (RFC 5005) each item pushed past its feed's `limit` was kept in, so a
+/// page's items never change once it is full, whatever dates later items bring.
+fn archive_pages(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE archive_pages (
+            feed TEXT NOT NULL,
+            id TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            PRIMARY KEY (feed, id)
+        );
+        CREATE INDEX archive_pages_by_page ON archive_pages (feed, page);",
+    )
 }
 
 fn has_column(tx: &Transaction, table: &str, column: &str) -> rusqlite::Result<bool> {

@@ -37,6 +37,48 @@ pub struct NewItem<'a> {
     pub partial: bool,
 }
 
+/// Which of a feed's items a query reads: its newest `limit`, or one archive page's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Newest(usize),
+    Page(u32),
+}
+
+impl Scope {
+    /// `SELECT columns` of the scope's items, newest first (ties by id, so order is stable);
+    /// `?1` is the feed, `?2` [`Scope::value`].
+    fn sql(self, columns: &str) -> String {
+        let filter = match self {
+            Scope::Newest(_) => "",
+            Scope::Page(_) => {
+                " AND id IN (SELECT id FROM archive_pages WHERE feed = ?1 AND page = ?2)"
+            }
+        };
+        let limit = match self {
+            Scope::Newest(_) => " LIMIT ?2",
+            Scope::Page(_) => "",
+        };
+        format!(
+            "SELECT {columns} FROM items WHERE feed = ?1{filter} ORDER BY published DESC, id ASC{limit}"
+        )
+    }
+
+    fn value(self) -> i64 {
+        match self {
+            Scope::Newest(limit) => limit as i64,
+            Scope::Page(page) => page.into(),
+        }
+    }
+}
+
+/// What [`Store::item_media`] reads of an item.
+#[derive(Debug, Clone)]
+pub struct ItemMedia {
+    pub image: bool,
+    pub podcast: Option<crate::model::Podcast>,
+    pub language: Option<String>,
+}
+
 /// What storing one article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -201,15 +243,20 @@ impl Store {
         limit: usize,
         each: &mut dyn FnMut(Item) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, key, source, published, updated, article FROM items WHERE feed = ?1
-                 ORDER BY published DESC, id ASC LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
+        self.each_item_in(feed, Scope::Newest(limit), each)
+    }
+
+    /// The items of `scope`, newest first, handed to `each` one at a time.
+    pub fn each_item_in(
+        &self,
+        feed: &str,
+        scope: Scope,
+        each: &mut dyn FnMut(Item) -> Result<()>,
+    ) -> Result<()> {
+        let sql = scope.sql("id, key, source, published, updated, article");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
-            .query(params![feed, limit as i64])
+            .query(params![feed, scope.value()])
             .map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let text = |i: usize| r.get::<_, String>(i).map_err(|e| self.err(e));
@@ -237,17 +284,12 @@ impl Store {
     pub fn item_dates(
         &self,
         feed: &str,
-        limit: usize,
+        scope: Scope,
     ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT published, updated FROM items WHERE feed = ?1
-                 ORDER BY published DESC, id ASC LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
+        let sql = scope.sql("published, updated");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![feed, limit as i64], |r| {
+            .query_map(params![feed, scope.value()], |r| {
                 Ok((
                     parse_ts(&r.get::<_, String>(0)?),
                     parse_ts(&r.get::<_, String>(1)?),
@@ -255,6 +297,87 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Of the newest `limit` items, newest first: whether each has a lead image, its podcast
+    /// fields and its language. What a feed's head declares, read without the items' bodies.
+    pub fn item_media(&self, feed: &str, scope: Scope) -> Result<Vec<ItemMedia>> {
+        let sql = scope.sql(
+            "json_extract(article, '$.image') IS NOT NULL, json_extract(article, '$.podcast'),
+             json_extract(article, '$.language')",
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![feed, scope.value()])
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let podcast: Option<String> = r.get(1).map_err(|e| self.err(e))?;
+            out.push(ItemMedia {
+                image: r.get(0).map_err(|e| self.err(e))?,
+                // A podcast the store cannot read back is one the head need not announce.
+                podcast: podcast.and_then(|p| serde_json::from_str(&p).ok()),
+                language: r.get(2).map_err(|e| self.err(e))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Files the feed's items past its newest `limit` that no archive page holds yet into
+    /// pages of `limit` items, oldest first: each goes to the last page until it is full, then
+    /// a new one is started. Returns the number of pages and whether any page gained items.
+    pub fn archive_overflow(&self, feed: &str, limit: usize) -> Result<(u32, bool)> {
+        let overflow: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT id FROM (SELECT id, published FROM items WHERE feed = ?1
+                     ORDER BY published DESC, id ASC LIMIT -1 OFFSET ?2)
+                     WHERE id NOT IN (SELECT id FROM archive_pages WHERE feed = ?1)",
+                )
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(params![feed, limit as i64], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            rows.collect::<rusqlite::Result<_>>()
+                .map_err(|e| self.err(e))?
+        };
+        let (mut page, mut held): (u32, usize) = self
+            .conn
+            .query_row(
+                "SELECT page, COUNT(*) FROM archive_pages WHERE feed = ?1
+                 GROUP BY page ORDER BY page DESC LIMIT 1",
+                params![feed],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .unwrap_or((0, limit));
+        let gained = !overflow.is_empty();
+        // Newest first from the query: the oldest is filed first.
+        for id in overflow.iter().rev() {
+            if held >= limit {
+                page += 1;
+                held = 0;
+            }
+            self.conn
+                .prepare_cached("INSERT INTO archive_pages (feed, id, page) VALUES (?1, ?2, ?3)")
+                .and_then(|mut s| s.execute(params![feed, id, page]))
+                .map_err(|e| self.err(e))?;
+            held += 1;
+        }
+        Ok((page, gained))
+    }
+
+    /// How many archive pages the feed has.
+    pub fn archive_page_count(&self, feed: &str) -> Result<u32> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(page), 0) FROM archive_pages WHERE feed = ?1",
+                params![feed],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))
     }
 

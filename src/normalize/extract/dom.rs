@@ -350,6 +350,8 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
             Descend,
             Text(String),
             Element(Box<Node>),
+            /// A `<noscript>` copy of a lazy image: the real image's attributes.
+            Noscript(Vec<(&'static str, String)>),
         }
         let seen = node
             .query(|tn| match &tn.data {
@@ -362,6 +364,9 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     }
                     if name == "html" || name == "head" {
                         return Seen::Descend;
+                    }
+                    if name == "noscript" {
+                        return noscript_image(&node).map_or(Seen::Skip, Seen::Noscript);
                     }
                     let Some(tag) = classify(name) else {
                         return Seen::Skip;
@@ -418,8 +423,10 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     let furniture = matches!(tag, Tag::Nav | Tag::Aside)
                         || role.as_deref().is_some_and(furniture_role);
                     let structural = matches!(tag, Tag::Body | Tag::Article | Tag::Main);
+                    // A caption is judged with its figure (in `score`), not by its class.
                     let unlikely = !structural
                         && !body_name
+                        && tag != Tag::Figcaption
                         && (matches!(tag, Tag::Header | Tag::Footer)
                             || (negative && !positive)
                             || (negative && names.strong));
@@ -458,6 +465,38 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                 furniture: false,
                 weight: 0,
             }),
+            Seen::Noscript(attrs) => {
+                // The copy stands in for the image before it (a placeholder, or the same
+                // picture lazily loaded), else it is the image.
+                let blank = |n: &Node| n.tag == Tag::Text && n.text.trim().is_empty();
+                let mut j = nodes.len() - 1;
+                while j > parent && (nodes[j].parent != parent || blank(&nodes[j])) {
+                    j -= 1;
+                }
+                if j > parent && nodes[j].tag == Tag::Img {
+                    let alt = nodes[j].attrs.iter().find(|(k, _)| *k == "alt").cloned();
+                    nodes[j].attrs = attrs;
+                    if let Some(alt) =
+                        alt.filter(|_| !nodes[j].attrs.iter().any(|(k, _)| *k == "alt"))
+                    {
+                        nodes[j].attrs.push(alt);
+                    }
+                } else {
+                    nodes.push(Node {
+                        tag: Tag::Img,
+                        parent,
+                        end: nodes.len() + 1,
+                        text: String::new(),
+                        attrs,
+                        class_id: String::new(),
+                        block,
+                        in_link,
+                        unlikely: false,
+                        furniture: false,
+                        weight: 0,
+                    });
+                }
+            }
             Seen::Element(n) => {
                 let idx = nodes.len();
                 let link = n.in_link;
@@ -521,6 +560,37 @@ fn judge_names(class_id: &str) -> Names {
     }
 }
 
+/// The image a `<noscript>` holds for readers without scripts (lazy-loading plugins write
+/// one beside each placeholder), with the attributes the body keeps; `None` when it holds
+/// none. The parser reads a `<noscript>`'s content as text, so it is parsed on its own.
+fn noscript_image(node: &NodeRef) -> Option<Vec<(&'static str, String)>> {
+    let attrs_of = |img: &NodeRef| {
+        img.query(|tn| match &tn.data {
+            NodeData::Element(el) => Some(output_attrs(Tag::Img, el)),
+            _ => None,
+        })
+        .flatten()
+    };
+    // Parsed as elements where scripting is off, as text where it is on.
+    let parsed = node
+        .descendants()
+        .into_iter()
+        .find(|d| d.node_name().is_some_and(|n| n.eq_ignore_ascii_case("img")));
+    let attrs = match parsed {
+        Some(img) => attrs_of(&img)?,
+        None => {
+            let inner = node.text();
+            if !inner.contains("<img") {
+                return None;
+            }
+            let doc = dom_query::Document::fragment(inner.to_string());
+            let img = doc.select("img").nodes().first().cloned()?;
+            attrs_of(&img)?
+        }
+    };
+    attrs.iter().any(|(k, _)| *k == "src").then_some(attrs)
+}
+
 /// Attributes worth keeping in the body HTML. Lazy-loaded images keep their real source.
 fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)> {
     let get = |n: &str| {
@@ -543,7 +613,8 @@ fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)
             if let Some(s) = lazy.or(src) {
                 out.push(("src", s));
             }
-            if let Some(s) = get("data-srcset").or_else(|| get("srcset")) {
+            let lazy_set = get("data-srcset").or_else(|| get("data-lazy-srcset"));
+            if let Some(s) = lazy_set.or_else(|| get("srcset")) {
                 out.push(("srcset", s));
             }
             if let Some(a) = get("alt") {
@@ -551,7 +622,10 @@ fn output_attrs(tag: Tag, el: &dom_query::Element) -> Vec<(&'static str, String)
             }
         }
         Tag::Source => {
-            for n in ["srcset", "type", "media"] {
+            if let Some(v) = get("data-srcset").or_else(|| get("srcset")) {
+                out.push(("srcset", v));
+            }
+            for n in ["type", "media"] {
                 if let Some(v) = get(n) {
                     out.push((n, v));
                 }

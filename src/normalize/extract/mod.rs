@@ -340,6 +340,54 @@ mod tests {
     }
 
     #[test]
+    fn lazy_images_get_their_real_source_and_captions_stay_with_their_figure() {
+        let body = format!(
+            r#"{}<figure class="wp-block-image"><img src="/img/placeholder.svg" class="lazy" alt="Bus">
+<noscript><img src="/img/bus-real.jpg" srcset="/img/bus-800.jpg 800w"></noscript>
+<figcaption class="wp-caption-text">The new line's first bus.</figcaption></figure>
+<p><img data-lazy-src="/img/map.png" data-lazy-srcset="/img/map-2x.png 2x"></p>
+<div><noscript><img src="https://cdn.example.com/chart.png" alt="Chart"></noscript></div>
+<figure><figcaption>A caption with no picture left to describe.</figcaption></figure>"#,
+            prose()
+        );
+        let a = article(&page("<title>T</title>", &body));
+        let html = &a.content_html;
+        // The noscript copy replaced the placeholder; the alt of the lazy image stayed.
+        assert!(
+            html.contains(r#"src="https://news.example.com/img/bus-real.jpg""#),
+            "{html}"
+        );
+        assert!(!html.contains("placeholder.svg"), "{html}");
+        assert!(
+            html.contains(r#"srcset="https://news.example.com/img/bus-800.jpg 800w""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"alt="Bus""#), "{html}");
+        assert!(
+            html.contains(r#"src="https://news.example.com/img/map.png""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"srcset="https://news.example.com/img/map-2x.png 2x""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"src="https://cdn.example.com/chart.png""#),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figcaption>The new line's first bus.</figcaption>"),
+            "{html}"
+        );
+        assert!(!html.contains("no picture left"), "{html}");
+        // Without an og:image, the first figure's picture leads.
+        assert_eq!(
+            a.image.as_ref().map(url::Url::as_str),
+            Some("https://news.example.com/img/bus-real.jpg")
+        );
+    }
+
+    #[test]
     fn very_deep_pages_finish_and_keep_their_text() {
         // 100,000 nested elements: parsing was quadratic in depth and never finished.
         for (open, close) in [
@@ -706,7 +754,13 @@ mod tests {
             "{}",
             a.content_html
         );
-        assert!(!a.content_text.contains("The new routes"), "caption kept");
+        // The caption of a picture stays with it.
+        assert!(
+            a.content_html
+                .contains("<figcaption>The new routes</figcaption>"),
+            "{}",
+            a.content_html
+        );
     }
 
     #[test]

@@ -520,7 +520,8 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate>
 fn left_out(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
     match page.nodes[i].tag {
         Tag::H1 => Some(Fate::Title),
-        Tag::Figcaption => Some(Fate::Chrome {
+        // A caption stays with the picture it describes; alone it is a credit line or a teaser.
+        Tag::Figcaption if !captions_image(page, i) => Some(Fate::Chrome {
             rule: Rule::Caption,
         }),
         _ if junk_container(page, i, st, known.host) => Some(Fate::Chrome {
@@ -528,6 +529,15 @@ fn left_out(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
         }),
         _ => chrome_line(page, i, st, known),
     }
+}
+
+/// Whether the figcaption at `i` belongs to a `<figure>` that shows an image.
+fn captions_image(page: &Page, i: usize) -> bool {
+    let figure = page.nodes[i].parent;
+    page.nodes[figure].tag == Tag::Figure
+        && page.nodes[figure..page.nodes[figure].end]
+            .iter()
+            .any(|n| n.tag == Tag::Img && n.attrs.iter().any(|(k, _)| *k == "src"))
 }
 
 /// Each text block of the page (the text nodes of one nearest block, in document order) with
