@@ -71,6 +71,10 @@ struct RawSite {
     /// WebSub hub pinged for each feed file that changed.
     #[schemars(with = "Option<String>")]
     websub_hub: Option<Spanned<String>>,
+    /// Public URL where the `dir` sources' folders are published (a file's path below it, with
+    /// `.md`/`.txt` read as `.html`); without it feedsmith writes a page per local article.
+    #[schemars(with = "Option<String>")]
+    articles_url: Option<Spanned<String>>,
     /// A failing source is reported only on its Nth failure in a row (default 1).
     #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
@@ -182,6 +186,9 @@ struct RawSource {
     /// A folder of article files (.txt, .md, .html), one article each.
     #[schemars(with = "Option<PathBuf>")]
     dir: Option<Spanned<PathBuf>>,
+    /// `dir` only: public URL of this folder; overrides the site's `articles_url`.
+    #[schemars(with = "Option<String>")]
+    articles_url: Option<Spanned<String>>,
     /// One web page, one article.
     page: Option<String>,
     /// A page listing articles; each linked article is fetched.
@@ -338,6 +345,8 @@ pub struct Site {
     pub timezone: Tz,
     pub schedule: Option<Schedule>,
     pub websub_hub: Option<Url>,
+    /// `articles_url`: where the folder sources' files are published, ending in `/`.
+    pub articles_url: Option<Url>,
     pub alert_after: u32,
     pub concurrency: usize,
     pub per_host_concurrency: usize,
@@ -363,6 +372,7 @@ impl Default for Site {
             timezone: chrono_tz::UTC,
             schedule: None,
             websub_hub: None,
+            articles_url: None,
             alert_after: 1,
             concurrency: 8,
             per_host_concurrency: 2,
@@ -438,6 +448,27 @@ pub struct Source {
     pub full_text: bool,
     pub fetch: FetchSettings,
     pub caps: ArticleCaps,
+    /// `dir` only: where people read its articles (`None` outside a config).
+    pub article_home: Option<ArticleHome>,
+}
+
+/// Where a folder source's articles can be opened, so every item has a link.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArticleHome {
+    /// `articles_url`: the folder's public URL (ending in `/`); a file's path is appended.
+    Published(Url),
+    /// The pages feedsmith writes under `<base_url><feed>/`; `prefix` (the source's slug) keeps
+    /// two folders of one feed apart.
+    Written { folder: Url, prefix: Option<String> },
+}
+
+impl Site {
+    /// The folder URL of the article pages feedsmith writes for the feed `feed`.
+    pub fn article_pages(&self, feed: &str) -> Url {
+        self.base_url
+            .join(&format!("{feed}/"))
+            .expect("a slug joins onto a URL")
+    }
 }
 
 impl Source {
@@ -456,6 +487,7 @@ impl Source {
             full_text: false,
             fetch: site.fetch.clone(),
             caps: site.caps,
+            article_home: None,
         }
     }
 }
@@ -937,6 +969,7 @@ impl Validator<'_> {
             Some(s) => Some(self.url(s, "websub_hub")?),
             None => None,
         };
+        let articles_url = self.folder_url(&raw.articles_url, "articles_url")?;
         let fetch = overlay_fetch!(self, raw, FetchSettings::default());
         let caps = overlay_caps!(self, raw, ArticleCaps::default());
         let serve = crate::serve::Limits {
@@ -981,6 +1014,7 @@ impl Validator<'_> {
             timezone: self.tz(&raw.timezone, chrono_tz::UTC)?,
             schedule: self.schedule(&raw.schedule)?,
             websub_hub,
+            articles_url,
             alert_after: self
                 .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
                 .unwrap_or(defaults.alert_after),
@@ -1024,6 +1058,7 @@ impl Validator<'_> {
             .ranged(&f.limit, "limit", 1, MAX_LIMIT)?
             .unwrap_or(DEFAULT_LIMIT);
         let _ = raw_site;
+        self.article_homes(&mut sources, &f.source, f.name.get_ref(), site)?;
         Ok(Feed {
             name: f.name.get_ref().clone(),
             title: f.title.trim().to_string(),
@@ -1040,6 +1075,49 @@ impl Validator<'_> {
             },
             sources,
         })
+    }
+
+    /// A URL naming a folder: checked, and ending in `/` so paths join below it.
+    fn folder_url(&self, s: &Option<Spanned<String>>, key: &str) -> Result<Option<Url>> {
+        let Some(s) = s else { return Ok(None) };
+        let mut url = self.url(s, key)?;
+        if !url.path().ends_with('/') {
+            url.set_path(&format!("{}/", url.path()));
+        }
+        Ok(Some(url))
+    }
+
+    /// Gives every folder source of a feed the place its articles are read: its own
+    /// `articles_url`, the site's, or the pages feedsmith writes (prefixed by the source's slug
+    /// when the feed has more than one folder, so two `today.txt` get two pages).
+    fn article_homes(
+        &self,
+        sources: &mut [Source],
+        raw: &[Spanned<RawSource>],
+        feed: &str,
+        site: &Site,
+    ) -> Result<()> {
+        let folders = sources
+            .iter()
+            .filter(|s| matches!(s.kind, SourceKind::Dir(_)))
+            .count();
+        for (source, r) in sources.iter_mut().zip(raw) {
+            let own = self.folder_url(&r.get_ref().articles_url, "articles_url")?;
+            if !matches!(source.kind, SourceKind::Dir(_)) {
+                if own.is_some() {
+                    return self.err(r.span(), "`articles_url` only applies to a `dir` source");
+                }
+                continue;
+            }
+            source.article_home = Some(match own.or_else(|| site.articles_url.clone()) {
+                Some(url) => ArticleHome::Published(url),
+                None => ArticleHome::Written {
+                    folder: site.article_pages(feed),
+                    prefix: (folders > 1).then(|| crate::urls::slug(&source.name)),
+                },
+            });
+        }
+        Ok(())
     }
 
     /// Which kind a source is (exactly one of `dir`, `page`, `list`, `feed`), with its
@@ -1165,6 +1243,7 @@ impl Validator<'_> {
             full_text: r.full_text.unwrap_or(false),
             fetch,
             caps: overlay_caps!(self, r, site.caps),
+            article_home: None,
         })
     }
 }

@@ -13,6 +13,7 @@ mod hostile;
 mod ids;
 mod init;
 mod learned_chrome;
+mod local_pages;
 mod logs;
 mod messages;
 mod run;
