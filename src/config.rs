@@ -75,6 +75,9 @@ struct RawSite {
     /// `.md`/`.txt` read as `.html`); without it feedsmith writes a page per local article.
     #[schemars(with = "Option<String>")]
     articles_url: Option<Spanned<String>>,
+    /// Pages of one article read and joined, the first included (default 10; 1 reads no more).
+    #[schemars(with = "Option<usize>")]
+    max_pages: Option<Spanned<usize>>,
     /// A failing source is reported only on its Nth failure in a row (default 1).
     #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
@@ -211,6 +214,9 @@ struct RawSource {
     /// `list` only: CSS selector of the summary in an item.
     #[schemars(with = "Option<String>")]
     summary: Option<Spanned<String>>,
+    /// Overrides the site's `max_pages`.
+    #[schemars(with = "Option<usize>")]
+    max_pages: Option<Spanned<usize>>,
     /// Newest N links or feed items per run (default 20).
     #[schemars(with = "Option<usize>")]
     max_items: Option<Spanned<usize>>,
@@ -298,6 +304,9 @@ struct RawSiteRule {
     /// CSS selector of the date (its datetime/content attribute, or its text).
     #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
+    /// CSS selector of the link to an article's next page; its pages are joined.
+    #[schemars(with = "Option<String>")]
+    next_page: Option<Spanned<String>>,
 }
 
 /// The JSON Schema of `config.toml`, generated from the raw types above.
@@ -347,6 +356,8 @@ pub struct Site {
     pub websub_hub: Option<Url>,
     /// `articles_url`: where the folder sources' files are published, ending in `/`.
     pub articles_url: Option<Url>,
+    /// Pages of one article read, for sources that set none.
+    pub max_pages: usize,
     pub alert_after: u32,
     pub concurrency: usize,
     pub per_host_concurrency: usize,
@@ -373,6 +384,7 @@ impl Default for Site {
             schedule: None,
             websub_hub: None,
             articles_url: None,
+            max_pages: DEFAULT_MAX_PAGES,
             alert_after: 1,
             concurrency: 8,
             per_host_concurrency: 2,
@@ -450,6 +462,49 @@ pub struct Source {
     pub caps: ArticleCaps,
     /// `dir` only: where people read its articles (`None` outside a config).
     pub article_home: Option<ArticleHome>,
+    pub pages: PageOptions,
+}
+
+/// Pages of one article read and joined when `max_pages` is not set.
+pub const DEFAULT_MAX_PAGES: usize = 10;
+
+/// How a web source reads an article's page: its following pages joined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageOptions {
+    /// Pages of one article read, the first included.
+    pub max_pages: usize,
+    /// The site rules' `next_page` selectors.
+    pub rules: Vec<PageRule>,
+}
+
+impl Default for PageOptions {
+    fn default() -> Self {
+        PageOptions {
+            max_pages: DEFAULT_MAX_PAGES,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// What a `[[site_rule]]` says about fetching a site's pages (extraction keys are in
+/// [`SiteRule`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRule {
+    pub host: String,
+    pub next_page: Option<Selector>,
+}
+
+impl PageOptions {
+    /// The rule for `url`'s host (a rule's host covers its subdomains).
+    pub fn rule_for(&self, url: &Url) -> Option<&PageRule> {
+        let host = url.host_str()?.to_ascii_lowercase();
+        self.rules.iter().find(|r| {
+            host == r.host
+                || host
+                    .strip_suffix(r.host.as_str())
+                    .is_some_and(|p| p.ends_with('.'))
+        })
+    }
 }
 
 /// Where a folder source's articles can be opened, so every item has a link.
@@ -488,6 +543,10 @@ impl Source {
             fetch: site.fetch.clone(),
             caps: site.caps,
             article_home: None,
+            pages: PageOptions {
+                max_pages: site.max_pages,
+                rules: Vec::new(),
+            },
         }
     }
 }
@@ -899,6 +958,15 @@ impl Validator<'_> {
             .iter()
             .map(|r| self.site_rule(r))
             .collect::<Result<_>>()?;
+        let page_rules = raw
+            .site_rule
+            .iter()
+            .zip(&site_rules)
+            .map(|(r, rule)| self.page_rule(r, rule))
+            .collect::<Result<Vec<_>>>()?;
+        for source in feeds.iter_mut().flat_map(|f| &mut f.sources) {
+            source.pages.rules.clone_from(&page_rules);
+        }
         Ok(Config {
             path: self.path.to_path_buf(),
             site,
@@ -917,6 +985,18 @@ impl Validator<'_> {
                 format!("`{key}` {:?} is not a valid CSS selector", s.get_ref()),
             ),
         }
+    }
+
+    fn page_rule(&self, r: &RawSiteRule, rule: &SiteRule) -> Result<PageRule> {
+        let next_page = match &r.next_page {
+            None => None,
+            // Checked by `selector`, so it compiles.
+            Some(s) => Selector::parse(&self.selector(s, "next_page")?),
+        };
+        Ok(PageRule {
+            host: rule.host.clone(),
+            next_page,
+        })
     }
 
     fn site_rule(&self, r: &RawSiteRule) -> Result<SiteRule> {
@@ -1015,6 +1095,9 @@ impl Validator<'_> {
             schedule: self.schedule(&raw.schedule)?,
             websub_hub,
             articles_url,
+            max_pages: self
+                .ranged(&raw.max_pages, "max_pages", 1, 100)?
+                .unwrap_or(DEFAULT_MAX_PAGES),
             alert_after: self
                 .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
                 .unwrap_or(defaults.alert_after),
@@ -1244,6 +1327,12 @@ impl Validator<'_> {
             fetch,
             caps: overlay_caps!(self, r, site.caps),
             article_home: None,
+            pages: PageOptions {
+                max_pages: self
+                    .ranged(&r.max_pages, "max_pages", 1, 100)?
+                    .unwrap_or(site.max_pages),
+                rules: Vec::new(),
+            },
         })
     }
 }

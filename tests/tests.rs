@@ -16,6 +16,7 @@ mod learned_chrome;
 mod local_pages;
 mod logs;
 mod messages;
+mod pages;
 mod run;
 mod saved_pages;
 mod serve;

@@ -17,7 +17,8 @@ use crate::config::{ListSelectors, Selector, Source};
 use crate::dates;
 use crate::error::Error;
 use crate::fetch::Fetcher;
-use crate::model::Metadata;
+use crate::model::{Metadata, RawArticle, RawBody};
+use crate::source::paged;
 use crate::source::web::{fetch_articles, fetch_if_changed};
 use crate::urls;
 
@@ -45,9 +46,13 @@ pub async fn collect(
             })
             .collect()
     };
+    // A later page of a listed article is part of it, not a story of its own.
+    let starts: Vec<Url> = found.iter().map(|(l, _)| l.clone()).collect();
+    let found = found
+        .into_iter()
+        .filter(|(link, _)| !starts.iter().any(|s| paged::continues(s, link)));
     // The newest `max_items` in document order; those already stored are not fetched again.
     let (known, links): (Vec<_>, Vec<_>) = found
-        .into_iter()
         .take(source.max_items)
         .partition(|(link, _)| memory.knows(urls::canonical(link).as_str()));
     let mut collected = Collected {
@@ -60,11 +65,21 @@ pub async fn collect(
     };
     for result in fetch_articles(source, url, fetcher, links).await {
         match result {
+            Ok(article) if later_page(&article) => {}
             Ok(article) => collected.articles.push(article),
             Err(e) => collected.problems.push(e),
         }
     }
     Ok(collected)
+}
+
+/// A fetched article that is a later page of another (its first page unlisted, or listed
+/// beyond `max_items`): left out, as its first page holds it.
+fn later_page(article: &RawArticle) -> bool {
+    match (&article.body, &article.base_url) {
+        (RawBody::Html(html), Some(url)) => paged::is_later_page(html, url),
+        _ => false,
+    }
 }
 
 /// Items picked by the configured selectors, de-duplicated by canonical link, in document order.

@@ -8,6 +8,7 @@ use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::Fetcher;
 use crate::model::Metadata;
+use crate::source::paged;
 use crate::source::web::{article_from_page, ensure_html, fetch_if_changed};
 
 pub async fn collect(
@@ -21,6 +22,7 @@ pub async fn collect(
         Some(page) => {
             ensure_html(&page)?;
             let validators = vec![(url.to_string(), page.validators.clone())];
+            let page = paged::follow(source, page, fetcher).await?;
             Ok(Collected {
                 articles: vec![article_from_page(source, url, page, Metadata::default())],
                 validators,

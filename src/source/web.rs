@@ -80,6 +80,7 @@ pub(crate) async fn fetch_articles(
         match fetcher.get(&link, &source.fetch, None).await? {
             Fetched::Ok(page) => {
                 ensure_html(&page)?;
+                let page = super::paged::follow(source, page, fetcher).await?;
                 Ok(article_from_page(source, &link, page, hints))
             }
             Fetched::NotModified => Err(Error::fetch(&link, FetchError::UnexpectedNotModified)),

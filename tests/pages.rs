@@ -1,0 +1,196 @@
+//! Harder web sources against a server on 127.0.0.1: articles split over several pages, joined
+//! into one item whose later pages never become items of their own.
+
+use crate::util::{assert_exit, feedsmith_async, serve_static, Project};
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Paragraph `n` of the storm story: long enough to read as prose, numbered to check order.
+fn para(n: usize) -> String {
+    format!(
+        "<p>Paragraph {n} of the storm story: the harbour wall held through the night, and \
+         the crews that had waited on the quay since the evening went home at dawn, tired but \
+         relieved that the new defences had done what the council promised.</p>"
+    )
+}
+
+/// One page of the three-page story; `links` is its pagination markup.
+fn story_page(paras: [usize; 2], head: &str, links: &str) -> String {
+    format!(
+        "<html><head><title>Storm hits coast</title>{head}</head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/news/\">News</a></nav>\
+         <main><article><h1>Storm hits coast</h1>{}{}\
+         <div class=\"pagination\">{links}</div></article></main>\
+         <footer><p>Harbour Times</p></footer></body></html>",
+        para(paras[0]),
+        para(paras[1])
+    )
+}
+
+fn numbered(current: usize) -> String {
+    (1..=3)
+        .map(|n| match n {
+            1 if current != 1 => "<a href=\"/news/storm-hits-coast\">1</a>".to_string(),
+            n if n == current => format!("<span>{n}</span>"),
+            n => format!("<a href=\"/news/storm-hits-coast/{n}\">{n}</a>"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn other_story() -> String {
+    format!(
+        "<html><head><title>Ferry returns</title></head><body><main><article>\
+         <h1>Ferry returns</h1>{}</article></main></body></html>",
+        para(9)
+    )
+}
+
+fn bodies(p: &Project) -> Vec<(String, String, String)> {
+    let json: serde_json::Value = serde_json::from_str(&p.read("feeds/world.json")).unwrap();
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap_or_default().to_string(),
+                i["url"].as_str().unwrap_or_default().to_string(),
+                i["content_text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn project(sources: &str) -> Project {
+    let p = Project::new("");
+    p.write(
+        "config.toml",
+        &format!(
+            "[site]\ntitle = \"Test\"\nbase_url = \"https://feeds.example.org/\"\nhost_delay_ms = 0\nretries = 0\n\n\
+             [[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://example.org/\"\n{sources}"
+        ),
+    );
+    p
+}
+
+/// Page 1 says `rel="next"`, page 2 only has numbered links, page 3 ends it; the list links
+/// to page 1 and, directly, to page 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_three_page_article_is_joined_in_order_and_its_later_pages_are_no_items() {
+    let server = serve_static(vec![
+        (
+            "/news/",
+            HTML,
+            "<html><body><main><ul>\
+             <li><a href=\"/news/storm-hits-coast\">Storm hits coast</a></li>\
+             <li><a href=\"/news/storm-hits-coast/2\">Storm hits coast, page 2</a></li>\
+             <li><a href=\"/news/ferry-returns-to-island\">Ferry returns</a></li>\
+             </ul></main></body></html>"
+                .to_string(),
+        ),
+        (
+            "/news/storm-hits-coast",
+            HTML,
+            story_page(
+                [1, 2],
+                "<link rel=\"next\" href=\"/news/storm-hits-coast/2\">",
+                &numbered(1),
+            ),
+        ),
+        (
+            "/news/storm-hits-coast/2",
+            HTML,
+            story_page(
+                [3, 4],
+                "<link rel=\"prev\" href=\"/news/storm-hits-coast\">",
+                &numbered(2),
+            ),
+        ),
+        (
+            "/news/storm-hits-coast/3",
+            HTML,
+            story_page(
+                [5, 6],
+                "<link rel=\"prev\" href=\"/news/storm-hits-coast/2\">",
+                &numbered(3),
+            ),
+        ),
+        ("/news/ferry-returns-to-island", HTML, other_story()),
+    ])
+    .await;
+    let p = project(&format!(
+        "[[feed.source]]\nlist = \"{server}news/\"\nitem = \"li\"\n"
+    ));
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 0);
+    let mut items = bodies(&p);
+    items.sort();
+    let urls: Vec<&str> = items.iter().map(|(_, u, _)| u.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            format!("{server}news/ferry-returns-to-island"),
+            format!("{server}news/storm-hits-coast"),
+        ],
+        "{items:?}"
+    );
+    let storm = &items[1].2;
+    let at = |n: usize| {
+        storm
+            .find(&format!("Paragraph {n} of"))
+            .unwrap_or_else(|| panic!("paragraph {n} missing:\n{storm}"))
+    };
+    for n in 1..6 {
+        assert!(at(n) < at(n + 1), "paragraphs out of order:\n{storm}");
+    }
+    // Pages 2 and 3 repeat the headline; the joined body does not.
+    assert!(storm.matches("Storm hits coast").count() <= 1, "{storm}");
+
+    // With `max_pages = 2` only the first two pages are read.
+    let p = project(&format!(
+        "[[feed.source]]\nlist = \"{server}news/\"\nitem = \"li\"\nmax_pages = 2\n"
+    ));
+    assert_exit(&feedsmith_async(p.dir.path(), &["run"]).await, 0);
+    let items = bodies(&p);
+    let storm = &items.iter().find(|i| i.0 == "Storm hits coast").unwrap().2;
+    assert!(storm.contains("Paragraph 4 of"), "{storm}");
+    assert!(!storm.contains("Paragraph 5 of"), "{storm}");
+}
+
+/// A site whose pagination only a rule can find: `next_page` names the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_rule_next_page_selector_joins_pages_a_page_source_points_to() {
+    let page = |paras, next: &str| {
+        story_page(
+            paras,
+            "",
+            &match next {
+                "" => String::new(),
+                n => format!("<a class=\"more\" href=\"{n}\">Continue reading</a>"),
+            },
+        )
+    };
+    let server = serve_static(vec![
+        ("/read/a81", HTML, page([1, 2], "/read/b22")),
+        ("/read/b22", HTML, page([3, 4], "/read/c93")),
+        ("/read/c93", HTML, page([5, 6], "")),
+    ])
+    .await;
+    let host = server.host_str().unwrap().to_string();
+    let p = project(&format!(
+        "[[feed.source]]\npage = \"{server}read/a81\"\n\n[[site_rule]]\nhost = \"{host}\"\nnext_page = \"a.more\"\n"
+    ));
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 0);
+    let items = bodies(&p);
+    assert_eq!(items.len(), 1, "{items:?}");
+    let text = &items[0].2;
+    for n in 1..=6 {
+        assert!(text.contains(&format!("Paragraph {n} of")), "{n}: {text}");
+    }
+    assert!(
+        text.find("Paragraph 2 of").unwrap() < text.find("Paragraph 3 of").unwrap(),
+        "{text}"
+    );
+}
