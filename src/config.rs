@@ -78,6 +78,11 @@ struct RawSite {
     /// Pages of one article read and joined, the first included (default 10; 1 reads no more).
     #[schemars(with = "Option<usize>")]
     max_pages: Option<Spanned<usize>>,
+    /// Browser for `render = true`; default: `chromium`, `chromium-browser` or `google-chrome` on PATH.
+    chromium: Option<PathBuf>,
+    /// Time one page may take in the browser, in milliseconds (default 30000).
+    #[schemars(with = "Option<u64>")]
+    render_timeout_ms: Option<Spanned<u64>>,
     /// A failing source is reported only on its Nth failure in a row (default 1).
     #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
@@ -217,6 +222,11 @@ struct RawSource {
     /// Overrides the site's `max_pages`.
     #[schemars(with = "Option<usize>")]
     max_pages: Option<Spanned<usize>>,
+    /// `page` and `list` only: load pages in headless Chromium so scripts build them.
+    render: Option<bool>,
+    /// Overrides the site's `render_timeout_ms`.
+    #[schemars(with = "Option<u64>")]
+    render_timeout_ms: Option<Spanned<u64>>,
     /// Newest N links or feed items per run (default 20).
     #[schemars(with = "Option<usize>")]
     max_items: Option<Spanned<usize>>,
@@ -307,6 +317,8 @@ struct RawSiteRule {
     /// CSS selector of the link to an article's next page; its pages are joined.
     #[schemars(with = "Option<String>")]
     next_page: Option<Spanned<String>>,
+    /// Load the site's pages in headless Chromium, as `render = true` on a source does.
+    render: Option<bool>,
 }
 
 /// The JSON Schema of `config.toml`, generated from the raw types above.
@@ -358,6 +370,8 @@ pub struct Site {
     pub articles_url: Option<Url>,
     /// Pages of one article read, for sources that set none.
     pub max_pages: usize,
+    /// `chromium` and `render_timeout_ms`, for sources that set none.
+    pub render: PageOptions,
     pub alert_after: u32,
     pub concurrency: usize,
     pub per_host_concurrency: usize,
@@ -385,6 +399,7 @@ impl Default for Site {
             websub_hub: None,
             articles_url: None,
             max_pages: DEFAULT_MAX_PAGES,
+            render: PageOptions::default(),
             alert_after: 1,
             concurrency: 8,
             per_host_concurrency: 2,
@@ -475,13 +490,24 @@ pub struct PageOptions {
     pub max_pages: usize,
     /// The site rules' `next_page` selectors.
     pub rules: Vec<PageRule>,
+    /// `render = true`: pages are loaded in headless Chromium.
+    pub render: bool,
+    pub render_timeout: Duration,
+    /// `[site] chromium`; else the browser is looked for on PATH.
+    pub chromium: Option<PathBuf>,
 }
+
+/// Time one page may take in the browser when `render_timeout_ms` is not set.
+const DEFAULT_RENDER_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for PageOptions {
     fn default() -> Self {
         PageOptions {
             max_pages: DEFAULT_MAX_PAGES,
             rules: Vec::new(),
+            render: false,
+            render_timeout: DEFAULT_RENDER_TIMEOUT,
+            chromium: None,
         }
     }
 }
@@ -492,6 +518,7 @@ impl Default for PageOptions {
 pub struct PageRule {
     pub host: String,
     pub next_page: Option<Selector>,
+    pub render: bool,
 }
 
 impl PageOptions {
@@ -504,6 +531,11 @@ impl PageOptions {
                     .strip_suffix(r.host.as_str())
                     .is_some_and(|p| p.ends_with('.'))
         })
+    }
+
+    /// Whether `url` is loaded in the browser: the source says so, or its site's rule does.
+    pub fn renders(&self, url: &Url) -> bool {
+        self.render || self.rule_for(url).is_some_and(|r| r.render)
     }
 }
 
@@ -545,7 +577,7 @@ impl Source {
             article_home: None,
             pages: PageOptions {
                 max_pages: site.max_pages,
-                rules: Vec::new(),
+                ..site.render.clone()
             },
         }
     }
@@ -996,6 +1028,7 @@ impl Validator<'_> {
         Ok(PageRule {
             host: rule.host.clone(),
             next_page,
+            render: r.render.unwrap_or(false),
         })
     }
 
@@ -1098,6 +1131,13 @@ impl Validator<'_> {
             max_pages: self
                 .ranged(&raw.max_pages, "max_pages", 1, 100)?
                 .unwrap_or(DEFAULT_MAX_PAGES),
+            render: PageOptions {
+                render_timeout: self
+                    .ranged(&raw.render_timeout_ms, "render_timeout_ms", 100, 600_000)?
+                    .map_or(DEFAULT_RENDER_TIMEOUT, Duration::from_millis),
+                chromium: raw.chromium.as_ref().map(|p| self.resolve(p)),
+                ..PageOptions::default()
+            },
             alert_after: self
                 .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
                 .unwrap_or(defaults.alert_after),
@@ -1294,6 +1334,9 @@ impl Validator<'_> {
         if r.full_text.is_some() && !matches!(kind, SourceKind::Feed(_)) {
             return self.err(span, "`full_text` only applies to a `feed` source");
         }
+        if r.render.is_some() && !matches!(kind, SourceKind::Page(_) | SourceKind::List { .. }) {
+            return self.err(span, "`render` only applies to a `page` or `list` source");
+        }
         let fetch = overlay_fetch!(self, r, site.fetch);
         let mut chrome_patterns = feed_patterns.to_vec();
         chrome_patterns.extend(self.regexes(&r.chrome_patterns, "chrome_patterns")?);
@@ -1331,7 +1374,11 @@ impl Validator<'_> {
                 max_pages: self
                     .ranged(&r.max_pages, "max_pages", 1, 100)?
                     .unwrap_or(site.max_pages),
-                rules: Vec::new(),
+                render: r.render.unwrap_or(false),
+                render_timeout: self
+                    .ranged(&r.render_timeout_ms, "render_timeout_ms", 100, 600_000)?
+                    .map_or(site.render.render_timeout, Duration::from_millis),
+                ..site.render.clone()
             },
         })
     }

@@ -194,3 +194,91 @@ async fn a_site_rule_next_page_selector_joins_pages_a_page_source_points_to() {
         "{text}"
     );
 }
+
+/// A page whose article only a script writes; served with the script inline.
+fn script_built() -> String {
+    let paras: String = (1..=3).map(para).collect();
+    format!(
+        "<html><head><title>Storm hits coast</title></head><body><div id=\"root\"></div>\
+         <script>document.getElementById('root').innerHTML = \
+         '<main><article><h1>Storm hits coast</h1>' + {paras:?} + '</article></main>';</script>\
+         </body></html>"
+    )
+}
+
+/// The browser the render test needs: none fails the test under
+/// `FEEDSMITH_REQUIRE_BROWSER=1` (as in CI), else skips it saying why.
+fn browser_or_skip() -> bool {
+    if feedsmith::fetch::render::find_browser(None).is_some() {
+        return true;
+    }
+    let names = feedsmith::fetch::render::BROWSERS;
+    if std::env::var("FEEDSMITH_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("FEEDSMITH_REQUIRE_BROWSER=1 but none of {names:?} is on PATH");
+    }
+    eprintln!(
+        "skipped: none of {names:?} is on PATH (set FEEDSMITH_REQUIRE_BROWSER=1 to fail instead)"
+    );
+    false
+}
+
+/// Without `render` the script shell is named with its fix; with it, headless Chromium builds
+/// the page and the article is extracted as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_built_page_needs_render_and_reads_with_it() {
+    let server = serve_static(vec![("/app/story", HTML, script_built())]).await;
+    let p = project(&format!(
+        "[[feed.source]]\nname = \"spa\"\npage = \"{server}app/story\"\n"
+    ));
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 1);
+    assert!(
+        ran.stderr
+            .contains("it needs render = true on source spa to be read"),
+        "{}",
+        ran.stderr
+    );
+    if !browser_or_skip() {
+        return;
+    }
+    let p = project(&format!(
+        "[[feed.source]]\nname = \"spa\"\npage = \"{server}app/story\"\nrender = true\n"
+    ));
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 0);
+    let items = bodies(&p);
+    assert_eq!(items.len(), 1, "{items:?}\n{}", ran.stderr);
+    assert_eq!(items[0].0, "Storm hits coast");
+    for n in 1..=3 {
+        assert!(
+            items[0].2.contains(&format!("Paragraph {n} of")),
+            "{items:?}"
+        );
+    }
+
+    // A browser that never answers is stopped at the budget, and the run says so.
+    let p = project(&format!(
+        "[[feed.source]]\nname = \"spa\"\npage = \"{server}app/story\"\nrender = true\n"
+    ));
+    let slow = p.path("slow-browser");
+    std::fs::write(&slow, "#!/bin/sh\nexec sleep 30\n").unwrap();
+    let mut perms = std::fs::metadata(&slow).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&slow, perms).unwrap();
+    let config = p.read("config.toml").replace(
+        "retries = 0\n",
+        &format!(
+            "retries = 0\nchromium = {:?}\nrender_timeout_ms = 300\n",
+            slow.display().to_string()
+        ),
+    );
+    p.write("config.toml", &config);
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 1);
+    assert!(
+        ran.stderr
+            .contains("headless Chromium did not finish within 300 ms and was stopped"),
+        "{}",
+        ran.stderr
+    );
+}

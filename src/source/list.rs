@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::fetch::Fetcher;
 use crate::model::{Metadata, RawArticle, RawBody};
 use crate::source::paged;
-use crate::source::web::{fetch_articles, fetch_if_changed};
+use crate::source::web::{built, fetch_articles, fetch_if_changed};
 use crate::urls;
 
 pub async fn collect(
@@ -32,6 +32,7 @@ pub async fn collect(
     let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
         return Ok(Collected::unchanged());
     };
+    let page = built(source, page).await?;
     let found = if selectors.any() {
         select_items(&page.text, &page.url, selectors, source.timezone)
     } else {
