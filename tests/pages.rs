@@ -282,3 +282,75 @@ async fn a_script_built_page_needs_render_and_reads_with_it() {
         ran.stderr
     );
 }
+
+/// A list page whose twelve article links are opaque ids (`/p/8812`, `/a?id=…`): found by the
+/// repeated shape of their containers, with no selectors; `preview -v` shows the choice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opaque_id_list_is_found_by_structure_without_selectors() {
+    let mut routes = Vec::new();
+    let mut items = String::new();
+    for i in 0..12 {
+        let path: &'static str = Box::leak(match i {
+            1 => format!("/a?id={}", 8800 + i).into_boxed_str(),
+            _ => format!("/p/{}", 8800 + i).into_boxed_str(),
+        });
+        items.push_str(&format!(
+            "<div class=\"teaser\"><h2><a href=\"{path}\">Harbour report number {i} from the quay</a></h2>\
+             <span class=\"by\">By <a href=\"/author/ana\">Ana</a></span></div>"
+        ));
+        if i != 1 {
+            routes.push((
+                path,
+                HTML,
+                format!(
+                    "<html><head><title>Harbour report {i}</title></head><body><main><article>\
+                     <h1>Harbour report {i}</h1>{}</article></main></body></html>",
+                    para(i)
+                ),
+            ));
+        }
+    }
+    // The test server routes by path: `/a` answers for `/a?id=8801`.
+    routes.push((
+        "/a",
+        HTML,
+        format!(
+            "<html><head><title>Harbour report</title></head><body><main><article>\
+             <h1>Harbour report</h1>{}</article></main></body></html>",
+            para(99)
+        ),
+    ));
+    routes.push((
+        "/front",
+        HTML,
+        format!(
+            "<html><body><nav><a href=\"/p/1\">Home</a><a href=\"/p/2\">World</a></nav>\
+             <main><section class=\"latest\">{items}</section></main>\
+             <footer><a href=\"/p/3\">Contact</a></footer></body></html>"
+        ),
+    ));
+    let server = serve_static(routes).await;
+    let p = project(&format!("[[feed.source]]\nlist = \"{server}front\"\n"));
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 0);
+    let mut urls: Vec<String> = bodies(&p).into_iter().map(|(_, u, _)| u).collect();
+    urls.sort();
+    let mut want: Vec<String> = (0..12)
+        .map(|i| match i {
+            1 => format!("{server}a?id={}", 8800 + i),
+            _ => format!("{server}p/{}", 8800 + i),
+        })
+        .collect();
+    want.sort();
+    assert_eq!(urls, want, "{}", ran.stderr);
+
+    let shown = feedsmith_async(p.dir.path(), &["preview", "-v", &format!("{server}front")]).await;
+    assert!(
+        shown
+            .stderr
+            .lines()
+            .any(|l| l.contains("chosen section.latest > div.teaser > h2 > a: 12 of 12")),
+        "{}",
+        shown.stderr
+    );
+}
