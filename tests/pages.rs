@@ -354,3 +354,61 @@ async fn an_opaque_id_list_is_found_by_structure_without_selectors() {
         shown.stderr
     );
 }
+
+/// One source listing the same story twice (a mirror path) publishes it once; two stories
+/// from one template with other figures stay two items.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mirrored_story_in_one_source_is_published_once_and_templated_ones_stay_apart() {
+    let page = |title: &str, body: String| {
+        format!(
+            "<html><head><title>{title}</title></head><body><main><article><h1>{title}</h1>\
+             {body}</article></main></body></html>"
+        )
+    };
+    let tides = |day: &str, times: [&str; 4]| {
+        format!(
+            "<p>Tide table for {day}. High water in the harbour at {} and {}, low water at {} and {}. \
+             Small craft should keep clear of the outer channel two hours either side of low water, \
+             and the slipway at the north quay is closed for repairs until further notice.</p>",
+            times[0], times[1], times[2], times[3]
+        )
+    };
+    let storm: String = (1..=3).map(para).collect();
+    let server = serve_static(vec![
+        (
+            "/news/",
+            HTML,
+            "<html><body><main><ul>\
+             <li><a href=\"/news/storm-hits-coast-overnight\">Storm hits coast</a></li>\
+             <li><a href=\"/mirror/news/storm-hits-coast-overnight\">Storm hits coast (mirror)</a></li>\
+             <li><a href=\"/news/tides-for-monday-the-third\">Tides Monday</a></li>\
+             <li><a href=\"/news/tides-for-tuesday-the-fourth\">Tides Tuesday</a></li>\
+             </ul></main></body></html>"
+                .to_string(),
+        ),
+        ("/news/storm-hits-coast-overnight", HTML, page("Storm hits coast", storm.clone())),
+        ("/mirror/news/storm-hits-coast-overnight", HTML, page("Storm hits coast", storm)),
+        (
+            "/news/tides-for-monday-the-third",
+            HTML,
+            page("Tides for Monday", tides("Monday", ["06:12", "18:40", "00:05", "12:31"])),
+        ),
+        (
+            "/news/tides-for-tuesday-the-fourth",
+            HTML,
+            page("Tides for Tuesday", tides("Tuesday", ["06:58", "19:21", "00:49", "13:10"])),
+        ),
+    ])
+    .await;
+    let p = project(&format!("[[feed.source]]\nlist = \"{server}news/\"\n"));
+    let ran = feedsmith_async(p.dir.path(), &["run"]).await;
+    assert_exit(&ran, 0);
+    let mut titles: Vec<String> = bodies(&p).into_iter().map(|(t, _, _)| t).collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Storm hits coast", "Tides for Monday", "Tides for Tuesday"],
+        "{}",
+        ran.stderr
+    );
+}
