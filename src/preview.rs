@@ -61,6 +61,12 @@ pub async fn preview(
     })
 }
 
+/// A web page fetched the way a run reads it for the configured source on its host (rendered,
+/// its following pages joined), not normalised: what `rules record` saves.
+pub async fn fetch_raw(config: Option<&Config>, url: Url) -> Result<RawArticle> {
+    fetch_page(config, url, None).await.map(|(raw, _)| raw)
+}
+
 /// What `explain` says about one input: each line or block with its fate, and the article
 /// they made.
 #[derive(Debug, Serialize)]
@@ -336,6 +342,7 @@ async fn fetch_page(
         fetch: configured
             .map(|s| s.fetch.clone())
             .unwrap_or(site.fetch.clone()),
+        pages: configured.map_or_else(|| adhoc.pages.clone(), |s| s.pages.clone()),
         ..adhoc
     };
     let mut collected =

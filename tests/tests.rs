@@ -17,6 +17,7 @@ mod local_pages;
 mod logs;
 mod messages;
 mod pages;
+mod rules;
 mod run;
 mod saved_pages;
 mod serve;
