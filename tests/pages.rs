@@ -344,6 +344,15 @@ async fn an_opaque_id_list_is_found_by_structure_without_selectors() {
     want.sort();
     assert_eq!(urls, want, "{}", ran.stderr);
 
+    let checked = feedsmith_async(p.dir.path(), &["check", "--fetch", "-v"]).await;
+    assert!(
+        checked.stderr.lines().any(|l| l.contains("list link group")
+            && l.contains("section.latest > div.teaser")
+            && l.contains("headlines=12")
+            && l.contains("chosen=true")),
+        "{}",
+        checked.stderr
+    );
     let shown = feedsmith_async(p.dir.path(), &["preview", "-v", &format!("{server}front")]).await;
     assert!(
         shown

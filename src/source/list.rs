@@ -36,7 +36,20 @@ pub async fn collect(
     let found = if selectors.any() {
         select_items(&page.text, &page.url, selectors, source.timezone)
     } else {
-        discover(&page.text, &page.url)
+        let (links, groups) = discover_with_groups(&page.text, &page.url);
+        // What discovery saw, for `-v`: the groups a user can turn into `item`/`link`.
+        for g in &groups {
+            tracing::info!(
+                source = source.name,
+                item = g.item,
+                link = g.link,
+                headlines = g.links.len(),
+                links = g.all,
+                chosen = g.chosen,
+                "list link group"
+            );
+        }
+        links
             .into_iter()
             .map(|link| {
                 let hints = Metadata {
@@ -177,13 +190,19 @@ static CHROME_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 /// URL, or that sit in the chosen group of repeated containers (see [`link_groups`]), in
 /// document order, without duplicates or the list itself.
 pub fn discover(html: &str, base: &Url) -> Vec<Url> {
+    discover_with_groups(html, base).0
+}
+
+/// [`discover`], with the link groups it saw (see [`link_groups`]).
+pub fn discover_with_groups(html: &str, base: &Url) -> (Vec<Url>, Vec<LinkGroup>) {
     let doc = Document::from(html);
     let root = main_area(&doc);
-    let chosen: HashSet<Url> = groups_in(&root, base)
-        .into_iter()
+    let groups = groups_in(&root, base);
+    let chosen: HashSet<Url> = groups
+        .iter()
         .filter(|g| g.chosen)
-        .flat_map(|g| g.links)
-        .map(|u| urls::canonical(&u))
+        .flat_map(|g| &g.links)
+        .map(urls::canonical)
         .collect();
     let mut seen = HashSet::from([urls::canonical(base)]);
     let mut out = Vec::new();
@@ -194,7 +213,7 @@ pub fn discover(html: &str, base: &Url) -> Vec<Url> {
             out.push(url);
         }
     }
-    out
+    (out, groups)
 }
 
 /// The main content area: the first of [`MAIN_AREAS`] that has links, else the body.
