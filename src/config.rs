@@ -78,7 +78,8 @@ struct RawSite {
     /// Pages of one article read and joined, the first included (default 10; 1 reads no more).
     #[schemars(with = "Option<usize>")]
     max_pages: Option<Spanned<usize>>,
-    /// Browser for `render = true`; default: `chromium`, `chromium-browser` or `google-chrome` on PATH.
+    /// Browser for `render = true`: a name on PATH or a path (relative to the config's folder);
+    /// default: `chromium`, `chromium-browser` or `google-chrome` on PATH.
     chromium: Option<PathBuf>,
     /// Time one page may take in the browser, in milliseconds (default 30000).
     #[schemars(with = "Option<u64>")]
@@ -1135,7 +1136,11 @@ impl Validator<'_> {
                 render_timeout: self
                     .ranged(&raw.render_timeout_ms, "render_timeout_ms", 100, 600_000)?
                     .map_or(DEFAULT_RENDER_TIMEOUT, Duration::from_millis),
-                chromium: raw.chromium.as_ref().map(|p| self.resolve(p)),
+                // A bare name is a program on PATH; a path is read from the config's folder.
+                chromium: raw.chromium.as_ref().map(|p| match p.components().count() {
+                    1 if p.is_relative() => p.clone(),
+                    _ => self.resolve(p),
+                }),
                 ..PageOptions::default()
             },
             alert_after: self

@@ -265,12 +265,10 @@ async fn a_script_built_page_needs_render_and_reads_with_it() {
     let mut perms = std::fs::metadata(&slow).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     std::fs::set_permissions(&slow, perms).unwrap();
+    // A path is read from the config's folder.
     let config = p.read("config.toml").replace(
         "retries = 0\n",
-        &format!(
-            "retries = 0\nchromium = {:?}\nrender_timeout_ms = 300\n",
-            slow.display().to_string()
-        ),
+        "retries = 0\nchromium = \"./slow-browser\"\nrender_timeout_ms = 300\n",
     );
     p.write("config.toml", &config);
     let ran = feedsmith_async(p.dir.path(), &["run"]).await;

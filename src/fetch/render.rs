@@ -20,15 +20,8 @@ pub const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"
 /// The configured browser, else the first of [`BROWSERS`] on `PATH`.
 pub fn find_browser(configured: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = configured {
-        // A bare name is a file in the config's folder when there is one, else looked up on
-        // PATH when it runs.
-        let here = Path::new(".").join(path);
-        let bare = path.components().count() == 1 && path.is_relative();
-        return Some(if bare && here.is_file() {
-            here
-        } else {
-            path.to_path_buf()
-        });
+        // A bare name is looked up on PATH when it runs.
+        return Some(path.to_path_buf());
     }
     let path = std::env::var_os("PATH")?;
     BROWSERS.iter().find_map(|name| {
