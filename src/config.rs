@@ -85,6 +85,19 @@ struct RawSite {
     /// Language tag of every feed ("en", "pt-BR"); default: what the articles say, when they agree.
     #[schemars(with = "Option<String>")]
     language: Option<Spanned<String>>,
+    /// Public URL where the `dir` sources' folders are published (a file's path below it, with
+    /// `.md`/`.txt` read as `.html`); without it feedsmith writes a page per local article.
+    #[schemars(with = "Option<String>")]
+    articles_url: Option<Spanned<String>>,
+    /// Pages of one article read and joined, the first included (default 10; 1 reads no more).
+    #[schemars(with = "Option<usize>")]
+    max_pages: Option<Spanned<usize>>,
+    /// Browser for `render = true`: a name on PATH or a path (relative to the config's folder);
+    /// default: `chromium`, `chromium-browser` or `google-chrome` on PATH.
+    chromium: Option<PathBuf>,
+    /// Time one page may take in the browser, in milliseconds (default 30000).
+    #[schemars(with = "Option<u64>")]
+    render_timeout_ms: Option<Spanned<u64>>,
     /// A failing source is reported only on its Nth failure in a row (default 1).
     #[schemars(with = "Option<u32>")]
     alert_after: Option<Spanned<u32>>,
@@ -202,6 +215,9 @@ struct RawSource {
     /// A folder of article files (.txt, .md, .html), one article each.
     #[schemars(with = "Option<PathBuf>")]
     dir: Option<Spanned<PathBuf>>,
+    /// `dir` only: public URL of this folder; overrides the site's `articles_url`.
+    #[schemars(with = "Option<String>")]
+    articles_url: Option<Spanned<String>>,
     /// One web page, one article.
     page: Option<String>,
     /// A page listing articles; each linked article is fetched.
@@ -224,6 +240,14 @@ struct RawSource {
     /// `list` only: CSS selector of the summary in an item.
     #[schemars(with = "Option<String>")]
     summary: Option<Spanned<String>>,
+    /// Overrides the site's `max_pages`.
+    #[schemars(with = "Option<usize>")]
+    max_pages: Option<Spanned<usize>>,
+    /// `page` and `list` only: load pages in headless Chromium so scripts build them.
+    render: Option<bool>,
+    /// Overrides the site's `render_timeout_ms`.
+    #[schemars(with = "Option<u64>")]
+    render_timeout_ms: Option<Spanned<u64>>,
     /// Newest N links or feed items per run (default 20).
     #[schemars(with = "Option<usize>")]
     max_items: Option<Spanned<usize>>,
@@ -311,6 +335,11 @@ struct RawSiteRule {
     /// CSS selector of the date (its datetime/content attribute, or its text).
     #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
+    /// CSS selector of the link to an article's next page; its pages are joined.
+    #[schemars(with = "Option<String>")]
+    next_page: Option<Spanned<String>>,
+    /// Load the site's pages in headless Chromium, as `render = true` on a source does.
+    render: Option<bool>,
 }
 
 /// The JSON Schema of `config.toml`, generated from the raw types above.
@@ -362,6 +391,12 @@ pub struct Site {
     pub websub_hub: Option<Url>,
     /// Language tag of every feed that sets none, checked when the config loads.
     pub language: Option<String>,
+    /// `articles_url`: where the folder sources' files are published, ending in `/`.
+    pub articles_url: Option<Url>,
+    /// Pages of one article read, for sources that set none.
+    pub max_pages: usize,
+    /// `chromium` and `render_timeout_ms`, for sources that set none.
+    pub render: PageOptions,
     pub alert_after: u32,
     pub concurrency: usize,
     pub per_host_concurrency: usize,
@@ -389,6 +424,9 @@ impl Default for Site {
             schedule: None,
             websub_hub: None,
             language: None,
+            articles_url: None,
+            max_pages: DEFAULT_MAX_PAGES,
+            render: PageOptions::default(),
             alert_after: 1,
             concurrency: 8,
             per_host_concurrency: 2,
@@ -491,6 +529,87 @@ pub struct Source {
     pub full_text: bool,
     pub fetch: FetchSettings,
     pub caps: ArticleCaps,
+    /// `dir` only: where people read its articles (`None` outside a config).
+    pub article_home: Option<ArticleHome>,
+    pub pages: PageOptions,
+}
+
+/// Pages of one article read and joined when `max_pages` is not set.
+pub const DEFAULT_MAX_PAGES: usize = 10;
+
+/// How a web source reads an article's page: its following pages joined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageOptions {
+    /// Pages of one article read, the first included.
+    pub max_pages: usize,
+    /// The site rules' `next_page` selectors.
+    pub rules: Vec<PageRule>,
+    /// `render = true`: pages are loaded in headless Chromium.
+    pub render: bool,
+    pub render_timeout: Duration,
+    /// `[site] chromium`; else the browser is looked for on PATH.
+    pub chromium: Option<PathBuf>,
+}
+
+/// Time one page may take in the browser when `render_timeout_ms` is not set.
+const DEFAULT_RENDER_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Default for PageOptions {
+    fn default() -> Self {
+        PageOptions {
+            max_pages: DEFAULT_MAX_PAGES,
+            rules: Vec::new(),
+            render: false,
+            render_timeout: DEFAULT_RENDER_TIMEOUT,
+            chromium: None,
+        }
+    }
+}
+
+/// What a `[[site_rule]]` says about fetching a site's pages (extraction keys are in
+/// [`SiteRule`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRule {
+    pub host: String,
+    pub next_page: Option<Selector>,
+    pub render: bool,
+}
+
+impl PageOptions {
+    /// The rule for `url`'s host (a rule's host covers its subdomains).
+    pub fn rule_for(&self, url: &Url) -> Option<&PageRule> {
+        let host = url.host_str()?.to_ascii_lowercase();
+        self.rules.iter().find(|r| {
+            host == r.host
+                || host
+                    .strip_suffix(r.host.as_str())
+                    .is_some_and(|p| p.ends_with('.'))
+        })
+    }
+
+    /// Whether `url` is loaded in the browser: the source says so, or its site's rule does.
+    pub fn renders(&self, url: &Url) -> bool {
+        self.render || self.rule_for(url).is_some_and(|r| r.render)
+    }
+}
+
+/// Where a folder source's articles can be opened, so every item has a link.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArticleHome {
+    /// `articles_url`: the folder's public URL (ending in `/`); a file's path is appended.
+    Published(Url),
+    /// The pages feedsmith writes under `<base_url><feed>/`; `prefix` (the source's slug) keeps
+    /// two folders of one feed apart.
+    Written { folder: Url, prefix: Option<String> },
+}
+
+impl Site {
+    /// The folder URL of the article pages feedsmith writes for the feed `feed`.
+    pub fn article_pages(&self, feed: &str) -> Url {
+        self.base_url
+            .join(&format!("{feed}/"))
+            .expect("a slug joins onto a URL")
+    }
 }
 
 impl Source {
@@ -509,6 +628,11 @@ impl Source {
             full_text: false,
             fetch: site.fetch.clone(),
             caps: site.caps,
+            article_home: None,
+            pages: PageOptions {
+                max_pages: site.max_pages,
+                ..site.render.clone()
+            },
         }
     }
 }
@@ -1003,6 +1127,15 @@ impl Validator<'_> {
             .iter()
             .map(|r| self.site_rule(r))
             .collect::<Result<_>>()?;
+        let page_rules = raw
+            .site_rule
+            .iter()
+            .zip(&site_rules)
+            .map(|(r, rule)| self.page_rule(r, rule))
+            .collect::<Result<Vec<_>>>()?;
+        for source in feeds.iter_mut().flat_map(|f| &mut f.sources) {
+            source.pages.rules.clone_from(&page_rules);
+        }
         Ok(Config {
             path: self.path.to_path_buf(),
             site,
@@ -1021,6 +1154,19 @@ impl Validator<'_> {
                 format!("`{key}` {:?} is not a valid CSS selector", s.get_ref()),
             ),
         }
+    }
+
+    fn page_rule(&self, r: &RawSiteRule, rule: &SiteRule) -> Result<PageRule> {
+        let next_page = match &r.next_page {
+            None => None,
+            // Checked by `selector`, so it compiles.
+            Some(s) => Selector::parse(&self.selector(s, "next_page")?),
+        };
+        Ok(PageRule {
+            host: rule.host.clone(),
+            next_page,
+            render: r.render.unwrap_or(false),
+        })
     }
 
     fn site_rule(&self, r: &RawSiteRule) -> Result<SiteRule> {
@@ -1073,6 +1219,7 @@ impl Validator<'_> {
             Some(s) => Some(self.url(s, "websub_hub")?),
             None => None,
         };
+        let articles_url = self.folder_url(&raw.articles_url, "articles_url")?;
         let fetch = overlay_fetch!(self, raw, FetchSettings::default());
         let caps = overlay_caps!(self, raw, ArticleCaps::default());
         let serve = crate::serve::Limits {
@@ -1119,6 +1266,21 @@ impl Validator<'_> {
             schedule: self.schedule(&raw.schedule)?,
             websub_hub,
             language: self.language(&raw.language)?,
+            articles_url,
+            max_pages: self
+                .ranged(&raw.max_pages, "max_pages", 1, 100)?
+                .unwrap_or(DEFAULT_MAX_PAGES),
+            render: PageOptions {
+                render_timeout: self
+                    .ranged(&raw.render_timeout_ms, "render_timeout_ms", 100, 600_000)?
+                    .map_or(DEFAULT_RENDER_TIMEOUT, Duration::from_millis),
+                // A bare name is a program on PATH; a path is read from the config's folder.
+                chromium: raw.chromium.as_ref().map(|p| match p.components().count() {
+                    1 if p.is_relative() => p.clone(),
+                    _ => self.resolve(p),
+                }),
+                ..PageOptions::default()
+            },
             alert_after: self
                 .ranged(&raw.alert_after, "alert_after", 1, 10_000)?
                 .unwrap_or(defaults.alert_after),
@@ -1162,6 +1324,7 @@ impl Validator<'_> {
             .ranged(&f.limit, "limit", 1, MAX_LIMIT)?
             .unwrap_or(DEFAULT_LIMIT);
         let _ = raw_site;
+        self.article_homes(&mut sources, &f.source, f.name.get_ref(), site)?;
         Ok(Feed {
             name: f.name.get_ref().clone(),
             title: f.title.trim().to_string(),
@@ -1182,6 +1345,49 @@ impl Validator<'_> {
             archive: f.archive.unwrap_or(false),
             sources,
         })
+    }
+
+    /// A URL naming a folder: checked, and ending in `/` so paths join below it.
+    fn folder_url(&self, s: &Option<Spanned<String>>, key: &str) -> Result<Option<Url>> {
+        let Some(s) = s else { return Ok(None) };
+        let mut url = self.url(s, key)?;
+        if !url.path().ends_with('/') {
+            url.set_path(&format!("{}/", url.path()));
+        }
+        Ok(Some(url))
+    }
+
+    /// Gives every folder source of a feed the place its articles are read: its own
+    /// `articles_url`, the site's, or the pages feedsmith writes (prefixed by the source's slug
+    /// when the feed has more than one folder, so two `today.txt` get two pages).
+    fn article_homes(
+        &self,
+        sources: &mut [Source],
+        raw: &[Spanned<RawSource>],
+        feed: &str,
+        site: &Site,
+    ) -> Result<()> {
+        let folders = sources
+            .iter()
+            .filter(|s| matches!(s.kind, SourceKind::Dir(_)))
+            .count();
+        for (source, r) in sources.iter_mut().zip(raw) {
+            let own = self.folder_url(&r.get_ref().articles_url, "articles_url")?;
+            if !matches!(source.kind, SourceKind::Dir(_)) {
+                if own.is_some() {
+                    return self.err(r.span(), "`articles_url` only applies to a `dir` source");
+                }
+                continue;
+            }
+            source.article_home = Some(match own.or_else(|| site.articles_url.clone()) {
+                Some(url) => ArticleHome::Published(url),
+                None => ArticleHome::Written {
+                    folder: site.article_pages(feed),
+                    prefix: (folders > 1).then(|| crate::urls::slug(&source.name)),
+                },
+            });
+        }
+        Ok(())
     }
 
     /// Which kind a source is (exactly one of `dir`, `page`, `list`, `feed`), with its
@@ -1275,6 +1481,9 @@ impl Validator<'_> {
         if r.full_text.is_some() && !matches!(kind, SourceKind::Feed(_)) {
             return self.err(span, "`full_text` only applies to a `feed` source");
         }
+        if r.render.is_some() && !matches!(kind, SourceKind::Page(_) | SourceKind::List { .. }) {
+            return self.err(span, "`render` only applies to a `page` or `list` source");
+        }
         let fetch = overlay_fetch!(self, r, site.fetch);
         let mut chrome_patterns = feed_patterns.to_vec();
         chrome_patterns.extend(self.regexes(&r.chrome_patterns, "chrome_patterns")?);
@@ -1307,6 +1516,17 @@ impl Validator<'_> {
             full_text: r.full_text.unwrap_or(false),
             fetch,
             caps: overlay_caps!(self, r, site.caps),
+            article_home: None,
+            pages: PageOptions {
+                max_pages: self
+                    .ranged(&r.max_pages, "max_pages", 1, 100)?
+                    .unwrap_or(site.max_pages),
+                render: r.render.unwrap_or(false),
+                render_timeout: self
+                    .ranged(&r.render_timeout_ms, "render_timeout_ms", 100, 600_000)?
+                    .map_or(site.render.render_timeout, Duration::from_millis),
+                ..site.render.clone()
+            },
         })
     }
 }

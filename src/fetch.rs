@@ -5,6 +5,7 @@
 
 pub(crate) mod charset;
 pub mod error;
+pub mod render;
 mod resolve;
 mod robots;
 

@@ -15,6 +15,7 @@ pub mod daemon;
 pub mod dates;
 pub mod error;
 pub mod fetch;
+pub mod golden;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

@@ -28,6 +28,8 @@ pub struct Preview {
     pub source: Option<String>,
     /// Chrome learned for that source, as counted lines.
     pub learned: Vec<String>,
+    /// Read as a list page: the groups of repeated links discovery sees (a web page only).
+    pub groups: Vec<source::list::LinkGroup>,
 }
 
 /// Previews a file path or an http(s) URL. `config` supplies source rules, time zones, fetch
@@ -45,11 +47,24 @@ pub async fn preview(
     }
     let mut keys: Vec<String> = input.learned.keys.iter().cloned().collect();
     keys.sort();
+    let groups = match (&input.raw.body, &input.raw.base_url) {
+        (RawBody::Html(html), Some(url)) if input.raw.key.starts_with("http") => {
+            source::list::link_groups(html, url)
+        }
+        _ => Vec::new(),
+    };
     Ok(Preview {
         article: normalize::normalize(&input.raw, &input.context(config, now, None))?,
         source: input.source.map(|s| s.name),
         learned: keys,
+        groups,
     })
+}
+
+/// A web page fetched the way a run reads it for the configured source on its host (rendered,
+/// its following pages joined), not normalised: what `rules record` saves.
+pub async fn fetch_raw(config: Option<&Config>, url: Url) -> Result<RawArticle> {
+    fetch_page(config, url, None).await.map(|(raw, _)| raw)
 }
 
 /// What `explain` says about one input: each line or block with its fate, and the article
@@ -327,6 +342,7 @@ async fn fetch_page(
         fetch: configured
             .map(|s| s.fetch.clone())
             .unwrap_or(site.fetch.clone()),
+        pages: configured.map_or_else(|| adhoc.pages.clone(), |s| s.pages.clone()),
         ..adhoc
     };
     let mut collected =

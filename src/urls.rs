@@ -125,6 +125,24 @@ pub fn absolutize(base: Option<&Url>, href: &str) -> Option<Url> {
     matches!(resolved.scheme(), "http" | "https").then_some(resolved)
 }
 
+/// A name as one URL path segment and file name: ASCII letters and digits lower-cased, every
+/// other run of characters one `-` ("2024/Hello World" gives "2024-hello-world"); never empty.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    match trimmed.is_empty() {
+        true => "article".into(),
+        false => trimmed.to_string(),
+    }
+}
+
 /// True for hosts a link discovered in content must not reach unless the configured source is
 /// on the same host: loopback, private, link-local and unspecified addresses, and `localhost`.
 pub fn is_private_host(url: &Url) -> bool {
@@ -259,6 +277,13 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn slugs_are_lower_ascii_with_single_dashes() {
+        assert_eq!(slug("2024/Hello World.md"), "2024-hello-world-md");
+        assert_eq!(slug("--A__b--"), "a-b");
+        assert_eq!(slug("日本"), "article");
     }
 
     #[test]

@@ -14,9 +14,12 @@ mod hostile;
 mod ids;
 mod init;
 mod learned_chrome;
+mod local_pages;
 mod logs;
 mod media;
 mod messages;
+mod pages;
+mod rules;
 mod run;
 #[cfg(feature = "s3")]
 mod s3;

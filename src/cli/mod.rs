@@ -10,6 +10,7 @@ pub mod init;
 pub mod log;
 mod man;
 mod preview;
+mod rules;
 mod run;
 pub mod schema;
 mod serve;
@@ -168,10 +169,28 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Golden tests of site rules: save pages with what feedsmith extracts from them, and
+    /// check them again after a rule or feedsmith changed.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
     /// Print the man page (roff) to stdout.
     Man,
     /// Print the JSON Schema of config.toml (the content of config.schema.json).
     Schema,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Fetch URL as a run would and save it, with its extraction as the expected text, in
+    /// rules/fixtures/<host>/ beside the config.
+    Record {
+        /// An http(s) URL.
+        url: String,
+    },
+    /// Extract every saved page again, offline; show a diff and exit 1 when any changed.
+    Test,
 }
 
 pub fn main() -> ExitCode {
@@ -242,6 +261,10 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
         Command::Status { json } => status::status(cli, *json),
         Command::Init { dir } => init::init(dir),
         Command::Completions { shell } => completions::completions(*shell),
+        Command::Rules { action } => match action {
+            RulesAction::Record { url } => rules::record(cli, url),
+            RulesAction::Test => rules::test(cli),
+        },
         Command::Man => man::man(),
         Command::Schema => schema::schema(),
     }

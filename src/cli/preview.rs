@@ -41,6 +41,7 @@ pub fn preview(cli: &Cli, input: &str, url: Option<&str>, json: bool) -> anyhow:
         for line in &p.learned {
             eprintln!("  learned: {line}");
         }
+        print_groups(&p.groups);
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&p.article)?);
@@ -48,6 +49,28 @@ pub fn preview(cli: &Cli, input: &str, url: Option<&str>, json: bool) -> anyhow:
         print!("{}", preview_text(&p.article));
     }
     Ok(Exit::Ok)
+}
+
+/// What list discovery sees on the page, so a user can turn its choice into selectors.
+fn print_groups(groups: &[crate::source::list::LinkGroup]) {
+    if groups.is_empty() {
+        return;
+    }
+    eprintln!("as a list page, repeated links (item > link: headline links of all):");
+    for g in groups {
+        let mark = if g.chosen { "chosen" } else { "      " };
+        let link = if g.link.is_empty() {
+            "(the item)"
+        } else {
+            &g.link
+        };
+        eprintln!(
+            "  {mark} {} > {link}: {} of {}",
+            g.item,
+            g.links.len(),
+            g.all
+        );
+    }
 }
 
 fn preview_text(a: &Article) -> String {

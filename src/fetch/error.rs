@@ -95,6 +95,22 @@ pub enum FetchError {
 
     #[error("cannot set up an HTTP client: {cause}")]
     Client { cause: String },
+
+    #[error("`render = true` but no browser was found (looked for {looked_for} on PATH); install Chromium (`apt-get install chromium`) or set `chromium` in [site]")]
+    NoBrowser { looked_for: String },
+
+    #[error("headless Chromium did not finish within {} ms and was stopped (raise `render_timeout_ms` if the page is just slow)", .after.as_millis())]
+    RenderTimeout { after: Duration },
+
+    #[error("headless Chromium failed: {cause}")]
+    RenderFailed { cause: String },
+
+    #[error("the page is built by script ({text_chars} characters of text, {script_bytes} bytes of script); it needs render = true on source {source_name} to be read")]
+    ScriptShell {
+        source_name: String,
+        text_chars: usize,
+        script_bytes: usize,
+    },
 }
 
 /// What to do about an HTTP error status, for the message.

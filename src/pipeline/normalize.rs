@@ -118,7 +118,11 @@ fn source_articles<'f>(
     let mut missed_rules = Vec::new();
     for (raw, result) in normalized {
         match result {
-            Ok((article, notes)) => {
+            Ok((mut article, notes)) => {
+                // A local article that names no URL of its own links to the page written for it.
+                if article.link.is_none() {
+                    article.link = crate::source::dir::written_page(source, &raw.key);
+                }
                 out.notes.extend(
                     notes
                         .said

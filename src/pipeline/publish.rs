@@ -301,6 +301,14 @@ pub fn write(
             Err(e @ Error::Io { .. }) => report.failure(write_failed(feed, dir, &page, e)),
             Err(other) => return Err(other),
         }
+        article_pages(
+            inputs,
+            &rendered.head,
+            rendered.listed.len(),
+            source,
+            dir,
+            report,
+        )?;
     }
     let summary = FeedSummary {
         head: rendered.head,
@@ -339,6 +347,40 @@ pub fn write_archive(
         write(&doc, &mut source, outlet, report)?;
     }
     report.items = items;
+    Ok(())
+}
+
+/// The pages of the feed's local articles: one per item the feed lists (the newest `listed`),
+/// the pages of items that left it removed.
+fn article_pages(
+    inputs: &Inputs,
+    head: &FeedHead,
+    listed: usize,
+    source: &mut dyn ItemSource,
+    dir: &std::path::Path,
+    report: &mut FeedReport,
+) -> Result<()> {
+    let (feed, site) = (inputs.feed, inputs.site);
+    let mut pages = site::ArticlePages::new(dir, &feed.name, site);
+    let done = source
+        .each(listed, &mut |item| pages.write(head, &item, site))
+        .and_then(|()| {
+            let written = std::mem::take(&mut pages.written);
+            pages.finish().map(|removed| (written, removed))
+        });
+    match done {
+        Ok((written, removed)) => {
+            report.written.extend(written);
+            tracing::debug!(feed = feed.name, removed = removed.len(), "article pages");
+        }
+        // Said like any file of the feed that could not be written; the run goes on.
+        Err(Error::Io { path, source }) => report.failure(Error::WriteFailed {
+            feed: feed.name.clone(),
+            path,
+            cause: source,
+        }),
+        Err(other) => return Err(other),
+    }
     Ok(())
 }
 

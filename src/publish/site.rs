@@ -15,6 +15,7 @@ use crate::chars::{escape_html, xml_safe};
 use crate::config::Site;
 use crate::dates::{rfc3339, rfc822};
 use crate::error::Result;
+use crate::model::Item;
 
 pub const INDEX: &str = "index.html";
 pub const OPML: &str = "feeds.opml";
@@ -67,7 +68,8 @@ fn time(d: DateTime<Utc>, tz: Tz) -> String {
 /// Readable without it; there only to keep lines short on wide screens.
 const STYLE: &str = "body{max-width:46rem;margin:0 auto;padding:1rem;font-family:system-ui,sans-serif;line-height:1.5}";
 
-fn head(out: &mut String, title: &str, feeds: &[&FeedHead]) {
+/// The page's head; `up` leads from the page's folder to the output folder ("" or "../").
+fn head(out: &mut String, title: &str, feeds: &[&FeedHead], up: &str) {
     out.push_str("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(title));
@@ -79,7 +81,7 @@ fn head(out: &mut String, title: &str, feeds: &[&FeedHead]) {
                 format.media_type(),
                 esc(feed.title()),
                 label(format),
-                esc(&format.file_name(feed.name())),
+                esc(&format!("{up}{}", format.file_name(feed.name()))),
             );
         }
     }
@@ -114,7 +116,7 @@ fn items_label(n: usize) -> String {
 pub fn index_html(feeds: &[FeedSummary], site: &Site) -> Vec<u8> {
     let mut out = String::new();
     let heads: Vec<&FeedHead> = feeds.iter().map(|f| &f.head).collect();
-    head(&mut out, &site.title, &heads);
+    head(&mut out, &site.title, &heads, "");
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&site.title));
     let _ = writeln!(
         out,
@@ -146,7 +148,7 @@ pub fn index_html(feeds: &[FeedSummary], site: &Site) -> Vec<u8> {
 /// One feed as a page: its items with linked titles, dates and summaries.
 pub fn feed_html(feed: &FeedHead, items: &[ValidItem], site: &Site) -> Vec<u8> {
     let mut out = String::new();
-    head(&mut out, feed.title(), &[feed]);
+    head(&mut out, feed.title(), &[feed], "");
     let _ = writeln!(
         out,
         "<header>\n<p><a href=\"{INDEX}\">{}</a></p>\n<h1>{}</h1>",
@@ -191,6 +193,107 @@ pub fn feed_html(feed: &FeedHead, items: &[ValidItem], site: &Site) -> Vec<u8> {
         out.push_str("</article>\n");
     }
     out.push_str("</main>\n</body>\n</html>\n");
+    out.into_bytes()
+}
+
+/// The readable pages of a feed's local articles (`<feed>/<slug>.html`, linked from their
+/// items): written as the feed's items go by, each only when its bytes changed; then
+/// [`ArticlePages::finish`] removes the pages of items no longer in the feed.
+pub struct ArticlePages {
+    dir: std::path::PathBuf,
+    /// The public URL of `dir`: an item linking below it is one of these pages.
+    folder: url::Url,
+    kept: std::collections::HashSet<String>,
+    pub written: Vec<std::path::PathBuf>,
+}
+
+impl ArticlePages {
+    pub fn new(out: &Path, feed: &str, site: &Site) -> ArticlePages {
+        ArticlePages {
+            dir: out.join(feed),
+            folder: site.article_pages(feed),
+            kept: Default::default(),
+            written: Vec::new(),
+        }
+    }
+
+    /// The file name of the page `link` names, when it is one of this feed's pages: only a
+    /// slug and `.html`, so no link leads a write out of the folder.
+    fn file_of(&self, link: &url::Url) -> Option<String> {
+        let name = link.as_str().strip_prefix(self.folder.as_str())?;
+        is_page_name(name).then(|| name.to_string())
+    }
+
+    /// Writes the page of `item` when its link is one of this feed's pages.
+    pub fn write(&mut self, feed: &FeedHead, item: &Item, site: &Site) -> Result<()> {
+        let Some(name) = item.article.link.as_ref().and_then(|l| self.file_of(l)) else {
+            return Ok(());
+        };
+        if self.kept.insert(name.clone()) {
+            let html = article_html(feed, item, site);
+            if write_if_changed(&self.dir, &name, &html)? {
+                self.written.push(self.dir.join(&name));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the pages no item links to any more; returns their paths.
+    pub fn finish(self) -> Result<Vec<std::path::PathBuf>> {
+        let mut removed = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(removed);
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_page_name(&name) && !self.kept.contains(&name) {
+                let path = entry.path();
+                std::fs::remove_file(&path).map_err(|e| crate::error::Error::io(&path, e))?;
+                removed.push(path);
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// `slug.html`: the only names article pages have.
+fn is_page_name(name: &str) -> bool {
+    name.strip_suffix(".html").is_some_and(|stem| {
+        !stem.is_empty()
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+/// One local article as a page, in the feed pages' style: back links, headline, byline and
+/// date, and the body (sanitised when it was normalised).
+pub fn article_html(feed: &FeedHead, item: &Item, site: &Site) -> Vec<u8> {
+    let a = &item.article;
+    let mut out = String::new();
+    head(&mut out, &a.title, &[feed], "../");
+    let _ = writeln!(
+        out,
+        "<header>\n<p><a href=\"../{INDEX}\">{}</a> · <a href=\"../{}\">{}</a></p>\n<h1>{}</h1>",
+        esc(&site.title),
+        esc(&page_name(feed.name())),
+        esc(feed.title()),
+        esc(&a.title)
+    );
+    let by = match a.authors.is_empty() {
+        true => String::new(),
+        false => format!("By {} · ", esc(&a.authors.join(", "))),
+    };
+    let _ = writeln!(
+        out,
+        "<p>{by}{}</p>\n</header>",
+        time(item.published, site.timezone)
+    );
+    let _ = writeln!(
+        out,
+        "<main>\n<article>\n{}\n</article>\n</main>\n</body>\n</html>",
+        xml_safe(&a.content_html)
+    );
     out.into_bytes()
 }
 

@@ -1,8 +1,10 @@
 //! One story, one item: a feed fed by several sources (a site's feed and its list page, two
 //! agencies' copies of a wire story) would otherwise show the same article twice. Two articles
-//! are the same story when their canonical links match, or when they come from different
-//! sources and their normalised bodies are near-identical (within one source, templated
-//! stories such as results or notices differ in a few words and are still different stories).
+//! are the same story when their canonical links match, or when their normalised bodies are
+//! near-identical: across sources, a copy that was edited a little; within one source, only a
+//! copy under the same headline whose words are (almost) all the other's (a mirror path, a
+//! re-post), because templated stories such as results or notices differ in a few words (or
+//! only in their headline) and are still different stories.
 //! The first one, in source order, is kept.
 
 use std::collections::{HashMap, HashSet};
@@ -16,6 +18,9 @@ const SHINGLE: usize = 4;
 /// stories on one topic (which share phrases, not paragraphs) stay apart, while a copy that
 /// was trimmed or had a line added still matches.
 const SAME_STORY: f64 = 0.8;
+/// The same, for two articles of one source: a re-post or a mirror (a trimmed copy is still
+/// all the other's words), never a template filled in with other figures.
+const SAME_IN_SOURCE: f64 = 0.95;
 /// Bodies shorter than this (in words) are only the same when their words are identical.
 const MIN_WORDS: usize = 20;
 /// Up to this many kept bodies every new body is compared with each of them: exact, and cheap
@@ -71,6 +76,7 @@ pub fn verdicts<'a>(
             }
         } else {
             let shingles = shingles(&body);
+            let title = words(&article.title);
             let signature = signature(&shingles);
             let candidates: Vec<usize> = if known {
                 Vec::new()
@@ -89,7 +95,10 @@ pub fn verdicts<'a>(
             let twin = candidates
                 .into_iter()
                 .map(|k| &long[k])
-                .find(|k| k.source != source && overlap(&shingles, &k.shingles) >= SAME_STORY)
+                .find(|k| match k.source == source {
+                    true => k.title == title && overlap(&shingles, &k.shingles) >= SAME_IN_SOURCE,
+                    false => overlap(&shingles, &k.shingles) >= SAME_STORY,
+                })
                 .map(|k| k.index);
             if twin.is_none() {
                 for key in band_keys(&signature) {
@@ -98,6 +107,7 @@ pub fn verdicts<'a>(
                 long.push(Kept {
                     index: i,
                     source,
+                    title,
                     shingles,
                 });
             }
@@ -132,6 +142,8 @@ pub fn unique<'a>(articles: impl IntoIterator<Item = (&'a str, &'a Article)>) ->
 struct Kept<'a> {
     index: usize,
     source: &'a str,
+    /// Its headline's words: a re-post within one source keeps its headline.
+    title: Vec<String>,
     shingles: HashSet<u64>,
 }
 
@@ -242,6 +254,26 @@ mod tests {
         ];
         assert_eq!(unique(["s", "s", "s"].into_iter().zip(&list)), [0, 1]);
         assert_eq!(unique(["s", "t", "t"].into_iter().zip(&list)), [0]);
+    }
+
+    #[test]
+    fn one_source_publishes_a_repost_or_mirror_once() {
+        let trimmed = STORY.replace(
+            " Emergency shelters in the town hall and two schools remain open.",
+            "",
+        );
+        let list = [
+            article(Some("https://e.org/2024/flood"), STORY),
+            article(Some("https://e.org/amp/2024/flood"), &STORY.to_uppercase()),
+            article(Some("https://e.org/repost/flood"), &trimmed),
+            article(Some("https://e.org/2024/flood?utm_source=x"), "Same link."),
+        ];
+        assert_eq!(unique(["s"; 4].into_iter().zip(&list)), [0]);
+        // The same words under another headline are another story of the source's template.
+        let mut notice = article(Some("https://e.org/notice-2"), STORY);
+        notice.title = "Second notice".into();
+        let list = [article(Some("https://e.org/notice-1"), STORY), notice];
+        assert_eq!(unique(["s"; 2].into_iter().zip(&list)), [0, 1]);
     }
 
     #[test]

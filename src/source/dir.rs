@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::collected::Collected;
-use crate::config::Source;
+use crate::config::{ArticleHome, Source};
 use crate::error::{Error, Result};
 use crate::model::{Fingerprint, Metadata, RawArticle, RawBody};
 
@@ -88,7 +88,8 @@ pub fn collect(
             &stat,
             source.timezone,
         ) {
-            Ok(a) => {
+            Ok(mut a) => {
+                give_home(&mut a, source.article_home.as_ref());
                 out.fingerprints.push((key, print));
                 out.articles.push(a);
             }
@@ -96,6 +97,64 @@ pub fn collect(
         }
     }
     Ok(out)
+}
+
+/// Links an article that names no URL of its own to its public copy under `articles_url`,
+/// which its relative links then resolve against too.
+fn give_home(a: &mut RawArticle, home: Option<&ArticleHome>) {
+    if let (None, None, Some(ArticleHome::Published(folder))) = (&a.hints.link, &a.base_url, home) {
+        let link = published_url(folder, &a.key);
+        a.base_url = Some(link.clone());
+        a.hints.link = Some(link);
+    }
+}
+
+/// The URL of the page feedsmith writes for the article `key` of a folder source without
+/// `articles_url`; given after normalisation to an article that names no link, so its
+/// relative links never resolve against a page that does not hold their targets.
+pub fn written_page(source: &Source, key: &str) -> Option<url::Url> {
+    match source.article_home.as_ref()? {
+        ArticleHome::Written { folder, prefix } => folder
+            .join(&format!("{}.html", page_slug(prefix.as_deref(), key)))
+            .ok(),
+        ArticleHome::Published(_) => None,
+    }
+}
+
+/// A file's public URL: its path below the folder's URL, each segment percent-encoded, with
+/// text and Markdown files published as `.html`.
+fn published_url(folder: &url::Url, key: &str) -> url::Url {
+    let mapped = match key.rsplit_once('.') {
+        Some((stem, ext))
+            if matches!(
+                ext.to_ascii_lowercase().as_str(),
+                "md" | "markdown" | "txt" | "text"
+            ) =>
+        {
+            format!("{stem}.html")
+        }
+        _ => key.to_string(),
+    };
+    let mut url = folder.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.pop_if_empty().extend(mapped.split('/'));
+    }
+    url
+}
+
+/// The file name (without `.html`) of the page written for the article keyed `key`: its path
+/// without the extension as a slug, with a short hash of the key when the slug had to change
+/// the path (a folder, a space), so two files never share a page.
+pub fn page_slug(prefix: Option<&str>, key: &str) -> String {
+    let stem = key.rsplit_once('.').map_or(key, |(stem, _)| stem);
+    let mut slug = crate::urls::slug(stem);
+    if slug != stem {
+        slug = format!("{slug}-{}", &hash(key.as_bytes())[..6]);
+    }
+    match prefix {
+        Some(p) => format!("{p}-{slug}"),
+        None => slug,
+    }
 }
 
 fn is_article_file(path: &Path) -> bool {

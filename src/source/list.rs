@@ -17,8 +17,9 @@ use crate::config::{ListSelectors, Selector, Source};
 use crate::dates;
 use crate::error::Error;
 use crate::fetch::Fetcher;
-use crate::model::Metadata;
-use crate::source::web::{fetch_articles, fetch_if_changed};
+use crate::model::{Metadata, RawArticle, RawBody};
+use crate::source::paged;
+use crate::source::web::{built, fetch_articles, fetch_if_changed};
 use crate::urls;
 
 pub async fn collect(
@@ -31,10 +32,24 @@ pub async fn collect(
     let Some(page) = fetch_if_changed(source, url, fetcher, memory).await? else {
         return Ok(Collected::unchanged());
     };
+    let page = built(source, page).await?;
     let found = if selectors.any() {
         select_items(&page.text, &page.url, selectors, source.timezone)
     } else {
-        discover(&page.text, &page.url)
+        let (links, groups) = discover_with_groups(&page.text, &page.url);
+        // What discovery saw, for `-v`: the groups a user can turn into `item`/`link`.
+        for g in &groups {
+            tracing::info!(
+                source = source.name,
+                item = g.item,
+                link = g.link,
+                headlines = g.links.len(),
+                links = g.all,
+                chosen = g.chosen,
+                "list link group"
+            );
+        }
+        links
             .into_iter()
             .map(|link| {
                 let hints = Metadata {
@@ -45,9 +60,13 @@ pub async fn collect(
             })
             .collect()
     };
+    // A later page of a listed article is part of it, not a story of its own.
+    let starts: Vec<Url> = found.iter().map(|(l, _)| l.clone()).collect();
+    let found = found
+        .into_iter()
+        .filter(|(link, _)| !starts.iter().any(|s| paged::continues(s, link)));
     // The newest `max_items` in document order; those already stored are not fetched again.
     let (known, links): (Vec<_>, Vec<_>) = found
-        .into_iter()
         .take(source.max_items)
         .partition(|(link, _)| memory.knows(urls::canonical(link).as_str()));
     let mut collected = Collected {
@@ -60,11 +79,21 @@ pub async fn collect(
     };
     for result in fetch_articles(source, url, fetcher, links).await {
         match result {
+            Ok(article) if later_page(&article) => {}
             Ok(article) => collected.articles.push(article),
             Err(e) => collected.problems.push(e),
         }
     }
     Ok(collected)
+}
+
+/// A fetched article that is a later page of another (its first page unlisted, or listed
+/// beyond `max_items`): left out, as its first page holds it.
+fn later_page(article: &RawArticle) -> bool {
+    match (&article.body, &article.base_url) {
+        (RawBody::Html(html), Some(url)) => paged::is_later_page(html, url),
+        _ => false,
+    }
 }
 
 /// Items picked by the configured selectors, de-duplicated by canonical link, in document order.
@@ -157,18 +186,49 @@ static CHROME_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Article links of a list page without selectors: links in the main content area (not in
-/// navigation, header, footer or asides) to same-site pages that look like articles, in
+/// navigation, header, footer or asides) to same-site pages that look like articles by their
+/// URL, or that sit in the chosen group of repeated containers (see [`link_groups`]), in
 /// document order, without duplicates or the list itself.
 pub fn discover(html: &str, base: &Url) -> Vec<Url> {
+    discover_with_groups(html, base).0
+}
+
+/// [`discover`], with the link groups it saw (see [`link_groups`]).
+pub fn discover_with_groups(html: &str, base: &Url) -> (Vec<Url>, Vec<LinkGroup>) {
     let doc = Document::from(html);
-    let root = MAIN_AREAS
+    let root = main_area(&doc);
+    let groups = groups_in(&root, base);
+    let chosen: HashSet<Url> = groups
+        .iter()
+        .filter(|g| g.chosen)
+        .flat_map(|g| &g.links)
+        .map(urls::canonical)
+        .collect();
+    let mut seen = HashSet::from([urls::canonical(base)]);
+    let mut out = Vec::new();
+    for (_, url) in content_links(&root, base) {
+        let canonical = urls::canonical(&url);
+        let article = looks_like_article(&url) || chosen.contains(&canonical);
+        if article && seen.insert(canonical) {
+            out.push(url);
+        }
+    }
+    (out, groups)
+}
+
+/// The main content area: the first of [`MAIN_AREAS`] that has links, else the body.
+fn main_area(doc: &Document) -> Selection<'_> {
+    MAIN_AREAS
         .iter()
         .filter_map(|sel| doc.try_select(sel))
         .find(|s| s.select("a[href]").exists())
-        .unwrap_or_else(|| doc.select("body"));
+        .unwrap_or_else(|| doc.select("body"))
+}
+
+/// The links of the content area outside chrome, absolute, to the list's own site.
+fn content_links<'a>(root: &Selection<'a>, base: &Url) -> Vec<(NodeRef<'a>, Url)> {
     let chrome = Matcher::new(CHROME).expect("valid selector");
     let frame = Matcher::new(PAGE_FRAME).expect("valid selector");
-    let mut seen = HashSet::from([urls::canonical(base)]);
     let mut out = Vec::new();
     for a in root.select("a[href]").nodes() {
         let ancestors = a.ancestors(None);
@@ -190,9 +250,140 @@ pub fn discover(html: &str, base: &Url) -> Vec<Url> {
         else {
             continue;
         };
-        if same_site(&url, base) && looks_like_article(&url) && seen.insert(urls::canonical(&url)) {
-            out.push(url);
+        if same_site(&url, base) {
+            out.push((*a, url));
         }
+    }
+    out
+}
+
+/// Links of a list page's content area that sit in repeated containers of one shape: the
+/// same tag and classes, three or more siblings (`li.post`, `div.card`), the link at the same
+/// place inside each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkGroup {
+    /// The containers, as a selector for `item` (`ul.posts > li.post`).
+    pub item: String,
+    /// The link inside each container (`h2 > a`; empty when the container is the link).
+    pub link: String,
+    /// Its links with headline-sized text, in document order, without duplicates.
+    pub links: Vec<Url>,
+    /// Links in the group, headline-sized or not.
+    pub all: usize,
+    /// The group discovery takes its article links from.
+    pub chosen: bool,
+}
+
+/// Containers repeated at least this often make a group.
+const MIN_GROUP: usize = 3;
+
+/// The link groups of a list page (see [`LinkGroup`]), largest first; the chosen one has the
+/// most headline-sized links (three or more), ties going to the longer texts.
+pub fn link_groups(html: &str, base: &Url) -> Vec<LinkGroup> {
+    let doc = Document::from(html);
+    groups_in(&main_area(&doc), base)
+}
+
+fn groups_in(root: &Selection, base: &Url) -> Vec<LinkGroup> {
+    let root_ids: HashSet<_> = root.nodes().iter().map(|n| n.id).collect();
+    let mut groups: Vec<(LinkGroup, usize, HashSet<Url>)> = Vec::new();
+    for (a, url) in content_links(root, base) {
+        if is_utility(&url) || urls::canonical(&url) == urls::canonical(base) {
+            continue;
+        }
+        let Some((container, link)) = container_of(&a, &root_ids) else {
+            continue;
+        };
+        let parent = container.parent().map(|p| shape(&p)).unwrap_or_default();
+        let item = format!("{parent} > {}", shape(&container));
+        let text = fold_whitespace(&a.text());
+        let headline = (10..=200).contains(&text.chars().count()) && text.split(' ').count() >= 2;
+        let at = match groups
+            .iter()
+            .position(|(g, _, _)| g.item == item && g.link == link)
+        {
+            Some(i) => i,
+            None => {
+                groups.push((
+                    LinkGroup {
+                        item,
+                        link,
+                        links: Vec::new(),
+                        all: 0,
+                        chosen: false,
+                    },
+                    0,
+                    HashSet::new(),
+                ));
+                groups.len() - 1
+            }
+        };
+        let (group, chars, seen) = &mut groups[at];
+        group.all += 1;
+        if headline && seen.insert(urls::canonical(&url)) {
+            *chars += text.len();
+            group.links.push(url);
+        }
+    }
+    let best = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, (g, _, _))| g.links.len() >= MIN_GROUP)
+        .max_by_key(|(_, (g, chars, _))| (g.links.len(), *chars))
+        .map(|(i, _)| i);
+    let mut out: Vec<LinkGroup> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut g, _, _))| {
+            g.chosen = Some(i) == best;
+            g
+        })
+        .collect();
+    out.sort_by_key(|g| std::cmp::Reverse(g.links.len()));
+    out
+}
+
+/// The nearest ancestor of `a` (or `a` itself) below the content root that has two or more
+/// siblings of its own shape, and the path from it down to `a`.
+fn container_of<'a>(
+    a: &NodeRef<'a>,
+    root: &HashSet<dom_query::NodeId>,
+) -> Option<(NodeRef<'a>, String)> {
+    let mut node = *a;
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        let parent = node.parent()?;
+        let mine = shape(&node);
+        let alike = parent
+            .element_children()
+            .iter()
+            .filter(|c| shape(c) == mine)
+            .count();
+        if alike >= MIN_GROUP {
+            path.reverse();
+            return Some((node, path.join(" > ")));
+        }
+        if root.contains(&parent.id) || !parent.is_element() {
+            return None;
+        }
+        path.push(node.node_name().map(|n| n.to_string()).unwrap_or_default());
+        node = parent;
+    }
+}
+
+/// An element's tag and classes as a selector (`li.post`), digits dropped from classes so
+/// `post-17` and `post-18` are one shape.
+fn shape(node: &NodeRef) -> String {
+    let mut out = node.node_name().map(|n| n.to_string()).unwrap_or_default();
+    let class = node.attr("class").unwrap_or_default();
+    let mut classes: Vec<&str> = class
+        .split_whitespace()
+        .filter(|c| !c.bytes().any(|b| b.is_ascii_digit()))
+        .collect();
+    classes.sort_unstable();
+    for c in classes {
+        out.push('.');
+        out.push_str(c);
     }
     out
 }
@@ -262,35 +453,16 @@ static LONG_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{5,}").unw
 /// Whether a URL's path looks like one article: a slug of several words, a date or a long id,
 /// and none of the index or account words.
 pub fn looks_like_article(url: &Url) -> bool {
-    let segments: Vec<String> = url
-        .path_segments()
-        .map(|s| {
-            s.filter(|x| !x.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect()
-        })
-        .unwrap_or_default();
+    if is_utility(url) {
+        return false;
+    }
+    let segments = segments(url);
     let Some(last) = segments.last() else {
         return false;
     };
-    if segments.iter().any(|s| NOT_ARTICLE.contains(&s.as_str())) {
-        return false;
-    }
-    if url.query_pairs().any(|(k, _)| {
-        matches!(
-            k.as_ref(),
-            "page" | "p" | "q" | "s" | "search" | "tag" | "cat"
-        )
-    }) {
-        return false;
-    }
-    let (stem, ext) = match last.rsplit_once('.') {
-        Some((stem, ext)) => (stem, Some(ext)),
-        None => (last.as_str(), None),
-    };
-    if ext.is_some_and(|e| !matches!(e, "html" | "htm" | "shtml" | "php" | "asp" | "aspx")) {
-        return false;
-    }
+    let stem = last
+        .rsplit_once('.')
+        .map_or(last.as_str(), |(stem, _)| stem);
     // Year, month or page-number pages.
     if stem.len() <= 4 && stem.bytes().all(|b| b.is_ascii_digit()) {
         return false;
@@ -303,6 +475,45 @@ pub fn looks_like_article(url: &Url) -> bool {
         || (segments.len() >= 2 && words >= 2)
         || DATE_IN_PATH.is_match(url.path())
         || LONG_NUMBER.is_match(stem)
+}
+
+fn segments(url: &Url) -> Vec<String> {
+    url.path_segments()
+        .map(|s| {
+            s.filter(|x| !x.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a URL is an index, account or utility page whatever its shape: the site root, an
+/// index word in its path, a paging or search query, or a file that is no page.
+fn is_utility(url: &Url) -> bool {
+    let segments: Vec<String> = url
+        .path_segments()
+        .map(|s| {
+            s.filter(|x| !x.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(last) = segments.last() else {
+        return true;
+    };
+    if segments.iter().any(|s| NOT_ARTICLE.contains(&s.as_str())) {
+        return true;
+    }
+    if url.query_pairs().any(|(k, _)| {
+        matches!(
+            k.as_ref(),
+            "page" | "p" | "q" | "s" | "search" | "tag" | "cat"
+        )
+    }) {
+        return true;
+    }
+    let ext = last.rsplit_once('.').map(|(_, ext)| ext);
+    ext.is_some_and(|e| !matches!(e, "html" | "htm" | "shtml" | "php" | "asp" | "aspx"))
 }
 
 #[cfg(test)]
@@ -371,6 +582,37 @@ mod tests {
                 "https://www.example.org/business/markets-rally-on-rate-cut",
             ]
         );
+    }
+
+    #[test]
+    fn opaque_links_are_found_by_their_repeated_containers() {
+        let items: String = (0..12)
+            .map(|i| {
+                format!(
+                    "<li class=\"story story-{i}\"><h3><a href=\"/p/{}\">Harbour story number {i} today</a></h3>\
+                     <a href=\"/p/{}#c\">3</a></li>",
+                    8800 + i,
+                    8800 + i
+                )
+            })
+            .collect();
+        let html = format!(
+            "<body><nav><ul><li><a href=\"/p/1\">Home page link</a></li><li><a href=\"/p/2\">World news</a></li>\
+             <li><a href=\"/p/3\">Sport news</a></li></ul></nav><main><ul class=\"list\">{items}</ul>\
+             <a href=\"/p/7\">About us here</a></main></body>"
+        );
+        let base = url("https://e.org/");
+        let found = discover(&html, &base);
+        assert_eq!(found.len(), 12, "{found:?}");
+        assert_eq!(found[0].as_str(), "https://e.org/p/8800");
+        assert_eq!(found[11].as_str(), "https://e.org/p/8811");
+        let groups = link_groups(&html, &base);
+        let chosen: Vec<&LinkGroup> = groups.iter().filter(|g| g.chosen).collect();
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(chosen[0].item, "ul.list > li.story");
+        assert_eq!(chosen[0].link, "h3 > a");
+        // The comment-count links share the containers but are not headlines.
+        assert!(groups.iter().any(|g| g.link == "a" && !g.chosen));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod dir;
 pub mod feed;
 pub mod list;
 pub mod page;
+pub mod paged;
 pub mod web;
 
 pub use collected::{Collected, Memory};

@@ -8,7 +8,7 @@ use crate::config::Source;
 use crate::error::Error;
 use crate::fetch::Fetcher;
 use crate::model::Metadata;
-use crate::source::web::{article_from_page, ensure_html, fetch_if_changed};
+use crate::source::web::{article_from_page, ensure_html, fetch_if_changed, read_article_page};
 
 pub async fn collect(
     source: &Source,
@@ -21,6 +21,7 @@ pub async fn collect(
         Some(page) => {
             ensure_html(&page)?;
             let validators = vec![(url.to_string(), page.validators.clone())];
+            let page = read_article_page(source, page, fetcher).await?;
             Ok(Collected {
                 articles: vec![article_from_page(source, url, page, Metadata::default())],
                 validators,

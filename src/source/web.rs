@@ -7,7 +7,7 @@ use url::Url;
 use super::collected::Memory;
 use crate::config::Source;
 use crate::error::{Error, FetchError};
-use crate::fetch::{allowed_discovered, Fetched, Fetcher, Page};
+use crate::fetch::{allowed_discovered, render, Fetched, Fetcher, Page};
 use crate::model::{Metadata, RawArticle, RawBody};
 use crate::urls;
 
@@ -64,6 +64,42 @@ pub(crate) fn ensure_html(page: &Page) -> Result<(), Error> {
     }
 }
 
+/// An article's page as it reads: built in the browser when the source or its site's rule says
+/// `render = true` (else refused when it is clearly a script shell), its following pages joined.
+pub(crate) async fn read_article_page(
+    source: &Source,
+    page: Page,
+    fetcher: &Fetcher,
+) -> Result<Page, Error> {
+    let page = built(source, page).await?;
+    super::paged::follow(source, page, fetcher).await
+}
+
+/// `page` as its scripts build it, with `render = true`; else `page` itself, unless it is
+/// clearly a script shell, which is said naming the source so the fix is plain.
+pub(crate) async fn built(source: &Source, page: Page) -> Result<Page, Error> {
+    let options = &source.pages;
+    if options.renders(&page.url) {
+        let text = render::render(
+            options.chromium.as_deref(),
+            &page.url,
+            options.render_timeout,
+            source.fetch.max_body_bytes,
+        )
+        .await?;
+        return Ok(Page { text, ..page });
+    }
+    if let Some(shell) = render::script_shell(&page.text) {
+        let kind = FetchError::ScriptShell {
+            source_name: source.name.clone(),
+            text_chars: shell.text_chars,
+            script_bytes: shell.script_bytes,
+        };
+        return Err(Error::fetch(&page.url, kind));
+    }
+    Ok(page)
+}
+
 /// Fetches linked article pages concurrently (the fetcher enforces the limits), in order.
 /// Links to private addresses off the configured host are refused.
 pub(crate) async fn fetch_articles(
@@ -80,6 +116,7 @@ pub(crate) async fn fetch_articles(
         match fetcher.get(&link, &source.fetch, None).await? {
             Fetched::Ok(page) => {
                 ensure_html(&page)?;
+                let page = read_article_page(source, page, fetcher).await?;
                 Ok(article_from_page(source, &link, page, hints))
             }
             Fetched::NotModified => Err(Error::fetch(&link, FetchError::UnexpectedNotModified)),

@@ -1,0 +1,117 @@
+//! Local articles get a home: every item from an article folder links somewhere a reader can
+//! open, either the page feedsmith writes for it under the output folder or, with
+//! `articles_url`, the file's public copy.
+
+use crate::util::{assert_exit, parse_feed, Project};
+
+const BASE: &str = "https://news.example.org/feeds/";
+const T1: &str = "2024-06-01T12:00:00Z";
+
+fn story(i: usize, day: &str) -> String {
+    format!(
+        "---\ntitle: Story {i}\ndate: 2024-05-{day} 12:00\nauthor: Ana Lima\n---\n\
+         The council met on the {day}th and agreed paragraph {i} of the plan, which the \
+         harbour board had asked for since the winter storms.\n"
+    )
+}
+
+/// Every item's link in `world.rss`, with its title.
+fn links(p: &Project) -> Vec<(String, String)> {
+    let feed = parse_feed(p.read("feeds/world.rss").as_bytes());
+    feed.entries
+        .iter()
+        .map(|e| {
+            let title = e.title.as_ref().map(|t| t.content.clone()).unwrap();
+            let link = e.links.first().map(|l| l.href.clone()).unwrap_or_default();
+            (title, link)
+        })
+        .collect()
+}
+
+/// The output file a URL under `base_url` names, read.
+fn open(p: &Project, link: &str) -> Option<String> {
+    let rel = link.strip_prefix(BASE)?;
+    std::fs::read_to_string(p.path("feeds").join(rel)).ok()
+}
+
+#[test]
+fn every_local_item_links_to_a_page_that_exists_and_goes_with_the_item() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\nlimit = 2\n[[feed.source]]\ndir = \"articles\"\n");
+    p.write("articles/0.md", &story(0, "01"));
+    p.write("articles/2024/Harbour plan.md", &story(1, "02"));
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let first = links(&p);
+    assert_eq!(first.len(), 2, "{first:?}");
+    for (title, link) in &first {
+        assert!(link.starts_with(&format!("{BASE}world/")), "{link}");
+        let page = open(&p, link).unwrap_or_else(|| panic!("no page for {link}"));
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+        assert!(
+            page.contains("which the harbour board had asked for"),
+            "{page}"
+        );
+        assert!(page.contains("By Ana Lima"), "{page}");
+        assert!(page.contains("href=\"../world.html\""), "{page}");
+    }
+    let old = first
+        .iter()
+        .find(|(t, _)| t == "Story 0")
+        .unwrap()
+        .1
+        .clone();
+    assert_eq!(old, format!("{BASE}world/0.html"));
+    // The feed's own page links the headline to the article's page.
+    assert!(p
+        .read("feeds/world.html")
+        .contains(&format!("href=\"{old}\"")));
+
+    // A run with nothing new writes nothing.
+    let page_path = p.path("feeds/world/0.html");
+    let mtime = std::fs::metadata(&page_path).unwrap().modified().unwrap();
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    assert_eq!(
+        std::fs::metadata(&page_path).unwrap().modified().unwrap(),
+        mtime
+    );
+
+    // A newer story pushes Story 0 out of the feed (limit 2): its page goes with it.
+    p.write("articles/new.md", &story(2, "03"));
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let now: Vec<String> = links(&p).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(now, ["Story 2", "Story 1"]);
+    assert!(open(&p, &old).is_none(), "{old} should be gone");
+    for (_, link) in links(&p) {
+        assert!(open(&p, &link).is_some(), "no page for {link}");
+    }
+}
+
+#[test]
+fn articles_url_links_to_the_published_file_and_writes_no_page() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\n[[feed.source]]\ndir = \"articles\"\narticles_url = \"https://blog.example.org/posts\"\n");
+    p.write("articles/2024/Harbour plan.md", &story(1, "02"));
+    p.write("articles/note.html", "<html><head><title>Note</title></head><body><article><h1>Note</h1><p>The council met and agreed the plan, which the harbour board had asked for since the winter storms began last year.</p></article></body></html>");
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let mut got: Vec<String> = links(&p).into_iter().map(|(_, l)| l).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "https://blog.example.org/posts/2024/Harbour%20plan.html",
+            "https://blog.example.org/posts/note.html"
+        ]
+    );
+    assert!(!p.path("feeds/world").exists());
+}
+
+#[test]
+fn articles_url_on_a_web_source_is_a_config_error() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\n[[feed.source]]\npage = \"https://news.example.org/a\"\narticles_url = \"https://blog.example.org/posts\"\n");
+    let out = p.run(&["run"]);
+    assert_exit(&out, 2);
+    assert!(
+        out.stderr
+            .contains("`articles_url` only applies to a `dir` source"),
+        "{}",
+        out.stderr
+    );
+}
