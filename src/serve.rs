@@ -85,7 +85,11 @@ impl CachePolicy {
                 .min()
                 .unwrap_or(self.default);
         }
-        let feed = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        // `world.rss`, or `world/summit.html`, one of the feed's article pages.
+        let feed = match file.split_once('/') {
+            Some((folder, _)) => folder,
+            None => file.rsplit_once('.').map_or(file, |(stem, _)| stem),
+        };
         self.schedules.get(feed).map_or(self.default, until)
     }
 
@@ -105,7 +109,11 @@ impl CachePolicy {
                 .min()
                 .unwrap_or(self.default);
         }
-        let feed = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        // `world.rss`, or `world/summit.html`, one of the feed's article pages.
+        let feed = match file.split_once('/') {
+            Some((folder, _)) => folder,
+            None => file.rsplit_once('.').map_or(file, |(stem, _)| stem),
+        };
         self.schedules.get(feed).map_or(self.default, interval)
     }
 }

@@ -153,16 +153,21 @@ fn run(p: &Project, endpoint: &str, args: &[&str]) -> Ran {
     }
 }
 
-/// The files of the project's output folder, by name.
+/// The files of the project's output folder, by path below it (`world/summit.html` for an
+/// article page).
 fn local_files(p: &Project, dir: &str) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(p.path(dir))
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            (name, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    fn walk(dir: &std::path::Path, below: &str, files: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()) {
+            let name = format!("{below}{}", e.file_name().to_string_lossy());
+            match e.file_type().unwrap().is_dir() {
+                true => walk(&e.path(), &format!("{name}/"), files),
+                false => drop(files.insert(name, std::fs::read(e.path()).unwrap())),
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(&p.path(dir), "", &mut files);
+    files
 }
 
 fn uploads(r: &Ran) -> Vec<&str> {
@@ -203,10 +208,13 @@ fn the_bucket_holds_the_local_files_with_their_headers_and_unchanged_bytes_are_n
             "sport.html",
             "sport.json",
             "sport.rss",
+            "sport/final.html",
             "world.atom",
             "world.html",
             "world.json",
-            "world.rss"
+            "world.rss",
+            "world/summit.html",
+            "world/talks.html"
         ]
     );
 
@@ -255,8 +263,8 @@ fn the_bucket_holds_the_local_files_with_their_headers_and_unchanged_bytes_are_n
     assert_exit(&fresh, 0);
     assert_eq!(uploads(&fresh), Vec::<&str>::new(), "{}", fresh.stderr);
 
-    // One story changes: only its feed's files, and the pages that list it (with its date),
-    // go up again.
+    // One story changes: only its feed's files, its own page, and the pages that list it
+    // (with its date), go up again.
     article(
         &p,
         "world",
@@ -275,6 +283,7 @@ fn the_bucket_holds_the_local_files_with_their_headers_and_unchanged_bytes_are_n
         "world.html",
         "world.json",
         "world.rss",
+        "world/talks.html",
     ]
     .iter()
     .map(|n| format!("s3://{bucket}/feeds/{n}"))
@@ -357,6 +366,8 @@ fn objects_of_a_removed_feed_stay_until_run_prune() {
         "world.html",
         "world.json",
         "world.rss",
+        "world/summit.html",
+        "world/talks.html",
     ]
     .iter()
     .map(|n| format!("feeds/{n}"))
@@ -365,6 +376,10 @@ fn objects_of_a_removed_feed_stay_until_run_prune() {
     assert!(
         !p.path("feeds/sport.rss").exists(),
         "the local copy goes too"
+    );
+    assert!(
+        !p.path("feeds/sport").exists(),
+        "and the folder of its article pages"
     );
 }
 
@@ -378,8 +393,8 @@ fn a_failed_upload_names_the_object_and_the_endpoint_and_is_tried_again() {
     let failed = run(&p, "http://127.0.0.1:9/never-used", &["run", "--all"]);
     assert_exit(&failed, 1);
     for feed in ["world", "sport"] {
-        let said =
-            format!("feed {feed}: cannot upload s3://{bucket}/feeds/{feed}.rss at {endpoint}");
+        // Its article pages go first: the feed links to them.
+        let said = format!("feed {feed}: cannot upload s3://{bucket}/feeds/{feed}/");
         assert!(failed.stderr.contains(&said), "{said}\n{}", failed.stderr);
     }
     // The index too, said once, as the run's own problem.
@@ -405,7 +420,7 @@ fn a_failed_upload_names_the_object_and_the_endpoint_and_is_tried_again() {
     assert_eq!(r.status, 200);
     let retried = run(&p, &endpoint, &["run", "--all", "-v"]);
     assert_exit(&retried, 0);
-    assert_eq!(uploads(&retried).len(), 10, "{}", retried.stderr);
+    assert_eq!(uploads(&retried).len(), 13, "{}", retried.stderr);
     let stored = objects(&endpoint, &bucket);
     assert_eq!(
         stored["feeds/world.rss"].0,
@@ -421,7 +436,8 @@ fn a_stopped_server_fails_the_run_naming_the_endpoint() {
     let p = project("publish_to = \"s3://feeds-bucket\"", &["world"]);
     let r = run(&p, endpoint, &["run", "--all"]);
     assert_exit(&r, 1);
-    let said = format!("feed world: cannot upload s3://feeds-bucket/world.rss at {endpoint}");
+    let said =
+        format!("feed world: cannot upload s3://feeds-bucket/world/summit.html at {endpoint}");
     assert!(r.stderr.contains(&said), "{said}\n{}", r.stderr);
     assert!(p.path("feeds/world.rss").is_file());
     // Nothing was uploaded, so nothing is taken as uploaded: the next run tries again.

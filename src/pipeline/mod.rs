@@ -322,13 +322,25 @@ impl<'a> Runner<'a> {
         // The public copies follow the local files, and only a complete set of them.
         if let Some(remote) = self.remote.as_ref().filter(|_| !feed_failed(&report)) {
             let mut uploaded = Vec::new();
-            // Archive pages first: the feed links to its newest one.
-            let archived = (1..=archive.unwrap_or(0)).flat_map(|page| {
-                Format::ALL.iter().map(move |f| f.archive_name(&feed.name, page))
-            });
-            let files: Vec<String> = archived.chain(publish::feed_files(&feed.name)).collect();
             let dir = &config.site.output_dir;
-            let result = publish::upload(remote, &mut self.store, dir, &files, &mut uploaded).await;
+            // Archive and article pages first: the feed links to them.
+            let archived = (1..=archive.unwrap_or(0)).flat_map(|page| {
+                Format::ALL
+                    .iter()
+                    .map(move |f| f.archive_name(&feed.name, page))
+            });
+            let pages = site::article_page_names(dir, &feed.name);
+            let files: Vec<String> = archived
+                .chain(pages.iter().cloned())
+                .chain(publish::feed_files(&feed.name))
+                .collect();
+            let result = match publish::upload(remote, &mut self.store, dir, &files, &mut uploaded)
+                .await
+            {
+                // Pages of items that left the feed go after the feed that no longer links them.
+                Ok(()) => publish::delete_gone(remote, &mut self.store, &feed.name, &pages).await,
+                failed => failed,
+            };
             written.uploaded(&uploaded);
             report
                 .uploaded

@@ -35,7 +35,12 @@ fn orphaned(file: &str, names: &Names) -> bool {
 fn feed_names(config: &Config) -> Names<'_> {
     Names {
         feeds: config.feeds.iter().map(|f| f.name.as_str()).collect(),
-        archiving: config.feeds.iter().filter(|f| f.archive).map(|f| f.name.as_str()).collect(),
+        archiving: config
+            .feeds
+            .iter()
+            .filter(|f| f.archive)
+            .map(|f| f.name.as_str())
+            .collect(),
     }
 }
 
@@ -54,13 +59,21 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(warnings);
     };
-    let mut orphans: Vec<(String, PathBuf)> = entries
-        .flatten()
-        .filter_map(|e| {
-            let file = e.file_name().to_string_lossy().into_owned();
-            orphaned(&file, &names).then(|| (file, e.path()))
-        })
-        .collect();
+    let mut orphans: Vec<(String, PathBuf)> = Vec::new();
+    let mut folders = Vec::new();
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            // The article pages of a feed no longer in the config.
+            if !names.feeds.contains(file.as_str()) {
+                let pages = site::article_page_names(dir, &file);
+                orphans.extend(pages.into_iter().map(|page| (page.clone(), dir.join(page))));
+                folders.push(e.path());
+            }
+        } else if orphaned(&file, &names) {
+            orphans.push((file, e.path()));
+        }
+    }
     orphans.sort();
     for (file, path) in orphans {
         if opts.prune {
@@ -69,6 +82,12 @@ pub fn handle(config: &Config, store: &Store, opts: &RunOptions) -> Result<Vec<S
             tracing::info!(file, "pruned");
         } else if store.warn_orphan_once(&file, opts.now)? {
             warnings.push(warning(&path.display().to_string()));
+        }
+    }
+    if opts.prune {
+        for folder in folders {
+            // Only when nothing else is left in it.
+            let _ = std::fs::remove_dir(folder);
         }
     }
     Ok(warnings)
@@ -94,6 +113,12 @@ pub async fn handle_remote(
         .into_iter()
         .filter(|file| orphaned(file, &names))
         .collect();
+    // The article pages of feeds no longer in the config.
+    for folder in remote.bucket.folders().await? {
+        if !names.feeds.contains(folder.as_str()) {
+            orphans.extend(remote.bucket.names_in(&folder).await?);
+        }
+    }
     orphans.sort();
     for file in orphans {
         let key = remote.bucket.key(&file);

@@ -202,6 +202,24 @@ fn object_hash(object: &Object) -> String {
 
 /// Forgets what `key` was uploaded as (its object was deleted), so it is uploaded again if a
 /// feed writes it once more.
+/// Deletes the objects in the bucket's folder `folder` that are not among `kept` (the files
+/// the output folder has there now), so a page removed locally goes from the bucket too.
+pub async fn delete_gone(
+    remote: &Remote,
+    store: &mut Store,
+    folder: &str,
+    kept: &[String],
+) -> Result<()> {
+    for name in remote.bucket.names_in(folder).await? {
+        if !kept.contains(&name) {
+            remote.bucket.delete(&name).await?;
+            forget_upload(store, &remote.bucket.key(&name))?;
+            tracing::debug!(key = remote.bucket.key(&name), "deleted");
+        }
+    }
+    Ok(())
+}
+
 pub fn forget_upload(store: &Store, key: &str) -> Result<()> {
     store.set_setting(&format!("uploaded:{key}"), "")
 }

@@ -123,33 +123,63 @@ impl Bucket {
             ..PutOptions::default()
         };
         self.store
-            .put_opts(
-                &self.prefix.clone().join(object.name),
-                object.bytes.into(),
-                opts,
-            )
+            .put_opts(&self.location(object.name), object.bytes.into(), opts)
             .await
             .map(|_| ())
             .map_err(|e| self.error("upload", self.key(object.name), e))
     }
 
+    /// The object of `name`, a file's path below the output folder (`world/summit.html`).
+    fn location(&self, name: &str) -> Key {
+        name.split('/')
+            .fold(self.prefix.clone(), |key, part| key.join(part))
+    }
+
     /// The names of the objects directly under the prefix (not in folders below it).
     pub async fn names(&self) -> Result<Vec<String>> {
+        self.names_in("").await
+    }
+
+    /// The names (`folder/file`) of the objects directly in `folder` below the prefix; all
+    /// directly under the prefix when `folder` is empty.
+    pub async fn names_in(&self, folder: &str) -> Result<Vec<String>> {
+        let at = match folder {
+            "" => self.prefix.clone(),
+            _ => self.location(folder),
+        };
+        let listed = self
+            .store
+            .list_with_delimiter(Some(&at))
+            .await
+            .map_err(|e| self.error("list", self.key(folder), e))?;
+        Ok(listed
+            .objects
+            .into_iter()
+            .filter_map(|o| o.location.filename().map(str::to_owned))
+            .map(|file| match folder {
+                "" => file,
+                _ => format!("{folder}/{file}"),
+            })
+            .collect())
+    }
+
+    /// The folders directly under the prefix (the feeds' article pages are in them).
+    pub async fn folders(&self) -> Result<Vec<String>> {
         let listed = self
             .store
             .list_with_delimiter(Some(&self.prefix))
             .await
             .map_err(|e| self.error("list", self.url.clone(), e))?;
         Ok(listed
-            .objects
+            .common_prefixes
             .into_iter()
-            .filter_map(|o| o.location.filename().map(str::to_owned))
+            .filter_map(|p| p.filename().map(str::to_owned))
             .collect())
     }
 
     pub async fn delete(&self, name: &str) -> Result<()> {
         self.store
-            .delete(&self.prefix.clone().join(name))
+            .delete(&self.location(name))
             .await
             .map_err(|e| self.error("delete", self.key(name), e))
     }

@@ -256,6 +256,21 @@ impl ArticlePages {
     }
 }
 
+/// The article pages of `feed` in the output folder `out`, as `feed/slug.html`, sorted.
+pub fn article_page_names(out: &Path, feed: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(out.join(feed)) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| is_page_name(name))
+        .map(|name| format!("{feed}/{name}"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// `slug.html`: the only names article pages have.
 fn is_page_name(name: &str) -> bool {
     name.strip_suffix(".html").is_some_and(|stem| {
