@@ -99,7 +99,7 @@ fn scheduled_feeds(config: &Config) -> anyhow::Result<Vec<daemon::DaemonFeed>> {
         }
         .into());
     }
-    let store = Store::open(&config.site.state)?;
+    let store = Store::for_site(&config.site)?;
     let mut feeds = Vec::new();
     for f in &config.feeds {
         if let Some(schedule) = f.schedule.clone() {

@@ -8,7 +8,7 @@ use crate::store::Store;
 
 pub fn status(cli: &Cli, json: bool) -> anyhow::Result<Exit> {
     let config = Config::load(&cli.config)?;
-    let store = Store::open(&config.site.state)?;
+    let store = Store::for_site(&config.site)?;
     let mut health = Vec::new();
     for feed in &config.feeds {
         for source in &feed.sources {

@@ -76,7 +76,7 @@ pub struct Runner<'a> {
     hub: Option<(reqwest::Client, url::Url)>,
     /// Summaries of the feeds published this run, for the index and OPML.
     published: BTreeMap<String, FeedSummary>,
-    _lock: File,
+    _lock: Option<File>,
 }
 
 impl<'a> Runner<'a> {
@@ -85,7 +85,7 @@ impl<'a> Runner<'a> {
         if !opts.dry_run {
             write::sweep_temp_files(&config.site.output_dir)?;
         }
-        let store = Store::open(&config.site.state)?;
+        let store = Store::for_site(&config.site)?;
         let fetcher = Fetcher::new(&config.site, config.web_hosts())
             .remembering_robots(store.robots()?, opts.now);
         let hub = match &config.site.websub_hub {
@@ -405,8 +405,8 @@ pub async fn run(config: &Config, opts: RunOptions, selection: &Selection) -> Re
 pub async fn check_stored(config: &Config, now: DateTime<Utc>) -> Result<RunReport> {
     let mut report = RunReport::default();
     // Opening the store would create it: with none, there is nothing published to check.
-    let store = match config.site.state.exists() {
-        true => Some(Store::open(&config.site.state)?),
+    let store = match config.site.has_state() {
+        true => Some(Store::for_site(&config.site)?),
         false => None,
     };
     let outlet = publish::Outlet {
