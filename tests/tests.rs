@@ -22,3 +22,5 @@ mod status;
 mod tooling;
 mod web;
 mod websub;
+#[cfg(feature = "postgres")]
+mod workers;

@@ -23,6 +23,7 @@ pub fn run(
         dry_run,
         prune,
         now: now()?,
+        worker: None,
     };
     let selection = if !feeds.is_empty() {
         Selection::Named(feeds.to_vec())
@@ -73,6 +74,7 @@ pub fn check(cli: &Cli, fetch: bool) -> anyhow::Result<Exit> {
         dry_run: true,
         prune: false,
         now: now()?,
+        worker: None,
     };
     let report = if fetch {
         runtime()?.block_on(pipeline::run(&config, opts, &Selection::All))?

@@ -41,6 +41,9 @@ pub struct RunOptions {
     /// Remove output files of feeds no longer in the config.
     pub prune: bool,
     pub now: DateTime<Utc>,
+    /// The worker (PostgreSQL state) whose claims this run works on: a feed whose claim it
+    /// lost is not written.
+    pub worker: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -49,6 +52,7 @@ impl Default for RunOptions {
             dry_run: false,
             prune: false,
             now: Utc::now(),
+            worker: None,
         }
     }
 }
@@ -82,7 +86,9 @@ pub struct Runner<'a> {
 impl<'a> Runner<'a> {
     pub fn start(config: &'a Config, opts: RunOptions) -> Result<Runner<'a>> {
         let lock = lock::lock(config)?;
-        if !opts.dry_run {
+        // Only under the run lock: without one (PostgreSQL state) another worker's temp file
+        // may be a file being written.
+        if !opts.dry_run && lock.is_some() {
             write::sweep_temp_files(&config.site.output_dir)?;
         }
         let store = Store::for_site(&config.site)?;
@@ -115,6 +121,12 @@ impl<'a> Runner<'a> {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Spaces this run's requests also through `gate` (workers on other machines).
+    pub fn with_host_gate(mut self, gate: std::sync::Arc<dyn crate::fetch::HostGate>) -> Self {
+        self.fetcher = self.fetcher.with_host_gate(gate);
+        self
     }
 
     /// The feeds `selection` names, in config order.
@@ -262,6 +274,12 @@ impl<'a> Runner<'a> {
             dry_run: self.opts.dry_run,
             hub: self.hub.as_ref(),
         };
+        if let Some(worker) = &self.opts.worker {
+            if !self.store.holds_claim(&feed.name, worker)? {
+                report.notes.push(format!("not written: worker {worker} lost its claim on the feed (its lease ran out) to another worker"));
+                return Ok(report);
+            }
+        }
         let failed_before = report.problems.len();
         // A dry run's items were read inside its rolled-back transaction; a run's are read from
         // the store as they are written.

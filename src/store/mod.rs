@@ -11,6 +11,8 @@
 mod migrate;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "postgres")]
+pub mod queue;
 mod sqlite;
 
 use std::collections::{HashMap, HashSet};
@@ -23,6 +25,7 @@ use crate::config::Site;
 use crate::error::Result;
 use crate::fetch::{RobotsCopy, Validators};
 use crate::model::{Article, Fingerprint, Item};
+pub use crate::status::Claim;
 use crate::status::SourceRun;
 
 /// Runs kept per source: enough history for "usual" and for any sensible `alert_after`.
@@ -77,19 +80,6 @@ pub struct ItemRow<'a> {
     pub json: &'a str,
     pub published: DateTime<Utc>,
     pub updated: DateTime<Utc>,
-}
-
-/// A worker's hold on a feed (PostgreSQL only), for `status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Claim {
-    pub feed: String,
-    pub next_run_at: DateTime<Utc>,
-    /// The worker holding the feed and until when, while one does.
-    pub worker: Option<String>,
-    pub lease_until: Option<DateTime<Utc>>,
-    /// Whether the lease has run out (its worker is gone or stuck; another takes it over).
-    pub expired: bool,
-    pub runs: u64,
 }
 
 /// Timestamps are stored as RFC 3339 text with microseconds in UTC: sortable as text, the same
@@ -151,8 +141,7 @@ pub trait Backend {
     /// What the files of a folder source looked like when last read, by key.
     fn fingerprints(&self, feed: &str, source: &str) -> Result<HashMap<String, Fingerprint>>;
     /// Remembers what a file of a folder source looked like when it was read.
-    fn set_fingerprint(&self, feed: &str, source: &str, key: &str, f: &Fingerprint)
-        -> Result<()>;
+    fn set_fingerprint(&self, feed: &str, source: &str, key: &str, f: &Fingerprint) -> Result<()>;
     /// Keys ([`crate::model::item_key`]) stored for a feed with their full text, and those of
     /// copies left out while their twin stands: sources skip re-fetching them. Teasers standing
     /// in for a failed full text are left out, so they are fetched again.
@@ -202,6 +191,9 @@ pub trait Backend {
     /// Every feed's work claim, by feed name; none on SQLite, where one run at a time holds
     /// the file lock instead.
     fn claims(&self) -> Result<Vec<Claim>>;
+    /// Whether `worker` still holds its claim on `feed` (checked before its files are written,
+    /// so a worker whose lease ran out does not publish beside the one that took over).
+    fn holds_claim(&self, feed: &str, worker: &str) -> Result<bool>;
 }
 
 impl std::ops::Deref for Store {

@@ -105,12 +105,20 @@ impl Conn {
         Ok(s)
     }
 
-    fn query(&mut self, sql: &'static str, p: Params) -> std::result::Result<Vec<Row>, postgres::Error> {
+    fn query(
+        &mut self,
+        sql: &'static str,
+        p: Params,
+    ) -> std::result::Result<Vec<Row>, postgres::Error> {
         let s = self.statement(sql)?;
         self.client.query(&s, p)
     }
 
-    fn execute(&mut self, sql: &'static str, p: Params) -> std::result::Result<u64, postgres::Error> {
+    fn execute(
+        &mut self,
+        sql: &'static str,
+        p: Params,
+    ) -> std::result::Result<u64, postgres::Error> {
         let s = self.statement(sql)?;
         self.client.execute(&s, p)
     }
@@ -151,8 +159,13 @@ impl Postgres {
             url: shown.clone(),
             source,
         };
-        let mut client = off_runtime(|| Client::connect(url, NoTls)).map_err(err)?;
-        off_runtime(|| migrate(&mut client)).map_err(err)?;
+        // A client that failed to migrate is dropped in there too.
+        let client = off_runtime(|| {
+            let mut client = Client::connect(url, NoTls)?;
+            migrate(&mut client)?;
+            Ok(client)
+        })
+        .map_err(err)?;
         Ok(Postgres {
             conn: Mutex::new(Some(Conn {
                 client,
@@ -175,7 +188,9 @@ impl Postgres {
         f: impl FnOnce(&mut Conn) -> std::result::Result<T, postgres::Error> + Send,
     ) -> Result<T> {
         let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let conn = guard.as_mut().expect("the connection is open until dropped");
+        let conn = guard
+            .as_mut()
+            .expect("the connection is open until dropped");
         off_runtime(|| f(conn)).map_err(|e| self.err(e))
     }
 
@@ -195,7 +210,11 @@ impl Postgres {
 impl Drop for Postgres {
     /// The client's runtime may not be dropped on a tokio thread either.
     fn drop(&mut self) {
-        let conn = self.conn.get_mut().unwrap_or_else(|p| p.into_inner()).take();
+        let conn = self
+            .conn
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         off_runtime(move || drop(conn));
     }
 }
@@ -203,9 +222,10 @@ impl Drop for Postgres {
 /// Brings the schema up to the current version, one transaction per migration, under an
 /// advisory lock so that workers starting together apply each migration once.
 fn migrate(client: &mut Client) -> std::result::Result<(), postgres::Error> {
-    client.batch_execute("CREATE TABLE IF NOT EXISTS feedsmith_schema (version BIGINT NOT NULL)")?;
     let mut tx = client.transaction()?;
+    // First: `IF NOT EXISTS` alone does not keep two sessions from creating the table at once.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS feedsmith_schema (version BIGINT NOT NULL)")?;
     let current: i64 = tx
         .query_opt("SELECT version FROM feedsmith_schema", &[])?
         .map_or(0, |r| r.get(0));
@@ -263,7 +283,15 @@ impl Backend for Postgres {
         self.execute(
             "UPDATE items SET source = $3, updated = $4, hash = $5, article = $6, partial = $7
              WHERE feed = $1 AND key = $2",
-            &[&feed, &item.key, &item.source, &updated, &row.hash, &row.json, &item.partial],
+            &[
+                &feed,
+                &item.key,
+                &item.source,
+                &updated,
+                &row.hash,
+                &row.json,
+                &item.partial,
+            ],
         )?;
         Ok(())
     }
@@ -547,7 +575,11 @@ impl Backend for Postgres {
     }
 
     fn record_source_run(&self, feed: &str, source: &str, run: &SourceRun) -> Result<()> {
-        let (at, items, avg) = (ts(run.at), i64::from(run.items), i64::from(run.avg_body_len));
+        let (at, items, avg) = (
+            ts(run.at),
+            i64::from(run.items),
+            i64::from(run.avg_body_len),
+        );
         let kept = i64::from(SOURCE_RUNS_KEPT);
         self.with(|c| {
             c.execute(
@@ -650,11 +682,21 @@ impl Backend for Postgres {
             })
             .collect())
     }
+
+    fn holds_claim(&self, feed: &str, worker: &str) -> Result<bool> {
+        Ok(self
+            .one_opt(
+                "SELECT 1 FROM feed_claims WHERE feed = $1 AND worker = $2 AND lease_until > now()",
+                &[&feed, &worker],
+            )?
+            .is_some())
+    }
 }
 
-/// Fresh PostgreSQL state for tests: a schema of its own on the server `FEEDSMITH_TEST_PG_URL`
-/// names, dropped afterwards.
-#[cfg(test)]
+/// Fresh PostgreSQL state for tests (the store's own and the integration tests'): a schema of
+/// its own on the server `FEEDSMITH_TEST_PG_URL` names, dropped afterwards. Not for use outside
+/// tests: it reports a skip on stderr itself.
+#[doc(hidden)]
 pub mod testing {
     use super::*;
 
@@ -679,11 +721,13 @@ pub mod testing {
             };
             static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
             let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let name = format!("unit_{}_{n}", std::process::id());
-            let mut client = Client::connect(&base, NoTls).expect("the test server answers");
-            client
-                .batch_execute(&format!("CREATE SCHEMA {name}"))
-                .expect("a schema can be created");
+            let name = format!("test_{}_{n}", std::process::id());
+            off_runtime(|| {
+                let mut client = Client::connect(&base, NoTls).expect("the test server answers");
+                client
+                    .batch_execute(&format!("CREATE SCHEMA {name}"))
+                    .expect("a schema can be created");
+            });
             let sep = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{sep}options=-csearch_path%3D{name}");
             Some(TestSchema { url, base, name })
@@ -692,9 +736,11 @@ pub mod testing {
 
     impl Drop for TestSchema {
         fn drop(&mut self) {
-            if let Ok(mut c) = Client::connect(&self.base, NoTls) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
-            }
+            off_runtime(|| {
+                if let Ok(mut c) = Client::connect(&self.base, NoTls) {
+                    let _ = c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+                }
+            });
         }
     }
 }

@@ -96,7 +96,15 @@ impl Backend for Sqlite {
             .execute(
                 "UPDATE items SET source = ?3, updated = ?4, hash = ?5, article = ?6, partial = ?7
                  WHERE feed = ?1 AND key = ?2",
-                params![feed, item.key, item.source, ts(row.updated), row.hash, row.json, item.partial],
+                params![
+                    feed,
+                    item.key,
+                    item.source,
+                    ts(row.updated),
+                    row.hash,
+                    row.json,
+                    item.partial
+                ],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -114,6 +122,11 @@ impl Backend for Sqlite {
 
     fn claims(&self) -> Result<Vec<Claim>> {
         Ok(Vec::new())
+    }
+
+    /// One run at a time holds the file lock: whoever runs holds every feed.
+    fn holds_claim(&self, _feed: &str, _worker: &str) -> Result<bool> {
+        Ok(true)
     }
     fn each_item(
         &self,
@@ -154,11 +167,7 @@ impl Backend for Sqlite {
     }
 
     /// Each of the newest `limit` items' (published, updated), in [`Store::items`]' order.
-    fn item_dates(
-        &self,
-        feed: &str,
-        limit: usize,
-    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    fn item_dates(&self, feed: &str, limit: usize) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -258,13 +267,7 @@ impl Backend for Sqlite {
     }
 
     /// Remembers what a file of a folder source looked like when it was read.
-    fn set_fingerprint(
-        &self,
-        feed: &str,
-        source: &str,
-        key: &str,
-        f: &Fingerprint,
-    ) -> Result<()> {
+    fn set_fingerprint(&self, feed: &str, source: &str, key: &str, f: &Fingerprint) -> Result<()> {
         let size = i64::try_from(f.size).unwrap_or(i64::MAX);
         self.conn
             .prepare_cached(
@@ -642,4 +645,3 @@ impl Backend for Sqlite {
         Ok(())
     }
 }
-

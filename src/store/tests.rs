@@ -98,7 +98,10 @@ fn first_seen_dates_and_updates(open: Open) {
         s.item_dates("f", 10).unwrap(),
         [(t("2024-01-01T00:00:00Z"), t("2024-01-03T00:00:00Z"))]
     );
-    assert_eq!(s.body_lengths("f", &["a".into(), "zz".into()]).unwrap(), [3]);
+    assert_eq!(
+        s.body_lengths("f", &["a".into(), "zz".into()]).unwrap(),
+        [3]
+    );
 }
 
 fn a_teaser_is_not_known_until_its_full_text_is_stored(open: Open) {
@@ -220,8 +223,10 @@ fn feed_runs_signatures_and_orphans(open: Open) {
     assert_eq!(s.feed_digest("f").unwrap().as_deref(), Some("d1"));
     let (empty, n) = s.feed_signature("f", 10).unwrap();
     assert_eq!(n, 0);
-    s.transaction(true, |s| put(s, "a", &article("x"), false, first).map(|_| ()))
-        .unwrap();
+    s.transaction(true, |s| {
+        put(s, "a", &article("x"), false, first).map(|_| ())
+    })
+    .unwrap();
     let (one, n) = s.feed_signature("f", 10).unwrap();
     assert_eq!(n, 1);
     assert_ne!(one, empty);
