@@ -596,7 +596,8 @@ fn same_host(a: &Url, b: &Url) -> bool {
         .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-fn host_key(url: &Url) -> String {
+/// A host as spacing and limits count it: name and port (also the work queue's host of a feed).
+pub(crate) fn host_key(url: &Url) -> String {
     format!(
         "{}:{}",
         url.host_str().unwrap_or_default(),

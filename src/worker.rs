@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::pipeline::{RunOptions, RunReport, Runner};
 use crate::schedule::Schedule;
-use crate::store::queue::Queue;
+use crate::store::queue::{Queue, Registered};
 use crate::store::Store;
 
 /// Longest sleep between two looks at the queue while nothing is due: new feeds and
@@ -73,8 +73,17 @@ pub async fn work(
     let mut register = Vec::new();
     for (name, schedule) in &schedules {
         let last = store.last_run(name)?;
+        let host = config
+            .feed(name)
+            .and_then(|f| f.sources.iter().find_map(|s| s.kind.url()))
+            .map(crate::fetch::host_key)
+            .unwrap_or_default();
         match first_due(schedule, name, last, config, now) {
-            Some(due) => register.push((name.clone(), due)),
+            Some(due) => register.push(Registered {
+                feed: name.clone(),
+                host,
+                due,
+            }),
             None => tracing::warn!(feed = %name, "the schedule never fires again"),
         }
     }

@@ -67,9 +67,10 @@ const MIGRATIONS: &[&str] = &[
     // 2: the work queue. A feed is due at `next_run_at`; a worker claims it by setting itself
     // and a lease it renews while working; a lease that ran out is anybody's. Hosts hold the
     // earliest time any worker may ask them again, and who is asking now.
+    // A feed's `host` is its first web source's: claims take one feed per host in turn.
     "CREATE TABLE feed_claims (
-        feed TEXT PRIMARY KEY, next_run_at TIMESTAMPTZ NOT NULL, worker TEXT,
-        lease_until TIMESTAMPTZ, runs BIGINT NOT NULL DEFAULT 0
+        feed TEXT PRIMARY KEY, host TEXT NOT NULL DEFAULT '', next_run_at TIMESTAMPTZ NOT NULL,
+        worker TEXT, lease_until TIMESTAMPTZ, runs BIGINT NOT NULL DEFAULT 0
     );
     CREATE INDEX feed_claims_due ON feed_claims (next_run_at);
     CREATE TABLE host_slots (

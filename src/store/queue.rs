@@ -17,6 +17,14 @@ use super::postgres::redacted;
 use crate::error::{Error, Result};
 use crate::fetch::HostGate;
 
+/// A feed as the queue first learns of it.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub feed: String,
+    pub host: String,
+    pub due: DateTime<Utc>,
+}
+
 pub struct Queue {
     client: Client,
     worker: String,
@@ -65,16 +73,18 @@ impl Queue {
     }
 
     /// Adds feeds the queue does not know yet, due at their given times; known feeds keep the
-    /// due time the queue has.
-    pub async fn register(&self, feeds: &[(String, DateTime<Utc>)]) -> Result<()> {
-        let (names, due): (Vec<&str>, Vec<DateTime<Utc>>) =
-            feeds.iter().map(|(n, d)| (n.as_str(), *d)).unzip();
+    /// due time the queue has. Each feed comes with the host it is fetched from (its first web
+    /// source's; empty for local folders), which spreads claims over hosts.
+    pub async fn register(&self, feeds: &[Registered]) -> Result<()> {
+        let names: Vec<&str> = feeds.iter().map(|f| f.feed.as_str()).collect();
+        let hosts: Vec<&str> = feeds.iter().map(|f| f.host.as_str()).collect();
+        let due: Vec<DateTime<Utc>> = feeds.iter().map(|f| f.due).collect();
         self.client
             .execute(
-                "INSERT INTO feed_claims (feed, next_run_at)
-                 SELECT * FROM unnest($1::TEXT[], $2::TIMESTAMPTZ[])
-                 ON CONFLICT (feed) DO NOTHING",
-                &[&names, &due],
+                "INSERT INTO feed_claims (feed, host, next_run_at)
+                 SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[])
+                 ON CONFLICT (feed) DO UPDATE SET host = EXCLUDED.host",
+                &[&names, &hosts, &due],
             )
             .await
             .map_err(|e| self.err(e))?;
@@ -82,18 +92,24 @@ impl Queue {
     }
 
     /// Claims up to `n` of `feeds` that are due and not held (or whose lease ran out), for
-    /// `lease`; the feeds claimed, most overdue first.
+    /// `lease`: each host's most overdue feed first, then each host's second, and so on, so a
+    /// batch spreads over hosts instead of queueing behind one host's delay. The conditions are
+    /// checked again on the locked rows, as a claim committed meanwhile may have taken one.
     pub async fn claim(&self, feeds: &[String], n: usize, lease: Duration) -> Result<Vec<String>> {
         let n = n as i64;
         let rows = self
             .client
             .query(
-                "WITH due AS (
-                    SELECT feed FROM feed_claims
+                "WITH free AS (
+                    SELECT feed, row_number() OVER (PARTITION BY host ORDER BY next_run_at, feed) AS turn
+                    FROM feed_claims
                     WHERE feed = ANY($1) AND next_run_at <= now()
                       AND (lease_until IS NULL OR lease_until < now())
-                    ORDER BY next_run_at LIMIT $2
-                    FOR UPDATE SKIP LOCKED
+                 ), due AS (
+                    SELECT c.feed FROM feed_claims c JOIN free f ON f.feed = c.feed
+                    WHERE c.next_run_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+                    ORDER BY f.turn, c.next_run_at LIMIT $2
+                    FOR UPDATE OF c SKIP LOCKED
                  )
                  UPDATE feed_claims c SET worker = $3,
                      lease_until = now() + $4 * interval '1 millisecond'
