@@ -43,6 +43,14 @@ pub fn default_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
+/// A run working on this worker's claims.
+fn run_options(opts: &WorkerOptions) -> RunOptions {
+    RunOptions {
+        worker: Some(opts.id.clone()),
+        ..RunOptions::default()
+    }
+}
+
 /// When a feed is first due: now if it never ran, else its next firing after its last run.
 fn first_due(
     schedule: &Schedule,
@@ -97,8 +105,19 @@ pub async fn work(
         .collect();
     let schedules = Arc::new(schedules);
     let lease = config.site.lease;
+    // Whether feeds were published since the index and OPML were last written.
+    let mut site_stale = true;
     while !*stop.borrow() {
         let claimed = queue.claim(&names, opts.concurrency.max(1), lease).await?;
+        if claimed.is_empty() && site_stale {
+            let warnings = Runner::start(config, run_options(opts))?.finish()?;
+            report(&RunReport {
+                feeds: Vec::new(),
+                warnings,
+            });
+            site_stale = false;
+            continue;
+        }
         if claimed.is_empty() {
             let wait = queue.next_chance(&names).await?.unwrap_or(MAX_IDLE);
             let wait = wait.clamp(Duration::from_millis(10), MAX_IDLE);
@@ -111,7 +130,10 @@ pub async fn work(
         tracing::debug!(worker = %opts.id, feeds = ?claimed, "claimed");
         let result = batch(config, &queue, &schedules, &claimed, opts).await;
         match result {
-            Ok(r) => report(&r),
+            Ok(r) => {
+                site_stale = true;
+                report(&r);
+            }
             Err(e) => {
                 // Given back at once: the other workers need not wait out the lease.
                 let _ = queue.release_all().await;
@@ -174,21 +196,18 @@ async fn batch(
         })
     };
     let run = async {
-        let opts = RunOptions {
-            worker: Some(opts.id.clone()),
-            ..RunOptions::default()
-        };
-        let mut runner = Runner::start(config, opts)?.with_host_gate(queue.clone());
+        let mut runner = Runner::start(config, run_options(opts))?.with_host_gate(queue.clone());
         let feeds: Vec<_> = claimed.iter().filter_map(|n| config.feed(n)).collect();
         let reports = runner
             .run_feeds(&feeds, |f| {
                 let _ = done_tx.send(f.name.clone());
             })
             .await?;
-        let warnings = runner.finish()?;
+        // The index and OPML wait for an idle queue: they read every feed's state.
+        runner.finish_feeds()?;
         Ok(RunReport {
             feeds: reports,
-            warnings,
+            warnings: Vec::new(),
         })
     };
     let result = run.await;

@@ -216,6 +216,12 @@ async fn three_workers_share_feeds_hosts_and_a_dead_workers_claim() {
             "f{i:02}: {rss}"
         );
     }
+    // The index is written once a worker's queue is idle, listing every feed.
+    let index = project.read("feeds/index.html");
+    assert!(
+        (0..FEEDS).all(|i| index.contains(&format!("f{i:02}.rss"))),
+        "{index}"
+    );
     let mut requests: HashMap<String, usize> = HashMap::new();
     for (_, arrivals) in &hosts {
         let mut times: Vec<Instant> = Vec::new();
@@ -241,4 +247,38 @@ async fn three_workers_share_feeds_hosts_and_a_dead_workers_claim() {
             _ => assert_eq!(asked, 1, "{path}\n{said}"),
         }
     }
+}
+
+#[test]
+fn a_worker_needs_postgresql_state_and_schedules() {
+    let project = Project::world();
+    for args in [&["worker"][..], &["daemon", "--worker"][..]] {
+        let ran = util::command(project.dir.path())
+            .args(args)
+            .env_remove("FEEDSMITH_STATE_URL")
+            .output()
+            .unwrap();
+        assert_eq!(ran.status.code(), Some(2), "{args:?}");
+        let said = String::from_utf8_lossy(&ran.stderr);
+        assert!(
+            said.contains(
+                "a worker shares its state and its queue with other workers through PostgreSQL"
+            ),
+            "{said}"
+        );
+    }
+    // With PostgreSQL state named, a feed without a schedule is refused before connecting.
+    let ran = util::command(project.dir.path())
+        .args(["worker"])
+        .env("FEEDSMITH_STATE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert_eq!(ran.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&ran.stderr);
+    assert!(
+        said.contains(
+            "a worker refreshes feeds on their schedules; set `schedule` in [site] or on: world"
+        ),
+        "{said}"
+    );
 }

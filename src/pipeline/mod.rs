@@ -331,6 +331,18 @@ impl<'a> Runner<'a> {
         orphans::handle(self.config, &self.store, &self.opts)
     }
 
+    /// [`Runner::finish`] without the index, OPML and orphaned files: for a worker between
+    /// batches, as those read every feed's state. It does them once its queue is idle, with
+    /// [`Runner::finish`] on a run of no feeds.
+    pub fn finish_feeds(self) -> Result<()> {
+        if !self.opts.dry_run {
+            for (origin, copy) in self.fetcher.robots_to_keep() {
+                self.store.set_robots(&origin, &copy)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The index and OPML, unless every feed's digest and the site's settings are what they
     /// were when they were last written. Each feed's own page is written with its files.
     fn write_site(&mut self) -> Result<()> {
