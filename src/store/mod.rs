@@ -39,7 +39,7 @@ pub struct Store {
 enum Engine {
     Sqlite(sqlite::Sqlite),
     #[cfg(feature = "postgres")]
-    Postgres(postgres::Postgres),
+    Postgres(Box<postgres::Postgres>),
 }
 
 /// One article as the store files it.
@@ -203,7 +203,7 @@ impl std::ops::Deref for Store {
         match &self.engine {
             Engine::Sqlite(s) => s,
             #[cfg(feature = "postgres")]
-            Engine::Postgres(p) => p,
+            Engine::Postgres(p) => p.as_ref(),
         }
     }
 }
@@ -228,7 +228,7 @@ impl Store {
     #[cfg(feature = "postgres")]
     pub fn connect(url: &str) -> Result<Store> {
         Ok(Store {
-            engine: Engine::Postgres(postgres::Postgres::connect(url)?),
+            engine: Engine::Postgres(Box::new(postgres::Postgres::connect(url)?)),
         })
     }
 
