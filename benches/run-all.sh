@@ -36,4 +36,7 @@ cargo bench --bench render -- $runs
 cargo bench --bench cron -- $runs
 # shellcheck disable=SC2086
 cargo bench --bench web -- $runs
+# Skipped, saying why, unless FEEDSMITH_TEST_PG_URL names a PostgreSQL server.
+# shellcheck disable=SC2086
+cargo bench --bench workers -- $runs
 echo "all tables: $report"

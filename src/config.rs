@@ -56,7 +56,9 @@ struct RawSite {
     /// Folder the feeds and pages are written to, relative to the config file.
     #[serde(default = "default_output")]
     output_dir: PathBuf,
-    /// SQLite state (item ids, dates, learned chrome); the run lock sits beside it.
+    /// State (item ids, dates, learned chrome): a SQLite file, beside which the run lock sits,
+    /// or a `postgres://user@host:port/db` URL shared by workers on several machines
+    /// (`FEEDSMITH_STATE_URL` overrides it).
     #[serde(default = "default_state")]
     state: PathBuf,
     /// Also publish the output folder to S3-compatible object storage, as
@@ -153,6 +155,10 @@ struct RawSite {
     serve_connection_timeout_ms: Option<Spanned<u64>>,
     #[schemars(with = "Option<usize>")]
     serve_max_connections: Option<Spanned<usize>>,
+    /// How long a worker's claim on a feed lasts without renewal, in milliseconds (default
+    /// 60,000): a worker that dies loses its feeds to the others after this long.
+    #[schemars(with = "Option<u64>")]
+    lease_ms: Option<Spanned<u64>>,
 }
 
 /// `[[feed]]`: one feed, written in every format.
@@ -384,6 +390,11 @@ pub struct Site {
     /// Object storage the output folder is published to as well, when set.
     pub publish_to: Option<PublishTo>,
     pub state: PathBuf,
+    /// PostgreSQL state, when `state` is a `postgres://` URL or `FEEDSMITH_STATE_URL` is set;
+    /// `state` is then unused.
+    pub state_url: Option<String>,
+    /// Workers' claim length (PostgreSQL state).
+    pub lease: Duration,
     /// Authority of `tag:` ids (`host,date`): fixed, so moving the files does not change ids.
     pub id_authority: String,
     pub timezone: Tz,
@@ -419,6 +430,8 @@ impl Default for Site {
             output_dir: default_output(),
             publish_to: None,
             state: default_state(),
+            state_url: None,
+            lease: Duration::from_secs(60),
             id_authority: "localhost,2024".into(),
             timezone: chrono_tz::UTC,
             schedule: None,
@@ -458,6 +471,14 @@ impl PublishTo {
             true => format!("s3://{}/", self.bucket),
             false => format!("s3://{}/{}/", self.bucket, self.prefix),
         }
+    }
+}
+
+impl Site {
+    /// Whether there is state to read: a PostgreSQL URL, or a SQLite file that exists (opening
+    /// one creates it).
+    pub fn has_state(&self) -> bool {
+        self.state_url.is_some() || self.state.exists()
     }
 }
 
@@ -903,6 +924,27 @@ impl Validator<'_> {
         })
     }
 
+    /// The PostgreSQL URL of the state: `FEEDSMITH_STATE_URL`, else `state` when it is one.
+    fn state_url(&self, state: &Path) -> Result<Option<String>> {
+        let url = match std::env::var("FEEDSMITH_STATE_URL") {
+            Ok(url) if !url.trim().is_empty() => url.trim().to_string(),
+            _ => match state.to_str() {
+                Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => {
+                    s.to_string()
+                }
+                _ => return Ok(None),
+            },
+        };
+        if cfg!(not(feature = "postgres")) {
+            return Err(Error::Config {
+                path: self.path.to_path_buf(),
+                line: None,
+                message: "`state` is a PostgreSQL URL, but this feedsmith was built without PostgreSQL; rebuild it with `cargo build --features postgres`".into(),
+            });
+        }
+        Ok(Some(url))
+    }
+
     fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
             p.to_path_buf()
@@ -1258,6 +1300,10 @@ impl Validator<'_> {
             output_dir: self.resolve(&raw.output_dir),
             publish_to: self.publish_to(raw)?,
             state: self.resolve(&raw.state),
+            state_url: self.state_url(&raw.state)?,
+            lease: self
+                .ranged(&raw.lease_ms, "lease_ms", 100, 3_600_000)?
+                .map_or(defaults.lease, Duration::from_millis),
             id_authority: raw
                 .id_authority
                 .clone()

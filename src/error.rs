@@ -51,6 +51,25 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    /// The PostgreSQL state (`[site] state = "postgres://…"` or `FEEDSMITH_STATE_URL`).
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL state {url}: {}; check that the server is up and that the URL's host, port, user, password and database are right", postgres_reason(source))]
+    Postgres {
+        url: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error("{url}: this feedsmith was built without PostgreSQL; rebuild it with `cargo build --features postgres`, or set `state` to a file")]
+    NoPostgres { url: String },
+
+    #[error("PostgreSQL state {url}: a stored article of feed `{feed}` does not read back ({cause}); was the row edited by hand?")]
+    BadStoredArticle {
+        url: String,
+        feed: String,
+        cause: String,
+    },
+
     #[error("another feedsmith run holds the lock {path}; try again when it finishes")]
     Locked { path: PathBuf },
 
@@ -119,5 +138,15 @@ impl Error {
             Error::Fetch { kind, .. } => Some(kind.as_ref()),
             _ => None,
         }
+    }
+}
+
+/// A PostgreSQL error with the server's own message (the client's `Display` says only "db
+/// error" for those).
+#[cfg(feature = "postgres")]
+fn postgres_reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
     }
 }

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
 use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
@@ -78,11 +79,21 @@ pub struct Page {
     pub last_modified: Option<DateTime<Utc>>,
 }
 
+/// Spacing of requests to a host shared with other processes (workers on other machines):
+/// `wait` returns once nobody may be asking the host and the last request to it, by anyone,
+/// ended `delay` ago, and holds the host until `done`. The fetcher's own spacing still
+/// applies within the process.
+pub trait HostGate: Send + Sync {
+    fn wait<'a>(&'a self, host: &'a str, delay: Duration) -> BoxFuture<'a, ()>;
+    fn done<'a>(&'a self, host: &'a str, delay: Duration) -> BoxFuture<'a, ()>;
+}
+
 /// One per run, shared by all sources (clones share limits, delays and the robots.txt cache).
 #[derive(Clone)]
 pub struct Fetcher {
     inner: Arc<Inner>,
     max_retry_wait: Duration,
+    gate: Option<Arc<dyn HostGate>>,
 }
 
 struct Inner {
@@ -148,7 +159,14 @@ impl Fetcher {
                 to_keep: Mutex::new(Vec::new()),
             }),
             max_retry_wait: Duration::from_secs(30),
+            gate: None,
         }
+    }
+
+    /// Spaces every request also through `gate`, shared with other processes.
+    pub fn with_host_gate(mut self, gate: Arc<dyn HostGate>) -> Fetcher {
+        self.gate = Some(gate);
+        self
     }
 
     /// Uses robots.txt copies from earlier runs (by origin) while they are fresh at `now`, and
@@ -282,16 +300,26 @@ impl Fetcher {
             .await
             .expect("the fetcher never closes its semaphores");
         tokio::time::sleep_until(self.reserve_slot(url, settings.host_delay)).await;
+        // The shared turn before the global permit: waiting for a host holds no other host up.
+        let host = host_key(url);
+        if let Some(gate) = &self.gate {
+            gate.wait(&host, settings.host_delay).await;
+        }
         let _global = self
             .inner
             .global
             .acquire()
             .await
             .expect("the fetcher never closes its semaphores");
-        match tokio::time::timeout(settings.timeout, read(request, url, settings)).await {
-            Ok(answer) => answer,
-            Err(_) => Err(timed_out(url, settings.timeout)),
+        let answer =
+            match tokio::time::timeout(settings.timeout, read(request, url, settings)).await {
+                Ok(answer) => answer,
+                Err(_) => Err(timed_out(url, settings.timeout)),
+            };
+        if let Some(gate) = &self.gate {
+            gate.done(&host, settings.host_delay).await;
         }
+        answer
     }
 
     fn host_permits(&self, url: &Url) -> Arc<Semaphore> {
@@ -569,7 +597,8 @@ fn same_host(a: &Url, b: &Url) -> bool {
         .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-fn host_key(url: &Url) -> String {
+/// A host as spacing and limits count it: name and port (also the work queue's host of a feed).
+pub(crate) fn host_key(url: &Url) -> String {
     format!(
         "{}:{}",
         url.host_str().unwrap_or_default(),

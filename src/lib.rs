@@ -31,5 +31,7 @@ pub mod status;
 pub mod store;
 pub mod urls;
 pub mod websub;
+#[cfg(feature = "postgres")]
+pub mod worker;
 
 pub use error::{Error, Result};

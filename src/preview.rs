@@ -233,8 +233,8 @@ impl Input {
             None => read_file(config, Path::new(input), source)?,
         };
         let (counts, articles_counted) = match (config, &owner) {
-            (Some(c), Some(s)) if c.site.state.exists() => {
-                Store::open(&c.site.state)?.chrome_counts(&s.name)?
+            (Some(c), Some(s)) if c.site.has_state() => {
+                Store::for_site(&c.site)?.chrome_counts(&s.name)?
             }
             _ => Default::default(),
         };

@@ -218,6 +218,50 @@ fn when(d: Option<DateTime<Utc>>) -> String {
     d.map_or_else(|| "never".to_string(), rfc3339)
 }
 
+/// A worker's hold on a feed (PostgreSQL only), for `status`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Claim {
+    pub feed: String,
+    pub next_run_at: DateTime<Utc>,
+    /// The worker holding the feed and until when, while one does.
+    pub worker: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
+    /// Whether the lease has run out (its worker is gone or stuck; another takes it over).
+    pub expired: bool,
+    pub runs: u64,
+}
+
+/// The work queue's claims as text (PostgreSQL state): who holds which feed until when, which
+/// leases ran out, and when each free feed is next due.
+pub fn render_claims_text(claims: &[Claim]) -> String {
+    let mut out = String::from("work queue (PostgreSQL)\n");
+    let mut workers: std::collections::BTreeMap<&str, usize> = Default::default();
+    for c in claims {
+        let line = match (&c.worker, c.lease_until) {
+            (Some(w), Some(until)) if c.expired => {
+                format!(
+                    "lease of {w} ran out at {}; the next worker to look takes it over",
+                    rfc3339(until)
+                )
+            }
+            (Some(w), Some(until)) => {
+                *workers.entry(w).or_default() += 1;
+                format!("held by {w}, lease until {}", rfc3339(until))
+            }
+            _ => format!("next due {}", rfc3339(c.next_run_at)),
+        };
+        out.push_str(&format!("  {}: {line} ({} runs)\n", c.feed, c.runs));
+    }
+    match workers.is_empty() {
+        true => out.push_str("  no worker holds a feed now\n"),
+        false => {
+            let list: Vec<String> = workers.iter().map(|(w, n)| format!("{w} ({n})")).collect();
+            out.push_str(&format!("  workers holding feeds: {}\n", list.join(", ")));
+        }
+    }
+    out
+}
+
 /// The report as text, one block per feed.
 pub fn render_text(sources: &[SourceHealth]) -> String {
     let mut out = String::new();
@@ -263,12 +307,16 @@ pub fn render_text(sources: &[SourceHealth]) -> String {
 }
 
 /// The report as JSON: `{"sources": [...]}`, dates in RFC 3339.
-pub fn render_json(sources: &[SourceHealth]) -> String {
+/// The report as JSON; `claims` (the work queue, on PostgreSQL state) only when there is one.
+pub fn render_json(sources: &[SourceHealth], claims: Option<&[Claim]>) -> String {
     #[derive(Serialize)]
     struct Report<'a> {
         sources: &'a [SourceHealth],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        claims: Option<&'a [Claim]>,
     }
-    let mut s = serde_json::to_string_pretty(&Report { sources }).expect("plain data serialises");
+    let report = Report { sources, claims };
+    let mut s = serde_json::to_string_pretty(&report).expect("plain data serialises");
     s.push('\n');
     s
 }
@@ -316,9 +364,47 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("last error: https://x.example/: HTTP 503"));
-        let json: serde_json::Value = serde_json::from_str(&render_json(&[h])).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render_json(&[h], None)).unwrap();
         assert_eq!(json["sources"][0]["consecutive_failures"], 2);
         assert_eq!(json["sources"][0]["last_success"], "2024-01-01T10:00:00Z");
+    }
+
+    #[test]
+    fn claims_say_who_holds_what_and_which_leases_ran_out() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let claim = |feed: &str, worker: Option<&str>, expired: bool| Claim {
+            feed: feed.into(),
+            next_run_at: at("2024-01-01T11:00:00Z"),
+            worker: worker.map(Into::into),
+            lease_until: worker.map(|_| at("2024-01-01T10:00:30Z")),
+            expired,
+            runs: 3,
+        };
+        let text = render_claims_text(&[
+            claim("a", Some("box-1"), false),
+            claim("b", Some("box-2"), true),
+            claim("c", None, false),
+        ]);
+        assert!(
+            text.contains("a: held by box-1, lease until 2024-01-01T10:00:30Z (3 runs)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("b: lease of box-2 ran out at 2024-01-01T10:00:30Z"),
+            "{text}"
+        );
+        assert!(text.contains("c: next due 2024-01-01T11:00:00Z"), "{text}");
+        assert!(
+            text.contains("workers holding feeds: box-1 (1)\n"),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json(&[], Some(&[claim("a", None, false)]))).unwrap();
+        assert_eq!(json["claims"][0]["feed"], "a");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&render_json(&[], None)).unwrap()["claims"]
+                .is_null()
+        );
     }
 
     #[test]

@@ -30,3 +30,5 @@ mod status;
 mod tooling;
 mod web;
 mod websub;
+#[cfg(feature = "postgres")]
+mod workers;

@@ -75,19 +75,14 @@ pub fn daemon(
 }
 
 /// Resolves when the stop signal has been given.
-async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
+pub(super) async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await;
 }
 
 /// Every feed with its schedule and last run; the daemon refuses a feed without a schedule
 /// (it would never run).
 fn scheduled_feeds(config: &Config) -> anyhow::Result<Vec<daemon::DaemonFeed>> {
-    let unscheduled: Vec<&str> = config
-        .feeds
-        .iter()
-        .filter(|f| f.schedule.is_none())
-        .map(|f| f.name.as_str())
-        .collect();
+    let unscheduled = unscheduled(config);
     if !unscheduled.is_empty() {
         return Err(Error::Config {
             path: config.path.clone(),
@@ -99,7 +94,7 @@ fn scheduled_feeds(config: &Config) -> anyhow::Result<Vec<daemon::DaemonFeed>> {
         }
         .into());
     }
-    let store = Store::open(&config.site.state)?;
+    let store = Store::for_site(&config.site)?;
     let mut feeds = Vec::new();
     for f in &config.feeds {
         if let Some(schedule) = f.schedule.clone() {
@@ -113,8 +108,18 @@ fn scheduled_feeds(config: &Config) -> anyhow::Result<Vec<daemon::DaemonFeed>> {
     Ok(feeds)
 }
 
+/// The feeds without a schedule, by name.
+pub(super) fn unscheduled(config: &Config) -> Vec<&str> {
+    config
+        .feeds
+        .iter()
+        .filter(|f| f.schedule.is_none())
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
 /// `--serve`: the output folder over HTTP beside the refreshes, until `stop`.
-async fn start_server(
+pub(super) async fn start_server(
     config: &Config,
     addr: SocketAddr,
     stop: impl std::future::Future<Output = ()> + Send + 'static,

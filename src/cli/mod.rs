@@ -15,6 +15,8 @@ mod run;
 pub mod schema;
 mod serve;
 mod status;
+#[cfg(feature = "postgres")]
+mod worker;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -106,6 +108,23 @@ pub enum Command {
         /// Address to serve on, with --serve.
         #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
         listen: SocketAddr,
+        /// Work the PostgreSQL queue with other workers instead of keeping every feed's own
+        /// timer (as `feedsmith worker`).
+        #[cfg(feature = "postgres")]
+        #[arg(long)]
+        worker: bool,
+        /// Feeds refreshed at once, with --worker.
+        #[cfg(feature = "postgres")]
+        #[arg(long, default_value_t = 8, requires = "worker", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        concurrency: u16,
+    },
+    /// Claim due feeds from the PostgreSQL state with other workers (any number, on any
+    /// machines) and refresh them, until SIGTERM or Ctrl-C.
+    #[cfg(feature = "postgres")]
+    Worker {
+        /// Feeds refreshed at once.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        concurrency: u16,
     },
     /// Serve the output folder over HTTP (feeds, index.html, feeds.opml, feed pages).
     Serve {
@@ -254,9 +273,28 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Exit> {
             source,
             input,
         } => explain::explain(cli, input, source.as_deref(), *json),
-        Command::Daemon { serve, listen } => {
+        #[cfg(feature = "postgres")]
+        Command::Daemon {
+            serve,
+            listen,
+            worker: true,
+            concurrency,
+        } => worker::worker(
+            &cli.config,
+            usize::from(*concurrency),
+            serve.then_some(*listen),
+            cli.verbose > 0,
+        ),
+        Command::Daemon { serve, listen, .. } => {
             daemon::daemon(&cli.config, serve.then_some(*listen), cli.verbose > 0)
         }
+        #[cfg(feature = "postgres")]
+        Command::Worker { concurrency } => worker::worker(
+            &cli.config,
+            usize::from(*concurrency),
+            None,
+            cli.verbose > 0,
+        ),
         Command::Serve { listen } => serve::serve(cli, *listen),
         Command::Status { json } => status::status(cli, *json),
         Command::Init { dir } => init::init(dir),

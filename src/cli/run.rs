@@ -26,6 +26,7 @@ pub fn run(
         dry_run,
         prune,
         now: now()?,
+        worker: None,
     };
     let selection = if !feeds.is_empty() {
         Selection::Named(feeds.to_vec())
@@ -80,6 +81,7 @@ pub fn check(cli: &Cli, fetch: bool, shard: Option<Shard>) -> anyhow::Result<Exi
         dry_run: true,
         prune: false,
         now: now()?,
+        worker: None,
     };
     let report = if fetch {
         let selection = match shard {
@@ -304,10 +306,10 @@ fn print_problem(f: &FeedReport, p: &Problem, verbose: bool, alert_after: Option
 
 /// Lists the chrome each source has learned so far (from the state of earlier runs).
 fn print_learned(config: &Config) -> anyhow::Result<()> {
-    if !config.site.state.exists() {
+    if !config.site.has_state() {
         return Ok(());
     }
-    let store = crate::store::Store::open(&config.site.state)?;
+    let store = crate::store::Store::for_site(&config.site)?;
     for source in config.feeds.iter().flat_map(|f| &f.sources) {
         let mut lines: Vec<String> = pipeline::learned_for(&store, &source.name)?
             .keys

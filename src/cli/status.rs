@@ -8,7 +8,7 @@ use crate::store::Store;
 
 pub fn status(cli: &Cli, json: bool) -> anyhow::Result<Exit> {
     let config = Config::load(&cli.config)?;
-    let store = Store::open(&config.site.state)?;
+    let store = Store::for_site(&config.site)?;
     let mut health = Vec::new();
     for feed in &config.feeds {
         for source in &feed.sources {
@@ -22,10 +22,18 @@ pub fn status(cli: &Cli, json: bool) -> anyhow::Result<Exit> {
             ));
         }
     }
+    // The work queue only exists on PostgreSQL state, where workers share it.
+    let claims = match store.is_shared() {
+        true => Some(store.claims()?),
+        false => None,
+    };
     if json {
-        print!("{}", status::render_json(&health));
+        print!("{}", status::render_json(&health, claims.as_deref()));
     } else {
         print!("{}", status::render_text(&health));
+        if let Some(claims) = &claims {
+            print!("{}", status::render_claims_text(claims));
+        }
     }
     let troubled = health.iter().any(SourceHealth::needs_attention);
     Ok(if troubled { Exit::Failed } else { Exit::Ok })

@@ -45,6 +45,9 @@ pub struct RunOptions {
     /// Remove output files of feeds no longer in the config.
     pub prune: bool,
     pub now: DateTime<Utc>,
+    /// The worker (PostgreSQL state) whose claims this run works on: a feed whose claim it
+    /// lost is not written.
+    pub worker: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -53,6 +56,7 @@ impl Default for RunOptions {
             dry_run: false,
             prune: false,
             now: Utc::now(),
+            worker: None,
         }
     }
 }
@@ -85,16 +89,18 @@ pub struct Runner<'a> {
     remote: Option<publish::Remote>,
     /// Summaries of the feeds published this run, for the index and OPML.
     published: BTreeMap<String, FeedSummary>,
-    _lock: File,
+    _lock: Option<File>,
 }
 
 impl<'a> Runner<'a> {
     pub fn start(config: &'a Config, opts: RunOptions) -> Result<Runner<'a>> {
         let lock = lock::lock(config)?;
-        if !opts.dry_run {
+        // Only under the run lock: without one (PostgreSQL state) another worker's temp file
+        // may be a file being written.
+        if !opts.dry_run && lock.is_some() {
             write::sweep_temp_files(&config.site.output_dir)?;
         }
-        let store = Store::open(&config.site.state)?;
+        let store = Store::for_site(&config.site)?;
         let fetcher = Fetcher::new(&config.site, config.web_hosts())
             .remembering_robots(store.robots()?, opts.now);
         let hub = match &config.site.websub_hub {
@@ -132,6 +138,12 @@ impl<'a> Runner<'a> {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Spaces this run's requests also through `gate` (workers on other machines).
+    pub fn with_host_gate(mut self, gate: std::sync::Arc<dyn crate::fetch::HostGate>) -> Self {
+        self.fetcher = self.fetcher.with_host_gate(gate);
+        self
     }
 
     /// The feeds `selection` names, in config order.
@@ -290,6 +302,12 @@ impl<'a> Runner<'a> {
             dry_run: self.opts.dry_run,
             hub: self.hub.as_ref(),
         };
+        if let Some(worker) = &self.opts.worker {
+            if !self.store.holds_claim(&feed.name, worker)? {
+                report.notes.push(format!("not written: worker {worker} lost its claim on the feed (its lease ran out) to another worker"));
+                return Ok(report);
+            }
+        }
         let failed_before = report.problems.len();
         // A dry run's items were read inside its rolled-back transaction; a run's are read from
         // the store as they are written.
@@ -404,6 +422,18 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
+    /// [`Runner::finish`] without the index, OPML and orphaned files: for a worker between
+    /// batches, as those read every feed's state. It does them once its queue is idle, with
+    /// [`Runner::finish`] on a run of no feeds.
+    pub fn finish_feeds(self) -> Result<()> {
+        if !self.opts.dry_run {
+            for (origin, copy) in self.fetcher.robots_to_keep() {
+                self.store.set_robots(&origin, &copy)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The index and OPML, unless every feed's digest and the site's settings are what they
     /// were when they were last written (and uploaded). Each feed's own page is written with
     /// its files.
@@ -508,8 +538,8 @@ pub async fn check_stored(
 ) -> Result<RunReport> {
     let mut report = RunReport::default();
     // Opening the store would create it: with none, there is nothing published to check.
-    let store = match config.site.state.exists() {
-        true => Some(Store::open(&config.site.state)?),
+    let store = match config.site.has_state() {
+        true => Some(Store::for_site(&config.site)?),
         false => None,
     };
     let outlet = publish::Outlet {
