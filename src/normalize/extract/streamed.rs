@@ -72,3 +72,48 @@ fn remove_fallback(template: &NodeRef) {
         fallback.push(node);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revealed(html: &str) -> String {
+        let doc = Document::from(html);
+        reveal(&doc);
+        doc.select("body").html().to_string()
+    }
+
+    #[test]
+    fn a_chunk_replaces_its_boundary_and_the_loading_fallback() {
+        let html = revealed(
+            r#"<body><main><!--$?--><template id="B:0"></template><p>Loading…</p><!--/$--></main><footer>F</footer><div hidden id="S:0"><p>Body</p></div></body>"#,
+        );
+        assert_eq!(
+            html,
+            "<body><main><!--$?--><p>Body</p><!--/$--></main><footer>F</footer></body>"
+        );
+    }
+
+    #[test]
+    fn nested_fallbacks_go_whole_and_an_unclosed_boundary_keeps_its_siblings() {
+        let html = revealed(
+            r#"<body><div><template id="B:1"></template><!--$--><p>Inner</p><!--/$--><p>Wait</p><!--/$--><p>After</p></div><div hidden id="S:1"><p>Body</p></div></body>"#,
+        );
+        assert!(!html.contains("Inner") && !html.contains("Wait"), "{html}");
+        assert!(html.contains("<p>Body</p><!--/$--><p>After</p>"), "{html}");
+        let html = revealed(
+            r#"<body><div><template id="B:2"></template><p>Kept</p></div><div hidden id="S:2"><p>Body</p></div></body>"#,
+        );
+        assert!(html.contains("<p>Body</p><p>Kept</p>"), "{html}");
+    }
+
+    #[test]
+    fn a_chunk_without_a_placeholder_is_shown_where_it_stands_and_others_stay_hidden() {
+        let html = revealed(
+            r#"<body><div hidden id="S:3"><p>Late</p></div><div hidden id="S:x-y"><p>Odd</p></div><div hidden id="menu"><p>Menu</p></div></body>"#,
+        );
+        assert!(html.contains(r#"<div id="S:3"><p>Late</p></div>"#), "{html}");
+        assert!(html.contains(r#"<div hidden="" id="S:x-y">"#), "{html}");
+        assert!(html.contains(r#"<div hidden="" id="menu">"#), "{html}");
+    }
+}
