@@ -112,7 +112,10 @@ mod tests {
         let html = revealed(
             r#"<body><div hidden id="S:3"><p>Late</p></div><div hidden id="S:x-y"><p>Odd</p></div><div hidden id="menu"><p>Menu</p></div></body>"#,
         );
-        assert!(html.contains(r#"<div id="S:3"><p>Late</p></div>"#), "{html}");
+        assert!(
+            html.contains(r#"<div id="S:3"><p>Late</p></div>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<div hidden="" id="S:x-y">"#), "{html}");
         assert!(html.contains(r#"<div hidden="" id="menu">"#), "{html}");
     }
