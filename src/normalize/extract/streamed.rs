@@ -26,7 +26,7 @@ pub fn reveal(doc: &Document) {
             .into_iter()
             .find_map(|id| {
                 let s = doc.select(&format!(r#"template[id="{id}"]"#));
-                s.nodes().first().map(|t| (id, t.clone()))
+                s.nodes().first().map(|t| (id, *t))
             });
         chunk.remove_attr("hidden");
         let Some((id, template)) = placeholder else {
