@@ -8,6 +8,7 @@
 mod dom;
 mod metadata;
 mod score;
+mod streamed;
 
 use dom_query::Document;
 use url::Url;
@@ -23,6 +24,7 @@ use score::{Extracted, Mode};
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
     // Capped nesting keeps parsing and scoring linear in the page's size.
     let doc = Document::from(cap_depth(html).as_ref());
+    streamed::reveal(&doc);
     remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
     automatic(&doc, base, ctx)
 }
@@ -36,6 +38,7 @@ pub fn draft_with_rule(
     rule: &SiteRule,
 ) -> (Draft, bool) {
     let doc = Document::from(cap_depth(html).as_ref());
+    streamed::reveal(&doc);
     remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
     remove(&doc, &rule.strip, ctx, Rule::SiteRuleStrip);
     let mut draft = automatic(&doc, base, ctx);

@@ -303,7 +303,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
     let top_final = final_score(top);
     let threshold = (top_final * 0.2).max(10.0);
     let top_class = &page.nodes[top].class_id;
-    let roots = page
+    let roots: Vec<usize> = page
         .children(parent)
         .filter(|&c| {
             if c == top {
@@ -333,7 +333,41 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             false
         })
         .collect();
+    if roots.len() == 1 {
+        if let Some(wider) = continued_higher_up(page, live, st, top) {
+            return (top, wider);
+        }
+    }
     (top, roots)
+}
+
+/// How many levels above the content a page builder's part may sit: section, row, column,
+/// module (Divi, Elementor, WPBakery nest about that deep). Feedsmith's own figure.
+const PART_DEPTH: usize = 4;
+
+/// The content when its own siblings carried nothing on but an ancestor's do: page builders
+/// nest each part of a split body (section > row > column > module > text), so the parts are
+/// cousins of the best block, not siblings. Returns that ancestor and its siblings that
+/// continue the article, in document order.
+fn continued_higher_up(page: &Page, live: &[bool], st: &[Stats], top: usize) -> Option<Vec<usize>> {
+    let mut a = top;
+    for _ in 0..PART_DEPTH {
+        let p = page.nodes[a].parent;
+        if p == 0 || matches!(page.nodes[p].tag, Tag::Body | Tag::Main | Tag::Article) {
+            return None;
+        }
+        let continues =
+            |c: usize| live[c] && c != a && continues_article(page.nodes[c].tag, &st[c]);
+        if page.children(p).any(continues) {
+            return Some(
+                page.children(p)
+                    .filter(|&c| c == a || continues(c))
+                    .collect(),
+            );
+        }
+        a = p;
+    }
+    None
 }
 
 /// A sibling block that carries on the article where a page builder splits the body into
