@@ -86,6 +86,29 @@ fn every_local_item_links_to_a_page_that_exists_and_goes_with_the_item() {
 }
 
 #[test]
+fn an_archived_local_item_keeps_its_page_for_the_archive_that_links_it() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\nlimit = 1\narchive = true\n[[feed.source]]\ndir = \"articles\"\n");
+    p.write("articles/0.md", &story(0, "01"));
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let old = format!("{BASE}world/0.html");
+    assert!(open(&p, &old).is_some(), "no page for {old}");
+    // Story 1 pushes Story 0 past `limit` into the archive, which still links its page.
+    p.write("articles/1.md", &story(1, "02"));
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let now: Vec<String> = links(&p).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(now, ["Story 1"]);
+    let archive = p.read("feeds/world-archive-1.rss");
+    assert!(
+        archive.contains(&format!("<link>{old}</link>")),
+        "{archive}"
+    );
+    assert!(
+        open(&p, &old).is_some(),
+        "{old} is linked by the archive and must stay"
+    );
+}
+
+#[test]
 fn articles_url_links_to_the_published_file_and_writes_no_page() {
     let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\n[[feed.source]]\ndir = \"articles\"\narticles_url = \"https://blog.example.org/posts\"\n");
     p.write("articles/2024/Harbour plan.md", &story(1, "02"));

@@ -384,7 +384,11 @@ fn article_pages(
         .each(listed, &mut |item| pages.write(head, &item, site))
         .and_then(|()| {
             let written = std::mem::take(&mut pages.written);
-            pages.finish().map(|removed| (written, removed))
+            match feed.archive {
+                // Archive pages (RFC 5005) still link the items past `limit`: their pages stay.
+                true => Ok((written, Vec::new())),
+                false => pages.finish().map(|removed| (written, removed)),
+            }
         });
     match done {
         Ok((written, removed)) => {
