@@ -18,6 +18,16 @@ use crate::schedule::Schedule;
 use crate::store::queue::{Queue, Registered};
 use crate::store::Store;
 
+/// Most runs a worker has refreshing at once, each with a state connection of its own: enough
+/// to hide a feed's few dozen round trips behind the others', few enough that many workers
+/// stay far below PostgreSQL's default 100 connections.
+const MAX_LANES: usize = 8;
+
+/// How many runs refresh `claimed` feeds of a batch of at most `concurrency`.
+fn lanes(claimed: usize, concurrency: usize) -> usize {
+    claimed.min(concurrency).clamp(1, MAX_LANES)
+}
+
 /// Longest sleep between two looks at the queue while nothing is due: new feeds and
 /// takeovers are noticed within this.
 const MAX_IDLE: Duration = Duration::from_secs(1);
@@ -104,6 +114,8 @@ pub async fn work(
         .filter(|n| schedules.contains_key(n))
         .collect();
     let schedules = Arc::new(schedules);
+    // The batch's runs are tasks of their own, which outlive no borrow.
+    let shared = Arc::new(config.clone());
     let lease = config.site.lease;
     // Whether feeds were published since the index and OPML were last written.
     let mut site_stale = true;
@@ -128,7 +140,7 @@ pub async fn work(
             continue;
         }
         tracing::debug!(worker = %opts.id, feeds = ?claimed, "claimed");
-        let result = batch(config, &queue, &schedules, &claimed, opts).await;
+        let result = batch(&shared, &queue, &schedules, &claimed, opts).await;
         match result {
             Ok(r) => {
                 site_stale = true;
@@ -144,10 +156,10 @@ pub async fn work(
     queue.release_all().await
 }
 
-/// Refreshes the claimed feeds in one run, renewing their lease meanwhile and giving each back
-/// as soon as it is published.
+/// Refreshes the claimed feeds in up to [`MAX_LANES`] runs side by side, renewing their lease
+/// meanwhile and giving each back as soon as it is published.
 async fn batch(
-    config: &Config,
+    config: &Arc<Config>,
     queue: &Arc<Queue>,
     schedules: &Arc<HashMap<String, Schedule>>,
     claimed: &[String],
@@ -195,20 +207,49 @@ async fn batch(
             }
         })
     };
-    let run = async {
-        let mut runner = Runner::start(config, run_options(opts))?.with_host_gate(queue.clone());
-        let feeds: Vec<_> = claimed.iter().filter_map(|n| config.feed(n)).collect();
-        let reports = runner
-            .run_feeds(&feeds, |f| {
-                let _ = done_tx.send(f.name.clone());
+    // Each lane is a run of its own on its own state connection, so feeds are refreshed side by
+    // side instead of one after another behind one connection's round trips; every lane's
+    // requests still take their host's turn through the database.
+    let lanes = lanes(claimed.len(), opts.concurrency);
+    let runs: Vec<_> = (0..lanes)
+        .map(|lane| {
+            let names: Vec<String> = claimed.iter().skip(lane).step_by(lanes).cloned().collect();
+            let (config, queue, done_tx) = (config.clone(), queue.clone(), done_tx.clone());
+            let opts = run_options(opts);
+            tokio::spawn(async move {
+                let mut runner = Runner::start(&config, opts)?.with_host_gate(queue);
+                let feeds: Vec<_> = names.iter().filter_map(|n| config.feed(n)).collect();
+                let reports = runner
+                    .run_feeds(&feeds, |f| {
+                        let _ = done_tx.send(f.name.clone());
+                    })
+                    .await?;
+                runner.finish_feeds()?;
+                Ok::<_, crate::error::Error>(reports)
             })
-            .await?;
-        // The index and OPML wait for an idle queue: they read every feed's state.
-        runner.finish_feeds()?;
-        Ok(RunReport {
-            feeds: reports,
-            ..RunReport::default()
         })
+        .collect();
+    let run = async {
+        let mut feeds = Vec::new();
+        let mut failed = None;
+        // Every lane is waited for, even after one failed: none is left publishing unwatched.
+        for run in runs {
+            match run.await {
+                Ok(Ok(reports)) => feeds.extend(reports),
+                Ok(Err(e)) => failed = failed.or(Some(e)),
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            }
+        }
+        // In claim order, whichever lane refreshed a feed.
+        feeds.sort_by_key(|r| claimed.iter().position(|c| *c == r.feed));
+        match failed {
+            Some(e) => Err(e),
+            // The index and OPML wait for an idle queue: they read every feed's state.
+            None => Ok(RunReport {
+                feeds,
+                ..RunReport::default()
+            }),
+        }
     };
     let result = run.await;
     drop(done_tx);

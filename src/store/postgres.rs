@@ -5,7 +5,8 @@
 //! together do not race.
 //!
 //! The synchronous `postgres` client runs its own small runtime, which may not be entered from
-//! a tokio worker thread: called from one, each query runs on a scoped thread of its own.
+//! a tokio worker thread: called from one, each query runs in `block_in_place` (or, on a
+//! current-thread runtime, on a scoped thread of its own).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -133,11 +134,16 @@ impl Conn {
     }
 }
 
-/// Runs `f` where the synchronous client may block: here, or on a thread of its own when this
-/// is a tokio worker thread.
+/// Runs `f` where the synchronous client may block: here outside tokio; on a multi-threaded
+/// runtime in place, the thread's other tasks handed to another thread meanwhile (a thread
+/// spawned per query cost more than the query, and blocked the runtime's thread anyway); on a
+/// current-thread runtime, which cannot hand its tasks over, on a thread of its own.
 fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    if tokio::runtime::Handle::try_current().is_err() {
-        return f();
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Err(_) => return f(),
+        Ok(RuntimeFlavor::MultiThread) => return tokio::task::block_in_place(f),
+        Ok(_) => {}
     }
     std::thread::scope(|s| {
         s.spawn(f)

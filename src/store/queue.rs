@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::{Client, NoTls, Statement};
 
 use super::postgres::redacted;
 use crate::error::{Error, Result};
@@ -25,8 +25,107 @@ pub struct Registered {
     pub due: DateTime<Utc>,
 }
 
+/// The queue's statements ([`Queue::sql`]).
+struct Prepared {
+    register: Statement,
+    claim: Statement,
+    renew: Statement,
+    complete: Statement,
+    release_all: Statement,
+    next_chance: Statement,
+    take: Statement,
+    slot: Statement,
+    done: Statement,
+}
+
+impl Prepared {
+    async fn new(client: &Client) -> std::result::Result<Prepared, tokio_postgres::Error> {
+        Ok(Prepared {
+            register: client
+                .prepare(
+                    "INSERT INTO feed_claims (feed, host, next_run_at)
+                 SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[])
+                 ON CONFLICT (feed) DO UPDATE SET host = EXCLUDED.host",
+                )
+                .await?,
+            claim: client
+                .prepare(
+                    "WITH free AS (
+                    SELECT feed, row_number() OVER (PARTITION BY host ORDER BY next_run_at, feed) AS turn
+                    FROM feed_claims
+                    WHERE feed = ANY($1) AND next_run_at <= now()
+                      AND (lease_until IS NULL OR lease_until < now())
+                 ), due AS (
+                    SELECT c.feed FROM feed_claims c JOIN free f ON f.feed = c.feed
+                    WHERE c.next_run_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+                    ORDER BY f.turn, c.next_run_at LIMIT $2
+                    FOR UPDATE OF c SKIP LOCKED
+                 )
+                 UPDATE feed_claims c SET worker = $3,
+                     lease_until = now() + $4 * interval '1 millisecond'
+                 FROM due WHERE c.feed = due.feed
+                 RETURNING c.feed, c.next_run_at",
+                )
+                .await?,
+            renew: client
+                .prepare(
+                    "UPDATE feed_claims SET lease_until = now() + $3 * interval '1 millisecond'
+                 WHERE feed = ANY($1) AND worker = $2 RETURNING feed",
+                )
+                .await?,
+            complete: client
+                .prepare(
+                    "UPDATE feed_claims SET next_run_at = $3, worker = NULL, lease_until = NULL,
+                     runs = runs + 1
+                 WHERE feed = $1 AND worker = $2",
+                )
+                .await?,
+            release_all: client
+                .prepare(
+                    "UPDATE feed_claims SET worker = NULL, lease_until = NULL WHERE worker = $1",
+                )
+                .await?,
+            next_chance: client
+                .prepare(
+                    "SELECT EXTRACT(EPOCH FROM (min(GREATEST(next_run_at, COALESCE(lease_until, next_run_at))) - now()))::FLOAT8
+                 FROM feed_claims WHERE feed = ANY($1)",
+                )
+                .await?,
+            take: client
+                .prepare(
+                    "INSERT INTO host_slots (host, next_allowed_at, busy_until, worker)
+                 VALUES ($1, clock_timestamp(), clock_timestamp() + $2 * interval '1 millisecond', $3)
+                 ON CONFLICT (host) DO UPDATE
+                 SET busy_until = EXCLUDED.busy_until, worker = EXCLUDED.worker
+                 WHERE host_slots.next_allowed_at <= clock_timestamp()
+                   AND (host_slots.busy_until IS NULL OR host_slots.busy_until < clock_timestamp())
+                 RETURNING host",
+                )
+                .await?,
+            slot: client
+                .prepare(
+                    "SELECT EXTRACT(EPOCH FROM (next_allowed_at - clock_timestamp()))::FLOAT8,
+                        busy_until IS NOT NULL AND busy_until >= clock_timestamp()
+                 FROM host_slots WHERE host = $1",
+                )
+                .await?,
+            done: client
+                .prepare(
+                    "UPDATE host_slots
+                     SET next_allowed_at = clock_timestamp() + $2 * interval '1 millisecond',
+                         busy_until = NULL, worker = NULL
+                     WHERE host = $1 AND worker = $3",
+                )
+                .await?,
+        })
+    }
+}
+
 pub struct Queue {
     client: Client,
+    /// Every statement, prepared once at connect: a statement prepared per call costs a round
+    /// trip more, and a host's turn is taken and given back for every request.
+    sql: Prepared,
     worker: String,
     url: String,
     /// How long a host stays taken by a request whose worker vanished mid-request.
@@ -53,8 +152,15 @@ impl Queue {
                 tracing::error!("the work queue's PostgreSQL connection failed: {e}");
             }
         });
+        let sql = Prepared::new(&client)
+            .await
+            .map_err(|source| Error::Postgres {
+                url: shown.clone(),
+                source,
+            })?;
         Ok(Queue {
             client,
+            sql,
             worker: worker.to_string(),
             url: shown,
             request_timeout,
@@ -80,12 +186,7 @@ impl Queue {
         let hosts: Vec<&str> = feeds.iter().map(|f| f.host.as_str()).collect();
         let due: Vec<DateTime<Utc>> = feeds.iter().map(|f| f.due).collect();
         self.client
-            .execute(
-                "INSERT INTO feed_claims (feed, host, next_run_at)
-                 SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[])
-                 ON CONFLICT (feed) DO UPDATE SET host = EXCLUDED.host",
-                &[&names, &hosts, &due],
-            )
+            .execute(&self.sql.register, &[&names, &hosts, &due])
             .await
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -99,24 +200,7 @@ impl Queue {
         let n = n as i64;
         let rows = self
             .client
-            .query(
-                "WITH free AS (
-                    SELECT feed, row_number() OVER (PARTITION BY host ORDER BY next_run_at, feed) AS turn
-                    FROM feed_claims
-                    WHERE feed = ANY($1) AND next_run_at <= now()
-                      AND (lease_until IS NULL OR lease_until < now())
-                 ), due AS (
-                    SELECT c.feed FROM feed_claims c JOIN free f ON f.feed = c.feed
-                    WHERE c.next_run_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
-                    ORDER BY f.turn, c.next_run_at LIMIT $2
-                    FOR UPDATE OF c SKIP LOCKED
-                 )
-                 UPDATE feed_claims c SET worker = $3,
-                     lease_until = now() + $4 * interval '1 millisecond'
-                 FROM due WHERE c.feed = due.feed
-                 RETURNING c.feed, c.next_run_at",
-                &[&feeds, &n, &self.worker, &millis(lease)],
-            )
+            .query(&self.sql.claim, &[&feeds, &n, &self.worker, &millis(lease)])
             .await
             .map_err(|e| self.err(e))?;
         let mut claimed: Vec<(DateTime<Utc>, String)> =
@@ -129,11 +213,7 @@ impl Queue {
     pub async fn renew(&self, feeds: &[String], lease: Duration) -> Result<Vec<String>> {
         let rows = self
             .client
-            .query(
-                "UPDATE feed_claims SET lease_until = now() + $3 * interval '1 millisecond'
-                 WHERE feed = ANY($1) AND worker = $2 RETURNING feed",
-                &[&feeds, &self.worker, &millis(lease)],
-            )
+            .query(&self.sql.renew, &[&feeds, &self.worker, &millis(lease)])
             .await
             .map_err(|e| self.err(e))?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
@@ -144,12 +224,7 @@ impl Queue {
     pub async fn complete(&self, feed: &str, next: DateTime<Utc>) -> Result<bool> {
         let n = self
             .client
-            .execute(
-                "UPDATE feed_claims SET next_run_at = $3, worker = NULL, lease_until = NULL,
-                     runs = runs + 1
-                 WHERE feed = $1 AND worker = $2",
-                &[&feed, &self.worker, &next],
-            )
+            .execute(&self.sql.complete, &[&feed, &self.worker, &next])
             .await
             .map_err(|e| self.err(e))?;
         Ok(n > 0)
@@ -159,10 +234,7 @@ impl Queue {
     /// error, so the others need not wait for the lease).
     pub async fn release_all(&self) -> Result<()> {
         self.client
-            .execute(
-                "UPDATE feed_claims SET worker = NULL, lease_until = NULL WHERE worker = $1",
-                &[&self.worker],
-            )
+            .execute(&self.sql.release_all, &[&self.worker])
             .await
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -173,11 +245,7 @@ impl Queue {
     pub async fn next_chance(&self, feeds: &[String]) -> Result<Option<Duration>> {
         let row = self
             .client
-            .query_one(
-                "SELECT EXTRACT(EPOCH FROM (min(GREATEST(next_run_at, COALESCE(lease_until, next_run_at))) - now()))::FLOAT8
-                 FROM feed_claims WHERE feed = ANY($1)",
-                &[&feeds],
-            )
+            .query_one(&self.sql.next_chance, &[&feeds])
             .await
             .map_err(|e| self.err(e))?;
         Ok(row
@@ -194,29 +262,12 @@ impl Queue {
         let hold = millis(self.request_timeout) + 1000.0;
         let taken = self
             .client
-            .query_opt(
-                "INSERT INTO host_slots (host, next_allowed_at, busy_until, worker)
-                 VALUES ($1, clock_timestamp(), clock_timestamp() + $2 * interval '1 millisecond', $3)
-                 ON CONFLICT (host) DO UPDATE
-                 SET busy_until = EXCLUDED.busy_until, worker = EXCLUDED.worker
-                 WHERE host_slots.next_allowed_at <= clock_timestamp()
-                   AND (host_slots.busy_until IS NULL OR host_slots.busy_until < clock_timestamp())
-                 RETURNING host",
-                &[&host, &hold, &self.worker],
-            )
+            .query_opt(&self.sql.take, &[&host, &hold, &self.worker])
             .await?;
         if taken.is_some() {
             return Ok(None);
         }
-        let row = self
-            .client
-            .query_opt(
-                "SELECT EXTRACT(EPOCH FROM (next_allowed_at - clock_timestamp()))::FLOAT8,
-                        busy_until IS NOT NULL AND busy_until >= clock_timestamp()
-                 FROM host_slots WHERE host = $1",
-                &[&host],
-            )
-            .await?;
+        let row = self.client.query_opt(&self.sql.slot, &[&host]).await?;
         let (until_allowed, busy): (f64, bool) = row.map_or((0.0, false), |r| (r.get(0), r.get(1)));
         // While another request to the host is out, its end is unknown: look again soon.
         let wait = match busy {
@@ -248,13 +299,7 @@ impl HostGate for Queue {
         Box::pin(async move {
             let result = self
                 .client
-                .execute(
-                    "UPDATE host_slots
-                     SET next_allowed_at = clock_timestamp() + $2 * interval '1 millisecond',
-                         busy_until = NULL, worker = NULL
-                     WHERE host = $1 AND worker = $3",
-                    &[&host, &millis(delay), &self.worker],
-                )
+                .execute(&self.sql.done, &[&host, &millis(delay), &self.worker])
                 .await;
             if let Err(e) = result {
                 tracing::warn!(%host, "cannot give the host's turn back in {}: {e}", self.url);
