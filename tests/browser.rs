@@ -6,36 +6,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::util::{config, write_output};
+use feedsmith::fetch::render::{find_browser, BROWSERS, FLAGS};
 use feedsmith::serve::{serve, CachePolicy};
-
-const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
-
-fn find_browser() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    BROWSERS.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
 
 async fn dump_dom(browser: &PathBuf, url: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut cmd = tokio::process::Command::new(browser);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ])
-    .arg(format!("--user-data-dir={}", profile.path().display()))
-    .arg("--dump-dom")
-    .arg(url)
-    .kill_on_drop(true);
+    cmd.args(FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .kill_on_drop(true);
     let out = tokio::time::timeout(Duration::from_secs(90), cmd.output())
         .await
         .expect("the browser finished within 90 s")
@@ -51,7 +32,7 @@ async fn dump_dom(browser: &PathBuf, url: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn index_and_feed_page_render_in_chromium() {
-    let Some(browser) = find_browser() else {
+    let Some(browser) = find_browser(None) else {
         if std::env::var("FEEDSMITH_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!("FEEDSMITH_REQUIRE_BROWSER=1 but none of {BROWSERS:?} is on PATH");
         }

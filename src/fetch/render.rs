@@ -17,6 +17,19 @@ use crate::error::{Error, FetchError};
 /// Browser binaries looked for on `PATH`, in this order.
 pub const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
+/// Headless, and quiet on the network: without the background-networking flags Chromium keeps
+/// opening connections of its own (updates, sync) besides the page's.
+pub const FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// The configured browser, else the first of [`BROWSERS`] on `PATH`.
 pub fn find_browser(configured: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = configured {
@@ -48,16 +61,7 @@ pub async fn render(
     // A fresh profile each time: no cookies or cache carried from one page to the next.
     let profile = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let mut child = tokio::process::Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
+        .args(FLAGS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(url.as_str())
