@@ -45,7 +45,8 @@ fn is_folded(s: &str) -> bool {
             }
         }
     }
-    (s.is_empty() || !after_space) && !(wide && s.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
+    (s.is_empty() || !after_space)
+        && !(wide && s.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
 }
 
 /// Escapes text for inclusion in HTML (element content or a quoted attribute value).
@@ -180,8 +181,20 @@ mod tests {
         assert_eq!(fold_whitespace(" \n "), "");
         // Folded already, or not, the answer is the one splitting into words gives.
         for s in [
-            "", "a", "a b", "a  b", " a", "a ", "a\u{0B}b", "café au lait", "a\u{A0}b",
-            "a\u{3000}b", "a\u{2028}b", "— «x» ©", "a\u{85}b", "広告 x",
+            "",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\u{0B}b",
+            "café au lait",
+            "a\u{A0}b",
+            "a\u{3000}b",
+            "a\u{2028}b",
+            "— «x» ©",
+            "a\u{85}b",
+            "広告 x",
         ] {
             let words: Vec<&str> = s.split_whitespace().collect();
             assert_eq!(fold_whitespace(s), words.join(" "), "{s:?}");

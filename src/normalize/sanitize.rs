@@ -755,7 +755,11 @@ mod tests {
                 fold_chars(text.chars(), text.len()),
                 "{text:?}"
             );
-            assert_eq!(hygiene(text), fold_chars(text.nfc(), text.len()), "{text:?}");
+            assert_eq!(
+                hygiene(text),
+                fold_chars(text.nfc(), text.len()),
+                "{text:?}"
+            );
         }
     }
 
