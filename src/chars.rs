@@ -14,6 +14,11 @@ pub fn xml_safe(s: &str) -> String {
 
 /// Every run of white space (line breaks included) folded to one space, ends trimmed.
 pub fn fold_whitespace(s: &str) -> String {
+    // Most lines handed here are folded already (hygiene collapsed their spaces, the caller
+    // trimmed them): checking that is far cheaper than splitting them into words.
+    if is_folded(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -22,6 +27,26 @@ pub fn fold_whitespace(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether [`fold_whitespace`] would give `s` back unchanged: no white space at either end, none
+/// but single spaces inside.
+fn is_folded(s: &str) -> bool {
+    let mut after_space = true;
+    let mut wide = false;
+    for &b in s.as_bytes() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            _ => {
+                wide |= b >= 0x80;
+                after_space = false;
+            }
+        }
+    }
+    (s.is_empty() || !after_space)
+        && !(wide && s.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
 }
 
 /// Escapes text for inclusion in HTML (element content or a quoted attribute value).
@@ -154,6 +179,27 @@ mod tests {
     fn white_space_folds_to_single_spaces() {
         assert_eq!(fold_whitespace("  a \n\t b  c\r\n"), "a b c");
         assert_eq!(fold_whitespace(" \n "), "");
+        // Folded already, or not, the answer is the one splitting into words gives.
+        for s in [
+            "",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\u{0B}b",
+            "café au lait",
+            "a\u{A0}b",
+            "a\u{3000}b",
+            "a\u{2028}b",
+            "— «x» ©",
+            "a\u{85}b",
+            "広告 x",
+        ] {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(fold_whitespace(s), words.join(" "), "{s:?}");
+            assert_eq!(is_folded(s), fold_whitespace(s) == s, "{s:?}");
+        }
     }
 
     #[test]
