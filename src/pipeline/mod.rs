@@ -317,7 +317,7 @@ impl<'a> Runner<'a> {
                 let mut stored = publish::Stored {
                     store: &self.store,
                     feed: &feed.name,
-                    limit: feed.limit,
+                    scope: crate::store::Scope::Newest(feed.limit),
                 };
                 publish::write(&inputs, &mut stored, &outlet, &mut report)?
             }
@@ -498,7 +498,7 @@ impl<'a> Runner<'a> {
                 let mut stored = publish::Stored {
                     store: &self.store,
                     feed: &feed.name,
-                    limit: feed.limit,
+                    scope: crate::store::Scope::Newest(feed.limit),
                 };
                 Ok(publish::summarise(&inputs, &mut stored))
             }
@@ -570,7 +570,7 @@ pub async fn check_stored(
                 let mut stored = publish::Stored {
                     store,
                     feed: &feed.name,
-                    limit: feed.limit,
+                    scope: crate::store::Scope::Newest(feed.limit),
                 };
                 publish::write(&inputs, &mut stored, &outlet, &mut r)?;
             }

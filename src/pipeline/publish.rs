@@ -52,62 +52,41 @@ pub fn archive_exists(dir: &std::path::Path, name: &str, pages: Option<u32>) -> 
     })
 }
 
-/// A feed's newest `limit` items, read from the store as rendering goes.
+/// A feed's items of `scope` (its newest `limit`, or one archive page), read from the store as
+/// rendering goes.
 pub struct Stored<'a> {
     pub store: &'a Store,
     pub feed: &'a str,
-    pub limit: usize,
+    pub scope: Scope,
 }
 
 impl ItemSource for Stored<'_> {
     fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-        self.store.item_dates(self.feed, Scope::Newest(self.limit))
+        self.store.item_dates(self.feed, self.scope)
     }
 
     fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
-        self.store.each_item(self.feed, limit.min(self.limit), each)
-    }
-
-    fn extras(&mut self) -> Result<Extras> {
-        stored_extras(self.store, self.feed, Scope::Newest(self.limit))
-    }
-}
-
-/// What the head of the items of `scope` declares, read from the store.
-fn stored_extras(store: &Store, feed: &str, scope: Scope) -> Result<Extras> {
-    let mut extras = Extras::default();
-    for m in store.item_media(feed, scope)? {
-        extras.see_parts(m.image, m.podcast.as_ref(), m.language.as_deref());
-    }
-    Ok(extras)
-}
-
-/// The items of one archive page, read from the store as rendering goes.
-pub struct ArchivePage<'a> {
-    pub store: &'a Store,
-    pub feed: &'a str,
-    pub page: u32,
-}
-
-impl ItemSource for ArchivePage<'_> {
-    fn dates(&mut self) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-        self.store.item_dates(self.feed, Scope::Page(self.page))
-    }
-
-    fn each(&mut self, limit: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+        // The newest items are read no further than asked; an archive page is short anyway.
+        let scope = match self.scope {
+            Scope::Newest(n) => Scope::Newest(n.min(limit)),
+            page => page,
+        };
         let mut left = limit;
-        self.store
-            .each_item_in(self.feed, Scope::Page(self.page), &mut |item| {
-                if left == 0 {
-                    return Ok(());
-                }
-                left -= 1;
-                each(item)
-            })
+        self.store.each_item_in(self.feed, scope, &mut |item| {
+            if left == 0 {
+                return Ok(());
+            }
+            left -= 1;
+            each(item)
+        })
     }
 
     fn extras(&mut self) -> Result<Extras> {
-        stored_extras(self.store, self.feed, Scope::Page(self.page))
+        let mut extras = Extras::default();
+        for m in self.store.item_media(self.feed, self.scope)? {
+            extras.see_parts(m.image, m.podcast.as_ref(), m.language.as_deref());
+        }
+        Ok(extras)
     }
 }
 
@@ -361,7 +340,11 @@ pub fn write_archive(
             archive: Some(Archive::Page { page, pages }),
             ..*inputs
         };
-        let mut source = ArchivePage { store, feed, page };
+        let mut source = Stored {
+            store,
+            feed,
+            scope: Scope::Page(page),
+        };
         write(&doc, &mut source, outlet, report)?;
     }
     report.items = items;
