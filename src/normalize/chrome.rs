@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lexical::{ends_sentence, fold, sentence_like};
+use super::lexicon::{self, Family};
 pub use super::trace::Rule;
 
 /// Compiled chrome rules for one source: built-ins plus the user's.
@@ -71,119 +72,42 @@ impl Rules {
     }
 }
 
+/// Compiles the families (of one form) as one alternation.
+fn compile(families: &[&Family]) -> Regex {
+    Regex::new(&Family::pattern(families)).unwrap()
+}
+
 /// Whole-line labels: reading controls, ads, calls to action, comment and share furniture
 /// (headers of teaser lists are [`TEASER_HEADER`]). Anchored, so a sentence merely starting with "Trending" is not
 /// matched.
-static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)^(?:
-          (?:\d+\s?%\s*)?(?:font|text)\s?size | (?:increase|decrease|reset|change)\s(?:font|text)(?:\ssize)?
-        | (?:enable|disable|exit|enter|turn\s(?:on|off))\sread(?:ing|er)?\smode | read(?:ing|er)?\smode
-        | (?:published|updated|posted|last\supdated|modified)\s?:?(?:\s(?:published|updated|posted)\s?:?)*
-        | advertisement | advertising | advert | ad | ads | sponsored(?:\scontent|\slinks?|\sstories)?
-        | promoted(?:\sstories|\scontent|\slinks)? | paid\s(?:content|post|partner) | partner\scontent
-        | story\scontinues\sbelow(?:\sadvertisement)? | continue\sreading(?:\sthe\smain\sstory|\sbelow)?
-        | (?:skip|jump)\sto\s(?:main\s)?(?:content|navigation|article|comments)
-        | (?:read|see|view|show|load)\s(?:more|less|all|also|next|full\sstory|full\sarticle|the\sfull\sstory|comments?)
-          (?:\s?[:»›>…]+.*|\s(?:stories|articles|news|photos|videos?))?
-        | (?:leave|post|add|write)\s(?:a\s)?(?:comment|reply|review)s? | cancel\sreply | \d*\s?(?:comments?|replies|responses)
-        | (?:no|view|show|hide)\s(?:comments?|replies) | reply | report | quote | permalink | loading\.*
-        | (?:sign|log)\s?(?:in|up|out) | register | subscribe(?:\snow|\stoday)? | subscribe\s(?:sign|log)\sin
-        | newsletters? | menu | search | close | home | back\sto\stop | next | previous | prev | more
-        | (?:next|previous|prev)\s(?:article|story|post|page)(?:\s?[:»›>].*)?
-        | (?:tags?|topics?|filed\sunder|categories|category|posted\sin|share\sthis(?:\s(?:article|story|page|entry|post))?)\s?:?
-        | (?:click\sto\s)?(?:share|print|email|e-mail|tweet|pin)\s(?:on|via|by|to|with)\s.{1,30}?(?:\s?\(opens\sin\snew\swindow\))?
-        | like\sthis\s?: | print(?:\sthis(?:\sarticle|\sstory|\spage)?)? | e-?mail(?:\sthis(?:\sarticle|\sstory)?)?
-        | реклама | поделиться | комментарии | публикация | leia\smais | publicidade | compartilhe
-        | 広告 | 광고 | 공유하기
-        )\s?[:.!»›>…]*$",
-    )
-    .unwrap()
-});
+static LABEL: LazyLock<Regex> = LazyLock::new(|| compile(lexicon::LABELS));
 
 /// Words share bars, toolbars and reading controls are made of; a short line of nothing else
 /// ("Share Tweet Email", "Share on Facebook") is a widget.
-static WIDGET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    "share shares shared tweet print email e-mail mail facebook twitter linkedin whatsapp \
-     pinterest reddit tumblr vk google+ flipboard messenger telegram sms pin it copy link url \
-     comment comments reply save saved on by via this article story entry page post subscribe \
-     sign in up log login register menu search close home to top font size text a a- a+ aa \
-     gift follow like likes instagram youtube rss feed x the bookmark listen audio zoom | / · • \
-     - – + & or and f g+ more options with friends your send"
-        .split_whitespace()
-        .collect()
-});
+static WIDGET_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::WIDGET_WORDS.entries.iter().copied().collect());
 
 /// Cookie and consent notices: sentences, but never article.
-static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-          cookies?\b.{0,80}\b(?:accept|agree|consent|privacy|policy|settings|preferences|opt[\s-]out|browsing|to\simprove)
-        | (?:we|site|website|this\ssite)\s(?:use|uses)\scookies | use\sof\scookies | by\s(?:continuing|using)\b.{0,60}\bcookies
-        ",
-    )
-    .unwrap()
-});
+static COOKIE: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::COOKIE]));
 
 /// Newsletter and subscription pitches, follow-us and share-this prompts: sentences, but
 /// never article.
-static PITCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-          ^(?:sign\sup|subscribe|get|join|register)\b.{0,60}\b(?:newsletters?|inbox|updates|alerts|emails)\b.{0,120}$
-        | \b(?:news|stories|newsletter|delivered)\b.{0,60}\binbox\b | \binbox\b.{0,60}\b(?:news|stories|newsletter|delivered)\b
-        | \bsubscribe\s(?:to\s)?(?:our|the)\s(?:free\s)?(?:newsletter|mailing\slist)
-        | recaptcha | unsubscribe\s(?:at\s)?any\stime | ^no\sspam\b
-        | ^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b
-        | ^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$
-        | ^(?:follow|like|find|join)\s(?:us|me)\b.{0,50}$ | ^follow\s@?\S+(?:\s\S+)?\s(?:on|at)\b.{0,30}$
-        | ^(?:like|enjoy(?:ed)?|love)\s(?:this|the)\s(?:story|article|post)\?.{0,60}$ | \bshare\sit\swith\s(?:a\sfriend|your\sfriends)\b
-        ",
-    )
-    .unwrap()
-});
+static PITCH: LazyLock<Regex> = LazyLock::new(|| compile(lexicon::PITCHES));
 
 /// A teaser for another story set inside the article ("Also on rt.com ...", "Read also: ..."),
 /// without a sentence end of its own.
-static INLINE_TEASER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:also\son\s\S+|also\sread|read\salso|see\salso|related|more|watch|listen|recommended)\s?:?\s.{3,160}$")
-        .unwrap()
-});
+static INLINE_TEASER: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::INLINE_TEASERS]));
 
 /// Copyright and rights notices, sentences or not.
-static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:©|\(c\)\s|copyright\s(?:©|\(c\)|\d{4}))|all\srights\sreserved|все\sправа\sзащищены|todos\sos\sdireitos\sreservados|무단\s?전재")
-        .unwrap()
-});
+static LEGAL: LazyLock<Regex> =
+    LazyLock::new(|| compile(&[&lexicon::COPYRIGHT_MARK, &lexicon::RIGHTS]));
 
 /// Headers of teaser lists ("Trending News", "Related Stories", "Most Read"): the lines under
 /// one are other articles' headlines.
-static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)^(?:(?:top\s)?(?:content|stories|news)?\s?trending(?:\s(?:now|stories|news|topics|articles|content|today))?
-        | top\s(?:content|stories|news|videos?)(?:\strending)?
-        | related(?:\s(?:articles?|stories|posts|content|news|coverage|topics|links|videos?|reading))?
-        | more\s(?:[\w'’]+\s){0,3}(?:stories|news|articles|videos?|reads|coverage|posts)|more\s(?:on\sthis\s(?:story|topic)|from\s.{1,40}|in\s.{1,40})
-        | most\s(?:read|popular|viewed|shared|emailed|commented|watched)(?:\s(?:articles?|stories|videos?|now|today|this\sweek))?
-        | (?:recommended|suggested)(?:\s(?:for\syou|stories|articles|reading|videos?))?
-        | you\s(?:may|might)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin) | (?:editor'?s\s)?(?:picks|choice)
-        | (?:latest|breaking|popular|top)\s(?:news|stories|headlines|videos?|articles|posts) | don'?t\smiss
-        | (?:quick|useful|more|external)\slinks | see\salso | further\sreading
-        | (?:next\sup|up\snext|read\snext|what\sto\sread\snext|keep\sreading)(?:\sin\s.{1,30})?
-        | читайте\sтакже | популярное | veja\stambém | leia\stambém | 関連記事 | 관련기사 | 많이\s본\s.{0,10}
-        )\s?[:.!»›>…]*$",
-    )
-    .unwrap()
-});
+static TEASER_HEADER: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::TEASER_HEADERS]));
 
-/// Where reader comments start: nothing after it is the article. A bare "Comments" is not
-/// enough: share bars above the article carry that label too.
-static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:\[?\s?\d+\s(?:comments?|replies|responses)\s?\]?|(?:top\s(?:rated\s)?|reader\s|show\s|view\s|load\s|all\s)comments?|comments?\s\(\d+\)|(?:leave|post|add|write)\s(?:a\s)?(?:comment|reply)|join\sthe\s(?:discussion|conversation)|loading\scomments\.*|\d+\s(?:thoughts|responses)\son\s.*|(?:оставить|написать)\sкомментарий|deixe\sum\scomentário|댓글\s?\d+)\s?[:.!]*$",
-    )
-    .unwrap()
-});
+/// Where reader comments start: nothing after it is the article.
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| compile(COMMENTS_FAMILIES));
 
 /// A header introducing a list of other articles' headlines (`folded`: a line in [`fold`]
 /// form).
@@ -191,12 +115,7 @@ pub fn is_teaser_header(folded: &str) -> bool {
     TEASER_HEADER.is_match(folded)
 }
 
-static RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"all\srights\sreserved|todos\sos\sdireitos\sreservados|все\sправа\sзащищены|무단\s?전재",
-    )
-    .unwrap()
-});
+static RIGHTS: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::RIGHTS]));
 
 /// A rights notice: the page footer, which the article does not run past (`folded`: a line
 /// in [`fold`] form).
@@ -210,21 +129,11 @@ pub fn is_comments_header(folded: &str) -> bool {
 }
 
 /// Picture credits and copyright lines that stand alone.
-static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:\(?(?:photo|photos|photograph|image|images|picture|video|illustration|credit|graphic|source)s?(?:\s(?:credit|by))?\s?:|\(?(?:photo|image|illustration)\sby\s|(?:photo|image|picture)\s(?:copyright|caption|credit)\b)|(?:getty\simages|shutterstock|afp\svia|ap\sphoto|reuters/|/\s?(?:ap|afp|reuters|epa|getty)\)?$|istock|unsplash)|^(?:©|\(c\)|copyright\b)",
-    )
-    .unwrap()
-});
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::PICTURE_CREDITS]));
 
 /// Picture captions, written as sentences: "Above: ...", or ending in the picture's credit
 /// "(Photo: Getty Images)".
-static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:above|below|pictured|top|left|right|inset|main\simage|featured\simage)\s?:\s|\((?:photo|image|picture|credit|pictured|photograph)s?\s?:[^)]{0,80}\)$|\((?:ap|afp|reuters|epa|xinhua)\sphoto\b[^)]{0,60}\)$|\([^)]{0,40}getty\simages[^)]{0,20}\)$",
-    )
-    .unwrap()
-});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::CAPTIONS]));
 
 /// Breadcrumbs: short parts joined by path separators ("Home › News › World"). With the
 /// ambiguous separators ("/", "|", ">") it takes three parts: "£5 / month" is no path.
@@ -251,6 +160,26 @@ static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+
+/// The lexicon families behind built-in `rule` (none for user rules and shape-only rules such
+/// as breadcrumbs and timestamps), for tools that count what each entry matches.
+pub fn families(rule: Rule) -> &'static [&'static Family] {
+    match rule {
+        Rule::Label => lexicon::LABELS,
+        Rule::Cookie => &[&lexicon::COOKIE],
+        Rule::Pitch => lexicon::PITCHES,
+        Rule::Legal => &[&lexicon::COPYRIGHT_MARK, &lexicon::RIGHTS],
+        Rule::Caption => &[&lexicon::CAPTIONS],
+        Rule::TeaserHeader => &[&lexicon::TEASER_HEADERS],
+        Rule::InlineTeaser => &[&lexicon::INLINE_TEASERS],
+        Rule::PictureCredit => &[&lexicon::PICTURE_CREDITS],
+        Rule::Widget => &[&lexicon::WIDGET_WORDS],
+        _ => &[],
+    }
+}
+
+/// The families behind [`is_comments_header`].
+pub const COMMENTS_FAMILIES: &[&Family] = &[&lexicon::COMMENTS_HEADERS];
 
 fn builtin(folded: &str) -> Option<Rule> {
     let chars = folded.chars().count();

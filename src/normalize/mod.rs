@@ -12,6 +12,7 @@ mod context;
 pub mod extract;
 pub mod learn;
 pub mod lexical;
+pub mod lexicon;
 pub mod markdown;
 pub mod meta;
 pub mod sanitize;

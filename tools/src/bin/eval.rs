@@ -27,6 +27,11 @@
 //! with a saved one, page by page. `--wrap N` hard-wraps every text-mode input at N columns first
 //! (greedy, words never broken, as a scraper or mail client saving at N columns does), to see
 //! what wrapping costs the plain-text normaliser.
+//!
+//! `eval --rule-hits DATA_DIR...` scores nothing: it counts, for every entry of the built-in
+//! lexicon, the distinct sites of the given sets whose text-mode lines (and, for
+//! `extraction-dev`, the HTML's visible text too) the entry removes, and how many of those
+//! lines the truth holds as body; a tab-separated table (see `feedsmith_tools::rule_hits`).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -38,11 +43,11 @@ use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
 use feedsmith::model::{Metadata, RawArticle, RawBody};
 use feedsmith::normalize::{self, chrome::Rules, learn::Learned, sanitize, Context};
-use feedsmith_tools::{shingle, words};
+use feedsmith_tools::{rule_hits::RuleHits, shingle, words};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-const USAGE: &str = "usage: eval DATA_DIR [--mode text|html|all] [--pages] [--save FILE] [--baseline FILE] [--wrap N] [--misses title|author|date] [--no-peer]";
+const USAGE: &str = "usage: eval DATA_DIR [--mode text|html|all] [--pages] [--save FILE] [--baseline FILE] [--wrap N] [--misses title|author|date] [--no-peer] | eval --rule-hits DATA_DIR...";
 
 /// Which data set, by its layout.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,7 +100,8 @@ struct SaveFile {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut dir: Option<PathBuf> = None;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut rule_hits = false;
     let mut mode = "all".to_string();
     let mut per_page = false;
     let mut save: Option<PathBuf> = None;
@@ -112,18 +118,24 @@ fn main() -> Result<()> {
             "--baseline" => baseline = Some(it.next().context(USAGE)?.into()),
             "--misses" => misses = Some(it.next().context(USAGE)?.clone()),
             "--no-peer" => peer = false,
+            "--rule-hits" => rule_hits = true,
             "--wrap" => {
                 let n = it.next().and_then(|n| n.parse().ok()).context(USAGE)?;
                 wrap = Some(n);
             }
-            s if !s.starts_with('-') => dir = Some(PathBuf::from(s)),
+            s if !s.starts_with('-') => dirs.push(PathBuf::from(s)),
             s => bail!("unknown argument {s}; {USAGE}"),
         }
     }
     if !matches!(mode.as_str(), "text" | "html" | "all") {
         bail!("--mode is text, html or all; {USAGE}");
     }
-    let dir = dir.context(USAGE)?;
+    if rule_hits {
+        return count_rule_hits(&dirs);
+    }
+    let [dir] = &dirs[..] else {
+        bail!("one DATA_DIR; {USAGE}");
+    };
     let baseline: Option<SaveFile> = baseline
         .map(|p| -> Result<SaveFile> {
             let raw =
@@ -210,6 +222,38 @@ fn main() -> Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
         println!("per-page scores saved to {}", path.display());
     }
+    Ok(())
+}
+
+/// `--rule-hits`: the lexicon entries' site counts over `dirs`.
+fn count_rule_hits(dirs: &[PathBuf]) -> Result<()> {
+    if dirs.is_empty() {
+        bail!("{USAGE}");
+    }
+    let mut hits = RuleHits::default();
+    let mut labels = Vec::new();
+    for dir in dirs {
+        let (set, pages) = load(dir)?;
+        let label = dir
+            .file_name()
+            .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        for p in &pages {
+            let site = url::Url::parse(&p.url)
+                .ok()
+                .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()))
+                .unwrap_or_else(|| p.id.clone());
+            let html = read_html(&dir.join("html").join(format!("{}.html.gz", p.id)))?;
+            hits.add_page(&label, &site, &visible_text(&html), &p.truth);
+            if set == Set::Extraction {
+                let path = dir.join("text").join(format!("{}.txt", p.id));
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                hits.add_page(&label, &site, &text, &p.truth);
+            }
+        }
+        labels.push(label);
+    }
+    print!("{}", hits.report(&labels));
     Ok(())
 }
 
