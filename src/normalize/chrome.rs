@@ -188,7 +188,7 @@ fn builtin(folded: &str) -> Option<Rule> {
     }
     // Consent notices run long; pitches, rights lines and captions do not.
     // Every alternative of COOKIE names cookies: most lines are turned away without a search.
-    if folded.contains("cookie") && COOKIE.is_match(folded) {
+    if lexicon::COOKIE_WORDS.iter().any(|w| folded.contains(w)) && COOKIE.is_match(folded) {
         return Some(Rule::Cookie);
     }
     if chars <= 400 {
@@ -369,6 +369,167 @@ mod tests {
             "Tickets: £5 / day",
             "Die Diskussion dreht sich um die elektronische Patientenakte (ePA)",
             "This cookie recipe uses brown butter and a pinch of sea salt.",
+        ] {
+            assert!(!chrome(l), "{l}");
+        }
+    }
+
+    /// Synthetic chrome lines of each family, per language: (language, family, line).
+    const CHROME_BY_LANGUAGE: &[(&str, &str, &str)] = &[
+        ("en", "share", "Share on Facebook"),
+        ("en", "related", "Related Articles"),
+        ("en", "cookie", "We use cookies to improve your experience. Accept all"),
+        ("en", "newsletter", "Subscribe to our newsletter"),
+        ("en", "comments", "Leave a comment"),
+        ("en", "copyright", "© 2031 Harbour Gazette. All rights reserved."),
+        ("en", "ads", "Advertisement"),
+        ("de", "share", "Auf Facebook teilen"),
+        ("de", "share", "Teilen"),
+        ("de", "related", "Das könnte Sie auch interessieren"),
+        ("de", "related", "Mehr zum Thema"),
+        ("de", "cookie", "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten. Alle akzeptieren"),
+        ("de", "newsletter", "Newsletter abonnieren und keine Nachricht verpassen"),
+        ("de", "comments", "12 Kommentare"),
+        ("de", "comments", "Kommentar schreiben"),
+        ("de", "copyright", "© Beispiel Verlag GmbH. Alle Rechte vorbehalten."),
+        ("de", "ads", "Anzeige"),
+        ("fr", "share", "Partager sur Facebook"),
+        ("fr", "related", "À lire aussi"),
+        ("fr", "related", "Sur le même sujet"),
+        ("fr", "cookie", "Nous utilisons des cookies pour améliorer votre expérience."),
+        ("fr", "newsletter", "Abonnez-vous à notre newsletter quotidienne"),
+        ("fr", "comments", "Laisser un commentaire"),
+        ("fr", "copyright", "Exemple Presse 2031 - Tous droits réservés"),
+        ("fr", "ads", "Publicité"),
+        ("es", "share", "Compartir en Twitter"),
+        ("es", "related", "Noticias relacionadas"),
+        ("es", "related", "Lo más leído"),
+        ("es", "cookie", "Este sitio web utiliza cookies para mejorar su experiencia. Aceptar"),
+        ("es", "newsletter", "Suscríbete a nuestro boletín"),
+        ("es", "comments", "Deja un comentario"),
+        ("es", "copyright", "Diario Ejemplo. Todos los derechos reservados."),
+        ("es", "ads", "Publicidad"),
+        ("pt", "share", "Compartilhar no WhatsApp"),
+        ("pt", "related", "Leia também"),
+        ("pt", "related", "Notícias relacionadas"),
+        ("pt", "cookie", "Utilizamos cookies para melhorar a sua experiência. Aceitar"),
+        ("pt", "newsletter", "Assine a nossa newsletter"),
+        ("pt", "comments", "Deixe um comentário"),
+        ("pt", "copyright", "Jornal Exemplo. Todos os direitos reservados."),
+        ("pt", "ads", "Publicidade"),
+        ("it", "share", "Condividi su Facebook"),
+        ("it", "related", "Articoli correlati"),
+        ("it", "related", "Leggi anche"),
+        ("it", "cookie", "Questo sito utilizza cookie tecnici. Accetto"),
+        ("it", "newsletter", "Iscriviti alla nostra newsletter"),
+        ("it", "comments", "Lascia un commento"),
+        ("it", "copyright", "Editoriale Esempio - Tutti i diritti riservati"),
+        ("it", "ads", "Pubblicità"),
+        ("pl", "share", "Udostępnij"),
+        ("pl", "related", "Zobacz także"),
+        ("pl", "related", "Najczęściej czytane"),
+        ("pl", "cookie", "Ta strona używa plików cookie. Akceptuję"),
+        ("pl", "newsletter", "Zapisz się do newslettera"),
+        ("pl", "comments", "Dodaj komentarz"),
+        ("pl", "copyright", "Wydawnictwo Przykład. Wszelkie prawa zastrzeżone."),
+        ("pl", "ads", "Reklama"),
+        ("ru", "share", "Поделиться"),
+        ("ru", "related", "Читайте также"),
+        ("ru", "related", "Похожие статьи"),
+        ("ru", "cookie", "Мы используем файлы cookie. Принять"),
+        ("ru", "newsletter", "Подпишитесь на нашу рассылку"),
+        ("ru", "comments", "Оставить комментарий"),
+        ("ru", "copyright", "© 2031 Пример. Все права защищены."),
+        ("ru", "ads", "Реклама"),
+        ("ja", "share", "シェア"),
+        ("ja", "share", "Facebookでシェア"),
+        ("ja", "related", "関連記事"),
+        ("ja", "related", "あわせて読みたい"),
+        ("ja", "cookie", "当サイトではクッキーを使用しています"),
+        ("ja", "newsletter", "メルマガ登録"),
+        ("ja", "comments", "コメントを書く"),
+        ("ja", "copyright", "無断転載を禁じます"),
+        ("ja", "ads", "広告"),
+        ("zh", "share", "分享"),
+        ("zh", "share", "分享到微信"),
+        ("zh", "related", "相关文章"),
+        ("zh", "related", "推荐阅读"),
+        ("zh", "cookie", "本网站使用cookie"),
+        ("zh", "newsletter", "订阅我们的电子报"),
+        ("zh", "comments", "发表评论"),
+        ("zh", "copyright", "版权所有"),
+        ("zh", "ads", "广告"),
+        ("ko", "share", "공유하기"),
+        ("ko", "share", "카카오톡 공유하기"),
+        ("ko", "related", "관련 기사"),
+        ("ko", "related", "많이 본 뉴스"),
+        ("ko", "cookie", "이 사이트는 쿠키를 사용합니다"),
+        ("ko", "newsletter", "뉴스레터 구독"),
+        ("ko", "comments", "댓글 쓰기"),
+        ("ko", "copyright", "ⓒ 예시일보"),
+        ("ko", "ads", "광고"),
+    ];
+
+    #[test]
+    fn chrome_of_eleven_languages_by_family() {
+        let mut languages = HashSet::new();
+        for (language, family, line) in CHROME_BY_LANGUAGE {
+            assert!(chrome(line), "{language} {family}: {line}");
+            languages.insert(*language);
+        }
+        assert_eq!(languages.len(), 11);
+        for family in ["share", "related", "cookie", "newsletter", "comments", "copyright", "ads"] {
+            let covered = CHROME_BY_LANGUAGE.iter().filter(|(_, f, _)| *f == family).count();
+            assert!(covered >= 11, "{family}: {covered}");
+        }
+    }
+
+    #[test]
+    fn comment_section_headers_of_many_languages() {
+        for l in [
+            "12 Kommentare",
+            "Laisser un commentaire",
+            "Deja un comentario",
+            "Deixe um comentário",
+            "Lascia un commento",
+            "Dodaj komentarz",
+            "Оставить комментарий",
+            "コメントを書く",
+            "发表评论",
+            "댓글 쓰기",
+        ] {
+            assert!(is_comments_header(&fold(l)), "{l}");
+        }
+        assert!(!is_comments_header(&fold("Kommentare")));
+    }
+
+    #[test]
+    fn article_sentences_with_chrome_words_stay_in_every_language() {
+        for l in [
+            "Die Nachbarn wollen den Garten künftig teilen, sagte die Bürgermeisterin am Montag.",
+            "Die Bäckerei verkauft seit Jahren Cookies mit Schokolade und Nüssen.",
+            "Viele Leser haben den Newsletter des Vereins nie abonniert, heißt es im Bericht.",
+            "In den Kommentaren der Zeitung wurde die Entscheidung scharf kritisiert.",
+            "Die Anzeige gegen den Bürgermeister wurde am Freitag zurückgezogen.",
+            "Les deux pays veulent partager les données sur le climat, a déclaré la ministre.",
+            "Le film, à lire aussi comme une fable, sort en salles mercredi prochain.",
+            "La publicité pour le tabac est interdite en France depuis la loi Évin.",
+            "Los vecinos decidieron compartir el coche para ir al trabajo cada mañana.",
+            "Los comentarios del ministro provocaron una fuerte reacción en el Congreso.",
+            "Os agricultores vão compartilhar a água do rio durante a seca, disse o prefeito.",
+            "A publicidade infantil foi proibida pelo conselho no ano passado.",
+            "I due partiti condividono la stessa idea di riforma, ha detto il premier.",
+            "Nei commenti i lettori hanno chiesto più trasparenza al comune.",
+            "Rząd chce udostępnić dane o jakości powietrza wszystkim mieszkańcom.",
+            "Reklama w telewizji publicznej budzi od lat kontrowersje.",
+            "Жители решили поделиться урожаем с соседями, рассказал глава района.",
+            "Реклама на билбордах в центре города будет запрещена с весны.",
+            "彼は会議で自分の経験をシェアし、多くの参加者から質問を受けた。",
+            "政府は広告の規制を強化する方針を明らかにした。",
+            "他在会上分享了自己多年来的研究经验和心得。",
+            "这家公司的广告收入在去年增长了百分之二十。",
+            "시민들은 정보를 공유하기 위해 온라인 모임을 만들었다고 밝혔다.",
+            "정부는 담배 광고에 대한 규제를 강화하겠다고 발표했다.",
         ] {
             assert!(!chrome(l), "{l}");
         }

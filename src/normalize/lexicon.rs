@@ -34,7 +34,8 @@ impl Form {
         };
         match self {
             Form::Line => format!(r"^(?:{alternatives})\s?[:.!»›>…：]*$"),
-            Form::Lead => format!(r"^(?:{alternatives})\s?[:：]?\s.{{3,160}}$"),
+            // A space after the entry, or a colon (CJK teasers run on after "：").
+            Form::Lead => format!(r"^(?:{alternatives})(?:\s?[:：]?\s|[:：]).{{3,160}}$"),
             Form::Free => alternatives,
             Form::Words => format!(r"^(?:{alternatives})$"),
         }
@@ -107,6 +108,20 @@ pub const ADS: Family = Family {
         r"publicidade",
         r"広告",
         r"광고",
+        // de fr es pt it pl
+        r"anzeige",
+        r"werbung",
+        r"publicité",
+        r"publicidad",
+        r"anuncio",
+        r"anúncio",
+        r"pubblicità",
+        r"reklama",
+        r"ogłoszenie",
+        // ja zh
+        r"スポンサーリンク",
+        r"广告",
+        r"廣告",
     ],
 };
 
@@ -119,6 +134,25 @@ pub const CONTINUE: Family = Family {
         r"(?:skip|jump)\sto\s(?:main\s)?(?:content|navigation|article|comments)",
         r"(?:read|see|view|show|load)\s(?:more|less|all|also|next|full\sstory|full\sarticle|the\sfull\sstory|comments?)(?:\s?[:»›>…]+.*|\s(?:stories|articles|news|photos|videos?))?",
         r"leia\smais",
+        // de fr es pt it pl ru
+        r"weiterlesen",
+        r"(?:mehr|alles)\slesen",
+        r"lire\sla\ssuite",
+        r"en\ssavoir\splus",
+        r"(?:leer|ver)\smás",
+        r"seguir\sleyendo",
+        r"continu(?:e|ar)\slendo",
+        r"leggi\s(?:di\spiù|tutto|anche)",
+        r"continua\sa\sleggere",
+        r"czytaj\s(?:dalej|więcej)",
+        r"читать\s(?:далее|дальше|полностью)",
+        // ja zh ko
+        r"続きを読む",
+        r"もっと見る",
+        r"阅读全文",
+        r"閱讀全文",
+        r"查看更多",
+        r"더\s?보기",
     ],
 };
 
@@ -138,6 +172,33 @@ pub const COMMENT_LABELS: Family = Family {
         r"loading\.*",
         r"комментарии",
         r"публикация",
+        // de fr es pt it pl
+        r"\d*\s?kommentare?",
+        r"kommentieren",
+        r"kommentar\s(?:schreiben|verfassen|hinzufügen)",
+        r"\d*\s?commentaires?",
+        r"(?:laisser|ajouter|écrire)\sun\scommentaire",
+        r"\d*\s?comentarios?",
+        r"(?:deja|dejar|añadir|escribe|escribir)\sun\scomentario",
+        r"\d*\s?comentários?",
+        r"(?:deixe|deixar|adicionar|escreva)\sum\scomentário",
+        r"\d*\s?comment[io]",
+        r"(?:lascia|aggiungi|scrivi)\sun\scommento",
+        r"\d*\s?komentarz(?:e|y)?",
+        r"(?:dodaj|napisz)\skomentarz",
+        r"skomentuj",
+        // ru
+        r"\d*\s?комментари(?:й|я|ев)",
+        r"(?:оставить|написать|добавить)\sкомментарий",
+        // ja zh ko
+        r"コメント(?:する|を書く|を投稿する|一覧)?",
+        r"コメント\s?\(?\d+\)?件?",
+        r"[评評]论",
+        r"[发發][表布]\s?[评評][论論]",
+        r"[评評][论論]\s?\(\d+\)",
+        r"\d+\s?条评论",
+        r"留言",
+        r"댓글(?:\s?(?:쓰기|달기|보기))?",
     ],
 };
 
@@ -151,6 +212,38 @@ pub const ACCOUNT: Family = Family {
         r"subscribe(?:\snow|\stoday)?",
         r"subscribe\s(?:sign|log)\sin",
         r"newsletters?",
+        // de fr es pt it pl ru
+        r"anmelden",
+        r"abmelden",
+        r"registrieren",
+        r"abonnieren",
+        r"(?:se\s)?connecter",
+        r"connexion",
+        r"s'inscrire",
+        r"s'abonner",
+        r"iniciar\ssesión",
+        r"regístrate",
+        r"suscríbete",
+        r"assine",
+        r"entrar",
+        r"accedi",
+        r"registrati",
+        r"abbonati",
+        r"zaloguj(?:\ssię)?",
+        r"zarejestruj(?:\ssię)?",
+        r"войти",
+        r"регистрация",
+        r"подписаться",
+        // ja zh ko
+        r"ログイン",
+        r"会員登録",
+        r"登录",
+        r"登入",
+        r"注册",
+        r"註冊",
+        r"로그인",
+        r"회원가입",
+        r"구독(?:하기)?",
     ],
 };
 
@@ -169,6 +262,38 @@ pub const NAVIGATION: Family = Family {
         r"prev",
         r"more",
         r"(?:next|previous|prev)\s(?:article|story|post|page)(?:\s?[:»›>].*)?",
+        // de fr es pt it pl ru
+        r"startseite",
+        r"menü",
+        r"suche",
+        r"nach\soben",
+        r"accueil",
+        r"recherche(?:r)?",
+        r"retour\sen\shaut",
+        r"inicio",
+        r"buscar",
+        r"volver\sarriba",
+        r"início",
+        r"pesquisar",
+        r"voltar\sao\stopo",
+        r"cerca",
+        r"torna\ssu",
+        r"strona\sgłówna",
+        r"szukaj",
+        r"главная",
+        r"поиск",
+        r"наверх",
+        // ja zh ko
+        r"ホーム",
+        r"メニュー",
+        r"検索",
+        r"首页",
+        r"首頁",
+        r"搜索",
+        r"菜单",
+        r"홈",
+        r"검색",
+        r"메뉴",
     ],
 };
 
@@ -193,6 +318,46 @@ pub const SHARE: Family = Family {
         r"поделиться",
         r"compartilhe",
         r"공유하기",
+        // de
+        r"(?:artikel\s|beitrag\s|seite\s|jetzt\s)?teilen",
+        r"(?:auf|bei|via|per)\s.{1,30}\steilen",
+        r"drucken",
+        r"per\se-?mail\s(?:senden|versenden|teilen)",
+        // fr
+        r"partager(?:\scet\sarticle|\ssur\s.{1,30})?",
+        r"imprimer(?:\scet\sarticle)?",
+        r"envoyer\spar\se-?mail",
+        // es
+        r"compartir(?:\seste\sartículo|\sen\s.{1,30})?",
+        r"imprimir",
+        r"enviar\spor\s(?:correo|e-?mail)",
+        // pt
+        r"(?:compartilhar|partilhar)(?:\seste\sartigo|\sn[oa]\s.{1,30})?",
+        // it
+        r"condividi(?:\squesto\sarticolo|\ssu\s.{1,30})?",
+        // pl
+        r"udostępnij(?:\sartykuł|\sna\s.{1,30})?",
+        r"podziel\ssię",
+        r"drukuj",
+        // ru
+        r"поделиться\sв\s.{1,30}",
+        r"распечатать",
+        // ja
+        r"シェア(?:する)?",
+        r"共有(?:する)?",
+        r".{1,20}で(?:シェア|共有)",
+        r"ツイート",
+        r"印刷",
+        // zh
+        r"分享",
+        r"分享[到至]\s?.{1,12}",
+        r"转发",
+        r"轉發",
+        r"打印",
+        // ko
+        r"공유",
+        r".{1,20}\s?공유하기",
+        r"인쇄(?:하기)?",
     ],
 };
 
@@ -223,6 +388,11 @@ pub const WIDGET_WORDS: Family = Family {
         "gift", "follow", "like", "likes", "instagram", "youtube", "rss", "feed", "x", "the",
         "bookmark", "listen", "audio", "zoom", "|", "/", "·", "•", "-", "–", "+", "&", "or", "and",
         "f", "g+", "more", "options", "with", "friends", "your", "send",
+        // share bars outside English: the verb, and the networks of the languages covered
+        "teilen", "drucken", "partager", "imprimer", "compartir", "imprimir", "compartilhar",
+        "condividi", "udostępnij", "drukuj", "поделиться", "вконтакте", "одноклассники", "xing",
+        "weibo", "微博", "微信", "wechat", "qq", "line", "kakaotalk", "카카오톡", "카카오스토리",
+        "naver", "네이버", "밴드",
     ],
 };
 
@@ -230,15 +400,41 @@ pub const WIDGET_WORDS: Family = Family {
 
 pub const COOKIE: Family = Family {
     name: "cookie",
-    note: "cookie and consent notices (every entry names cookies)",
+    note: "cookie and consent notices (every entry names cookies: see [`COOKIE_WORDS`])",
     form: Form::Free,
     entries: &[
         r"cookies?\b.{0,80}\b(?:accept|agree|consent|privacy|policy|settings|preferences|opt[\s-]out|browsing|to\simprove)",
         r"(?:we|site|website|this\ssite)\s(?:use|uses)\scookies",
         r"use\sof\scookies",
         r"by\s(?:continuing|using)\b.{0,60}\bcookies",
+        // de
+        r"cookies?\b.{0,80}\b(?:akzeptieren|zustimmen|einverstanden|datenschutz|einstellungen)",
+        r"(?:wir\sverwenden|diese\s(?:website|seite)\s(?:verwendet|nutzt))\scookies",
+        // fr
+        r"cookies?\b.{0,80}\b(?:j'accepte|consentement|paramètres|confidentialité)",
+        r"(?:nous\sutilisons|ce\ssite\sutilise)\s(?:des\s)?cookies",
+        // es pt
+        r"cookies?\b.{0,80}\b(?:aceptar|acepto|aceitar|aceito|consentimiento|consentimento|configuración|configurações|privacidad|privacidade)",
+        r"(?:utilizamos|usamos|este\ssitio\s(?:web\s)?utiliza|este\ssite\sutiliza)\s(?:las\s)?cookies",
+        // it
+        r"cookies?\b.{0,80}\b(?:accett[ao]|consenso|impostazioni)",
+        r"(?:utilizziamo|usiamo|questo\ssito\sutilizza)\s(?:i\s)?cookies?",
+        // pl
+        r"(?:cookies?|ciasteczk\w*)\b.{0,80}\b(?:akceptuj\w*|zgod\w*|ustawie\w*|prywatnoś\w*)",
+        r"(?:używamy|ta\sstrona\s(?:używa|korzysta\sz))\s(?:plików\s)?(?:cookies?|ciasteczek)",
+        // ru
+        r"(?:cookies?|куки)\b.{0,80}\b(?:принять|принимаю|соглас\w*|конфиденциальност\w*)",
+        r"(?:мы\sиспользуем|сайт\sиспользует)\s(?:файлы\s)?(?:cookies?|куки)",
+        // ja zh ko
+        r"(?:cookie|クッキー).{0,40}(?:使用|利用|同意|プライバシー|接受|隐私|隱私)",
+        r"(?:使用|接受)\s?cookies?",
+        r"(?:쿠키|cookie).{0,40}(?:사용|동의|개인정보)",
     ],
 };
+
+/// What every [`COOKIE`] entry names, in the scripts covered: a line without one of these is
+/// no consent notice, and needs no search.
+pub const COOKIE_WORDS: &[&str] = &["cookie", "куки", "クッキー", "쿠키", "ciasteczk"];
 
 pub const NEWSLETTER: Family = Family {
     name: "newsletter",
@@ -254,6 +450,24 @@ pub const NEWSLETTER: Family = Family {
         r"^no\sspam\b",
         r"^by\s(?:signing\sup|subscribing|registering|clicking|submitting)\b",
         r"^stay\s(?:up\sto\sdate|informed|in\stouch|connected|tuned)\b.{0,80}$",
+        // de
+        r"^(?:newsletter\s(?:abonnieren|bestellen)|(?:abonnieren|bestellen)\ssie\s(?:jetzt\s)?(?:unseren|den)\s.{0,30}newsletter|melden\ssie\ssich\s.{0,40}newsletter).{0,120}$",
+        // fr
+        r"^(?:(?:abonnez-vous|inscrivez-vous)\s(?:à|a)\s(?:notre|la|nos)\s.{0,30}(?:newsletters?|lettres?\sd'information)|recevez\s(?:notre|la|nos)\snewsletters?).{0,120}$",
+        // es
+        r"^(?:suscr[ií]b(?:ete|ase|irse)\s(?:a|al)\s(?:nuestr[oa]s?\s)?(?:newsletters?|boletín|boletines)|recibe\s(?:nuestro|el)\s(?:newsletter|boletín)).{0,120}$",
+        // pt
+        r"^(?:(?:assine|inscreva-se|cadastre-se)\s(?:a|na|em)\s(?:nossa\s)?newsletter|receba\s(?:a\s|nossa\s)?newsletter).{0,120}$",
+        // it
+        r"^(?:iscriviti\s(?:alla|a)\s(?:nostra\s)?newsletter|ricevi\s(?:la\s)?(?:nostra\s)?newsletter).{0,120}$",
+        // pl
+        r"^(?:zapisz\ssię\s(?:do|na)\s(?:naszego\s|nasz\s)?newslettera?|subskrybuj\s(?:nasz\s)?newsletter).{0,120}$",
+        // ru
+        r"^(?:подпи(?:шитесь|саться)\sна\s(?:нашу\s)?(?:новостную\s)?рассылку|подпишитесь\sна\sнаш\s(?:канал|telegram)).{0,120}$",
+        // ja zh ko
+        r"^(?:ニュースレター|メルマガ|メールマガジン)(?:に|を|の)?(?:登録|購読).{0,120}$",
+        r"^(?:订阅|訂閱)(?:我们的|我們的)?(?:新闻通讯|电子报|電子報|新聞通訊|邮件|newsletter).{0,120}$",
+        r"^(?:뉴스레터\s?(?:구독|신청)|구독\s?신청).{0,120}$",
     ],
 };
 
@@ -276,7 +490,11 @@ pub const COPYRIGHT_MARK: Family = Family {
     name: "copyright_mark",
     note: "lines opening with a copyright sign or word",
     form: Form::Free,
-    entries: &[r"^(?:©|\(c\)\s|copyright\s(?:©|\(c\)|\d{4}))"],
+    entries: &[
+        r"^(?:©|\(c\)\s|copyright\s(?:©|\(c\)|\d{4}))",
+        // the circled letter Korean and Japanese footers write for ©
+        r"^(?:ⓒ|copyright\sⓒ)",
+    ],
 };
 
 pub const RIGHTS: Family = Family {
@@ -288,6 +506,15 @@ pub const RIGHTS: Family = Family {
         r"todos\sos\sdireitos\sreservados",
         r"все\sправа\sзащищены",
         r"무단\s?전재",
+        // de fr es it pl
+        r"alle\srechte\svorbehalten",
+        r"tous\sdroits\sréservés",
+        r"todos\slos\sderechos\sreservados",
+        r"tutti\si\sdiritti\sriservati",
+        r"wszelkie\sprawa\szastrzeżone",
+        // ja zh
+        r"無断(?:転載|複製|転用)(?:を)?禁(?:ず|じます|止)",
+        r"版[权權]所有",
     ],
 };
 
@@ -320,6 +547,68 @@ pub const TEASER_HEADERS: Family = Family {
         r"関連記事",
         r"관련기사",
         r"많이\s본\s.{0,10}",
+        // de
+        r"(?:ähnliche|verwandte|weitere|empfohlene)\s(?:artikel|beiträge|themen|nachrichten)",
+        r"mehr\szum\sthema",
+        r"lesen\ssie\sauch",
+        r"das\skönnte\ssie\s(?:auch\s)?interessieren",
+        r"meistgelesen(?:e\s(?:artikel|beiträge))?",
+        r"am\smeisten\sgelesen",
+        r"auch\sinteressant",
+        // fr
+        r"articles?\s(?:similaires|liés|connexes|recommandés)",
+        r"(?:à\s)?lire\saussi",
+        r"sur\sle\smême\ssujet",
+        r"(?:les\s)?(?:articles\s)?(?:les\s)?plus\slus",
+        r"vous\s(?:aimerez|pourriez\saimer)\saussi",
+        r"voir\saussi",
+        // es
+        r"(?:artículos|noticias)\s(?:relacionad[oa]s|recomendad[oa]s)",
+        r"(?:también\s)?(?:te|le)\s(?:puede|podría)\s(?:interesar|gustar)",
+        r"lee\stambién",
+        r"lo\smás\s(?:leído|visto)",
+        r"más\snoticias",
+        r"ver\stambién",
+        // pt
+        r"(?:artigos|notícias|matérias)\srelacionad[ao]s",
+        r"(?:as\s)?mais\slidas",
+        r"(?:você\s)?(?:também\s)?pode\sgostar",
+        r"mais\snotícias",
+        // it
+        r"(?:articoli|notizie)\scorrelat[ie]",
+        r"leggi\sanche",
+        r"(?:ti\s)?potrebbe\s(?:anche\s)?interessare",
+        r"(?:i\s)?più\slett[ie]",
+        r"altre\snotizie",
+        // pl
+        r"(?:powiązane|podobne|polecane)\s(?:artykuły|wpisy|tematy)",
+        r"zobacz\s(?:też|także|również)",
+        r"czytaj\s(?:też|także|również)",
+        r"najczęściej\s(?:czytane|komentowane)",
+        r"polecane",
+        r"może\scię\szainteresować",
+        // ru
+        r"(?:похожие|связанные)\s(?:статьи|материалы|новости)",
+        r"(?:ещё\s|еще\s)?по\sтеме",
+        r"самое\s(?:читаемое|популярное)",
+        r"рекомендуем",
+        r"смотрите\sтакже",
+        // ja
+        r"関連(?:ニュース|する記事)",
+        r"(?:人気|おすすめ|注目)(?:の)?記事",
+        r"あわせて読みたい",
+        r"こちらもおすすめ",
+        r"よく読まれている記事",
+        // zh
+        r"相[关關](?:文章|阅读|閱讀|新闻|新聞|推荐|推薦)",
+        r"推[荐薦][阅閱][读讀]",
+        r"延伸[阅閱][读讀]",
+        r"[热熱][门門](?:文章|新闻|新聞)",
+        r"猜你喜[欢歡]",
+        // ko
+        r"관련\s기사",
+        r"(?:추천|인기)\s?기사",
+        r"(?:가장\s)?많이\s?(?:본|읽은)\s(?:기사|뉴스)",
     ],
 };
 
@@ -337,6 +626,28 @@ pub const INLINE_TEASERS: Family = Family {
         r"watch",
         r"listen",
         r"recommended",
+        // de fr es pt it pl ru
+        r"lesen\ssie\sauch",
+        r"auch\sinteressant",
+        r"mehr\szum\sthema",
+        r"(?:à\s)?lire\saussi",
+        r"voir\saussi",
+        r"lee\stambién",
+        r"ver\stambién",
+        r"leia\stambém",
+        r"veja\stambém",
+        r"leggi\sanche",
+        r"czytaj\s(?:też|także|również)",
+        r"zobacz\s(?:też|także|również)",
+        r"читайте\sтакже",
+        r"смотрите\sтакже",
+        // ja zh ko
+        r"関連記事",
+        r"あわせて読みたい",
+        r"相[关關][阅閱][读讀]",
+        r"延伸[阅閱][读讀]",
+        r"推[荐薦][阅閱][读讀]",
+        r"관련\s?기사",
     ],
 };
 
@@ -355,6 +666,28 @@ pub const COMMENTS_HEADERS: Family = Family {
         r"(?:оставить|написать)\sкомментарий",
         r"deixe\sum\scomentário",
         r"댓글\s?\d+",
+        // de fr es pt it pl
+        r"\d+\skommentare?",
+        r"kommentar\s(?:schreiben|verfassen)",
+        r"\d+\scommentaires?",
+        r"(?:laisser|ajouter|écrire)\sun\scommentaire",
+        r"\d+\scomentarios?",
+        r"(?:deja|dejar|escribe)\sun\scomentario",
+        r"\d+\scomentários?",
+        r"(?:deixar|escreva)\sum\scomentário",
+        r"\d+\scommenti",
+        r"(?:lascia|scrivi)\sun\scommento",
+        r"\d+\skomentarz(?:e|y)?",
+        r"(?:dodaj|napisz)\skomentarz",
+        // ru ja zh ko
+        r"\d+\sкомментари(?:й|я|ев)",
+        r"コメント\s?\(\d+\)",
+        r"コメント\s?\d+件",
+        r"コメントを(?:書く|投稿する)",
+        r"[发發][表布]\s?[评評][论論]",
+        r"[评評][论論]\s?\(\d+\)",
+        r"\d+\s?条评论",
+        r"댓글\s?쓰기",
     ],
 };
 
