@@ -1432,7 +1432,7 @@ mod tests {
     fn author_boxes_inline_teasers_and_prompts_go() {
         let text = page("About Jane Doe\n\nJane has covered the coast for the Gazette since 2004 and writes about boats, harbours and the people who work in them.").replace(
             PARAS[2],
-            &format!("Also on gazette.com Ferry fares to rise in the spring\n\n{}\n\nLike this story? Share it with a friend!", PARAS[2]),
+            &format!("See also: Ferry fares to rise in the spring\n\n{}\n\nEnjoyed this article? Share it with your friends.", PARAS[2]),
         );
         let d = draft_of(&text);
         assert_eq!(paragraphs(&d).len(), 4, "{:?}", paragraphs(&d));

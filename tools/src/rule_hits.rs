@@ -38,7 +38,9 @@ impl Default for RuleHits {
             .iter()
             .map(|f| {
                 (0..f.entries.len())
-                    .map(|i| (f.form != Form::Words).then(|| Regex::new(&f.entry_pattern(i)).unwrap()))
+                    .map(|i| {
+                        (f.form != Form::Words).then(|| Regex::new(&f.entry_pattern(i)).unwrap())
+                    })
                     .collect()
             })
             .collect();
@@ -91,8 +93,11 @@ impl RuleHits {
                 }
                 if h.examples.len() < 3 || (body && h.examples.len() < 6) {
                     let shown: String = line.trim().chars().take(80).collect();
-                    h.examples
-                        .push(if body { format!("[body] {shown}") } else { shown });
+                    h.examples.push(if body {
+                        format!("[body] {shown}")
+                    } else {
+                        shown
+                    });
                 }
             }
         }
@@ -164,7 +169,12 @@ mod tests {
     fn counts_sites_and_body_lines_per_entry() {
         let mut hits = RuleHits::default();
         let text = "Related Articles\nThe council met on Tuesday.\nAdvertisement\n";
-        hits.add_page("dev", "a.example", text, "The council met on Tuesday.\nAdvertisement");
+        hits.add_page(
+            "dev",
+            "a.example",
+            text,
+            "The council met on Tuesday.\nAdvertisement",
+        );
         hits.add_page("dev", "b.example", text, "The council met on Tuesday.");
         let report = hits.report(&["dev".to_string()]);
         let row = |name: &str, pattern: &str| {

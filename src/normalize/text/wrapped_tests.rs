@@ -397,7 +397,7 @@ fn trace_gives_each_input_line_of_a_wrapped_paragraph_the_paragraph_fate() {
         lines.extend(wrap(para, Some(60), "", ""));
         lines.push(String::new());
     }
-    lines.push("Enable Read mode".to_string());
+    lines.push("Change font size".to_string());
     let text = lines.join("\n");
     let (rules, learned) = (Rules::default(), Learned::default());
     let trace = Trace::default();
@@ -430,7 +430,7 @@ fn trace_gives_each_input_line_of_a_wrapped_paragraph_the_paragraph_fate() {
     for (i, l) in lines.iter().enumerate().skip(2) {
         match l.as_str() {
             "" => assert_eq!(fate_of(i), None),
-            "Enable Read mode" => assert_eq!(fate_of(i), Some(Fate::Chrome { rule: Rule::Label })),
+            "Change font size" => assert_eq!(fate_of(i), Some(Fate::Chrome { rule: Rule::Label })),
             _ => assert_eq!(fate_of(i), Some(Fate::Kept), "line {i}: {l}"),
         }
     }

@@ -234,13 +234,17 @@ fn count_rule_hits(dirs: &[PathBuf]) -> Result<()> {
     let mut labels = Vec::new();
     for dir in dirs {
         let (set, pages) = load(dir)?;
-        let label = dir
-            .file_name()
-            .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let label = dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         for p in &pages {
             let site = url::Url::parse(&p.url)
                 .ok()
-                .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()))
+                .and_then(|u| {
+                    u.host_str()
+                        .map(|h| h.trim_start_matches("www.").to_string())
+                })
                 .unwrap_or_else(|| p.id.clone());
             let html = read_html(&dir.join("html").join(format!("{}.html.gz", p.id)))?;
             hits.add_page(&label, &site, &visible_text(&html), &p.truth);
