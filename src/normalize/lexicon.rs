@@ -809,6 +809,15 @@ pub const CAPTIONS: Family = Family {
     ],
 };
 
+// ---- Author boxes (text path, rule `author_box` and the closing bio) ----
+
+/// The header of an author box ("About the author", "Über den Autor", "About Jane Doe"), read
+/// unfolded: a name is two or three capitalised words.
+pub const AUTHOR_BOX: &str = r"(?i)^(?:about|sobre|über|à\spropos\sde|об\sавторе)\s(?:the\sauthor|o\sautor|a\sautora|den\sautor|l'auteur|(?-i:\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+){1,2}))$|^об\sавторе$";
+
+/// An author's bio closing an article ("Jane Doe is a reporter for ..."), read unfolded.
+pub const CLOSING_BIO: &str = r"^\p{Lu}[\p{L}'.-]+(?:\s\p{Lu}[\p{L}'.-]+){1,3}\s(?:is|was|has\sbeen|writes|covers)\s.{0,120}\b(?:reporter|writer|editor|correspondent|journalist|contributor|producer|columnist|intern|author|blogger|critic)\b";
+
 /// Every family, for tools that count what each entry matches.
 pub const ALL: &[&Family] = &[
     &READING_CONTROLS,

@@ -536,8 +536,7 @@ fn mark_headline_lists(lines: &mut [Line]) {
 /// author", "About Jane Doe") the next paragraph is the bio.
 fn mark_teaser_lists(lines: &mut [Line]) {
     static AUTHOR_BOX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:about|sobre|über|à\spropos\sde|об\sавторе)\s(?:the\sauthor|o\sautor|a\sautora|den\sautor|l'auteur|(?-i:\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+){1,2}))$|^об\sавторе$")
-            .unwrap()
+        Regex::new(super::lexicon::AUTHOR_BOX).unwrap()
     });
     let mut i = 0;
     while i < lines.len() {
@@ -820,8 +819,7 @@ fn in_label_run(lines: &[Line], i: usize) -> bool {
 /// not the story. Only the last kept lines are looked at, where bios sit.
 fn drop_closing_bio(lines: &[Line], keep: &mut [bool], end: usize) {
     static BIO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\p{Lu}[\p{L}'.-]+(?:\s\p{Lu}[\p{L}'.-]+){1,3}\s(?:is|was|has\sbeen|writes|covers)\s.{0,120}\b(?:reporter|writer|editor|correspondent|journalist|contributor|producer|columnist|intern|author|blogger|critic)\b")
-            .unwrap()
+        Regex::new(super::lexicon::CLOSING_BIO).unwrap()
     });
     let kept: Vec<usize> = (0..end).rev().filter(|&i| keep[i]).take(3).collect();
     for i in kept {
