@@ -19,6 +19,8 @@ pub enum Form {
     Lead,
     /// The entry is matched as written, anywhere in the line (entries carry their anchors).
     Free,
+    /// Case-insensitive [`Form::Free`] for text not folded first (HTML text blocks).
+    FreeAnyCase,
     /// Single words; a short line of nothing else matches (the test is in `chrome`).
     Words,
 }
@@ -37,6 +39,7 @@ impl Form {
             // A space after the entry, or a colon (CJK teasers run on after "：").
             Form::Lead => format!(r"^(?:{alternatives})(?:\s?[:：]?\s|[:：]).{{3,160}}$"),
             Form::Free => alternatives,
+            Form::FreeAnyCase => format!("(?i){alternatives}"),
             Form::Words => format!(r"^(?:{alternatives})$"),
         }
     }
@@ -809,6 +812,41 @@ pub const CAPTIONS: Family = Family {
     ],
 };
 
+// ---- HTML text blocks (rule `boilerplate`), read unfolded ----
+
+pub const BLOCK_PITCH: Family = Family {
+    name: "block_pitch",
+    note: "newsletter pitches in HTML blocks, which run longer than other chrome",
+    form: Form::FreeAnyCase,
+    entries: &[
+        r"\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b",
+        r"\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b",
+    ],
+};
+
+pub const BLOCK_BOILERPLATE: Family = Family {
+    name: "block_boilerplate",
+    note: "short HTML blocks that are furniture in any article: ad labels, related headings, share, follow and subscribe calls, tags, credits, reading times",
+    form: Form::FreeAnyCase,
+    entries: &[
+        r"^(?:advertisements?|advert|sponsored( content)?|ad)\.?$",
+        r"^you (?:may|might) (?:also )?(?:like|enjoy).*$",
+        r"^(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?\.?$",
+        r"^(?:read|see|watch|listen) (?:more|also|next|now|the full story)\b.{0,80}\.?$",
+        r"^share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?\.?$",
+        r"^(?:(?:follow|like) us\b.{0,60}|follow\b.{0,60}\b(?:twitter|facebook|instagram|youtube|linkedin)\b.{0,60})\.?$",
+        r"^(?:don'?t miss|sharing is caring)\.?$",
+        r"^(?:sign up|subscribe)\b.{0,80}\.?$",
+        r"^click here\b.{0,60}\.?$",
+        r"^continue reading\b.{0,60}\.?$",
+        r"^(?:tags?:.{0,80}|filed under\b.{0,80})\.?$",
+        r"^(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}\.?$",
+        r"^\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)\.?$",
+        r"^comments?(?: \(\d+\))?\.?$",
+        r"^(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?\.?$",
+    ],
+};
+
 // ---- Author boxes (text path, rule `author_box` and the closing bio) ----
 
 /// The header of an author box ("About the author", "Über den Autor", "About Jane Doe"), read
@@ -840,6 +878,8 @@ pub const ALL: &[&Family] = &[
     &COMMENTS_HEADERS,
     &PICTURE_CREDITS,
     &CAPTIONS,
+    &BLOCK_PITCH,
+    &BLOCK_BOILERPLATE,
 ];
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use feedsmith::normalize::chrome::{self, Rules};
 use feedsmith::normalize::lexical::fold;
-use feedsmith::normalize::lexicon::{Family, Form, ALL};
+use feedsmith::normalize::lexicon::{Family, Form, ALL, BLOCK_BOILERPLATE, BLOCK_PITCH};
 use regex::Regex;
 
 /// What one entry matched.
@@ -71,8 +71,18 @@ impl RuleHits {
             if chrome::is_comments_header(&folded) {
                 self.matching(&folded, chrome::COMMENTS_FAMILIES, &mut matched);
             }
-            if let Some(rule) = self.rules.chrome_rule_folded(line, &folded) {
+            let rule = self.rules.chrome_rule_folded(line, &folded);
+            if let Some(rule) = rule {
                 self.matching(&folded, chrome::families(rule), &mut matched);
+            }
+            // The HTML path's own block lists, under its gates: pitches in blocks of up to 300
+            // characters, boilerplate in blocks under 100 that no chrome rule took.
+            let chars = folded.chars().count();
+            if chars <= 300 {
+                self.matching(&folded, &[&BLOCK_PITCH], &mut matched);
+            }
+            if rule.is_none() && chars < 100 {
+                self.matching(&folded, &[&BLOCK_BOILERPLATE], &mut matched);
             }
             if matched.is_empty() {
                 continue;

@@ -10,6 +10,7 @@ use regex::Regex;
 use super::dom::{measure, Page, Tag};
 use crate::chars::escape_html_into;
 use crate::normalize::context::Context;
+use crate::normalize::lexicon::{self, Family};
 use crate::normalize::trace::{Entry, Fate, Rule};
 
 /// How hard class/id names count against a node.
@@ -58,9 +59,8 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Newsletter pitches, which run longer than other chrome lines.
-static PITCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b|\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b").unwrap()
-});
+static PITCH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&Family::pattern(&[&lexicon::BLOCK_PITCH])).unwrap());
 
 /// "Updated 3 hours ago", "Published: 12 May 2024 10:02".
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -69,21 +69,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whole short lines that are page furniture in any article: ad labels, "related" headings,
 /// calls to share, follow or subscribe, tag lists, photo credits, reading times.
-static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)^(?:advertisements?|advert|sponsored( content)?|ad|",
-        r"you (?:may|might) (?:also )?(?:like|enjoy).*|(?:related|recommended|more|popular|trending|top)(?: \w+)?(?: articles?| stories| posts| news| reads| videos?| content| links)?:?|",
-        r"(?:read|see|watch|listen) (?:more|also|next|now|the full story)\b.{0,80}|",
-        r"share(?: this)?(?: article| story| post| page)?(?: on .{0,20})?|",
-        r"(?:follow|like) us\b.{0,60}|follow\b.{0,60}\b(?:twitter|facebook|instagram|youtube|linkedin)\b.{0,60}|don'?t miss|sharing is caring|",
-        r"(?:sign up|subscribe)\b.{0,80}|click here\b.{0,60}|",
-        r"continue reading\b.{0,60}|tags?:.{0,80}|filed under\b.{0,80}|",
-        r"(?:photo|image|picture|video|source|credit)s?(?: credit)?:.{0,80}|",
-        r"\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)|comments?(?: \(\d+\))?|",
-        r"(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?)\.?$"
-    ))
-    .unwrap()
-});
+static BOILERPLATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&Family::pattern(&[&lexicon::BLOCK_BOILERPLATE])).unwrap());
 
 /// Which nodes take part in `mode`: a removed node takes its subtree with it.
 fn live_mask(page: &Page, mode: Mode) -> Vec<bool> {
