@@ -856,6 +856,26 @@ pub const AUTHOR_BOX: &str = r"(?i)^(?:about|sobre|über|à\spropos\sde|об\sа
 /// An author's bio closing an article ("Jane Doe is a reporter for ..."), read unfolded.
 pub const CLOSING_BIO: &str = r"^\p{Lu}[\p{L}'.-]+(?:\s\p{Lu}[\p{L}'.-]+){1,3}\s(?:is|was|has\sbeen|writes|covers)\s.{0,120}\b(?:reporter|writer|editor|correspondent|journalist|contributor|producer|columnist|intern|author|blogger|critic)\b";
 
+// ---- Bylines (HTML metadata) ----
+
+/// Labels that stand alone over the name they introduce ("Written by" / "Jane Roe").
+pub const BYLINE_LABELS: &[&str] = &[
+    "by",
+    "written by",
+    "posted by",
+    "words by",
+    "author",
+    "authors",
+    "von",
+    "par",
+    "por",
+    "autor",
+    "auteur",
+    "autore",
+    "автор",
+    "著者",
+];
+
 /// Every family, for tools that count what each entry matches.
 pub const ALL: &[&Family] = &[
     &READING_CONTROLS,

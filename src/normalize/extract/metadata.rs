@@ -15,6 +15,7 @@ use super::dom::{Page, Tag};
 use crate::chars::fold_whitespace;
 use crate::model::Metadata;
 use crate::normalize::context::Context;
+use crate::normalize::lexicon;
 use crate::normalize::meta::{harvest, Found};
 
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
@@ -550,24 +551,6 @@ pub struct Shown {
 const SHOWN_AFTER: usize = 25;
 const SHOWN_BEFORE: usize = 12;
 
-/// Labels that stand alone over the name they introduce ("Written by" / "Jane Roe").
-const BYLINE_LABELS: &[&str] = &[
-    "by",
-    "written by",
-    "posted by",
-    "words by",
-    "author",
-    "authors",
-    "von",
-    "par",
-    "por",
-    "autor",
-    "auteur",
-    "autore",
-    "автор",
-    "著者",
-];
-
 /// What the page shows near its headline (the `<h1>` that is the title, else a lower heading
 /// that is, else the first `<h1>`); without any, only author elements anywhere.
 pub fn shown(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
@@ -641,7 +624,7 @@ fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
             }
             Block::Text { text, author } => {
                 let lower = text.trim_end_matches(':').trim().to_lowercase();
-                if BYLINE_LABELS.contains(&lower.as_str()) {
+                if lexicon::BYLINE_LABELS.contains(&lower.as_str()) {
                     label = true;
                     continue;
                 }
