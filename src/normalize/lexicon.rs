@@ -876,6 +876,53 @@ pub const BYLINE_LABELS: &[&str] = &[
     "著者",
 ];
 
+// ---- Class and id names (HTML extraction, matched against each element's class and id) ----
+
+/// Class/id words of page furniture.
+pub const NEGATIVE_NAMES: &str = concat!(
+    r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share(?:[^d]|$)|sharedaddy|sharing|social|",
+    r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
+    r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
+    r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
+    r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
+    r"rollover|tooltip|popover|hovercard|",
+    r"visually-hidden|sr-only|screen-reader|caption|hidden-(?:xs|sm|mobile|phone)|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
+    r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
+);
+
+/// Class/id words of content.
+pub const POSITIVE_NAMES: &str = concat!(
+    r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
+    r"column|page"
+);
+
+/// Names that say "this is the article body" strongly enough to outweigh a negative match.
+pub const BODY_NAMES: &str = concat!(
+    r"article-?body|articlebody|article-?content|post-?body|post-?content|entry-?content|",
+    r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
+);
+
+/// "content-with-sidebar" describes a layout, not a sidebar; Elementor wraps every block of
+/// a page, the article's text included, in "elementor-widget(-container|-text-editor|…)"
+/// (its other widgets keep their own names: "elementor-widget-share-buttons" stays negative).
+pub const LAYOUT_NAMES: &str = concat!(
+    r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)|",
+    r"elementor-widget(?:-(?:container|wrap|text-editor|heading|image|theme-post-content))?\b"
+);
+
+/// Embedded posts (tweets, Instagram) are quoted content, not share bars.
+pub const EMBED_NAMES: &str =
+    r"tweet|instagram-media|tiktok|(?:social|media)-?embed|embed-?(?:social|twitter)";
+
+/// Negative even next to a content-looking word ("comment-body", "related-content").
+pub const STRONG_NEGATIVE_NAMES: &str = concat!(
+    r"comment|disqus|related|share(?:[^d]|$)|sharedaddy|sharing|social|newsletter|subscribe|promo|sponsor|",
+    r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
+    r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
+    r"rollover|tooltip|popover|hovercard|",
+    r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
+);
+
 /// Every family, for tools that count what each entry matches.
 pub const ALL: &[&Family] = &[
     &READING_CONTROLS,
