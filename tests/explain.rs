@@ -53,7 +53,11 @@ fn explain_lists_every_seed_line_once_with_the_rule_that_removed_chrome() {
     }
     // No rule names reader-mode toggles (one development page had one): the seed's stays out
     // of the body by its place above the article.
-    let read_mode = &rows.iter().find(|(_, r)| r.contains("Enable Read mode")).unwrap().1;
+    let read_mode = &rows
+        .iter()
+        .find(|(_, r)| r.contains("Enable Read mode"))
+        .unwrap()
+        .1;
     assert!(read_mode.starts_with("above"), "{read_mode}");
     assert!(rows[0].1.starts_with("title"), "{}", rows[0].1);
     assert!(rows[2].1.starts_with("dek"), "{}", rows[2].1);

@@ -535,9 +535,8 @@ fn mark_headline_lists(lines: &mut [Line]) {
 /// first line that reads as a finished sentence. Under an author-box header ("About the
 /// author", "About Jane Doe") the next paragraph is the bio.
 fn mark_teaser_lists(lines: &mut [Line]) {
-    static AUTHOR_BOX: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(super::lexicon::AUTHOR_BOX).unwrap()
-    });
+    static AUTHOR_BOX: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(super::lexicon::AUTHOR_BOX).unwrap());
     let mut i = 0;
     while i < lines.len() {
         if AUTHOR_BOX.is_match(lines[i].text) {
@@ -818,9 +817,8 @@ fn in_label_run(lines: &[Line], i: usize) -> bool {
 /// The author's bio closing an article ("Jane Doe is a reporter for ..."): about the writer,
 /// not the story. Only the last kept lines are looked at, where bios sit.
 fn drop_closing_bio(lines: &[Line], keep: &mut [bool], end: usize) {
-    static BIO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(super::lexicon::CLOSING_BIO).unwrap()
-    });
+    static BIO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(super::lexicon::CLOSING_BIO).unwrap());
     let kept: Vec<usize> = (0..end).rev().filter(|&i| keep[i]).take(3).collect();
     for i in kept {
         if BIO.is_match(lines[i].text) {
