@@ -143,7 +143,7 @@ fn main() -> Result<()> {
             serde_json::from_str(&raw).with_context(|| format!("parsing {}", p.display()))
         })
         .transpose()?;
-    let (set, pages) = load(&dir)?;
+    let (set, pages) = load(dir)?;
     println!("{} pages from {}", pages.len(), dir.display());
     let mut saved = SaveFile {
         data: dir.display().to_string(),
