@@ -145,21 +145,7 @@ static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Vocabulary of a bare timestamp ("Nov. 19, 2019 8:03 am ET", "Updated 3 hours ago").
-static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)^(?:
-          published|updated|posted|last|modified|first|on|at|by|am|pm|a\.m|p\.m|ago|and|
-          seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yesterday|today|just|now|
-          jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|
-          january|february|march|april|june|july|august|september|october|november|december|
-          mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|
-          monday|tuesday|wednesday|thursday|friday|saturday|sunday|
-          utc|gmt|et|ct|mt|pt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|ist|jst|kst|msk|
-          \d{1,4}(?:st|nd|rd|th|h|m|d|г|年|月|日)?|\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}
-        )$",
-    )
-    .unwrap()
-});
+static DATE_WORDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(lexicon::DATE_WORDS).unwrap());
 
 /// The lexicon families behind built-in `rule` (none for user rules and shape-only rules such
 /// as breadcrumbs and timestamps), for tools that count what each entry matches.

@@ -847,6 +847,21 @@ pub const BLOCK_BOILERPLATE: Family = Family {
     ],
 };
 
+// ---- Timestamps (rule `timestamp`) ----
+
+/// The words a bare timestamp line is made of ("Mar. 4, 2031 9:15 am ET", "Updated 3 hours
+/// ago"), one word at a time; a line of nothing else with a number in it is a timestamp.
+pub const DATE_WORDS: &str = r"(?x)^(?:
+          published|updated|posted|last|modified|first|on|at|by|am|pm|a\.m|p\.m|ago|and|
+          seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yesterday|today|just|now|
+          jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|
+          january|february|march|april|june|july|august|september|october|november|december|
+          mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|
+          monday|tuesday|wednesday|thursday|friday|saturday|sunday|
+          utc|gmt|et|ct|mt|pt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|ist|jst|kst|msk|
+          \d{1,4}(?:st|nd|rd|th|h|m|d|г|年|月|日)?|\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}
+        )$";
+
 // ---- Author boxes (text path, rule `author_box` and the closing bio) ----
 
 /// The header of an author box ("About the author", "Über den Autor", "About Jane Doe"), read
