@@ -13,7 +13,7 @@ use url::Url;
 
 use super::dom::{Page, Tag};
 use crate::chars::fold_whitespace;
-use crate::model::Metadata;
+use crate::model::{Metadata, Origin, Provenance};
 use crate::normalize::context::Context;
 use crate::normalize::meta::{harvest, Found};
 
@@ -138,12 +138,17 @@ impl Meta {
             .and_then(|t| crate::dates::parse(t, tz))
     }
 
-    fn meta(&self, keys: &[&str]) -> Option<&str> {
+    fn meta(&self, keys: &[&'static str]) -> Option<&str> {
+        self.meta_keyed(keys).map(|(_, v)| v)
+    }
+
+    /// The first of `keys` the page has a `<meta>` for, with its content.
+    fn meta_keyed(&self, keys: &[&'static str]) -> Option<(&'static str, &str)> {
         keys.iter().find_map(|k| {
             self.metas
                 .iter()
                 .find(|(mk, _)| mk == k)
-                .map(|(_, v)| v.as_str())
+                .map(|(_, v)| (*k, v.as_str()))
         })
     }
 
@@ -155,25 +160,31 @@ impl Meta {
             .meta(&["og:site_name", "application-name"])
             .map(str::to_string);
         let raw_title = self
-            .meta(&["og:title", "twitter:title"])
-            .map(str::to_string)
-            .or_else(|| ld.headline.clone())
-            .or_else(|| self.h1.clone())
-            .or_else(|| self.title_tag.clone());
+            .meta_keyed(&["og:title", "twitter:title"])
+            .map(|(k, v)| (v.to_string(), Origin::Meta(k)))
+            .or_else(|| ld.headline.clone().map(|t| (t, Origin::JsonLd)))
+            .or_else(|| self.h1.clone().map(|t| (t, Origin::H1)))
+            .or_else(|| self.title_tag.clone().map(|t| (t, Origin::TitleTag)));
+        let title_from = raw_title.as_ref().map(|(_, o)| *o);
         // The headline the reader sees: the first h1 that shares enough words with the
         // title the page gives search engines and share cards (which often rewords it for
         // them, or adds the site's name); without one, that title less the site's name.
-        let seo_title =
-            raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
-        let title = seo_title
+        let seo_title = raw_title
+            .map(|(t, _)| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
+        let h1 = seo_title
             .as_deref()
             .and_then(|seo| self.h1s.iter().find(|h| shares_words(h, seo, 0.3)).cloned());
-        let title = title.or(seo_title);
+        let title_from = if h1.is_some() { Some(Origin::H1) } else { title_from };
+        let title = h1.or(seo_title);
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
+        let dated = |s: Option<(&'static str, &str)>| {
+            s.and_then(|(k, v)| Some((crate::dates::parse(v, tz)?, Origin::Meta(k))))
+        };
         let published = date(ld.published.as_deref())
+            .map(|d| (d, Origin::JsonLd))
             .or_else(|| {
-                date(self.meta(&[
+                dated(self.meta_keyed(&[
                     "article:published_time",
                     "article:published",
                     "og:published_time",
@@ -195,7 +206,8 @@ impl Meta {
                     "citation_date",
                 ]))
             })
-            .or_else(|| date(self.prop_published.as_deref()));
+            .or_else(|| date(self.prop_published.as_deref()).map(|d| (d, Origin::Itemprop)));
+        let (published, published_from) = published.unzip();
         let updated = date(ld.modified.as_deref())
             .or_else(|| {
                 date(self.meta(&[
@@ -219,34 +231,36 @@ impl Meta {
             .chain(base.and_then(Url::host_str).map(host_name))
             .collect();
         let from_meta = self
-            .meta(&[
+            .meta_keyed(&[
                 "author",
                 "article:author",
                 "parsely-author",
                 "dc.creator",
                 "byl",
             ])
-            .filter(|a| !a.starts_with("http"))
-            .map(|a| vec![a.to_string()])
-            .unwrap_or_default();
+            .filter(|(_, a)| !a.starts_with("http"));
         let lists = [
-            ld.authors.clone(),
-            from_meta,
-            first_of_many(&self.prop_author),
-            first_of_many(&self.rel_author),
-            self.byline.clone().into_iter().collect(),
+            (ld.authors.clone(), Origin::JsonLd),
+            (
+                from_meta.map(|(_, a)| vec![a.to_string()]).unwrap_or_default(),
+                Origin::Meta(from_meta.map_or("author", |(k, _)| k)),
+            ),
+            (first_of_many(&self.prop_author), Origin::Itemprop),
+            (first_of_many(&self.rel_author), Origin::RelAuthor),
+            (self.byline.clone().into_iter().collect(), Origin::Byline),
         ];
         // A brand credited as the author (company blogs do) only when no source names a
         // person.
         let pick = |brands: &[String]| {
             lists
                 .iter()
-                .map(|list| people(list, brands))
-                .find(|list| !list.is_empty())
+                .map(|(list, from)| (people(list, brands), *from))
+                .find(|(list, _)| !list.is_empty())
         };
         let person = pick(&brands);
         let authors_are_brand = person.is_none();
-        let authors = person.or_else(|| pick(&[])).unwrap_or_default();
+        let (authors, authors_from) = person.or_else(|| pick(&[])).unzip();
+        let authors = authors.unwrap_or_default();
         let image = self
             .meta(&[
                 "og:image",
@@ -284,12 +298,45 @@ impl Meta {
             image: image.and_then(|i| crate::urls::absolutize(base, &i)),
             language,
             link: canonical,
+            provenance: Provenance {
+                title: title_from,
+                authors: authors_from,
+                published: published_from,
+            },
             ..Metadata::default()
         };
         Resolved {
             meta,
             article_body: ld.body,
             authors_are_brand,
+        }
+    }
+}
+
+impl Resolved {
+    /// What the markup does not say, from what the page shows by its headline ([`shown`]);
+    /// for the date then the permalink's, the first `<time>`, and last the date the page says
+    /// it was updated. Authors that are only the site's name give way to a byline shown.
+    pub fn complete(&mut self, meta: &Meta, page: &Page, base: Option<&Url>, ctx: &Context) {
+        if self.meta.published.is_some() && !self.authors_are_brand {
+            return;
+        }
+        let shown = shown(page, self.meta.title.as_deref(), ctx);
+        let m = &mut self.meta;
+        if m.published.is_none() {
+            let url_date = || base.or(m.link.as_ref()).and_then(url_date);
+            let found = shown
+                .published
+                .zip(shown.published_from)
+                .or_else(|| url_date().map(|d| (d, Origin::Url)))
+                .or_else(|| meta.first_time(ctx.timezone).map(|d| (d, Origin::PageTime)))
+                .or_else(|| shown.updated.or(m.updated).map(|d| (d, Origin::Updated)));
+            (m.published, m.provenance.published) = found.unzip();
+            m.updated = m.updated.or(shown.updated);
+        }
+        if self.authors_are_brand && !shown.authors.is_empty() {
+            m.authors = shown.authors;
+            m.provenance.authors = shown.authors_from;
         }
     }
 }
@@ -543,6 +590,9 @@ pub struct Shown {
     pub updated: Option<DateTime<FixedOffset>>,
     /// A byline ("By Jane Roe", "Written by" over a name, a name in an author element).
     pub authors: Vec<String>,
+    /// Where `published` and `authors` were read.
+    pub published_from: Option<Origin>,
+    pub authors_from: Option<Origin>,
 }
 
 /// Text blocks read after the headline and before it. A date or name further away belongs
@@ -587,6 +637,7 @@ pub fn shown(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
         // An author box anywhere (often after the article): an element named for the author,
         // never a comment's.
         shown.authors = author_box(page).unwrap_or_default();
+        shown.authors_from = (!shown.authors.is_empty()).then_some(Origin::AuthorBox);
     }
     shown
 }
@@ -637,6 +688,7 @@ fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
             Block::Time(value) => {
                 if shown.published.is_none() {
                     shown.published = crate::dates::parse(value, ctx.timezone);
+                    shown.published_from = shown.published.map(|_| Origin::Time);
                 }
             }
             Block::Text { text, author } => {
@@ -648,15 +700,18 @@ fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
                 if shown.authors.is_empty() && (label || *author) {
                     if let Some(names) = name_of(text) {
                         shown.authors = names;
+                        shown.authors_from = Some(Origin::Byline);
                     }
                 }
                 match shown_line(text, ctx) {
                     Some(Found::Published(d) | Found::Date(d)) if shown.published.is_none() => {
-                        shown.published = Some(d)
+                        shown.published = Some(d);
+                        shown.published_from = Some(Origin::DateLine);
                     }
                     Some(Found::Updated(d)) if shown.updated.is_none() => shown.updated = Some(d),
                     Some(Found::Authors(names)) if shown.authors.is_empty() => {
-                        shown.authors = names
+                        shown.authors = names;
+                        shown.authors_from = Some(Origin::Byline);
                     }
                     _ => {}
                 }
