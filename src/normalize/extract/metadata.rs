@@ -108,7 +108,12 @@ impl Meta {
                     "dateModified" if self.prop_modified.is_none() => {
                         self.prop_modified = Some(value())
                     }
-                    "author" | "creator" => self.prop_author.push(value()),
+                    // A microdata Person names itself in its `name` property; its element's
+                    // text also holds its badges, role and avatar letter.
+                    "author" | "creator" => {
+                        let name = el.has_attr("itemscope").then(|| item_name(node)).flatten();
+                        self.prop_author.push(name.unwrap_or_else(value))
+                    }
                     _ => {}
                 }
             }
@@ -224,12 +229,18 @@ impl Meta {
         // The first source with a name that is a person's, not the site's or a label:
         // JSON-LD, meta tags, itemprop and rel=author links (the first of a long list, the
         // rest are commenters), a byline element.
-        let brands: Vec<String> = [site_name.as_deref(), ld.publisher.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::to_lowercase)
-            .chain(base.and_then(Url::host_str).map(host_name))
-            .collect();
+        let brands = Brands {
+            names: [site_name.as_deref(), ld.publisher.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(str::to_lowercase)
+                .collect(),
+            hosts: base
+                .and_then(Url::host_str)
+                .into_iter()
+                .flat_map(host_names)
+                .collect(),
+        };
         let from_meta = self
             .meta_keyed(&[
                 "author",
@@ -251,7 +262,7 @@ impl Meta {
         ];
         // A brand credited as the author (company blogs do) only when no source names a
         // person.
-        let pick = |brands: &[String]| {
+        let pick = |brands: &Brands| {
             lists
                 .iter()
                 .map(|(list, from)| (people(list, brands), *from))
@@ -259,7 +270,7 @@ impl Meta {
         };
         let person = pick(&brands);
         let authors_are_brand = person.is_none();
-        let (authors, authors_from) = person.or_else(|| pick(&[])).unzip();
+        let (authors, authors_from) = person.or_else(|| pick(&Brands::default())).unzip();
         let authors = authors.unwrap_or_default();
         let image = self
             .meta(&[
@@ -341,6 +352,18 @@ impl Resolved {
     }
 }
 
+/// The `itemprop="name"` inside a microdata item: its `content`, else its text.
+fn item_name(item: &NodeRef) -> Option<String> {
+    let name = item
+        .descendants_it()
+        .find(|n| n.attr("itemprop").is_some_and(|p| p.as_ref() == "name"))?;
+    let value = name
+        .attr("content")
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| name.text().to_string());
+    Some(fold_whitespace(&value)).filter(|v| !v.is_empty())
+}
+
 /// A list of names from links or properties repeated down the page: beyond two, the names
 /// after the first are a comment thread's or a sidebar's, not the article's.
 fn first_of_many(v: &[String]) -> Vec<String> {
@@ -352,27 +375,94 @@ fn first_of_many(v: &[String]) -> Vec<String> {
     v
 }
 
-/// The names of `list` that are people: cleaned of labels, without the site's own name
-/// (`brands`, lower-cased), a bare label or a number.
-pub fn people(list: &[String], brands: &[String]) -> Vec<String> {
+/// The names of `list` that are people: cleaned of labels and of the site's name after them
+/// ("Jane Roe, The Daily Example"), without the site's own name (`brands`, lower-cased), a
+/// role, a bare label or a number.
+pub fn people(list: &[String], brands: &Brands) -> Vec<String> {
+    let Brands { names, hosts } = brands;
+    let brands: Vec<&String> = names.iter().chain(hosts).collect();
+    let is_brand = |s: &str| {
+        let s = s.to_lowercase();
+        brands
+            .iter()
+            .any(|b| **b == s || b.replace(' ', "") == s.replace(' ', ""))
+    };
     list.iter()
-        .map(|a| clean_author(a))
+        .map(|a| without_brand(&clean_author(a), names))
         .filter(|a| {
-            let lower = a.to_lowercase();
             !a.is_empty()
                 && a.chars().count() <= 100
                 && a.chars().any(char::is_alphabetic)
-                && !brands
-                    .iter()
-                    .any(|b| *b == lower || b.replace(' ', "") == lower.replace(' ', ""))
+                && !is_brand(a)
+                && !is_role(a)
         })
         .collect()
 }
 
-/// The name part of a host: "www.usatoday.com" → "usatoday".
-fn host_name(host: &str) -> String {
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    host.split('.').next().unwrap_or(host).to_lowercase()
+/// The site's names, lower-cased: what it calls itself (`og:site_name`, the JSON-LD
+/// publisher) and what its host does.
+#[derive(Debug, Default)]
+pub struct Brands {
+    names: Vec<String>,
+    hosts: Vec<String>,
+}
+
+/// "Jane Roe, The Daily Example" / "Jane Roe USA TODAY" → "Jane Roe" when the tail is one of
+/// `brands` (lower-cased): news sites append their own name to the byline. Not a host's
+/// name: a personal site is often named for its author.
+fn without_brand(name: &str, brands: &[String]) -> String {
+    let lower = name.to_lowercase();
+    for b in brands.iter().filter(|b| b.len() >= 3) {
+        if let Some(rest) = lower.strip_suffix(b.as_str()) {
+            // Byte offsets of the lower-cased form match only when lower-casing kept lengths.
+            if rest.len() + b.len() == name.len() && rest.ends_with([' ', ',', '-', '|', '/']) {
+                let head = name[..rest.len()].trim_end_matches([' ', ',', '-', '|', '/']);
+                if !head.is_empty() {
+                    return head.to_string();
+                }
+            }
+        }
+    }
+    name.to_string()
+}
+
+/// Roles and labels that stand where a name should ("Writer", "Topic Author", "Staff"):
+/// never an author's name. English, as the byline rows they come from; a family for the
+/// lexicon.
+const ROLES: &[&str] = &[
+    "author",
+    "the author",
+    "topic author",
+    "guest author",
+    "writer",
+    "staff writer",
+    "contributor",
+    "editor",
+    "admin",
+    "administrator",
+    "moderator",
+    "member",
+    "post",
+];
+
+fn is_role(name: &str) -> bool {
+    ROLES.contains(&name.to_lowercase().as_str())
+}
+
+/// The names a host can give its site by: every label but the top-level ones
+/// ("health.clevelandclinic.org" → "health", "clevelandclinic"; "www.bbc.co.uk" → "bbc").
+fn host_names(host: &str) -> impl Iterator<Item = String> + '_ {
+    let labels: Vec<&str> = host.split('.').collect();
+    let top = match labels.as_slice() {
+        [.., second, _] if matches!(*second, "co" | "com" | "org" | "net" | "ac" | "gov") => 2,
+        _ => 1,
+    };
+    let keep = labels.len().saturating_sub(top);
+    labels
+        .into_iter()
+        .take(keep)
+        .filter(|l| *l != "www")
+        .map(str::to_lowercase)
 }
 
 /// "By Jane Doe", "Written by: Jane Doe", "Posted by Jane Doe on May 2, 2024", "“Jane Doe”"
@@ -383,12 +473,26 @@ fn clean_author(a: &str) -> String {
     });
     static ON_DATE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\s+(?:on|at)\s+\S*\d.*$").unwrap());
+    // A date shown after the name, glued to it or not ("Jane RoeDec 18, 2025", "Jane Roe on
+    // Friday December 19, 2025", "Jane Roe • 20 Dec 2025"): English month names, as in the
+    // byline rows of the blog platforms that print them.
+    static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\s+(?:on|at))?\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?),?\s+\d{4}\b.*$").unwrap()
+    });
     let mut a = fold_whitespace(a);
     if a.contains('&') && a.contains(';') {
         // Entities left escaped inside JSON-LD strings ("Maria &amp; Katerina").
         a = crate::normalize::sanitize::html_to_text(&a);
     }
-    let a = LABEL.replace(&a, "");
+    // What follows a separator is a date, a role or the site ("Jane Roe • March 12, 2025").
+    let a = a.split(['|', '•', '∙']).next().unwrap_or_default();
+    // "ByJane Roe": the label's element and the name's joined without a space.
+    let a = match a.strip_prefix("By") {
+        Some(rest) if rest.starts_with(char::is_uppercase) => rest,
+        _ => a,
+    };
+    let a = LABEL.replace(a, "");
+    let a = DATE_TAIL.replace(&a, "");
     let a = ON_DATE.replace(&a, "");
     a.trim_matches(|c: char| {
         matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
@@ -517,13 +621,28 @@ impl LdArticle {
             return LdArticle::default();
         };
         let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
-        let on_page =
-            |k: &str| s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string));
+        // What a page object is about (a `QAPage`'s question, a forum page's first post)
+        // carries the author and date the page object itself leaves out.
+        let main = [obj, page.unwrap_or(obj)]
+            .into_iter()
+            .filter_map(|o| match o.get("mainEntity")? {
+                Value::Array(a) => a.first(),
+                v => Some(v),
+            })
+            .find(|v| v.is_object());
+        let on_page = |k: &str| {
+            s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string))
+                .or_else(|| main?.get(k).and_then(Value::as_str).map(str::to_string))
+        };
+        let mut authors = names(obj.get("author"));
+        if authors.is_empty() {
+            authors = names(main.and_then(|m| m.get("author")));
+        }
         LdArticle {
             headline: s("headline").or_else(|| s("name")),
             publisher: names(obj.get("publisher")).into_iter().next(),
             body: s("articleBody").filter(|b| !b.trim().is_empty()),
-            authors: names(obj.get("author")),
+            authors,
             published: on_page("datePublished").or_else(|| on_page("dateCreated")),
             modified: on_page("dateModified"),
             image: first_url(obj.get("image")),
@@ -826,6 +945,8 @@ fn name_of(text: &str) -> Option<Vec<String>> {
         let words: Vec<&str> = s.split_whitespace().collect();
         (1..=5).contains(&words.len())
             && s.chars().count() <= 60
+            && s.chars().any(char::is_alphabetic)
+            && !is_role(s)
             && !s
                 .chars()
                 .any(|c| c.is_ascii_digit() || matches!(c, '@' | '?' | '!' | '/'))
