@@ -15,7 +15,7 @@ use super::dom::{Page, Tag};
 use crate::chars::fold_whitespace;
 use crate::model::{Metadata, Origin, Provenance};
 use crate::normalize::context::Context;
-use crate::normalize::meta::{harvest, Found};
+use crate::normalize::meta::{date_label, harvest, Found};
 
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
 #[derive(Debug, Default)]
@@ -258,7 +258,10 @@ impl Meta {
             ),
             (first_of_many(&self.prop_author), Origin::Itemprop),
             (first_of_many(&self.rel_author), Origin::RelAuthor),
-            (self.byline.clone().into_iter().collect(), Origin::Byline),
+            (
+                self.byline.as_deref().map(byline_names).unwrap_or_default(),
+                Origin::Byline,
+            ),
         ];
         // A brand credited as the author (company blogs do) only when no source names a
         // person.
@@ -350,6 +353,14 @@ impl Resolved {
             m.provenance.authors = shown.authors_from;
         }
     }
+}
+
+/// The names in a byline element's text: the first of its parts ("Jane Roe | Updated May 2")
+/// that is nothing but names, not a date's label.
+fn byline_names(text: &str) -> Vec<String> {
+    text.split(['|', '•', '∙'])
+        .find_map(|part| name_of(part).filter(|names| !names.iter().any(|n| date_label(n))))
+        .unwrap_or_default()
 }
 
 /// The `itemprop="name"` inside a microdata item: its `content`, else its text.
