@@ -920,8 +920,14 @@ fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: boo
             Tag::Text if !node.text.trim().is_empty() => match &mut current {
                 Some((block, text, author)) if *block == node.block => {
                     if reverse {
+                        if glued(&node.text, text) {
+                            text.insert(0, ' ');
+                        }
                         text.insert_str(0, &node.text);
                     } else {
+                        if glued(text, &node.text) {
+                            text.push(' ');
+                        }
                         text.push_str(&node.text);
                     }
                     *author |= author_element(page, node.parent);
@@ -940,6 +946,14 @@ fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: boo
     }
     flush(&mut current, &mut out);
     out
+}
+
+/// Whether two texts of one block would run two words together ("Jane Roe" + "July 3, 2025",
+/// "By" + "Jane Roe": a byline's parts in elements of their own), where a browser's layout
+/// shows them apart. A lower-case start continues the word ("<b>W</b>ord").
+fn glued(before: &str, after: &str) -> bool {
+    before.ends_with(char::is_alphanumeric)
+        && after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// The names a short block holds when it is nothing but names: one to five capitalised
