@@ -55,7 +55,8 @@ pub async fn preview(
         }
         _ => Vec::new(),
     };
-    let (article, notes) = normalize::normalize_noted(&input.raw, &input.context(config, now, None))?;
+    let (article, notes) =
+        normalize::normalize_noted(&input.raw, &input.context(config, now, None))?;
     Ok(Preview {
         article,
         provenance: notes.provenance,

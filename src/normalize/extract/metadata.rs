@@ -179,7 +179,11 @@ impl Meta {
         let h1 = seo_title
             .as_deref()
             .and_then(|seo| self.h1s.iter().find(|h| shares_words(h, seo, 0.3)).cloned());
-        let title_from = if h1.is_some() { Some(Origin::H1) } else { title_from };
+        let title_from = if h1.is_some() {
+            Some(Origin::H1)
+        } else {
+            title_from
+        };
         let title = h1.or(seo_title);
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
@@ -253,7 +257,9 @@ impl Meta {
         let lists = [
             (ld.authors.clone(), Origin::JsonLd),
             (
-                from_meta.map(|(_, a)| vec![a.to_string()]).unwrap_or_default(),
+                from_meta
+                    .map(|(_, a)| vec![a.to_string()])
+                    .unwrap_or_default(),
                 Origin::Meta(from_meta.map_or("author", |(k, _)| k)),
             ),
             (first_of_many(&self.prop_author), Origin::Itemprop),
@@ -827,7 +833,9 @@ fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
                     label = true;
                     continue;
                 }
-                if shown.authors.is_empty() && (label || *author) {
+                // "By Jane Roe March 4, 2025": a byline row's name before its date.
+                let by = lower.starts_with("by ");
+                if shown.authors.is_empty() && (label || *author || by) {
                     if let Some(names) = name_of(text) {
                         shown.authors = names;
                         shown.authors_from = Some(Origin::Byline);
@@ -1017,4 +1025,135 @@ pub fn url_date(url: &Url) -> Option<DateTime<FixedOffset>> {
         Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0)?)
             .fixed_offset(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RawBody;
+    use crate::normalize::{normalize_noted, testing};
+
+    const PROSE: &str = "<p>The harbour board approved the new fee schedule on Tuesday after a long debate about the cost of dredging the channel and the state of the old quay.</p><p>Members who opposed the plan said the increase would fall hardest on the small fishing boats, while supporters pointed to the repairs the quay needs.</p>";
+
+    /// The article a page makes, with where its metadata came from.
+    fn read(head: &str, body: &str) -> (crate::model::Article, Provenance) {
+        let html = format!(
+            "<html><head>{head}</head><body><article>{body}{PROSE}</article></body></html>"
+        );
+        let raw = testing::raw(
+            RawBody::Html(html),
+            Url::parse("https://news.example.org/harbour").ok(),
+        );
+        let rules = crate::normalize::chrome::Rules::default();
+        let learned = crate::normalize::learn::Learned::default();
+        let ctx = Context::new(testing::now(), &rules, &learned);
+        let (a, notes) = normalize_noted(&raw, &ctx).unwrap();
+        (a, notes.provenance)
+    }
+
+    #[test]
+    fn bylines_lose_glued_labels_dates_and_what_follows_a_separator() {
+        assert_eq!(clean_author("ByReyna Doe"), "Reyna Doe");
+        assert_eq!(clean_author("Bylines Team"), "Bylines Team");
+        assert_eq!(clean_author("Ada RoeDec 18, 2025"), "Ada Roe");
+        assert_eq!(
+            clean_author("Ada Roe on Friday December 19, 2025 @08:00PM"),
+            "Ada Roe"
+        );
+        assert_eq!(clean_author("Ada Roe • 20 Dec 2025"), "Ada Roe");
+        assert_eq!(clean_author("Ada Roe | More about Ada Roe"), "Ada Roe");
+        assert_eq!(byline_names("Updated | Ada Roe"), ["Ada Roe"]);
+        assert!(byline_names("Ada Roe is an editor at the paper and writes on food").is_empty());
+        assert!(name_of("•").is_none());
+        assert!(name_of("Topic Author").is_none());
+    }
+
+    #[test]
+    fn the_sites_name_is_never_the_author_nor_kept_after_one() {
+        let brands = Brands {
+            names: vec!["the harbour gazette".into()],
+            hosts: host_names("news.clevelandharbour.co.uk").collect(),
+        };
+        assert_eq!(brands.hosts, ["news", "clevelandharbour"]);
+        let people = |names: &[&str]| {
+            let list: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            super::people(&list, &brands)
+        };
+        assert_eq!(people(&["Ana Lima, The Harbour Gazette"]), ["Ana Lima"]);
+        assert!(people(&["Cleveland Harbour"]).is_empty());
+        assert!(people(&["Writer"]).is_empty());
+        // A host's name is not cut from a name: a personal site is named for its author.
+        let own = Brands {
+            names: Vec::new(),
+            hosts: host_names("www.lima.example").collect(),
+        };
+        assert_eq!(super::people(&["Ana Lima".to_string()], &own), ["Ana Lima"]);
+    }
+
+    #[test]
+    fn words_of_a_block_in_elements_of_their_own_stay_apart() {
+        assert!(glued("Ana Lima", "July 3, 2025"));
+        assert!(glued("By", "Ana Lima"));
+        assert!(!glued("W", "ord"));
+        assert!(!glued("Ana Lima ", "July"));
+    }
+
+    #[test]
+    fn each_field_says_where_it_was_found() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Fees approved | Gazette"><meta name="author" content="Ana Lima"><meta property="article:published_time" content="2025-03-04T17:53:00-07:00">"#,
+            "<h1>Fees approved</h1>",
+        );
+        assert_eq!(a.authors, ["Ana Lima"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2025-03-04T17:53:00-07:00"
+        );
+        assert_eq!(p.title, Some(Origin::H1));
+        assert_eq!(p.authors, Some(Origin::Meta("author")));
+        assert_eq!(p.published, Some(Origin::Meta("article:published_time")));
+        // No h1: the share card's title, less the site's name.
+        let (a, p) = read(
+            r#"<meta property="og:site_name" content="Gazette"><meta property="og:title" content="Fees approved | Gazette">"#,
+            "",
+        );
+        assert_eq!(a.title, "Fees approved");
+        assert_eq!(p.title, Some(Origin::Meta("og:title")));
+        assert_eq!((p.authors, p.published), (None, None));
+    }
+
+    #[test]
+    fn a_microdata_person_and_a_pages_main_entity_name_the_author() {
+        let (a, p) = read(
+            "",
+            r#"<h1>Which anchor?</h1><div itemprop="author" itemscope><span>S</span><span itemprop="name">saltyjo</span><span>3 gold badges</span></div>"#,
+        );
+        assert_eq!(a.authors, ["saltyjo"]);
+        assert_eq!(p.authors, Some(Origin::Itemprop));
+        let ld = r#"<script type="application/ld+json">{"@type":"QAPage","mainEntity":{"@type":"Question","author":{"@type":"Person","name":"saltyjo"},"datePublished":"2023-06-09T22:10:00-04:00"}}</script>"#;
+        let (a, p) = read(ld, "<h1>Which anchor?</h1>");
+        assert_eq!(a.authors, ["saltyjo"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2023-06-09T22:10:00-04:00"
+        );
+        assert_eq!(
+            (p.authors, p.published),
+            (Some(Origin::JsonLd), Some(Origin::JsonLd))
+        );
+    }
+
+    #[test]
+    fn a_byline_row_by_the_headline_gives_name_and_date() {
+        let (a, p) = read(
+            "",
+            "<h1>Fees approved</h1><div><span>By</span><span>Ana Lima</span><span>March 4, 2025</span></div>",
+        );
+        assert_eq!(a.authors, ["Ana Lima"]);
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2025-03-04");
+        assert_eq!(
+            (p.authors, p.published),
+            (Some(Origin::Byline), Some(Origin::DateLine))
+        );
+    }
 }

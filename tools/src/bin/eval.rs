@@ -568,7 +568,11 @@ fn report_wcxb(
         share(date, date_n)
     );
     for field in [Field::Title, Field::Author, Field::Date] {
-        println!("  {} by origin: {}", field.name(), by_origin(field, pages, outputs));
+        println!(
+            "  {} by origin: {}",
+            field.name(),
+            by_origin(field, pages, outputs)
+        );
     }
 }
 
@@ -673,12 +677,16 @@ fn author_matches(truth: &str, authors: &[String]) -> bool {
     let joined = [", ", " and ", " & "]
         .iter()
         .map(|sep| authors.join(sep))
-        .chain(authors.split_last().filter(|(_, r)| r.len() > 1).into_iter().flat_map(
-            |(last, rest)| {
-                let head = rest.join(", ");
-                [" and ", ", and ", " & "].map(|sep| format!("{head}{sep}{last}"))
-            },
-        ));
+        .chain(
+            authors
+                .split_last()
+                .filter(|(_, r)| r.len() > 1)
+                .into_iter()
+                .flat_map(|(last, rest)| {
+                    let head = rest.join(", ");
+                    [" and ", ", and ", " & "].map(|sep| format!("{head}{sep}{last}"))
+                }),
+        );
     joined.map(|j| collapse(&j)).any(|j| j == truth)
 }
 
