@@ -601,6 +601,15 @@ impl Field {
         }
     }
 
+    /// Whether a saved page had this field right.
+    fn saved(self, s: &Saved) -> Option<bool> {
+        match self {
+            Field::Title => s.title_ok,
+            Field::Author => s.author_ok,
+            Field::Date => s.date_ok,
+        }
+    }
+
     fn origin(self, o: &Output) -> Option<Origin> {
         match self {
             Field::Title => o.provenance.title,
@@ -752,12 +761,8 @@ fn compare_with_baseline(label: &str, before: &[Saved], now: &[Saved]) {
         show("articles", &articles);
     }
     // Metadata, page by page, where both runs scored it.
-    let fields: [(&str, fn(&Saved) -> Option<bool>); 3] = [
-        ("title", |s| s.title_ok),
-        ("author", |s| s.author_ok),
-        ("date", |s| s.date_ok),
-    ];
-    for (name, ok) in fields {
+    for field in [Field::Title, Field::Author, Field::Date] {
+        let (name, ok) = (field.name(), |s: &Saved| field.saved(s));
         let (mut fixed, mut broken) = (Vec::new(), Vec::new());
         for (o, n) in &pairs {
             match (ok(o), ok(n)) {
