@@ -65,6 +65,84 @@ pub struct Metadata {
     pub enclosures: Vec<Enclosure>,
     /// A podcast episode's iTunes fields, as its source feed gave them.
     pub podcast: Option<Podcast>,
+    /// Where the title, authors and publication date were found.
+    pub provenance: Provenance,
+}
+
+/// Where the title, the authors and the publication date of an article were found, so
+/// `preview --json` can show a user why extraction chose them. A field is `None` when the
+/// article has no such value or the path that set it did not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub title: Option<Origin>,
+    pub authors: Option<Origin>,
+    pub published: Option<Origin>,
+}
+
+/// One place a field can come from; [`Origin::name`] is the label users see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The source itself: front matter, a feed entry, a list item's selectors.
+    Source,
+    /// A `[[site_rule]]` selector.
+    SiteRule,
+    /// The page's JSON-LD (`headline`, `author`, `datePublished` of the article or page object).
+    JsonLd,
+    /// A `<meta>` tag, by its `name`/`property` (`og:title`, `author`, `article:published_time`).
+    Meta(&'static str),
+    /// An element with a microdata `itemprop` (`author`, `datePublished`).
+    Itemprop,
+    /// A link with `rel="author"`.
+    RelAuthor,
+    /// A byline: an element named for it, or a name shown by the headline ("By Jane Roe").
+    Byline,
+    /// A small element named for the author anywhere on the page (an author box).
+    AuthorBox,
+    /// A `<time datetime>` by the headline.
+    Time,
+    /// The first `<time datetime>` of the page, wherever it is.
+    PageTime,
+    /// A date line shown by the headline ("Published on July 18, 2025").
+    DateLine,
+    /// The date in the article's URL path (`/2025/12/19/slug`).
+    Url,
+    /// No publication date anywhere: the date the page says it was updated.
+    Updated,
+    /// The page's `<h1>` headline.
+    H1,
+    /// The page's `<title>`.
+    TitleTag,
+    /// A plain-text or Markdown input's own lines (a heading, a byline, a dateline).
+    Text,
+    /// No title anywhere: the summary's first sentence.
+    Summary,
+}
+
+impl Origin {
+    /// The label `preview` shows: `json-ld`, `meta:author`, `rel=author`, `byline`,
+    /// `time[datetime]`, `url`, …
+    pub fn name(self) -> String {
+        let name = match self {
+            Origin::Meta(key) => return format!("meta:{key}"),
+            Origin::Source => "source",
+            Origin::SiteRule => "site-rule",
+            Origin::JsonLd => "json-ld",
+            Origin::Itemprop => "itemprop",
+            Origin::RelAuthor => "rel=author",
+            Origin::Byline => "byline",
+            Origin::AuthorBox => "author-box",
+            Origin::Time => "time[datetime]",
+            Origin::PageTime => "page-time[datetime]",
+            Origin::DateLine => "date-line",
+            Origin::Url => "url",
+            Origin::Updated => "updated",
+            Origin::H1 => "h1",
+            Origin::TitleTag => "title",
+            Origin::Text => "text",
+            Origin::Summary => "summary",
+        };
+        name.to_string()
+    }
 }
 
 /// A media file attached to an item: a source feed's RSS `<enclosure>`, Atom
@@ -118,7 +196,16 @@ impl Metadata {
                 a
             }
         }
+        // Each field's origin goes with the field.
+        let from = |mine: bool, a: Option<Origin>, b: Option<Origin>| if mine { a } else { b };
+        let (p, q) = (self.provenance, fallback.provenance);
+        let provenance = Provenance {
+            title: from(self.title.is_some(), p.title, q.title),
+            authors: from(!self.authors.is_empty(), p.authors, q.authors),
+            published: from(self.published.is_some(), p.published, q.published),
+        };
         Metadata {
+            provenance,
             title: self.title.or(fallback.title),
             summary: self.summary.or(fallback.summary),
             authors: list(self.authors, fallback.authors),

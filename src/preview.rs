@@ -13,7 +13,7 @@ use url::Url;
 use crate::config::{Config, Source, SourceKind};
 use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
-use crate::model::{Article, RawArticle, RawBody};
+use crate::model::{Article, Origin, Provenance, RawArticle, RawBody};
 use crate::normalize::chrome::Rules;
 use crate::normalize::learn::{self, Learned};
 use crate::normalize::trace::{BodyFrom, Entry, Fate, Rule, Trace};
@@ -24,6 +24,8 @@ use crate::store::Store;
 
 pub struct Preview {
     pub article: Article,
+    /// Where its title, authors and publication date were found.
+    pub provenance: Provenance,
     /// The configured source the input belongs to, if any.
     pub source: Option<String>,
     /// Chrome learned for that source, as counted lines.
@@ -53,12 +55,42 @@ pub async fn preview(
         }
         _ => Vec::new(),
     };
+    let (article, notes) =
+        normalize::normalize_noted(&input.raw, &input.context(config, now, None))?;
     Ok(Preview {
-        article: normalize::normalize(&input.raw, &input.context(config, now, None))?,
+        article,
+        provenance: notes.provenance,
         source: input.source.map(|s| s.name),
         learned: keys,
         groups,
     })
+}
+
+/// What `preview --json` prints: the article's fields, then where its title, authors and
+/// date were found (`title_source`, `author_source`, `published_source`; left out when the
+/// article has no such value).
+#[derive(Debug, Serialize)]
+pub struct PreviewJson<'a> {
+    #[serde(flatten)]
+    pub article: &'a Article,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_source: Option<String>,
+}
+
+impl Preview {
+    pub fn json(&self) -> PreviewJson<'_> {
+        let name = |o: Option<Origin>| o.map(Origin::name);
+        PreviewJson {
+            article: &self.article,
+            title_source: name(self.provenance.title),
+            author_source: name(self.provenance.authors),
+            published_source: name(self.provenance.published),
+        }
+    }
 }
 
 /// A web page fetched the way a run reads it for the configured source on its host (rendered,

@@ -19,6 +19,7 @@ mod logs;
 mod media;
 mod messages;
 mod pages;
+mod provenance;
 mod rules;
 mod run;
 #[cfg(feature = "s3")]

@@ -2,7 +2,7 @@
 
 use super::{now, runtime, Cli, Exit};
 use crate::config::Config;
-use crate::model::Article;
+use crate::model::{Article, Origin, Provenance};
 
 /// Previews a file or URL; with `-v`, also what chrome was learned for its source.
 pub fn preview(cli: &Cli, input: &str, url: Option<&str>, json: bool) -> anyhow::Result<Exit> {
@@ -44,9 +44,10 @@ pub fn preview(cli: &Cli, input: &str, url: Option<&str>, json: bool) -> anyhow:
         print_groups(&p.groups);
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&p.article)?);
+        println!("{}", serde_json::to_string_pretty(&p.json())?);
     } else {
-        print!("{}", preview_text(&p.article));
+        let sources = (cli.verbose > 0).then_some(&p.provenance);
+        print!("{}", preview_text(&p.article, sources));
     }
     Ok(Exit::Ok)
 }
@@ -73,20 +74,32 @@ fn print_groups(groups: &[crate::source::list::LinkGroup]) {
     }
 }
 
-fn preview_text(a: &Article) -> String {
-    let mut out = format!("Title:     {}\n", a.title);
+/// The article as text; with `sources` (`-v`), where its title, date and authors were found
+/// after each ("(from json-ld)").
+fn preview_text(a: &Article, sources: Option<&Provenance>) -> String {
+    let from = |o: Option<Origin>| match (sources, o) {
+        (Some(_), Some(o)) => format!("  (from {})", o.name()),
+        _ => String::new(),
+    };
+    let p = sources.copied().unwrap_or_default();
+    let mut out = format!("Title:     {}{}\n", a.title, from(p.title));
     // As written, with its offset: the day a reader of the page saw.
     let date = |d: Option<chrono::DateTime<chrono::FixedOffset>>| {
         d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             .unwrap_or_else(|| "-".into())
     };
     out.push_str(&format!(
-        "Published: {}\nUpdated:   {}\n",
+        "Published: {}{}\nUpdated:   {}\n",
         date(a.published),
+        from(p.published),
         date(a.updated)
     ));
     if !a.authors.is_empty() {
-        out.push_str(&format!("Authors:   {}\n", a.authors.join(", ")));
+        out.push_str(&format!(
+            "Authors:   {}{}\n",
+            a.authors.join(", "),
+            from(p.authors)
+        ));
     }
     if !a.credits.is_empty() {
         out.push_str(&format!("Credits:   {}\n", a.credits.join(", ")));

@@ -28,6 +28,11 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Whether `text` opens with a date's label ("Updated", "Published on"): a name never does.
+pub fn date_label(text: &str) -> bool {
+    LABEL.find(text).is_some_and(|m| m.end() > 0)
+}
+
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:by|written\sby|words\sby|author|autor|автор|por)\s?:?\s+(.+)$").unwrap()
 });

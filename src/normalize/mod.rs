@@ -24,7 +24,7 @@ pub use context::{ArticleCaps, Context, Draft, Interrupt, SiteRule};
 use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
-use crate::model::{Article, RawArticle, RawBody};
+use crate::model::{Article, Metadata, Origin, Provenance, RawArticle, RawBody};
 use sanitize::one_line;
 
 /// Normalises one raw article.
@@ -40,6 +40,8 @@ pub struct Notes {
     /// The site rule's body selector matched nothing, so automatic extraction was used: the
     /// site has changed, which the run reports as a problem of the source.
     pub missed_rule: Option<String>,
+    /// Where the article's title, authors and publication date were found (`preview`).
+    pub provenance: Provenance,
 }
 
 /// Normalises one raw article, with the notes the run should report.
@@ -72,10 +74,17 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Note
     if ctx.interrupt.raised() {
         return Err(over_budget(raw, ctx));
     }
-    let (article, said) = finish(draft, raw, ctx)?;
+    let (article, said, provenance) = finish(draft, raw, ctx)?;
     match ctx.interrupt.raised() {
         true => Err(over_budget(raw, ctx)),
-        false => Ok((article, Notes { said, missed_rule })),
+        false => Ok((
+            article,
+            Notes {
+                said,
+                missed_rule,
+                provenance,
+            },
+        )),
     }
 }
 
@@ -89,10 +98,25 @@ fn over_budget(raw: &RawArticle, ctx: &Context) -> Error {
 /// The steps every article gets, whatever its path: what the source knows merged over what
 /// the path found, the body sanitised with every URL absolute and cut to its cap, plain-text
 /// fields cleaned and capped, a summary, plausible dates; with what the run should be told (a
-/// body that was cut).
-pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article, Vec<String>)> {
+/// body that was cut) and where its title, authors and date came from.
+pub fn finish(
+    draft: Draft,
+    raw: &RawArticle,
+    ctx: &Context,
+) -> Result<(Article, Vec<String>, Provenance)> {
     let mut notes = Vec::new();
-    let meta = raw.hints.clone().or(draft.meta);
+    // A field without an origin was set by the source (hints) or read in a text or Markdown
+    // input's own lines (the draft).
+    let mut draft = draft;
+    draft.meta.provenance = unnamed(&draft.meta, Origin::Text);
+    let meta = raw.hints.clone();
+    let hinted = unnamed(&meta, Origin::Source);
+    let meta = Metadata {
+        provenance: hinted,
+        ..meta
+    }
+    .or(draft.meta);
+    let mut provenance = meta.provenance;
     let base = meta.link.as_ref().or(raw.base_url.as_ref());
     let mut content_html = sanitize::clean_html(&draft.body_html, base);
     if ctx.interrupt.raised() {
@@ -126,7 +150,11 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
     let empty = || Error::EmptyArticle {
         key: raw.key.clone(),
     };
-    let title = text(meta.title)
+    let title = text(meta.title);
+    if title.is_none() {
+        provenance.title = Some(Origin::Summary);
+    }
+    let title = title
         .or_else(|| summary.as_deref().map(|s| cut_at_sentence(s, 90)))
         .map(|t| caps::cut_at_word(&t, ctx.caps.max_title_chars))
         .filter(|t| !t.is_empty())
@@ -138,6 +166,9 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
         |d: Option<DateTime<FixedOffset>>| d.and_then(|d| crate::dates::plausible(d, ctx.now));
     let published = plausible(meta.published);
     let updated = plausible(meta.updated).filter(|u| Some(*u) >= published);
+    if published.is_none() {
+        provenance.published = None;
+    }
     let http = |u: Option<url::Url>| u.filter(|u| matches!(u.scheme(), "http" | "https"));
     let image = http(meta.image).or_else(|| lead_figure(&raw.body, &content_html));
     let article = Article {
@@ -160,7 +191,21 @@ pub fn finish(draft: Draft, raw: &RawArticle, ctx: &Context) -> Result<(Article,
             .collect(),
         podcast: meta.podcast,
     };
-    Ok((article, notes))
+    if article.authors.is_empty() {
+        provenance.authors = None;
+    }
+    Ok((article, notes, provenance))
+}
+
+/// `meta`'s provenance with `origin` for each field it has but does not say the origin of.
+fn unnamed(meta: &Metadata, origin: Origin) -> Provenance {
+    let p = meta.provenance;
+    let or = |has: bool, o: Option<Origin>| o.or(has.then_some(origin));
+    Provenance {
+        title: or(meta.title.is_some(), p.title),
+        authors: or(!meta.authors.is_empty(), p.authors),
+        published: or(meta.published.is_some(), p.published),
+    }
 }
 
 /// The lead image of a page that names none in its markup: the first image of a `<figure>`

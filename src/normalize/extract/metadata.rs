@@ -13,10 +13,10 @@ use url::Url;
 
 use super::dom::{Page, Tag};
 use crate::chars::fold_whitespace;
-use crate::model::Metadata;
+use crate::model::{Metadata, Origin, Provenance};
 use crate::normalize::context::Context;
 use crate::normalize::lexicon;
-use crate::normalize::meta::{harvest, Found};
+use crate::normalize::meta::{date_label, harvest, Found};
 
 /// What the page says about itself, in source order; [`Meta::resolve`] picks the winners.
 #[derive(Debug, Default)]
@@ -109,7 +109,12 @@ impl Meta {
                     "dateModified" if self.prop_modified.is_none() => {
                         self.prop_modified = Some(value())
                     }
-                    "author" | "creator" => self.prop_author.push(value()),
+                    // A microdata Person names itself in its `name` property; its element's
+                    // text also holds its badges, role and avatar letter.
+                    "author" | "creator" => {
+                        let name = el.has_attr("itemscope").then(|| item_name(node)).flatten();
+                        self.prop_author.push(name.unwrap_or_else(value))
+                    }
                     _ => {}
                 }
             }
@@ -139,12 +144,17 @@ impl Meta {
             .and_then(|t| crate::dates::parse(t, tz))
     }
 
-    fn meta(&self, keys: &[&str]) -> Option<&str> {
+    fn meta(&self, keys: &[&'static str]) -> Option<&str> {
+        self.meta_keyed(keys).map(|(_, v)| v)
+    }
+
+    /// The first of `keys` the page has a `<meta>` for, with its content.
+    fn meta_keyed(&self, keys: &[&'static str]) -> Option<(&'static str, &str)> {
         keys.iter().find_map(|k| {
             self.metas
                 .iter()
                 .find(|(mk, _)| mk == k)
-                .map(|(_, v)| v.as_str())
+                .map(|(_, v)| (*k, v.as_str()))
         })
     }
 
@@ -156,25 +166,35 @@ impl Meta {
             .meta(&["og:site_name", "application-name"])
             .map(str::to_string);
         let raw_title = self
-            .meta(&["og:title", "twitter:title"])
-            .map(str::to_string)
-            .or_else(|| ld.headline.clone())
-            .or_else(|| self.h1.clone())
-            .or_else(|| self.title_tag.clone());
+            .meta_keyed(&["og:title", "twitter:title"])
+            .map(|(k, v)| (v.to_string(), Origin::Meta(k)))
+            .or_else(|| ld.headline.clone().map(|t| (t, Origin::JsonLd)))
+            .or_else(|| self.h1.clone().map(|t| (t, Origin::H1)))
+            .or_else(|| self.title_tag.clone().map(|t| (t, Origin::TitleTag)));
+        let title_from = raw_title.as_ref().map(|(_, o)| *o);
         // The headline the reader sees: the first h1 that shares enough words with the
         // title the page gives search engines and share cards (which often rewords it for
         // them, or adds the site's name); without one, that title less the site's name.
-        let seo_title =
-            raw_title.map(|t| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
-        let title = seo_title
+        let seo_title = raw_title
+            .map(|(t, _)| strip_site_name(&fold_whitespace(&t), site_name.as_deref(), self));
+        let h1 = seo_title
             .as_deref()
             .and_then(|seo| self.h1s.iter().find(|h| shares_words(h, seo, 0.3)).cloned());
-        let title = title.or(seo_title);
+        let title_from = if h1.is_some() {
+            Some(Origin::H1)
+        } else {
+            title_from
+        };
+        let title = h1.or(seo_title);
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
+        let dated = |s: Option<(&'static str, &str)>| {
+            s.and_then(|(k, v)| Some((crate::dates::parse(v, tz)?, Origin::Meta(k))))
+        };
         let published = date(ld.published.as_deref())
+            .map(|d| (d, Origin::JsonLd))
             .or_else(|| {
-                date(self.meta(&[
+                dated(self.meta_keyed(&[
                     "article:published_time",
                     "article:published",
                     "og:published_time",
@@ -196,7 +216,8 @@ impl Meta {
                     "citation_date",
                 ]))
             })
-            .or_else(|| date(self.prop_published.as_deref()));
+            .or_else(|| date(self.prop_published.as_deref()).map(|d| (d, Origin::Itemprop)));
+        let (published, published_from) = published.unzip();
         let updated = date(ld.modified.as_deref())
             .or_else(|| {
                 date(self.meta(&[
@@ -213,41 +234,54 @@ impl Meta {
         // The first source with a name that is a person's, not the site's or a label:
         // JSON-LD, meta tags, itemprop and rel=author links (the first of a long list, the
         // rest are commenters), a byline element.
-        let brands: Vec<String> = [site_name.as_deref(), ld.publisher.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::to_lowercase)
-            .chain(base.and_then(Url::host_str).map(host_name))
-            .collect();
+        let brands = Brands {
+            names: [site_name.as_deref(), ld.publisher.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(str::to_lowercase)
+                .collect(),
+            hosts: base
+                .and_then(Url::host_str)
+                .into_iter()
+                .flat_map(host_names)
+                .collect(),
+        };
         let from_meta = self
-            .meta(&[
+            .meta_keyed(&[
                 "author",
                 "article:author",
                 "parsely-author",
                 "dc.creator",
                 "byl",
             ])
-            .filter(|a| !a.starts_with("http"))
-            .map(|a| vec![a.to_string()])
-            .unwrap_or_default();
+            .filter(|(_, a)| !a.starts_with("http"));
         let lists = [
-            ld.authors.clone(),
-            from_meta,
-            first_of_many(&self.prop_author),
-            first_of_many(&self.rel_author),
-            self.byline.clone().into_iter().collect(),
+            (ld.authors.clone(), Origin::JsonLd),
+            (
+                from_meta
+                    .map(|(_, a)| vec![a.to_string()])
+                    .unwrap_or_default(),
+                Origin::Meta(from_meta.map_or("author", |(k, _)| k)),
+            ),
+            (first_of_many(&self.prop_author), Origin::Itemprop),
+            (first_of_many(&self.rel_author), Origin::RelAuthor),
+            (
+                self.byline.as_deref().map(byline_names).unwrap_or_default(),
+                Origin::Byline,
+            ),
         ];
         // A brand credited as the author (company blogs do) only when no source names a
         // person.
-        let pick = |brands: &[String]| {
+        let pick = |brands: &Brands| {
             lists
                 .iter()
-                .map(|list| people(list, brands))
-                .find(|list| !list.is_empty())
+                .map(|(list, from)| (people(list, brands), *from))
+                .find(|(list, _)| !list.is_empty())
         };
         let person = pick(&brands);
         let authors_are_brand = person.is_none();
-        let authors = person.or_else(|| pick(&[])).unwrap_or_default();
+        let (authors, authors_from) = person.or_else(|| pick(&Brands::default())).unzip();
+        let authors = authors.unwrap_or_default();
         let image = self
             .meta(&[
                 "og:image",
@@ -285,6 +319,11 @@ impl Meta {
             image: image.and_then(|i| crate::urls::absolutize(base, &i)),
             language,
             link: canonical,
+            provenance: Provenance {
+                title: title_from,
+                authors: authors_from,
+                published: published_from,
+            },
             ..Metadata::default()
         };
         Resolved {
@@ -293,6 +332,54 @@ impl Meta {
             authors_are_brand,
         }
     }
+}
+
+impl Resolved {
+    /// What the markup does not say, from what the page shows by its headline ([`shown`]);
+    /// for the date then the permalink's, the first `<time>`, and last the date the page says
+    /// it was updated. Authors that are only the site's name give way to a byline shown.
+    pub fn complete(&mut self, meta: &Meta, page: &Page, base: Option<&Url>, ctx: &Context) {
+        if self.meta.published.is_some() && !self.authors_are_brand {
+            return;
+        }
+        let shown = shown(page, self.meta.title.as_deref(), ctx);
+        let m = &mut self.meta;
+        if m.published.is_none() {
+            let url_date = || base.or(m.link.as_ref()).and_then(url_date);
+            let found = shown
+                .published
+                .zip(shown.published_from)
+                .or_else(|| url_date().map(|d| (d, Origin::Url)))
+                .or_else(|| meta.first_time(ctx.timezone).map(|d| (d, Origin::PageTime)))
+                .or_else(|| shown.updated.or(m.updated).map(|d| (d, Origin::Updated)));
+            (m.published, m.provenance.published) = found.unzip();
+            m.updated = m.updated.or(shown.updated);
+        }
+        if self.authors_are_brand && !shown.authors.is_empty() {
+            m.authors = shown.authors;
+            m.provenance.authors = shown.authors_from;
+        }
+    }
+}
+
+/// The names in a byline element's text: the first of its parts ("Jane Roe | Updated May 2")
+/// that is nothing but names, not a date's label.
+fn byline_names(text: &str) -> Vec<String> {
+    text.split(['|', '•', '∙'])
+        .find_map(|part| name_of(part).filter(|names| !names.iter().any(|n| date_label(n))))
+        .unwrap_or_default()
+}
+
+/// The `itemprop="name"` inside a microdata item: its `content`, else its text.
+fn item_name(item: &NodeRef) -> Option<String> {
+    let name = item
+        .descendants_it()
+        .find(|n| n.attr("itemprop").is_some_and(|p| p.as_ref() == "name"))?;
+    let value = name
+        .attr("content")
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| name.text().to_string());
+    Some(fold_whitespace(&value)).filter(|v| !v.is_empty())
 }
 
 /// A list of names from links or properties repeated down the page: beyond two, the names
@@ -306,27 +393,94 @@ fn first_of_many(v: &[String]) -> Vec<String> {
     v
 }
 
-/// The names of `list` that are people: cleaned of labels, without the site's own name
-/// (`brands`, lower-cased), a bare label or a number.
-pub fn people(list: &[String], brands: &[String]) -> Vec<String> {
+/// The names of `list` that are people: cleaned of labels and of the site's name after them
+/// ("Jane Roe, The Daily Example"), without the site's own name (`brands`, lower-cased), a
+/// role, a bare label or a number.
+pub fn people(list: &[String], brands: &Brands) -> Vec<String> {
+    let Brands { names, hosts } = brands;
+    let brands: Vec<&String> = names.iter().chain(hosts).collect();
+    let is_brand = |s: &str| {
+        let s = s.to_lowercase();
+        brands
+            .iter()
+            .any(|b| **b == s || b.replace(' ', "") == s.replace(' ', ""))
+    };
     list.iter()
-        .map(|a| clean_author(a))
+        .map(|a| without_brand(&clean_author(a), names))
         .filter(|a| {
-            let lower = a.to_lowercase();
             !a.is_empty()
                 && a.chars().count() <= 100
                 && a.chars().any(char::is_alphabetic)
-                && !brands
-                    .iter()
-                    .any(|b| *b == lower || b.replace(' ', "") == lower.replace(' ', ""))
+                && !is_brand(a)
+                && !is_role(a)
         })
         .collect()
 }
 
-/// The name part of a host: "www.usatoday.com" → "usatoday".
-fn host_name(host: &str) -> String {
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    host.split('.').next().unwrap_or(host).to_lowercase()
+/// The site's names, lower-cased: what it calls itself (`og:site_name`, the JSON-LD
+/// publisher) and what its host does.
+#[derive(Debug, Default)]
+pub struct Brands {
+    names: Vec<String>,
+    hosts: Vec<String>,
+}
+
+/// "Jane Roe, The Daily Example" / "Jane Roe USA TODAY" → "Jane Roe" when the tail is one of
+/// `brands` (lower-cased): news sites append their own name to the byline. Not a host's
+/// name: a personal site is often named for its author.
+fn without_brand(name: &str, brands: &[String]) -> String {
+    let lower = name.to_lowercase();
+    for b in brands.iter().filter(|b| b.len() >= 3) {
+        if let Some(rest) = lower.strip_suffix(b.as_str()) {
+            // Byte offsets of the lower-cased form match only when lower-casing kept lengths.
+            if rest.len() + b.len() == name.len() && rest.ends_with([' ', ',', '-', '|', '/']) {
+                let head = name[..rest.len()].trim_end_matches([' ', ',', '-', '|', '/']);
+                if !head.is_empty() {
+                    return head.to_string();
+                }
+            }
+        }
+    }
+    name.to_string()
+}
+
+/// Roles and labels that stand where a name should ("Writer", "Topic Author", "Staff"):
+/// never an author's name. English, as the byline rows they come from; a family for the
+/// lexicon.
+const ROLES: &[&str] = &[
+    "author",
+    "the author",
+    "topic author",
+    "guest author",
+    "writer",
+    "staff writer",
+    "contributor",
+    "editor",
+    "admin",
+    "administrator",
+    "moderator",
+    "member",
+    "post",
+];
+
+fn is_role(name: &str) -> bool {
+    ROLES.contains(&name.to_lowercase().as_str())
+}
+
+/// The names a host can give its site by: every label but the top-level ones
+/// ("health.clevelandclinic.org" → "health", "clevelandclinic"; "www.bbc.co.uk" → "bbc").
+fn host_names(host: &str) -> impl Iterator<Item = String> + '_ {
+    let labels: Vec<&str> = host.split('.').collect();
+    let top = match labels.as_slice() {
+        [.., second, _] if matches!(*second, "co" | "com" | "org" | "net" | "ac" | "gov") => 2,
+        _ => 1,
+    };
+    let keep = labels.len().saturating_sub(top);
+    labels
+        .into_iter()
+        .take(keep)
+        .filter(|l| *l != "www")
+        .map(str::to_lowercase)
 }
 
 /// "By Jane Doe", "Written by: Jane Doe", "Posted by Jane Doe on May 2, 2024", "“Jane Doe”"
@@ -337,12 +491,26 @@ fn clean_author(a: &str) -> String {
     });
     static ON_DATE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\s+(?:on|at)\s+\S*\d.*$").unwrap());
+    // A date shown after the name, glued to it or not ("Jane RoeDec 18, 2025", "Jane Roe on
+    // Friday December 19, 2025", "Jane Roe • 20 Dec 2025"): English month names, as in the
+    // byline rows of the blog platforms that print them.
+    static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\s+(?:on|at))?\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?),?\s+\d{4}\b.*$").unwrap()
+    });
     let mut a = fold_whitespace(a);
     if a.contains('&') && a.contains(';') {
         // Entities left escaped inside JSON-LD strings ("Maria &amp; Katerina").
         a = crate::normalize::sanitize::html_to_text(&a);
     }
-    let a = LABEL.replace(&a, "");
+    // What follows a separator is a date, a role or the site ("Jane Roe • March 12, 2025").
+    let a = a.split(['|', '•', '∙']).next().unwrap_or_default();
+    // "ByJane Roe": the label's element and the name's joined without a space.
+    let a = match a.strip_prefix("By") {
+        Some(rest) if rest.starts_with(char::is_uppercase) => rest,
+        _ => a,
+    };
+    let a = LABEL.replace(a, "");
+    let a = DATE_TAIL.replace(&a, "");
     let a = ON_DATE.replace(&a, "");
     a.trim_matches(|c: char| {
         matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
@@ -471,13 +639,28 @@ impl LdArticle {
             return LdArticle::default();
         };
         let s = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
-        let on_page =
-            |k: &str| s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string));
+        // What a page object is about (a `QAPage`'s question, a forum page's first post)
+        // carries the author and date the page object itself leaves out.
+        let main = [obj, page.unwrap_or(obj)]
+            .into_iter()
+            .filter_map(|o| match o.get("mainEntity")? {
+                Value::Array(a) => a.first(),
+                v => Some(v),
+            })
+            .find(|v| v.is_object());
+        let on_page = |k: &str| {
+            s(k).or_else(|| page?.get(k).and_then(Value::as_str).map(str::to_string))
+                .or_else(|| main?.get(k).and_then(Value::as_str).map(str::to_string))
+        };
+        let mut authors = names(obj.get("author"));
+        if authors.is_empty() {
+            authors = names(main.and_then(|m| m.get("author")));
+        }
         LdArticle {
             headline: s("headline").or_else(|| s("name")),
             publisher: names(obj.get("publisher")).into_iter().next(),
             body: s("articleBody").filter(|b| !b.trim().is_empty()),
-            authors: names(obj.get("author")),
+            authors,
             published: on_page("datePublished").or_else(|| on_page("dateCreated")),
             modified: on_page("dateModified"),
             image: first_url(obj.get("image")),
@@ -544,6 +727,9 @@ pub struct Shown {
     pub updated: Option<DateTime<FixedOffset>>,
     /// A byline ("By Jane Roe", "Written by" over a name, a name in an author element).
     pub authors: Vec<String>,
+    /// Where `published` and `authors` were read.
+    pub published_from: Option<Origin>,
+    pub authors_from: Option<Origin>,
 }
 
 /// Text blocks read after the headline and before it. A date or name further away belongs
@@ -570,6 +756,7 @@ pub fn shown(page: &Page, title: Option<&str>, ctx: &Context) -> Shown {
         // An author box anywhere (often after the article): an element named for the author,
         // never a comment's.
         shown.authors = author_box(page).unwrap_or_default();
+        shown.authors_from = (!shown.authors.is_empty()).then_some(Origin::AuthorBox);
     }
     shown
 }
@@ -620,6 +807,7 @@ fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
             Block::Time(value) => {
                 if shown.published.is_none() {
                     shown.published = crate::dates::parse(value, ctx.timezone);
+                    shown.published_from = shown.published.map(|_| Origin::Time);
                 }
             }
             Block::Text { text, author } => {
@@ -628,18 +816,23 @@ fn read_blocks(blocks: &[Block], shown: &mut Shown, ctx: &Context) {
                     label = true;
                     continue;
                 }
-                if shown.authors.is_empty() && (label || *author) {
+                // "By Jane Roe March 4, 2025": a byline row's name before its date.
+                let by = lower.starts_with("by ");
+                if shown.authors.is_empty() && (label || *author || by) {
                     if let Some(names) = name_of(text) {
                         shown.authors = names;
+                        shown.authors_from = Some(Origin::Byline);
                     }
                 }
                 match shown_line(text, ctx) {
                     Some(Found::Published(d) | Found::Date(d)) if shown.published.is_none() => {
-                        shown.published = Some(d)
+                        shown.published = Some(d);
+                        shown.published_from = Some(Origin::DateLine);
                     }
                     Some(Found::Updated(d)) if shown.updated.is_none() => shown.updated = Some(d),
                     Some(Found::Authors(names)) if shown.authors.is_empty() => {
-                        shown.authors = names
+                        shown.authors = names;
+                        shown.authors_from = Some(Origin::Byline);
                     }
                     _ => {}
                 }
@@ -718,8 +911,14 @@ fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: boo
             Tag::Text if !node.text.trim().is_empty() => match &mut current {
                 Some((block, text, author)) if *block == node.block => {
                     if reverse {
+                        if glued(&node.text, text) {
+                            text.insert(0, ' ');
+                        }
                         text.insert_str(0, &node.text);
                     } else {
+                        if glued(text, &node.text) {
+                            text.push(' ');
+                        }
                         text.push_str(&node.text);
                     }
                     *author |= author_element(page, node.parent);
@@ -740,6 +939,14 @@ fn blocks(page: &Page, range: std::ops::Range<usize>, limit: usize, reverse: boo
     out
 }
 
+/// Whether two texts of one block would run two words together ("Jane Roe" + "July 3, 2025",
+/// "By" + "Jane Roe": a byline's parts in elements of their own), where a browser's layout
+/// shows them apart. A lower-case start continues the word ("<b>W</b>ord").
+fn glued(before: &str, after: &str) -> bool {
+    before.ends_with(char::is_alphanumeric)
+        && after.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+}
+
 /// The names a short block holds when it is nothing but names: one to five capitalised
 /// words each, no digits, no sentence.
 fn name_of(text: &str) -> Option<Vec<String>> {
@@ -754,6 +961,8 @@ fn name_of(text: &str) -> Option<Vec<String>> {
         let words: Vec<&str> = s.split_whitespace().collect();
         (1..=5).contains(&words.len())
             && s.chars().count() <= 60
+            && s.chars().any(char::is_alphabetic)
+            && !is_role(s)
             && !s
                 .chars()
                 .any(|c| c.is_ascii_digit() || matches!(c, '@' | '?' | '!' | '/'))
@@ -799,4 +1008,135 @@ pub fn url_date(url: &Url) -> Option<DateTime<FixedOffset>> {
         Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0)?)
             .fixed_offset(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RawBody;
+    use crate::normalize::{normalize_noted, testing};
+
+    const PROSE: &str = "<p>The harbour board approved the new fee schedule on Tuesday after a long debate about the cost of dredging the channel and the state of the old quay.</p><p>Members who opposed the plan said the increase would fall hardest on the small fishing boats, while supporters pointed to the repairs the quay needs.</p>";
+
+    /// The article a page makes, with where its metadata came from.
+    fn read(head: &str, body: &str) -> (crate::model::Article, Provenance) {
+        let html = format!(
+            "<html><head>{head}</head><body><article>{body}{PROSE}</article></body></html>"
+        );
+        let raw = testing::raw(
+            RawBody::Html(html),
+            Url::parse("https://news.example.org/harbour").ok(),
+        );
+        let rules = crate::normalize::chrome::Rules::default();
+        let learned = crate::normalize::learn::Learned::default();
+        let ctx = Context::new(testing::now(), &rules, &learned);
+        let (a, notes) = normalize_noted(&raw, &ctx).unwrap();
+        (a, notes.provenance)
+    }
+
+    #[test]
+    fn bylines_lose_glued_labels_dates_and_what_follows_a_separator() {
+        assert_eq!(clean_author("ByReyna Doe"), "Reyna Doe");
+        assert_eq!(clean_author("Bylines Team"), "Bylines Team");
+        assert_eq!(clean_author("Ada RoeDec 18, 2025"), "Ada Roe");
+        assert_eq!(
+            clean_author("Ada Roe on Friday December 19, 2025 @08:00PM"),
+            "Ada Roe"
+        );
+        assert_eq!(clean_author("Ada Roe • 20 Dec 2025"), "Ada Roe");
+        assert_eq!(clean_author("Ada Roe | More about Ada Roe"), "Ada Roe");
+        assert_eq!(byline_names("Updated | Ada Roe"), ["Ada Roe"]);
+        assert!(byline_names("Ada Roe is an editor at the paper and writes on food").is_empty());
+        assert!(name_of("•").is_none());
+        assert!(name_of("Topic Author").is_none());
+    }
+
+    #[test]
+    fn the_sites_name_is_never_the_author_nor_kept_after_one() {
+        let brands = Brands {
+            names: vec!["the harbour gazette".into()],
+            hosts: host_names("news.clevelandharbour.co.uk").collect(),
+        };
+        assert_eq!(brands.hosts, ["news", "clevelandharbour"]);
+        let people = |names: &[&str]| {
+            let list: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            super::people(&list, &brands)
+        };
+        assert_eq!(people(&["Ana Lima, The Harbour Gazette"]), ["Ana Lima"]);
+        assert!(people(&["Cleveland Harbour"]).is_empty());
+        assert!(people(&["Writer"]).is_empty());
+        // A host's name is not cut from a name: a personal site is named for its author.
+        let own = Brands {
+            names: Vec::new(),
+            hosts: host_names("www.lima.example").collect(),
+        };
+        assert_eq!(super::people(&["Ana Lima".to_string()], &own), ["Ana Lima"]);
+    }
+
+    #[test]
+    fn words_of_a_block_in_elements_of_their_own_stay_apart() {
+        assert!(glued("Ana Lima", "July 3, 2025"));
+        assert!(glued("By", "Ana Lima"));
+        assert!(!glued("W", "ord"));
+        assert!(!glued("Ana Lima ", "July"));
+    }
+
+    #[test]
+    fn each_field_says_where_it_was_found() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Fees approved | Gazette"><meta name="author" content="Ana Lima"><meta property="article:published_time" content="2025-03-04T17:53:00-07:00">"#,
+            "<h1>Fees approved</h1>",
+        );
+        assert_eq!(a.authors, ["Ana Lima"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2025-03-04T17:53:00-07:00"
+        );
+        assert_eq!(p.title, Some(Origin::H1));
+        assert_eq!(p.authors, Some(Origin::Meta("author")));
+        assert_eq!(p.published, Some(Origin::Meta("article:published_time")));
+        // No h1: the share card's title, less the site's name.
+        let (a, p) = read(
+            r#"<meta property="og:site_name" content="Gazette"><meta property="og:title" content="Fees approved | Gazette">"#,
+            "",
+        );
+        assert_eq!(a.title, "Fees approved");
+        assert_eq!(p.title, Some(Origin::Meta("og:title")));
+        assert_eq!((p.authors, p.published), (None, None));
+    }
+
+    #[test]
+    fn a_microdata_person_and_a_pages_main_entity_name_the_author() {
+        let (a, p) = read(
+            "",
+            r#"<h1>Which anchor?</h1><div itemprop="author" itemscope><span>S</span><span itemprop="name">saltyjo</span><span>3 gold badges</span></div>"#,
+        );
+        assert_eq!(a.authors, ["saltyjo"]);
+        assert_eq!(p.authors, Some(Origin::Itemprop));
+        let ld = r#"<script type="application/ld+json">{"@type":"QAPage","mainEntity":{"@type":"Question","author":{"@type":"Person","name":"saltyjo"},"datePublished":"2023-06-09T22:10:00-04:00"}}</script>"#;
+        let (a, p) = read(ld, "<h1>Which anchor?</h1>");
+        assert_eq!(a.authors, ["saltyjo"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2023-06-09T22:10:00-04:00"
+        );
+        assert_eq!(
+            (p.authors, p.published),
+            (Some(Origin::JsonLd), Some(Origin::JsonLd))
+        );
+    }
+
+    #[test]
+    fn a_byline_row_by_the_headline_gives_name_and_date() {
+        let (a, p) = read(
+            "",
+            "<h1>Fees approved</h1><div><span>By</span><span>Ana Lima</span><span>March 4, 2025</span></div>",
+        );
+        assert_eq!(a.authors, ["Ana Lima"]);
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2025-03-04");
+        assert_eq!(
+            (p.authors, p.published),
+            (Some(Origin::Byline), Some(Origin::DateLine))
+        );
+    }
 }

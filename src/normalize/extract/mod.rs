@@ -52,6 +52,7 @@ pub fn draft_with_rule(
         let t = crate::chars::fold_whitespace(&t);
         if !t.is_empty() {
             draft.meta.title = Some(t);
+            draft.meta.provenance.title = Some(crate::model::Origin::SiteRule);
         }
     }
     if let Some(d) = selected(&rule.date) {
@@ -63,6 +64,7 @@ pub fn draft_with_rule(
             .unwrap_or_else(|| d.text().to_string());
         if let Some(date) = crate::dates::parse(&value, ctx.timezone) {
             draft.meta.published = Some(date);
+            draft.meta.provenance.published = Some(crate::model::Origin::SiteRule);
         }
     }
     let Some(body) = selected(&rule.body) else {
@@ -108,25 +110,7 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
         return Draft::default();
     }
     let mut resolved = meta.resolve(base, ctx.timezone);
-    if resolved.meta.published.is_none() || resolved.authors_are_brand {
-        // Not in the markup: what the page shows by its headline; for the date then the
-        // permalink's, the first `<time>`, and last the date it says it was updated.
-        let shown = metadata::shown(&page, resolved.meta.title.as_deref(), ctx);
-        let m = &mut resolved.meta;
-        if m.published.is_none() {
-            let url_date = || base.or(m.link.as_ref()).and_then(metadata::url_date);
-            m.published = shown
-                .published
-                .or_else(url_date)
-                .or_else(|| meta.first_time(ctx.timezone))
-                .or(shown.updated)
-                .or(m.updated);
-            m.updated = m.updated.or(shown.updated);
-        }
-        if resolved.authors_are_brand && !shown.authors.is_empty() {
-            m.authors = shown.authors;
-        }
-    }
+    resolved.complete(&meta, &page, base, ctx);
     let body = body(&page, &resolved, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
