@@ -89,7 +89,16 @@ pub fn collect(
             source.timezone,
         ) {
             Ok(mut a) => {
+                // The address the file was saved from, when it declares none, is the base of
+                // its links; its link is still its public copy.
+                let origin = match (&a.base_url, &source.base_url) {
+                    (None, Some(folder)) => Some(below(folder, &a.key)),
+                    _ => None,
+                };
                 give_home(&mut a, source.article_home.as_ref());
+                if origin.is_some() {
+                    a.base_url = origin;
+                }
                 out.fingerprints.push((key, print));
                 out.articles.push(a);
             }
@@ -135,9 +144,15 @@ fn published_url(folder: &url::Url, key: &str) -> url::Url {
         }
         _ => key.to_string(),
     };
+    below(folder, &mapped)
+}
+
+/// `path` (a file's path below a folder, `/`-separated) below the folder's URL, each segment
+/// percent-encoded.
+fn below(folder: &url::Url, path: &str) -> url::Url {
     let mut url = folder.clone();
     if let Ok(mut segments) = url.path_segments_mut() {
-        segments.pop_if_empty().extend(mapped.split('/'));
+        segments.pop_if_empty().extend(path.split('/'));
     }
     url
 }

@@ -5,6 +5,7 @@
 //! [`score`] picks and cleans the content, and a fallback chain (relaxed class rules, JSON-LD
 //! `articleBody`, the description, all visible text) guarantees a body whenever the page has text.
 
+mod copies;
 mod dom;
 mod metadata;
 mod score;
@@ -127,7 +128,8 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
             m.authors = shown.authors;
         }
     }
-    let body = body(&page, &resolved, base, ctx);
+    let copies = copies::pages(doc);
+    let body = body(&page, &copies, &resolved, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
         meta: resolved.meta,
@@ -138,13 +140,25 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
 /// A body too short to be the article: try harder.
 const SHORT: usize = 500;
 
-fn body(page: &Page, resolved: &Resolved, base: Option<&Url>, ctx: &Context) -> String {
+/// A winner under this many characters may be a box beside the article, not the article
+/// (feedsmith's figure, from the wcxb-dev pages with near-empty output).
+const SMALL: usize = 1500;
+/// How many times fuller than a small winner the runner-up must be to replace it (feedsmith's).
+const RUNNER_UP_RATIO: usize = 4;
+
+fn body(
+    page: &Page,
+    copies: &[Page],
+    resolved: &Resolved,
+    base: Option<&Url>,
+    ctx: &Context,
+) -> String {
     let known = score::Known {
         ctx,
         title: resolved.meta.title.as_deref(),
         host: base.and_then(Url::host_str),
     };
-    let mut best = score::extract(page, Mode::Strict, &known);
+    let mut best = score::extract(page, Mode::Strict, &known, &[]);
     if ctx.interrupt.raised() {
         return best.html;
     }
@@ -153,9 +167,36 @@ fn body(page: &Page, resolved: &Resolved, base: Option<&Url>, ctx: &Context) -> 
         .as_deref()
         .map_or(0, |b| dom::measure(b).0 as usize);
     if best.chars < SHORT || best.chars * 2 < ld_chars {
-        let lenient = score::extract(page, Mode::Lenient, &known);
+        let lenient = score::extract(page, Mode::Lenient, &known, &[]);
         if lenient.chars > best.chars * 3 / 2 {
             best = lenient;
+        }
+    }
+    // A small winner (a contact box, a banner, a dek, a form) beside the article: the best
+    // content once the winner is set aside, strict first, then with class rules relaxed.
+    if best.chars < SMALL {
+        for mode in [Mode::Strict, Mode::Lenient] {
+            let runner_up = score::extract(page, mode, &known, &best.spans);
+            if runner_up.chars >= best.chars * RUNNER_UP_RATIO && runner_up.chars >= SHORT {
+                best = runner_up;
+                break;
+            }
+        }
+    }
+    // A copy kept for scripts or for readers without them wins when it is fuller and agrees
+    // with the pick on the text they share, or when it is a body and the pick is not.
+    for copy in copies {
+        let ex = score::extract(copy, Mode::Strict, &known, &[]);
+        if ex.chars * 2 < best.chars * 3 {
+            continue;
+        }
+        let agree = || {
+            let text = |h: &str| crate::normalize::sanitize::html_to_text(h);
+            copies::agree(&text(&best.html), &text(&ex.html))
+        };
+        let body_over_stub = ex.chars >= SHORT && (best.chars < SHORT || ex.chars >= best.chars * 3);
+        if body_over_stub || agree() {
+            best = ex;
         }
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {
