@@ -395,7 +395,24 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             return (top, wider);
         }
     }
-    (top, roots)
+    (top, with_figures_between(page, live, parent, roots))
+}
+
+/// The roots with the figures that stand between two of them: a full-width picture splits a
+/// body into two containers, and is part of the article it interrupts.
+fn with_figures_between(page: &Page, live: &[bool], parent: usize, roots: Vec<usize>) -> Vec<usize> {
+    let (Some(&first), Some(&last)) = (roots.first(), roots.last()) else {
+        return roots;
+    };
+    if first == last {
+        return roots;
+    }
+    page.children(parent)
+        .filter(|&c| {
+            roots.contains(&c)
+                || (c > first && c < last && live[c] && page.nodes[c].tag == Tag::Figure)
+        })
+        .collect()
 }
 
 /// How many levels above the content a page builder's part may sit: section, row, column,
