@@ -224,8 +224,9 @@ struct RawSource {
     /// `dir` only: public URL of this folder; overrides the site's `articles_url`.
     #[schemars(with = "Option<String>")]
     articles_url: Option<Spanned<String>>,
-    /// `dir` only: the address the folder's saved pages came from; a file's path below it is
-    /// the base of its relative links when the file declares no canonical or `og:url`.
+    /// `dir` only: the address the folder's saved pages came from; an HTML file's path below it
+    /// is its address (link and base of its relative links) when it declares no canonical or
+    /// `og:url`.
     #[schemars(with = "Option<String>")]
     base_url: Option<Spanned<String>>,
     /// One web page, one article.
@@ -1428,9 +1429,13 @@ impl Validator<'_> {
             let own = self.folder_url(&r.get_ref().articles_url, "articles_url")?;
             let base = self.folder_url(&r.get_ref().base_url, "base_url")?;
             if !matches!(source.kind, SourceKind::Dir(_)) {
-                for (key, set) in [("articles_url", own.is_some()), ("base_url", base.is_some())] {
+                for (key, set) in [
+                    ("articles_url", own.is_some()),
+                    ("base_url", base.is_some()),
+                ] {
                     if set {
-                        return self.err(r.span(), format!("`{key}` only applies to a `dir` source"));
+                        return self
+                            .err(r.span(), format!("`{key}` only applies to a `dir` source"));
                     }
                 }
                 continue;

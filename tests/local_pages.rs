@@ -147,6 +147,10 @@ fn base_url_resolves_a_saved_pages_links_unless_it_declares_its_own_address() {
     };
     p.write("articles/2024/plan.html", &page("", "Plan"));
     p.write(
+        "articles/note.md",
+        "---\ntitle: Note\n---\nThe harbour board met and agreed the plan, which the council had asked for since the winter storms began last year.\n",
+    );
+    p.write(
         "articles/own.html",
         &page(
             "<link rel=\"canonical\" href=\"https://own.example.net/news/own\">",
@@ -166,13 +170,15 @@ fn base_url_resolves_a_saved_pages_links_unless_it_declares_its_own_address() {
     ] {
         assert!(rss.contains(want), "{want} not in {rss}");
     }
-    // The origin is where links resolve, not where the item links: that is its public copy.
+    // The origin is the saved page's address, as a declared one is: the item links there, not
+    // to a public copy under `articles_url`; a Markdown file still links to its public copy.
     let mut got: Vec<String> = links(&p).into_iter().map(|(_, l)| l).collect();
     got.sort();
     assert_eq!(
         got,
         [
-            "https://blog.example.org/posts/2024/plan.html",
+            "https://blog.example.org/posts/note.html",
+            "https://origin.example.com/saved/2024/plan.html",
             "https://own.example.net/news/own"
         ]
     );

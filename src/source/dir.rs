@@ -89,16 +89,16 @@ pub fn collect(
             source.timezone,
         ) {
             Ok(mut a) => {
-                // The address the file was saved from, when it declares none, is the base of
-                // its links; its link is still its public copy.
-                let origin = match (&a.base_url, &source.base_url) {
-                    (None, Some(folder)) => Some(below(folder, &a.key)),
-                    _ => None,
-                };
-                give_home(&mut a, source.article_home.as_ref());
-                if origin.is_some() {
-                    a.base_url = origin;
+                // A saved page that declares no address of its own gets the one it was saved
+                // from, as if it named it: its links resolve there and it links there.
+                if let (None, Some(folder), RawBody::Html(_)) =
+                    (&a.base_url, &source.base_url, &a.body)
+                {
+                    let origin = below(folder, &a.key);
+                    a.hints.link = Some(origin.clone());
+                    a.base_url = Some(origin);
                 }
+                give_home(&mut a, source.article_home.as_ref());
                 out.fingerprints.push((key, print));
                 out.articles.push(a);
             }

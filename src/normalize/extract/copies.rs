@@ -37,7 +37,11 @@ pub fn pages(doc: &Document) -> Vec<Page> {
 /// The copy in `node` as a page, when it holds paragraphs. A `<noscript>` is parsed as
 /// elements where scripting is off and as text where it is on; a script's content is text.
 fn copy(node: &NodeRef) -> Option<Page> {
-    let elements: Vec<NodeRef> = node.children().into_iter().filter(|c| c.is_element()).collect();
+    let elements: Vec<NodeRef> = node
+        .children()
+        .into_iter()
+        .filter(|c| c.is_element())
+        .collect();
     if !elements.is_empty() {
         let has_p = elements
             .iter()

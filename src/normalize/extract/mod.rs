@@ -194,7 +194,8 @@ fn body(
             let text = |h: &str| crate::normalize::sanitize::html_to_text(h);
             copies::agree(&text(&best.html), &text(&ex.html))
         };
-        let body_over_stub = ex.chars >= SHORT && (best.chars < SHORT || ex.chars >= best.chars * 3);
+        let body_over_stub =
+            ex.chars >= SHORT && (best.chars < SHORT || ex.chars >= best.chars * 3);
         if body_over_stub || agree() {
             best = ex;
         }

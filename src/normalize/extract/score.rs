@@ -400,7 +400,12 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
 
 /// The roots with the figures that stand between two of them: a full-width picture splits a
 /// body into two containers, and is part of the article it interrupts.
-fn with_figures_between(page: &Page, live: &[bool], parent: usize, roots: Vec<usize>) -> Vec<usize> {
+fn with_figures_between(
+    page: &Page,
+    live: &[bool],
+    parent: usize,
+    roots: Vec<usize>,
+) -> Vec<usize> {
     let (Some(&first), Some(&last)) = (roots.first(), roots.last()) else {
         return roots;
     };
