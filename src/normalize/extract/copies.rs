@@ -8,8 +8,9 @@ use dom_query::{Document, NodeRef};
 
 use super::dom::{self, Page};
 
-/// Script types whose text is markup a script renders.
-const TEMPLATE_TYPES: &[&str] = &["text/template", "text/x-template", "text/html"];
+/// Script types whose text is markup a script renders: Blogger themes' post templates (and
+/// Underscore/Backbone templates, which use the same type).
+const TEMPLATE_TYPES: &[&str] = &["text/template"];
 
 /// Each copy of markup holding paragraphs, as a page, in document order.
 pub fn pages(doc: &Document) -> Vec<Page> {
@@ -80,4 +81,33 @@ pub fn agree(small: &str, large: &str) -> bool {
     };
     let (s, l) = (words(small), words(large));
     !s.is_empty() && s.iter().filter(|w| l.contains(*w)).count() * 5 >= s.len() * 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_agree_when_most_words_of_the_shorter_are_in_the_longer() {
+        let teaser = "The ferry will run all year from spring, the operator said.";
+        let full = "The ferry will run all year from spring, the operator said. Islanders had asked for it for years.";
+        assert!(agree(teaser, full));
+        assert!(!agree("Archive: May 2025, April 2025, March 2025", full));
+        assert!(!agree("", full));
+    }
+
+    #[test]
+    fn only_markup_with_paragraphs_is_a_copy() {
+        assert!(contains_p("<div><P class=x>Text</p></div>"));
+        assert!(contains_p("<p>Text</p>"));
+        assert!(!contains_p("<pre>code</pre><picture></picture>"));
+        let doc = Document::from(
+            r#"<html><body><script type="text/template"><p>The post, rendered by script.</p></script>
+<script type="text/javascript">var p = "<p>not a body</p>";</script>
+<noscript><img src="/a.jpg"></noscript></body></html>"#,
+        );
+        let pages = pages(&doc);
+        assert_eq!(pages.len(), 1);
+        assert!(pages[0].text_of(0).contains("rendered by script"));
+    }
 }
