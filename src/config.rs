@@ -224,6 +224,11 @@ struct RawSource {
     /// `dir` only: public URL of this folder; overrides the site's `articles_url`.
     #[schemars(with = "Option<String>")]
     articles_url: Option<Spanned<String>>,
+    /// `dir` only: the address the folder's saved pages came from; an HTML file's path below it
+    /// is its address (link and base of its relative links) when it declares no canonical or
+    /// `og:url`.
+    #[schemars(with = "Option<String>")]
+    base_url: Option<Spanned<String>>,
     /// One web page, one article.
     page: Option<String>,
     /// A page listing articles; each linked article is fetched.
@@ -552,6 +557,8 @@ pub struct Source {
     pub caps: ArticleCaps,
     /// `dir` only: where people read its articles (`None` outside a config).
     pub article_home: Option<ArticleHome>,
+    /// `dir` only: the address its files were saved from (`base_url`, ending in `/`).
+    pub base_url: Option<Url>,
     pub pages: PageOptions,
 }
 
@@ -650,6 +657,7 @@ impl Source {
             fetch: site.fetch.clone(),
             caps: site.caps,
             article_home: None,
+            base_url: None,
             pages: PageOptions {
                 max_pages: site.max_pages,
                 ..site.render.clone()
@@ -1419,12 +1427,20 @@ impl Validator<'_> {
             .count();
         for (source, r) in sources.iter_mut().zip(raw) {
             let own = self.folder_url(&r.get_ref().articles_url, "articles_url")?;
+            let base = self.folder_url(&r.get_ref().base_url, "base_url")?;
             if !matches!(source.kind, SourceKind::Dir(_)) {
-                if own.is_some() {
-                    return self.err(r.span(), "`articles_url` only applies to a `dir` source");
+                for (key, set) in [
+                    ("articles_url", own.is_some()),
+                    ("base_url", base.is_some()),
+                ] {
+                    if set {
+                        return self
+                            .err(r.span(), format!("`{key}` only applies to a `dir` source"));
+                    }
                 }
                 continue;
             }
+            source.base_url = base;
             source.article_home = Some(match own.or_else(|| site.articles_url.clone()) {
                 Some(url) => ArticleHome::Published(url),
                 None => ArticleHome::Written {
@@ -1563,6 +1579,7 @@ impl Validator<'_> {
             fetch,
             caps: overlay_caps!(self, r, site.caps),
             article_home: None,
+            base_url: None,
             pages: PageOptions {
                 max_pages: self
                     .ranged(&r.max_pages, "max_pages", 1, 100)?

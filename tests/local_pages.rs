@@ -138,3 +138,61 @@ fn articles_url_on_a_web_source_is_a_config_error() {
         out.stderr
     );
 }
+
+#[test]
+fn base_url_resolves_a_saved_pages_links_unless_it_declares_its_own_address() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\n[[feed.source]]\ndir = \"articles\"\narticles_url = \"https://blog.example.org/posts\"\nbase_url = \"https://origin.example.com/saved\"\n");
+    let page = |head: &str, title: &str| {
+        format!("<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1><p>The council met and agreed the plan, which the harbour board had asked for since the winter storms began last year.</p><p>The <a href=\"../maps/plan.pdf\">plan</a> and <a href=\"/about\">who we are</a>.</p><img src=\"img/bus.jpg\" alt=\"Bus\"></article></body></html>")
+    };
+    p.write("articles/2024/plan.html", &page("", "Plan"));
+    p.write(
+        "articles/note.md",
+        "---\ntitle: Note\n---\nThe harbour board met and agreed the plan, which the council had asked for since the winter storms began last year.\n",
+    );
+    p.write(
+        "articles/own.html",
+        &page(
+            "<link rel=\"canonical\" href=\"https://own.example.net/news/own\">",
+            "Own",
+        ),
+    );
+    assert_exit(&p.run_at(T1, &["run"]), 0);
+    let rss = p.read("feeds/world.rss");
+    // Below the folder's origin, by the file's path.
+    for want in [
+        "https://origin.example.com/saved/maps/plan.pdf",
+        "https://origin.example.com/about",
+        "https://origin.example.com/saved/2024/img/bus.jpg",
+        // A page naming its own address resolves against that.
+        "https://own.example.net/maps/plan.pdf",
+        "https://own.example.net/news/img/bus.jpg",
+    ] {
+        assert!(rss.contains(want), "{want} not in {rss}");
+    }
+    // The origin is the saved page's address, as a declared one is: the item links there, not
+    // to a public copy under `articles_url`; a Markdown file still links to its public copy.
+    let mut got: Vec<String> = links(&p).into_iter().map(|(_, l)| l).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "https://blog.example.org/posts/note.html",
+            "https://origin.example.com/saved/2024/plan.html",
+            "https://own.example.net/news/own"
+        ]
+    );
+}
+
+#[test]
+fn base_url_on_a_web_source_is_a_config_error() {
+    let p = Project::new("[[feed]]\nname = \"world\"\ntitle = \"World\"\nlink = \"https://news.example.org/\"\n[[feed.source]]\npage = \"https://news.example.org/a\"\nbase_url = \"https://origin.example.com/\"\n");
+    let out = p.run(&["run"]);
+    assert_exit(&out, 2);
+    assert!(
+        out.stderr
+            .contains("`base_url` only applies to a `dir` source"),
+        "{}",
+        out.stderr
+    );
+}

@@ -89,6 +89,15 @@ pub fn collect(
             source.timezone,
         ) {
             Ok(mut a) => {
+                // A saved page that declares no address of its own gets the one it was saved
+                // from, as if it named it: its links resolve there and it links there.
+                if let (None, Some(folder), RawBody::Html(_)) =
+                    (&a.base_url, &source.base_url, &a.body)
+                {
+                    let origin = below(folder, &a.key);
+                    a.hints.link = Some(origin.clone());
+                    a.base_url = Some(origin);
+                }
                 give_home(&mut a, source.article_home.as_ref());
                 out.fingerprints.push((key, print));
                 out.articles.push(a);
@@ -135,9 +144,15 @@ fn published_url(folder: &url::Url, key: &str) -> url::Url {
         }
         _ => key.to_string(),
     };
+    below(folder, &mapped)
+}
+
+/// `path` (a file's path below a folder, `/`-separated) below the folder's URL, each segment
+/// percent-encoded.
+fn below(folder: &url::Url, path: &str) -> url::Url {
     let mut url = folder.clone();
     if let Ok(mut segments) = url.path_segments_mut() {
-        segments.pop_if_empty().extend(mapped.split('/'));
+        segments.pop_if_empty().extend(path.split('/'));
     }
     url
 }

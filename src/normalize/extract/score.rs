@@ -46,6 +46,8 @@ pub struct Extracted {
     pub chars: usize,
     /// Each text block's fate, when the context traces; empty otherwise.
     pub blocks: Vec<Entry>,
+    /// The subtrees serialised (node index ranges), so a runner-up can be sought without them.
+    pub spans: Vec<(usize, usize)>,
 }
 
 /// "By Jane Roe", "Written by J. Roe and A. N. Other | Staff": names start with a capital, which
@@ -72,11 +74,61 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 static BOILERPLATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&Family::pattern(&[&lexicon::BLOCK_BOILERPLATE])).unwrap());
 
-/// Which nodes take part in `mode`: a removed node takes its subtree with it.
-fn live_mask(page: &Page, mode: Mode) -> Vec<bool> {
+// Scoring thresholds. "Readability" marks a figure taken from Mozilla Readability's algorithm
+// (its content score, candidate and sibling rules, conditional cleaning); "feedsmith" marks
+// the project's own, set on its development pages.
+
+/// Blocks shorter than this (characters) add nothing to a container's score. Readability.
+const MIN_BLOCK_CHARS: u32 = 25;
+/// Characters per point of a block's length bonus, and the bonus's cap. Readability.
+const CHARS_PER_POINT: f32 = 100.0;
+const MAX_LENGTH_POINTS: f32 = 3.0;
+/// Ancestors a block's score reaches (parent, grandparent, …). feedsmith (Readability: 5).
+const SCORED_ANCESTORS: usize = 4;
+/// Other candidates scoring at least this share of the top one count as near-equal, and this
+/// many near-equal ones under one ancestor make it the content. Readability.
+const NEAR_TOP: f32 = 0.75;
+const MIN_NEAR_TOP: usize = 3;
+/// Climbing stops at a parent scoring under the last score divided by this. Readability.
+const CLIMB_FALLOFF: f32 = 3.0;
+/// A sibling joins the content at this share of the top score, never below the floor; one
+/// sharing the top's class gets the same share as a bonus. Readability.
+const SIBLING_SHARE: f32 = 0.2;
+const SIBLING_FLOOR: f32 = 10.0;
+/// A sibling paragraph joins above this length and under this link density, or when it is a
+/// link-free sentence. Readability.
+const SIBLING_P_CHARS: u32 = 80;
+const SIBLING_P_LINKS: f32 = 0.25;
+/// Conditional cleaning: a container with this many commas is prose and stays. Readability.
+const PROSE_COMMAS: u32 = 10;
+/// Link density over which a container goes: any container, and one whose name does not say
+/// content. Readability (0.5), feedsmith (0.33; Readability 0.2 and 0.5 by weight).
+const MAX_LINKS: f32 = 0.5;
+const MAX_LINKS_UNNAMED: f32 = 0.33;
+/// A list of at least this many items, over this link density, with four in five items linked,
+/// is headlines of other pages. feedsmith.
+const LINK_LIST_ITEMS: u32 = 3;
+const LINK_LIST_LINKS: f32 = 0.2;
+/// Text blocks over this many characters are never chrome lines; the line vocabularies apply
+/// under the shorter limit. feedsmith.
+const MAX_CHROME_LINE: u32 = 300;
+const MAX_SHORT_LINE: u32 = 100;
+/// A block of at least this many words, this much of it link text to the same site, is a
+/// teaser for another article. feedsmith.
+const TEASER_WORDS: usize = 3;
+const TEASER_LINKS: f32 = 0.8;
+/// A sentence of at least this many words is prose, never a byline or dateline. feedsmith.
+const SENTENCE_WORDS: usize = 8;
+
+/// Which nodes take part in `mode`: a removed node takes its subtree with it, and so do the
+/// subtrees in `without` (a winner set aside).
+fn live_mask(page: &Page, mode: Mode, without: &[(usize, usize)]) -> Vec<bool> {
     let mut live = vec![true; page.nodes.len()];
     for (i, n) in page.nodes.iter().enumerate().skip(1) {
         live[i] = live[n.parent] && !n.furniture && !(mode == Mode::Strict && n.unlikely);
+    }
+    for &(start, end) in without {
+        live[start..end].fill(false);
     }
     live
 }
@@ -158,6 +210,7 @@ fn density(link: u32, chars: u32) -> f32 {
     }
 }
 
+/// A candidate's starting score by its element. Readability.
 fn base_score(tag: Tag) -> f32 {
     match tag {
         Tag::Container | Tag::Article | Tag::Main | Tag::Body => 5.0,
@@ -189,22 +242,26 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
         // List items carrying links are teasers and menus far more often than prose.
         if !live[i]
             || node.tag == Tag::Text
-            || s.own_chars < 25
+            || s.own_chars < MIN_BLOCK_CHARS
             || (node.tag == Tag::Li && s.own_link > 0)
         {
             continue;
         }
-        let value = (1.0 + s.own_commas as f32 + (s.own_chars as f32 / 100.0).min(3.0))
+        let value = (1.0
+            + s.own_commas as f32
+            + (s.own_chars as f32 / CHARS_PER_POINT).min(MAX_LENGTH_POINTS))
             * (1.0 - density(s.own_link, s.own_chars));
         let mut target = if is_paragraph(node.tag) {
             node.parent
         } else {
             i
         };
-        for level in 0..4 {
+        for level in 0..SCORED_ANCESTORS {
             if target == 0 {
                 break;
             }
+            // Readability's: the parent gets the whole value, the grandparent half, the next
+            // ones a third of it per level.
             let divider = match level {
                 0 => 1.0,
                 1 => 2.0,
@@ -236,13 +293,13 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
         .iter()
         .skip(1)
         .take(5)
-        .filter(|(c, s)| *s >= top_score * 0.75 && !within(*c, top) && !within(top, *c))
+        .filter(|(c, s)| *s >= top_score * NEAR_TOP && !within(*c, top) && !within(top, *c))
         .map(|(i, _)| *i)
         .collect();
-    if close.len() >= 3 {
+    if close.len() >= MIN_NEAR_TOP {
         let mut a = page.nodes[top].parent;
         while a != 0 {
-            if close.iter().filter(|&&c| within(c, a)).count() >= 3 {
+            if close.iter().filter(|&&c| within(c, a)).count() >= MIN_NEAR_TOP {
                 top = a;
                 break;
             }
@@ -256,7 +313,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
     while p != 0 {
         if candidate[p] {
             let ps = final_score(p);
-            if ps < last / 3.0 {
+            if ps < last / CLIMB_FALLOFF {
                 break;
             }
             if ps > last {
@@ -288,7 +345,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
         return (top, vec![top]);
     }
     let top_final = final_score(top);
-    let threshold = (top_final * 0.2).max(10.0);
+    let threshold = (top_final * SIBLING_SHARE).max(SIBLING_FLOOR);
     let top_class = &page.nodes[top].class_id;
     let roots: Vec<usize> = page
         .children(parent)
@@ -301,7 +358,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
                 return false;
             }
             let bonus = if !top_class.is_empty() && node.class_id == *top_class {
-                top_final * 0.2
+                top_final * SIBLING_SHARE
             } else {
                 0.0
             };
@@ -314,7 +371,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             if node.tag == Tag::P {
                 let s = &st[c];
                 let ld = density(s.link, s.chars);
-                return (s.chars > 80 && ld < 0.25)
+                return (s.chars > SIBLING_P_CHARS && ld < SIBLING_P_LINKS)
                     || (s.chars > 0 && ld == 0.0 && page.text_of(c).ends_with(['.', '!', '?']));
             }
             false
@@ -325,7 +382,29 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             return (top, wider);
         }
     }
-    (top, roots)
+    (top, with_figures_between(page, live, parent, roots))
+}
+
+/// The roots with the figures that stand between two of them: a full-width picture splits a
+/// body into two containers, and is part of the article it interrupts.
+fn with_figures_between(
+    page: &Page,
+    live: &[bool],
+    parent: usize,
+    roots: Vec<usize>,
+) -> Vec<usize> {
+    let (Some(&first), Some(&last)) = (roots.first(), roots.last()) else {
+        return roots;
+    };
+    if first == last {
+        return roots;
+    }
+    page.children(parent)
+        .filter(|&c| {
+            roots.contains(&c)
+                || (c > first && c < last && live[c] && page.nodes[c].tag == Tag::Figure)
+        })
+        .collect()
 }
 
 /// How many levels above the content a page builder's part may sit: section, row, column,
@@ -388,10 +467,10 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
     ) {
         return false;
     }
-    if node.weight < 0 && st.commas < 10 {
+    if node.weight < 0 && st.commas < PROSE_COMMAS {
         return true;
     }
-    if st.commas >= 10 {
+    if st.commas >= PROSE_COMMAS {
         return false;
     }
     let ld = density(st.link, st.chars);
@@ -405,15 +484,22 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         // Every heading links elsewhere: teaser cards, not sections of this article.
         return true;
     }
-    if list && st.items >= 3 && ld > 0.2 && linked_items(page, i) * 5 >= st.items * 4 {
+    if list
+        && st.items >= LINK_LIST_ITEMS
+        && ld > LINK_LIST_LINKS
+        && linked_items(page, i) * 5 >= st.items * 4
+    {
         // A list whose every item links somewhere: headlines of other articles.
         return true;
     }
-    (st.chars < 25 && st.images == 0 && (ld > 0.3 || (st.paragraphs == 0 && st.headings == 0)))
+    // Fragments, galleries and menus (Readability's shapes, feedsmith's figures for galleries).
+    (st.chars < MIN_BLOCK_CHARS
+        && st.images == 0
+        && (ld > 0.3 || (st.paragraphs == 0 && st.headings == 0)))
         || (st.images > 2 && st.paragraphs * 2 < st.images && st.chars < 200)
         || (!list && st.items > st.paragraphs && ld > 0.2)
-        || (node.weight < 25 && ld > 0.33)
-        || ld > 0.5
+        || (node.weight < 25 && ld > MAX_LINKS_UNNAMED)
+        || ld > MAX_LINKS
 }
 
 /// Items of the list at `i` that contain a link.
@@ -493,7 +579,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate>
         node.tag,
         Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
     ) && st.own_chars == st.chars;
-    if !leaf || st.chars == 0 || st.chars > 300 {
+    if !leaf || st.chars == 0 || st.chars > MAX_CHROME_LINE {
         return None;
     }
     let text = page.text_of(i);
@@ -505,8 +591,8 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate>
     // of the site (a bare URL is a reference the author wrote out; a link elsewhere is a source
     // or a product).
     if !matches!(node.tag, Tag::Heading(_))
-        && density(st.link, st.chars) > 0.8
-        && text.split_whitespace().count() >= 3
+        && density(st.link, st.chars) > TEASER_LINKS
+        && text.split_whitespace().count() >= TEASER_WORDS
         && internal_link(page, i, known.host)
     {
         return chrome(Rule::LinkTeaser);
@@ -520,7 +606,7 @@ fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate>
     if ctx.learned.contains(&text) {
         return chrome(Rule::Learned);
     }
-    if st.chars >= 100 {
+    if st.chars >= MAX_SHORT_LINE {
         return None;
     }
     if BOILERPLATE.is_match(&text) {
@@ -631,12 +717,12 @@ fn blocks(
 /// A full sentence of prose ("Published in 2019, the report found that…"), which bylines and
 /// datelines never are.
 fn is_sentence(text: &str) -> bool {
-    text.ends_with(['.', '!', '?', '。']) && text.split_whitespace().count() >= 8
+    text.ends_with(['.', '!', '?', '。']) && text.split_whitespace().count() >= SENTENCE_WORDS
 }
 
-/// Extracts the main content of `page` in `mode`.
-pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
-    let live = live_mask(page, mode);
+/// Extracts the main content of `page` in `mode`, leaving out the subtrees in `without`.
+pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)]) -> Extracted {
+    let live = live_mask(page, mode, without);
     let st = stats(page, &live);
     let (top, roots) = choose(page, &live, &st);
     let mut out = Extracted {
@@ -646,6 +732,7 @@ pub fn extract(page: &Page, mode: Mode, known: &Known) -> Extracted {
             Some(_) => blocks(page, &live, &st, (top, &roots), known),
             None => Vec::new(),
         },
+        spans: roots.iter().map(|&r| (r, page.nodes[r].end)).collect(),
     };
     for &r in &roots {
         let keep = |i: usize| live[i] && (i == top || left_out(page, i, &st[i], known).is_none());
@@ -663,6 +750,7 @@ pub fn serialize_all(page: &Page, root: usize) -> Extracted {
         html: String::new(),
         chars: 0,
         blocks: Vec::new(),
+        spans: vec![(root, page.nodes[root].end)],
     };
     serialize(page, root, &|_| true, &|_| false, &mut out);
     out
