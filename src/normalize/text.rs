@@ -11,8 +11,7 @@ use super::context::{Context, Draft};
 use super::lexical::{ends_sentence, fold, is_unspaced_script, sentence_like};
 use super::meta::{self, Found};
 use super::trace::{Entry, Fate, Field, Rule, Why};
-use crate::chars::escape_html;
-use crate::normalize::sanitize::hygiene;
+use crate::normalize::sanitize::{hygiene, paragraphs_html};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -164,7 +163,8 @@ const SHORT_COST: f64 = 2.0;
 static QUOTED_POST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[—–-]\s.{1,80}\(@\w+\)\s.{3,40}$").unwrap());
 
-/// Normalises scraped text into a draft. Long because it is the text path's whole sequence
+/// Normalises scraped text into a draft, its body already as sanitising would leave it (plain
+/// paragraphs, see [`paragraphs_html`]). Long because it is the text path's whole sequence
 /// (classify lines, mark chrome, find the headline and the article's region, harvest metadata,
 /// join paragraphs), each step a call, kept in one place so the order is visible.
 pub fn draft(text: &str, ctx: &Context) -> Draft {
@@ -292,10 +292,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
     }
 
     let paragraphs = join_wrapped(&lines, &keep);
-    draft.body_html = paragraphs
-        .iter()
-        .map(|p| format!("<p>{}</p>\n", escape_html(p)))
-        .collect();
+    draft.body_html = paragraphs_html(&paragraphs);
     draft
 }
 
