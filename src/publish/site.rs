@@ -240,7 +240,7 @@ impl ArticlePages {
         };
         if self.kept.insert(name.clone()) {
             let html = article_html(feed, item, site);
-            self.batch.write_if_changed(&name, &html)?;
+            self.batch.write_if_changed(&name, html)?;
         }
         Ok(())
     }

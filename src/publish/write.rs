@@ -27,19 +27,21 @@ pub fn write_if_changed(dir: &Path, name: &str, bytes: &[u8]) -> Result<bool> {
 }
 
 /// Many small files of one folder (a feed's article pages) written like [`write_if_changed`],
-/// each fsynced before its rename, but the fsyncs of a batch issued together from a few
-/// threads, so the file system commits them as one instead of one after another (each would
-/// otherwise cost a journal commit, milliseconds apiece), and the folder synced once per batch.
+/// each fsynced before its rename, but a batch's files created, written and fsynced together
+/// by a few threads, so the file system commits them as one instead of one after another (each
+/// fsync would otherwise cost a journal commit, milliseconds apiece), and the folder synced
+/// once per batch.
 pub struct Batch {
     dir: std::path::PathBuf,
-    pending: Vec<(NamedTempFile, std::path::PathBuf)>,
+    /// Changed files not yet written: their paths and bytes.
+    pending: Vec<(std::path::PathBuf, Vec<u8>)>,
     /// Files put in place so far.
     pub written: Vec<std::path::PathBuf>,
 }
 
-/// Temp files a [`Batch`] holds open before it installs them: bounds its file handles.
+/// Files a [`Batch`] holds before it writes them: bounds its memory.
 const BATCH: usize = 64;
-/// Threads issuing a batch's fsyncs: they wait on the disk, not a core.
+/// Threads writing a batch: mostly they wait on the disk, not a core.
 const SYNC_THREADS: usize = 8;
 
 impl Batch {
@@ -53,37 +55,41 @@ impl Batch {
 
     /// Writes `bytes` as `name` in the batch's folder unless the file holds them already; it is
     /// in place once the batch is [`Batch::commit`]ted (or fills).
-    pub fn write_if_changed(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+    pub fn write_if_changed(&mut self, name: &str, bytes: Vec<u8>) -> Result<()> {
         let path = self.dir.join(name);
         if fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
-        let mut tmp = temp_file(&self.dir)?;
-        tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-        self.pending.push((tmp, path));
+        self.pending.push((path, bytes));
         if self.pending.len() >= BATCH {
             self.commit()?;
         }
         Ok(())
     }
 
-    /// Puts every pending file in place: fsynced (together), 0644, renamed, the folder fsynced.
+    /// Puts every pending file in place: written to temp files and fsynced (together), 0644,
+    /// renamed, the folder fsynced.
     pub fn commit(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
+        let dir = self.dir.as_path();
+        let write = |bytes: &[u8]| -> Result<NamedTempFile> {
+            let mut tmp = temp_file(dir)?;
+            let file = tmp.as_file_mut();
+            file.write_all(bytes)
+                .and_then(|()| file.sync_all())
+                .and_then(|()| set_world_readable(file))
+                .map_err(|e| Error::io(tmp.path(), e))?;
+            Ok(tmp)
+        };
         let chunk = pending.len().div_ceil(SYNC_THREADS);
-        let synced: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+        let written: Vec<Result<NamedTempFile>> = std::thread::scope(|s| {
             let threads: Vec<_> = pending
                 .chunks(chunk)
                 .map(|files| {
-                    s.spawn(move || {
-                        files
-                            .iter()
-                            .map(|(tmp, _)| tmp.as_file().sync_all())
-                            .collect::<Vec<_>>()
-                    })
+                    s.spawn(move || files.iter().map(|(_, b)| write(b)).collect::<Vec<_>>())
                 })
                 .collect();
             threads
@@ -91,13 +97,11 @@ impl Batch {
                 .flat_map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        for ((tmp, path), synced) in pending.into_iter().zip(synced) {
-            synced.map_err(|e| Error::io(tmp.path(), e))?;
-            set_world_readable(tmp.as_file()).map_err(|e| Error::io(tmp.path(), e))?;
-            tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        for ((path, _), tmp) in pending.into_iter().zip(written) {
+            tmp?.persist(&path).map_err(|e| Error::io(&path, e.error))?;
             self.written.push(path);
         }
-        sync_dir(&self.dir);
+        sync_dir(dir);
         Ok(())
     }
 }
@@ -238,22 +242,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("same.html"), b"same").unwrap();
         let mut batch = Batch::new(dir.path());
-        batch.write_if_changed("same.html", b"same").unwrap();
+        batch
+            .write_if_changed("same.html", b"same".to_vec())
+            .unwrap();
         // More than one batch's worth, so it also commits by itself on the way.
         for i in 0..BATCH + 3 {
             batch
-                .write_if_changed(&format!("p{i}.html"), format!("page {i}").as_bytes())
+                .write_if_changed(&format!("p{i}.html"), format!("page {i}").into_bytes())
                 .unwrap();
         }
-        assert_eq!(batch.written.len(), BATCH, "the first full batch is in place");
+        assert_eq!(
+            batch.written.len(),
+            BATCH,
+            "the first full batch is in place"
+        );
         batch.commit().unwrap();
-        assert_eq!(batch.written.len(), BATCH + 3, "the unchanged file is not written");
+        assert_eq!(
+            batch.written.len(),
+            BATCH + 3,
+            "the unchanged file is not written"
+        );
         assert!(!batch.written.contains(&dir.path().join("same.html")));
         for i in 0..BATCH + 3 {
             let bytes = fs::read(dir.path().join(format!("p{i}.html"))).unwrap();
             assert_eq!(bytes, format!("page {i}").as_bytes());
         }
-        assert_eq!(sweep_temp_files(dir.path()).unwrap(), 0, "no temp file is left");
+        assert_eq!(
+            sweep_temp_files(dir.path()).unwrap(),
+            0,
+            "no temp file is left"
+        );
     }
 
     #[cfg(unix)]

@@ -280,9 +280,9 @@ fn words(text: &str) -> Vec<u64> {
                 true => w.bytes().map(|b| b.to_ascii_lowercase()).fold(h, fnv),
                 false => {
                     let mut utf8 = [0; 4];
-                    w.chars().flat_map(char::to_lowercase).fold(h, |h, c| {
-                        c.encode_utf8(&mut utf8).bytes().fold(h, fnv)
-                    })
+                    w.chars()
+                        .flat_map(char::to_lowercase)
+                        .fold(h, |h, c| c.encode_utf8(&mut utf8).bytes().fold(h, fnv))
                 }
             }
         })
