@@ -234,8 +234,8 @@ fn normalize_source<'r>(
             fresh.push(raw);
         }
     }
-    let lines = super::pool::map(&fresh, |raw| match &raw.body {
-        RawBody::Text(text) => learn::candidates(text),
+    let counted = super::pool::map(&fresh, |raw| match &raw.body {
+        RawBody::Text(text) => (learn::candidates(text), None),
         // A page's blocks as extraction keeps them before anything learned is removed, so
         // what was learned does not erase its own evidence.
         _ => {
@@ -247,26 +247,52 @@ fn normalize_source<'r>(
                 (&rules, &nothing_learned),
                 armed.interrupt(),
             );
-            normalize::normalize(raw, &ctx)
-                .map(|a| learn::candidates(&a.content_text))
-                .unwrap_or_default()
+            let result = normalize::normalize_noted(raw, &ctx);
+            let lines = match &result {
+                Ok((article, _)) => learn::candidates(&article.content_text),
+                Err(_) => Vec::new(),
+            };
+            (lines, result.ok())
         }
     });
-    for (raw, lines) in fresh.iter().zip(&lines) {
+    for (raw, (lines, _)) in fresh.iter().zip(&counted) {
         store.count_chrome(&source.name, &raw.key, lines)?;
     }
-    let counted = !fresh.is_empty();
     // The counts moved only when a new article was counted.
-    let (learned, changed) = match counted {
-        true => {
+    let (learned, changed) = match fresh.is_empty() {
+        false => {
             let after = learned_for(store, &source.name)?;
             let changed = after.keys != before.keys;
             (after, changed)
         }
-        false => (before, false),
+        true => (before, false),
     };
+    // With nothing learned, a page normalised for counting is what normalising it again would
+    // give (normalising is pure): it is not extracted twice.
+    let mut reusable: std::collections::HashMap<&str, (Article, normalize::Notes)> =
+        Default::default();
+    if learned.keys.is_empty() {
+        for (raw, (_, done)) in fresh.iter().zip(counted) {
+            if let Some(done) = done {
+                reusable.insert(raw.key.as_str(), done);
+            }
+        }
+    }
+    let work: Vec<_> = articles
+        .iter()
+        .map(|raw| {
+            (
+                raw,
+                std::sync::Mutex::new(reusable.remove(raw.key.as_str())),
+            )
+        })
+        .collect();
     // Each article alone, on every core: normalising is pure, so only the order is kept.
-    let results = super::pool::map(articles, |raw| {
+    let results = super::pool::map(&work, |(raw, done)| {
+        let done = done.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(done) = done {
+            return Ok(done);
+        }
         let armed = watchdog.arm(budget);
         let ctx = context(
             (now, site_rules),
