@@ -1241,7 +1241,7 @@ mod tests {
             assert!(layout.len > 4 << 20, "{format:?} must need several windows");
             let mut file = tempfile::tempfile().unwrap();
             file.write_all(&bytes).unwrap();
-            verify_file(format, &mut file, &layout).unwrap();
+            verify_file(format, &file, &layout).unwrap();
             if format == Format::Json {
                 // Well-formed JSON, but an item a feed reader cannot take: only feed-rs sees it.
                 let (from, to) = layout.spans[700];
@@ -1256,7 +1256,7 @@ mod tests {
             }
             let mut file = tempfile::tempfile().unwrap();
             file.write_all(&bytes).unwrap();
-            let err = verify_file(format, &mut file, &layout).unwrap_err();
+            let err = verify_file(format, &file, &layout).unwrap_err();
             if format == Format::Json {
                 assert!(
                     err.contains("items ") && err.contains("feed reader"),
