@@ -195,8 +195,8 @@ fn child(spec: &str) {
     .expect("the generated feed renders");
     assert_eq!(rendered.listed.len(), n, "every item kept");
     for (format, out, layout) in rendered.files {
-        let mut file = out.into_inner().expect("flushed");
-        verify_file(format, &mut file, &layout).expect("the file parses back");
+        let file = out.into_inner().expect("flushed");
+        verify_file(format, &file, &layout).expect("the file parses back");
     }
 }
 

@@ -16,6 +16,7 @@ mod lock;
 mod normalize;
 mod orphans;
 mod persist;
+mod pool;
 mod publish;
 mod report;
 mod shard;

@@ -224,57 +224,91 @@ fn normalize_source<'r>(
     let rules = rules_for(Some(source));
     let nothing_learned = learn::Learned::default();
     let before = learned_for(store, &source.name)?;
-    let mut counted = false;
+    // The threads below share these, never the store.
+    let (watchdog, site_rules, now) = (env.watchdog, env.site_rules, env.now);
+    // Only scraped texts and pages teach chrome, each once.
+    let mut fresh = Vec::new();
     for raw in articles {
-        if store.chrome_counted(&source.name, &raw.key)? {
-            continue;
+        let teaches = matches!(raw.body, RawBody::Text(_) | RawBody::Html(_));
+        if teaches && !store.chrome_counted(&source.name, &raw.key)? {
+            fresh.push(raw);
         }
-        let lines = match &raw.body {
-            RawBody::Text(text) => learn::candidates(text),
-            // A page's blocks as extraction keeps them before anything learned is removed, so
-            // what was learned does not erase its own evidence.
-            RawBody::Html(_) => {
-                let armed = env.watchdog.arm(budget);
-                let ctx = context(
-                    env,
-                    source,
-                    raw,
-                    (&rules, &nothing_learned),
-                    armed.interrupt(),
-                );
-                normalize::normalize(raw, &ctx)
-                    .map(|a| learn::candidates(&a.content_text))
-                    .unwrap_or_default()
-            }
-            RawBody::Markdown(_) | RawBody::HtmlFragment(_) => continue,
-        };
-        store.count_chrome(&source.name, &raw.key, &lines)?;
-        counted = true;
+    }
+    let counted = super::pool::map(&fresh, |raw| match &raw.body {
+        RawBody::Text(text) => (learn::candidates(text), None),
+        // A page's blocks as extraction keeps them before anything learned is removed, so
+        // what was learned does not erase its own evidence.
+        _ => {
+            let armed = watchdog.arm(budget);
+            let ctx = context(
+                (now, site_rules),
+                source,
+                raw,
+                (&rules, &nothing_learned),
+                armed.interrupt(),
+            );
+            let result = normalize::normalize_noted(raw, &ctx);
+            let lines = match &result {
+                Ok((article, _)) => learn::candidates(&article.content_text),
+                Err(_) => Vec::new(),
+            };
+            (lines, result.ok())
+        }
+    });
+    for (raw, (lines, _)) in fresh.iter().zip(&counted) {
+        store.count_chrome(&source.name, &raw.key, lines)?;
     }
     // The counts moved only when a new article was counted.
-    let (learned, changed) = match counted {
-        true => {
+    let (learned, changed) = match fresh.is_empty() {
+        false => {
             let after = learned_for(store, &source.name)?;
             let changed = after.keys != before.keys;
             (after, changed)
         }
-        false => (before, false),
+        true => (before, false),
     };
-    let normalized = articles
+    // With nothing learned, a page normalised for counting is what normalising it again would
+    // give (normalising is pure): it is not extracted twice.
+    let mut reusable: std::collections::HashMap<&str, (Article, normalize::Notes)> =
+        Default::default();
+    if learned.keys.is_empty() {
+        for (raw, (_, done)) in fresh.iter().zip(counted) {
+            if let Some(done) = done {
+                reusable.insert(raw.key.as_str(), done);
+            }
+        }
+    }
+    let work: Vec<_> = articles
         .iter()
         .map(|raw| {
-            let armed = env.watchdog.arm(budget);
-            let ctx = context(env, source, raw, (&rules, &learned), armed.interrupt());
-            let result = normalize::normalize_noted(raw, &ctx).map_err(|e| match e {
-                Error::EmptyArticle { key } => Error::EmptyArticle {
-                    key: format!("{}: {key}", source.name),
-                },
-                e => e,
-            });
-            (raw, result)
+            (
+                raw,
+                std::sync::Mutex::new(reusable.remove(raw.key.as_str())),
+            )
         })
         .collect();
-    Ok((normalized, changed))
+    // Each article alone, on every core: normalising is pure, so only the order is kept.
+    let results = super::pool::map(&work, |(raw, done)| {
+        let done = done.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(done) = done {
+            return Ok(done);
+        }
+        let armed = watchdog.arm(budget);
+        let ctx = context(
+            (now, site_rules),
+            source,
+            raw,
+            (&rules, &learned),
+            armed.interrupt(),
+        );
+        normalize::normalize_noted(raw, &ctx).map_err(|e| match e {
+            Error::EmptyArticle { key } => Error::EmptyArticle {
+                key: format!("{}: {key}", source.name),
+            },
+            e => e,
+        })
+    });
+    Ok((articles.iter().zip(results).collect(), changed))
 }
 
 fn article_problem(source: &Source, error: Error) -> Problem {
@@ -286,19 +320,19 @@ fn article_problem(source: &Source, error: Error) -> Problem {
 }
 
 fn context<'c>(
-    env: &Env<'c>,
+    (now, site_rules): (DateTime<Utc>, &'c [SiteRule]),
     source: &Source,
     raw: &RawArticle,
     (rules, learned): (&'c Rules, &'c learn::Learned),
     interrupt: &'c Interrupt,
 ) -> Context<'c> {
     Context {
-        now: env.now,
+        now,
         file_time: raw.file_time,
         timezone: source.timezone,
         rules,
         learned,
-        site_rules: env.site_rules,
+        site_rules,
         caps: source.caps,
         interrupt,
         trace: None,

@@ -246,22 +246,26 @@ pub fn write(
     report.items = rendered.listed.len();
     let mut changed = Vec::new();
     let mut all_written = true;
+    let mut files = Vec::new();
     for (format, out, layout) in rendered.files {
-        let name = file_name(format);
-        let mut tmp = match out.into_inner() {
-            Ok(tmp) => tmp,
+        match out.into_inner() {
+            Ok(tmp) => files.push((format, tmp, layout)),
             Err(e) => {
-                report.failure(write_failed(
-                    feed,
-                    dir,
-                    &name,
-                    Error::io(dir, e.into_error()),
-                ));
+                let name = file_name(format);
+                let e = Error::io(dir, e.into_error());
+                report.failure(write_failed(feed, dir, &name, e));
                 all_written = false;
                 break;
             }
-        };
-        if let Err(message) = publish::verify_file(format, tmp.as_file_mut(), &layout) {
+        }
+    }
+    // Parsing back is most of publishing's work, and each format's file is its own.
+    let checked = super::pool::map(&files, |(format, tmp, layout)| {
+        publish::verify_file(*format, tmp.as_file(), layout)
+    });
+    for ((format, tmp, _), checked) in files.into_iter().zip(checked) {
+        let name = file_name(format);
+        if let Err(message) = checked {
             let error = Error::Invalid {
                 feed: feed.name.clone(),
                 message: format!("{}: {message}", format.extension()),
@@ -366,7 +370,7 @@ fn article_pages(
     let done = source
         .each(listed, &mut |item| pages.write(head, &item, site))
         .and_then(|()| {
-            let written = std::mem::take(&mut pages.written);
+            let written = pages.commit()?;
             match feed.archive {
                 // Archive pages (RFC 5005) still link the items past `limit`: their pages stay.
                 true => Ok((written, Vec::new())),

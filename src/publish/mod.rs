@@ -853,36 +853,37 @@ pub fn verify(format: Format, bytes: &[u8]) -> std::result::Result<(), String> {
 /// item is read once, in place, and the head and tail with each.
 pub fn verify_file(
     format: Format,
-    file: &mut std::fs::File,
+    file: &std::fs::File,
     layout: &Layout,
 ) -> std::result::Result<(), String> {
     const WINDOW: u64 = 4 << 20;
     let io = |e: std::io::Error| format!("cannot read the rendered file back: {e}");
-    file.rewind().map_err(io)?;
-    let reader = std::io::BufReader::with_capacity(64 << 10, &mut *file);
-    match format {
-        Format::Json => {
-            let mut de = serde_json::Deserializer::from_reader(reader);
-            <serde::de::IgnoredAny as serde::Deserialize>::deserialize(&mut de)
-                .and_then(|_| de.end())
-                .map_err(|e| format!("not well-formed JSON: {e}"))?;
-        }
-        _ => strict_xml(reader)?,
-    }
-    let read = |file: &mut std::fs::File, from: u64, to: u64, out: &mut Vec<u8>| {
+    let read = |mut file: &std::fs::File, from: u64, to: u64, out: &mut Vec<u8>| {
         file.seek(std::io::SeekFrom::Start(from))?;
         file.take(to - from).read_to_end(out).map(|_| ())
     };
     let spans = &layout.spans;
     let (first, last) = match (spans.first(), spans.last()) {
         (Some(f), Some(l)) if layout.len > WINDOW => (f.0, l.1),
-        // Small enough to read whole, as most feeds are.
+        // Small enough to read whole, as most feeds are: both parses from the one copy.
         _ => {
             let mut all = Vec::new();
             read(file, 0, layout.len, &mut all).map_err(io)?;
+            match format {
+                Format::Json => strict_json(serde_json::Deserializer::from_slice(&all))?,
+                _ => strict_xml(all.as_slice())?,
+            }
             return readable(&all);
         }
     };
+    // Read through a shared handle: several files are checked at once, each by its own thread.
+    let mut file = file;
+    file.rewind().map_err(io)?;
+    let reader = std::io::BufReader::with_capacity(64 << 10, file);
+    match format {
+        Format::Json => strict_json(serde_json::Deserializer::from_reader(reader))?,
+        _ => strict_xml(reader)?,
+    }
     let mut i = 0;
     while i < spans.len() {
         let mut j = i + 1;
@@ -897,6 +898,15 @@ pub fn verify_file(
         i = j;
     }
     Ok(())
+}
+
+/// Well-formed JSON, nothing after it.
+fn strict_json<'de>(
+    mut de: serde_json::Deserializer<impl serde_json::de::Read<'de>>,
+) -> std::result::Result<(), String> {
+    <serde::de::IgnoredAny as serde::Deserialize>::deserialize(&mut de)
+        .and_then(|_| de.end())
+        .map_err(|e| format!("not well-formed JSON: {e}"))
 }
 
 /// Well-formed XML, names matched, every reference known and allowed.
@@ -1231,7 +1241,7 @@ mod tests {
             assert!(layout.len > 4 << 20, "{format:?} must need several windows");
             let mut file = tempfile::tempfile().unwrap();
             file.write_all(&bytes).unwrap();
-            verify_file(format, &mut file, &layout).unwrap();
+            verify_file(format, &file, &layout).unwrap();
             if format == Format::Json {
                 // Well-formed JSON, but an item a feed reader cannot take: only feed-rs sees it.
                 let (from, to) = layout.spans[700];
@@ -1246,7 +1256,7 @@ mod tests {
             }
             let mut file = tempfile::tempfile().unwrap();
             file.write_all(&bytes).unwrap();
-            let err = verify_file(format, &mut file, &layout).unwrap_err();
+            let err = verify_file(format, &file, &layout).unwrap_err();
             if format == Format::Json {
                 assert!(
                     err.contains("items ") && err.contains("feed reader"),

@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::write::write_if_changed;
+use super::write::{write_if_changed, Batch};
 use super::{FeedHead, FeedSummary, Format, ValidItem};
 use crate::chars::{escape_html, xml_safe};
 use crate::config::Site;
@@ -197,24 +197,33 @@ pub fn feed_html(feed: &FeedHead, items: &[ValidItem], site: &Site) -> Vec<u8> {
 }
 
 /// The readable pages of a feed's local articles (`<feed>/<slug>.html`, linked from their
-/// items): written as the feed's items go by, each only when its bytes changed; then
-/// [`ArticlePages::finish`] removes the pages of items no longer in the feed.
+/// items): written as the feed's items go by, each only when its bytes changed, and in place
+/// once [`ArticlePages::commit`]ted; then [`ArticlePages::finish`] removes the pages of items
+/// no longer in the feed.
 pub struct ArticlePages {
     dir: std::path::PathBuf,
     /// The public URL of `dir`: an item linking below it is one of these pages.
     folder: url::Url,
     kept: std::collections::HashSet<String>,
-    pub written: Vec<std::path::PathBuf>,
+    /// A feed has as many pages as items: written in batches, not one fsync after another.
+    batch: Batch,
 }
 
 impl ArticlePages {
     pub fn new(out: &Path, feed: &str, site: &Site) -> ArticlePages {
+        let dir = out.join(feed);
         ArticlePages {
-            dir: out.join(feed),
+            batch: Batch::new(&dir),
+            dir,
             folder: site.article_pages(feed),
             kept: Default::default(),
-            written: Vec::new(),
         }
+    }
+
+    /// Puts the pages written so far in place; returns their paths.
+    pub fn commit(&mut self) -> Result<Vec<std::path::PathBuf>> {
+        self.batch.commit()?;
+        Ok(std::mem::take(&mut self.batch.written))
     }
 
     /// The file name of the page `link` names, when it is one of this feed's pages: only a
@@ -231,9 +240,7 @@ impl ArticlePages {
         };
         if self.kept.insert(name.clone()) {
             let html = article_html(feed, item, site);
-            if write_if_changed(&self.dir, &name, &html)? {
-                self.written.push(self.dir.join(&name));
-            }
+            self.batch.write_if_changed(&name, html)?;
         }
         Ok(())
     }

@@ -7,7 +7,8 @@
 //! only in their headline) and are still different stories.
 //! The first one, in source order, is kept.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::Article;
 use crate::urls;
@@ -23,9 +24,10 @@ const SAME_STORY: f64 = 0.8;
 const SAME_IN_SOURCE: f64 = 0.95;
 /// Bodies shorter than this (in words) are only the same when their words are identical.
 const MIN_WORDS: usize = 20;
-/// Up to this many kept bodies every new body is compared with each of them: exact, and cheap
-/// at the size of most feeds (a feed keeps `limit` items, 50 by default). Beyond it, only with
-/// those that share a MinHash band, so a feed of 100,000 items is not quadratic.
+/// Up to this many kept bodies every new body is checked against each of them that could reach
+/// [`SAME_STORY`]: exact (the [`Index`] finds every such body), and its memory is bounded by
+/// these bodies' shingles. Beyond it, only with those that share a MinHash band, so a feed of
+/// 100,000 items is neither quadratic nor indexed word by word.
 const EXACT_UP_TO: usize = 500;
 /// MinHash signature length and its banding: 16 bands of 2 rows make bodies whose shingle sets
 /// overlap by half (Jaccard 0.5) candidates 99% of the time; candidates are then compared
@@ -50,9 +52,12 @@ pub fn verdicts<'a>(
     unique: usize,
 ) -> Vec<Verdict> {
     let mut links: HashMap<String, usize> = HashMap::new();
-    let mut short: HashMap<Vec<String>, Vec<(usize, &str)>> = HashMap::new();
+    let mut short: HashMap<Vec<u64>, Vec<(usize, &str)>> = HashMap::new();
     let mut long: Vec<Kept> = Vec::new();
-    let mut bands: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    // Candidates among the first `EXACT_UP_TO` kept bodies; the bands are only built once a new
+    // body meets more than that, from every kept body at once.
+    let mut index = Index::default();
+    let mut bands: Option<HashMap<(usize, u64), Vec<usize>>> = None;
     let mut out = Vec::new();
     for (i, (source, article)) in articles.into_iter().enumerate() {
         let link = article
@@ -77,13 +82,13 @@ pub fn verdicts<'a>(
         } else {
             let shingles = shingles(&body);
             let title = words(&article.title);
-            let signature = signature(&shingles);
             let candidates: Vec<usize> = if known {
                 Vec::new()
             } else if long.len() <= EXACT_UP_TO {
-                (0..long.len()).collect()
+                index.candidates(&shingles)
             } else {
-                let mut c: Vec<usize> = band_keys(&signature)
+                let bands = bands.get_or_insert_with(|| banded(&long));
+                let mut c: Vec<usize> = band_keys(&signature(&shingles))
                     .filter_map(|k| bands.get(&k))
                     .flatten()
                     .copied()
@@ -101,8 +106,16 @@ pub fn verdicts<'a>(
                 })
                 .map(|k| k.index);
             if twin.is_none() {
-                for key in band_keys(&signature) {
-                    bands.entry(key).or_default().push(long.len());
+                let at = long.len();
+                if let Some(bands) = &mut bands {
+                    for key in band_keys(&signature(&shingles)) {
+                        bands.entry(key).or_default().push(at);
+                    }
+                }
+                match at < EXACT_UP_TO {
+                    true => index.insert(at, &shingles),
+                    // No query reads the index once more bodies are kept than it serves.
+                    false => index = Index::default(),
                 }
                 long.push(Kept {
                     index: i,
@@ -143,37 +156,153 @@ struct Kept<'a> {
     index: usize,
     source: &'a str,
     /// Its headline's words: a re-post within one source keeps its headline.
-    title: Vec<String>,
-    shingles: HashSet<u64>,
+    title: Vec<u64>,
+    shingles: Shingles,
 }
 
-/// Lower-cased words: punctuation, spacing and case differences between copies do not count.
-fn words(text: &str) -> Vec<String> {
+/// A body's shingle hashes, sorted, each once: compared by one merge, and its [`prefix`] is
+/// its start.
+type Shingles = Vec<u64>;
+
+/// Finds, among the bodies it holds, every one that could share [`SAME_STORY`] of the smaller
+/// body's shingles with a new body, without comparing it with each (prefix filtering: for
+/// `SAME_STORY` of the smaller set's shingles to be in the other, at least one of its
+/// [`prefix`] must be). Exact: a body it leaves out cannot match.
+#[derive(Default)]
+struct Index {
+    /// Every shingle of each body, to look the new body's prefix up in (the new one is smaller).
+    all: Postings,
+    /// Each body's prefix, to look every shingle of the new body up in (the held one is smaller).
+    prefix: Postings,
+}
+
+impl Index {
+    fn insert(&mut self, at: usize, shingles: &[u64]) {
+        for &s in shingles {
+            self.all.add(s, at);
+        }
+        for &s in prefix(shingles) {
+            self.prefix.add(s, at);
+        }
+    }
+
+    /// The held bodies that could match, in the order they were inserted.
+    fn candidates(&self, shingles: &[u64]) -> Vec<usize> {
+        let mut c = Vec::new();
+        for &s in prefix(shingles) {
+            self.all.each(s, |at| c.push(at));
+        }
+        for &s in shingles {
+            self.prefix.each(s, |at| c.push(at));
+        }
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+}
+
+/// For each shingle, the bodies that have it: one list per shingle threaded through one
+/// vector, so indexing a body's shingles allocates nothing per shingle.
+#[derive(Default)]
+struct Postings {
+    /// The latest entry of each shingle's list.
+    heads: HashMap<u64, u32, BuildHasherDefault<Hashed>>,
+    /// (body, the entry before it in its shingle's list, or `u32::MAX`).
+    entries: Vec<(u32, u32)>,
+}
+
+impl Postings {
+    fn add(&mut self, shingle: u64, at: usize) {
+        let entry = self.entries.len() as u32;
+        let before = self.heads.insert(shingle, entry).unwrap_or(u32::MAX);
+        self.entries.push((at as u32, before));
+    }
+
+    fn each(&self, shingle: u64, mut f: impl FnMut(usize)) {
+        let mut at = self.heads.get(&shingle).copied().unwrap_or(u32::MAX);
+        while let Some(&(body, before)) = self.entries.get(at as usize) {
+            f(body as usize);
+            at = before;
+        }
+    }
+}
+
+/// Shingles are hashes already: a table keyed by them need not hash them again.
+#[derive(Default)]
+struct Hashed(u64);
+
+impl Hasher for Hashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed with this; any other key still spreads.
+        for &b in bytes {
+            self.0 = mix(self.0 ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// The least shingle hashes of a body (one order for every body), just more of them than
+/// [`SAME_STORY`] lets the body miss of itself when it is the smaller of a matching pair.
+fn prefix(shingles: &[u64]) -> &[u64] {
+    // ceil, then one more: a float rounding down never shortens it below what may be missed.
+    let missable = (shingles.len() as f64 * (1.0 - SAME_STORY)).ceil() as usize;
+    &shingles[..(missable + 1).min(shingles.len())]
+}
+
+/// The MinHash bands of every kept body.
+fn banded(long: &[Kept]) -> HashMap<(usize, u64), Vec<usize>> {
+    let mut bands: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    for (at, kept) in long.iter().enumerate() {
+        for key in band_keys(&signature(&kept.shingles)) {
+            bands.entry(key).or_default().push(at);
+        }
+    }
+    bands
+}
+
+/// The hash of each lower-cased word (FNV-1a: stable across runs and builds), without a copy
+/// of each word: punctuation, spacing and case differences between copies do not count.
+fn words(text: &str) -> Vec<u64> {
+    const FNV_PRIME: u64 = 0x0100_0000_01b3;
+    let fnv = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|w| {
+            let h = 0xcbf2_9ce4_8422_2325;
+            match w.is_ascii() {
+                true => w.bytes().map(|b| b.to_ascii_lowercase()).fold(h, fnv),
+                false => {
+                    let mut utf8 = [0; 4];
+                    w.chars()
+                        .flat_map(char::to_lowercase)
+                        .fold(h, |h, c| c.encode_utf8(&mut utf8).bytes().fold(h, fnv))
+                }
+            }
+        })
         .collect()
 }
 
-/// Hashes of the body's word 4-grams (FNV-1a: stable across runs and builds).
-fn shingles(words: &[String]) -> HashSet<u64> {
-    let hash = |ws: &[String]| {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for w in ws {
-            for b in w.bytes().chain([0]) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        h
-    };
+/// Hashes of the body's word 4-grams, sorted, each once.
+fn shingles(words: &[u64]) -> Shingles {
+    let hash = |ws: &[u64]| ws.iter().fold(0, |h, w| mix(h ^ w));
     if words.len() < SHINGLE {
-        return HashSet::from([hash(words)]);
+        return vec![hash(words)];
     }
-    words.windows(SHINGLE).map(hash).collect()
+    let mut all: Vec<u64> = words.windows(SHINGLE).map(hash).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 /// The MinHash signature: for each of [`HASHES`] mixes of the shingle hashes, the least.
-fn signature(shingles: &HashSet<u64>) -> [u64; HASHES] {
+fn signature(shingles: &[u64]) -> [u64; HASHES] {
     let mut sig = [u64::MAX; HASHES];
     for &s in shingles {
         for (k, slot) in sig.iter_mut().enumerate() {
@@ -197,13 +326,25 @@ fn band_keys(sig: &[u64; HASHES]) -> impl Iterator<Item = (usize, u64)> + '_ {
         .map(|(band, rows)| (band, rows.iter().fold(0, |h, r| mix(h ^ r))))
 }
 
-fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+/// The share of the smaller set's shingles the other has too.
+fn overlap(a: &[u64], b: &[u64]) -> f64 {
     let smaller = a.len().min(b.len());
     if smaller == 0 {
         return 0.0;
     }
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    small.intersection(large).count() as f64 / smaller as f64
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / smaller as f64
 }
 
 #[cfg(test)]
@@ -284,6 +425,40 @@ mod tests {
             article(None, "Market closed lower."),
         ];
         assert_eq!(from_sources(&list), [0, 2]);
+    }
+
+    fn sorted(hashes: impl Iterator<Item = u64>) -> Vec<u64> {
+        let mut v: Vec<u64> = hashes.collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Every held body that shares `SAME_STORY` of the smaller set is a candidate, at the edge
+    /// of the threshold and in the worst order, whichever of the two is smaller.
+    #[test]
+    fn the_index_misses_no_body_that_could_match() {
+        let mut seed: u64 = 11;
+        let mut next = || {
+            seed = mix(seed);
+            seed
+        };
+        for (small, large) in [(1, 1), (4, 9), (5, 5), (20, 400), (99, 100), (137, 1000)] {
+            let shared = (small as f64 * SAME_STORY).ceil() as usize;
+            let common: Vec<u64> = (0..shared).map(|_| next()).collect();
+            // The smaller body's own shingles sort first, so its prefix holds all it may miss.
+            let own = (shared..small).map(|i| i as u64);
+            let a = sorted(common.iter().copied().chain(own));
+            let b = sorted(common.into_iter().chain((shared..large).map(|_| next())));
+            assert!(overlap(&a, &b) >= SAME_STORY, "{small}/{large}");
+            let unrelated = sorted((0..large).map(|_| next()));
+            for (held, new) in [(&a, &b), (&b, &a)] {
+                let mut index = Index::default();
+                index.insert(0, &unrelated);
+                index.insert(1, held);
+                assert_eq!(index.candidates(new), [1], "{small}/{large}");
+            }
+        }
     }
 
     #[test]
