@@ -234,20 +234,24 @@ fn normalize_source<'r>(
             fresh.push(raw);
         }
     }
+    // One article under its own time budget, with what the source has learned so far.
+    let normalize_one = |raw: &RawArticle, learned: &learn::Learned| {
+        let armed = watchdog.arm(budget);
+        let ctx = context(
+            (now, site_rules),
+            source,
+            raw,
+            (&rules, learned),
+            armed.interrupt(),
+        );
+        normalize::normalize_noted(raw, &ctx)
+    };
     let counted = super::pool::map(&fresh, |raw| match &raw.body {
         RawBody::Text(text) => (learn::candidates(text), None),
         // A page's blocks as extraction keeps them before anything learned is removed, so
         // what was learned does not erase its own evidence.
         _ => {
-            let armed = watchdog.arm(budget);
-            let ctx = context(
-                (now, site_rules),
-                source,
-                raw,
-                (&rules, &nothing_learned),
-                armed.interrupt(),
-            );
-            let result = normalize::normalize_noted(raw, &ctx);
+            let result = normalize_one(raw, &nothing_learned);
             let lines = match &result {
                 Ok((article, _)) => learn::candidates(&article.content_text),
                 Err(_) => Vec::new(),
@@ -293,15 +297,7 @@ fn normalize_source<'r>(
         if let Some(done) = done {
             return Ok(done);
         }
-        let armed = watchdog.arm(budget);
-        let ctx = context(
-            (now, site_rules),
-            source,
-            raw,
-            (&rules, &learned),
-            armed.interrupt(),
-        );
-        normalize::normalize_noted(raw, &ctx).map_err(|e| match e {
+        normalize_one(raw, &learned).map_err(|e| match e {
             Error::EmptyArticle { key } => Error::EmptyArticle {
                 key: format!("{}: {key}", source.name),
             },
