@@ -820,3 +820,59 @@ fn preview_of_a_missing_file_says_why_once() {
     );
     assert!(out.stderr.contains("/missing/file.txt"), "{}", out.stderr);
 }
+
+/// Every file under `dir`, by its path below it, with its bytes.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A run publishes one feed on a thread of its own while it prepares the next: the files are
+/// those of feeds run one at a time (each published before the next is read), item for item,
+/// whichever feed's items the publishing thread reads while the next feed is being stored.
+#[test]
+fn feeds_published_while_the_next_is_prepared_give_the_files_of_one_at_a_time() {
+    let feeds: String = (0..5)
+        .map(|f| {
+            format!(
+                "[[feed]]\nname = \"f{f}\"\ntitle = \"Feed {f}\"\nlink = \"https://news.example.org/f{f}\"\n[[feed.source]]\ndir = \"articles/f{f}\"\n\n"
+            )
+        })
+        .collect();
+    let (together, alone) = (Project::new(&feeds), Project::new(&feeds));
+    for p in [&together, &alone] {
+        for f in 0..5 {
+            for a in 0..4 {
+                p.write(
+                    &format!("articles/f{f}/a{a}.md"),
+                    &format!("---\ntitle: Story {f}.{a}\n---\nStory {a} of feed {f}, about the harbour and its boats.\n"),
+                );
+            }
+        }
+    }
+    assert_exit(&together.run_at(T1, &["run"]), 0);
+    for f in 0..5 {
+        assert_exit(&alone.run_at(T1, &["run", "--feed", &format!("f{f}")]), 0);
+    }
+    let (a, b) = (tree(&together.path("feeds")), tree(&alone.path("feeds")));
+    // Five feeds of three formats and a page each, 20 article pages, the index and OPML.
+    assert!(a.len() >= 5 * 4 + 20 + 2, "{:?}", a.keys());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs");
+    }
+    let json: serde_json::Value = serde_json::from_str(&together.read("feeds/f4.json")).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 4, "{json}");
+}

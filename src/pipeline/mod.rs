@@ -23,6 +23,7 @@ mod shard;
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -31,13 +32,14 @@ pub use persist::item_id;
 pub use report::{FeedReport, Problem, RunReport, Scope, SourceOutcome};
 pub use shard::{Shard, ShardError};
 
-use crate::config::{Config, Feed};
+use crate::config::{Config, Feed, Site};
 use crate::error::{Error, FetchError, Result};
 use crate::fetch::Fetcher;
 use crate::publish::remote::Bucket;
 use crate::publish::{site, write, FeedSummary, Format};
 use crate::serve::CachePolicy;
 use crate::store::Store;
+use publish::Written;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -90,6 +92,12 @@ pub struct Runner<'a> {
     remote: Option<publish::Remote>,
     /// Summaries of the feeds published this run, for the index and OPML.
     published: BTreeMap<String, FeedSummary>,
+    /// The site's settings, shared with the thread a feed is published on.
+    site: Arc<Site>,
+    /// A second connection to a SQLite state, for publishing one feed on a thread of its own
+    /// while the next is prepared (WAL: it reads what the run's connection has committed).
+    /// `None` while it is in use, and for dry runs and PostgreSQL state, which publish in turn.
+    reader: Option<Store>,
     _lock: Option<File>,
 }
 
@@ -125,6 +133,10 @@ impl<'a> Runner<'a> {
             }),
             _ => None,
         };
+        let reader = match config.site.state_url {
+            None if !opts.dry_run => Some(Store::for_site(&config.site)?),
+            _ => None,
+        };
         Ok(Runner {
             config,
             opts,
@@ -133,6 +145,8 @@ impl<'a> Runner<'a> {
             hub,
             remote,
             published: BTreeMap::new(),
+            site: Arc::new(config.site.clone()),
+            reader,
             _lock: lock,
         })
     }
@@ -209,6 +223,8 @@ impl<'a> Runner<'a> {
         }
         let mut local_ahead = 0;
         let mut reports: Vec<Option<FeedReport>> = feeds.iter().map(|_| None).collect();
+        // The feed being rendered and written while the next one is prepared: at most one.
+        let mut publishing: Option<(usize, Publishing)> = None;
         loop {
             while local_ahead < LOCAL_AHEAD {
                 let Some(i) = queued.pop_front() else { break };
@@ -222,21 +238,55 @@ impl<'a> Runner<'a> {
             let outcomes = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
             let feed = feeds[i];
             local_ahead -= usize::from(local(&i));
-            reports[i] = Some(
-                self.refresh(feed, collect::gathered(feed, outcomes))
-                    .await?,
-            );
-            done(feed);
+            let prepared = self.prepare(feed, collect::gathered(feed, outcomes)).await;
+            // The one before is finished first, whatever this one gave: its report and its
+            // settings come before this feed's.
+            if let Some((j, before)) = publishing.take() {
+                reports[j] = Some(self.finish_aside(feeds[j], before).await?);
+                done(feeds[j]);
+            }
+            match prepared? {
+                Prepared::Done(report) => {
+                    reports[i] = Some(report);
+                    done(feed);
+                }
+                Prepared::Publish(job, mut report) => match self.reader.take() {
+                    Some(reader) => {
+                        publishing = Some((i, self.publish_aside(job, report, reader)));
+                    }
+                    None => {
+                        let written = self.publish_here(&job, &mut report);
+                        reports[i] = Some(self.after_publish(feed, job, report, written).await?);
+                        done(feed);
+                    }
+                },
+            }
+        }
+        if let Some((j, before)) = publishing.take() {
+            reports[j] = Some(self.finish_aside(feeds[j], before).await?);
+            done(feeds[j]);
         }
         Ok(reports.into_iter().flatten().collect())
     }
 
-    /// Stages 2 to 5 for one feed whose sources are collected.
-    async fn refresh(
+    /// Waits for the feed [`Runner::publish_aside`] is publishing, then ends its stage 5.
+    async fn finish_aside(&mut self, feed: &Feed, publishing: Publishing) -> Result<FeedReport> {
+        // A panic while publishing is a bug: it goes on as this thread's.
+        let (reader, report, written) = publishing
+            .handle
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        self.reader = Some(reader);
+        self.after_publish(feed, publishing.job, report, written).await
+    }
+
+    /// Stages 2 to 4 for one feed whose sources are collected, and whether it needs
+    /// publishing: not when the files were written from these very inputs.
+    async fn prepare(
         &mut self,
         feed: &Feed,
         gathered: Vec<collect::Gathered<'_>>,
-    ) -> Result<FeedReport> {
+    ) -> Result<Prepared> {
         let mut report = FeedReport::new(&feed.name);
         let (config, now) = (self.config, self.opts.now);
         let dry_run = self.opts.dry_run;
@@ -288,51 +338,85 @@ impl<'a> Runner<'a> {
             // The files were written from these very items and settings: nothing to render.
             tracing::debug!(feed = %feed.name, "unchanged since the last run; not rendered");
             report.items = count;
-            return Ok(report);
+            return Ok(Prepared::Done(report));
         }
-        let inputs = publish::Inputs {
-            feed,
-            site: &config.site,
-            first_run: persisted.first_run,
-            ttl: ttl(config, feed),
-            archive: archive.map(|pages| crate::publish::Archive::Current { pages }),
-            now,
-        };
-        let outlet = publish::Outlet {
-            dir: &config.site.output_dir,
-            dry_run: self.opts.dry_run,
-            hub: self.hub.as_ref(),
-        };
         if let Some(worker) = &self.opts.worker {
             if !self.store.holds_claim(&feed.name, worker)? {
                 report.notes.push(format!("not written: worker {worker} lost its claim on the feed (its lease ran out) to another worker"));
-                return Ok(report);
+                return Ok(Prepared::Done(report));
             }
         }
         let failed_before = report.problems.len();
-        // A dry run's items were read inside its rolled-back transaction; a run's are read from
-        // the store as they are written.
-        let written = match &items {
-            Some(items) => publish::write(&inputs, &mut items.as_slice(), &outlet, &mut report)?,
-            None => {
-                let mut stored = publish::Stored {
-                    store: &self.store,
-                    feed: &feed.name,
-                    scope: crate::store::Scope::Newest(feed.limit),
-                };
-                publish::write(&inputs, &mut stored, &outlet, &mut report)?
-            }
+        let job = Job {
+            feed: feed.clone(),
+            first_run: persisted.first_run,
+            archive,
+            items,
+            digest,
+            failed_before,
         };
-        let Some(mut written) = written else {
+        Ok(Prepared::Publish(job, report))
+    }
+
+    /// Renders and writes the feed of `job` on a blocking thread with `reader`, a connection of
+    /// its own to the state (the feed's items are committed), while this thread goes on with
+    /// the next feed; the reader comes back with the outcome.
+    fn publish_aside(&self, job: Job, mut report: FeedReport, reader: Store) -> Publishing {
+        let (site, ttl) = (self.site.clone(), ttl(self.config, &job.feed));
+        let now = self.opts.now;
+        let (feed, first_run, archive) = (job.feed.clone(), job.first_run, job.archive);
+        let handle = tokio::task::spawn_blocking(move || {
+            let inputs = publish_inputs(&feed, &site, first_run, ttl, archive, now);
+            let written = render_and_write(&reader, &inputs, None, false, &mut report);
+            (reader, report, written)
+        });
+        Publishing { job, handle }
+    }
+
+    /// Renders and writes the feed of `job` on this thread, with the run's own store.
+    fn publish_here(&self, job: &Job, report: &mut FeedReport) -> Result<Option<Written>> {
+        let ttl = ttl(self.config, &job.feed);
+        let inputs = publish_inputs(
+            &job.feed,
+            &self.site,
+            job.first_run,
+            ttl,
+            job.archive,
+            self.opts.now,
+        );
+        let items = job.items.as_deref();
+        render_and_write(&self.store, &inputs, items, self.opts.dry_run, report)
+    }
+
+    /// The end of stage 5 for a feed whose files are written (`written`): copied to the
+    /// bucket, the hub told, and what was published remembered.
+    async fn after_publish(
+        &mut self,
+        feed: &Feed,
+        job: Job,
+        mut report: FeedReport,
+        written: Result<Option<Written>>,
+    ) -> Result<FeedReport> {
+        let config = self.config;
+        let dry_run = self.opts.dry_run;
+        let Job {
+            archive,
+            digest,
+            failed_before,
+            ..
+        } = job;
+        let Some(mut written) = written? else {
             // Not listed on the index until it passes the gate again.
             if !dry_run {
                 self.store.set_setting(&summary_key(&feed.name), "")?;
             }
             return Ok(report);
         };
-        if !dry_run {
-            publish::write_archive(&inputs, &self.store, &outlet, &mut report)?;
-        }
+        let outlet = publish::Outlet {
+            dir: &config.site.output_dir,
+            dry_run,
+            hub: self.hub.as_ref(),
+        };
         let feed_failed = |report: &FeedReport| {
             report.problems[failed_before..]
                 .iter()
@@ -511,6 +595,82 @@ impl<'a> Runner<'a> {
 /// feed does not pass the gate.
 fn summary_key(feed: &str) -> String {
     format!("summary:{feed}")
+}
+
+/// What stages 2 to 4 leave for stage 5: nothing (the report is complete), or a feed to publish.
+enum Prepared {
+    Done(FeedReport),
+    Publish(Job, FeedReport),
+}
+
+/// A feed whose items are stored, to be published.
+struct Job {
+    feed: Feed,
+    first_run: DateTime<Utc>,
+    /// The archive's page count, when the feed keeps one.
+    archive: Option<u32>,
+    /// A dry run's items, read inside its rolled-back transaction.
+    items: Option<Vec<crate::model::Item>>,
+    /// The rendering inputs' digest, remembered once every file is written.
+    digest: String,
+    /// The report's problems before publishing: those after it are publishing's.
+    failed_before: usize,
+}
+
+/// A feed being published on a blocking thread, which hands back the reader it used.
+struct Publishing {
+    job: Job,
+    handle: tokio::task::JoinHandle<(Store, FeedReport, Result<Option<Written>>)>,
+}
+
+fn publish_inputs<'a>(
+    feed: &'a Feed,
+    site: &'a Site,
+    first_run: DateTime<Utc>,
+    ttl: Option<u32>,
+    archive: Option<u32>,
+    now: DateTime<Utc>,
+) -> publish::Inputs<'a> {
+    publish::Inputs {
+        feed,
+        site,
+        first_run,
+        ttl,
+        archive: archive.map(|pages| crate::publish::Archive::Current { pages }),
+        now,
+    }
+}
+
+/// The synchronous part of stage 5: the feed rendered from `store` (or a dry run's `items`),
+/// checked and written, with its archive pages. `None` when it did not pass the gate.
+fn render_and_write(
+    store: &Store,
+    inputs: &publish::Inputs,
+    items: Option<&[crate::model::Item]>,
+    dry_run: bool,
+    report: &mut FeedReport,
+) -> Result<Option<Written>> {
+    let outlet = publish::Outlet {
+        dir: &inputs.site.output_dir,
+        dry_run,
+        hub: None,
+    };
+    let feed = &inputs.feed.name;
+    let written = match items {
+        Some(mut items) => publish::write(inputs, &mut items, &outlet, report)?,
+        None => {
+            let mut stored = publish::Stored {
+                store,
+                feed,
+                scope: crate::store::Scope::Newest(inputs.feed.limit),
+            };
+            publish::write(inputs, &mut stored, &outlet, report)?
+        }
+    };
+    if written.is_some() && !dry_run {
+        publish::write_archive(inputs, store, &outlet, report)?;
+    }
+    Ok(written)
 }
 
 /// Feeds of local folders only collected ahead of the one being refreshed: reading a folder

@@ -3,7 +3,7 @@
 //! put in place only when its bytes changed, with the feed's page beside it; copied to object
 //! storage when `publish_to` is set; and the hub told of what changed.
 
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 
 use chrono::{DateTime, Utc};
 use tempfile::NamedTempFile;
@@ -263,8 +263,8 @@ pub fn write(
     let checked = super::pool::map(&files, |(format, tmp, layout)| {
         publish::verify_file(*format, tmp.as_file(), layout)
     });
+    let mut passed = Vec::new();
     for ((format, tmp, _), checked) in files.into_iter().zip(checked) {
-        let name = file_name(format);
         if let Err(message) = checked {
             let error = Error::Invalid {
                 feed: feed.name.clone(),
@@ -273,35 +273,47 @@ pub fn write(
             report.failure(error);
             continue;
         }
-        if outlet.dry_run {
-            continue;
+        passed.push((file_name(format), tmp));
+    }
+    let archive_page = matches!(archive, Some(Archive::Page { .. }));
+    let page = site::page_name(&feed.name);
+    // The feed's page links its formats: it goes last, and only with every one of them.
+    let with_page = !outlet.dry_run && all_written && !archive_page;
+    if with_page {
+        let html = site::feed_html(&rendered.head, &rendered.listed, site);
+        let tmp = write::temp_file(dir).and_then(|mut tmp| {
+            tmp.write_all(&html)
+                .map(|()| tmp)
+                .map_err(|e| Error::io(dir.join(&page), e))
+        });
+        match tmp {
+            Ok(tmp) => passed.push((page.clone(), tmp)),
+            Err(e @ Error::Io { .. }) => report.failure(write_failed(feed, dir, &page, e)),
+            Err(other) => return Err(other),
         }
-        match write::replace_if_changed(dir, &name, tmp) {
+    }
+    if outlet.dry_run {
+        passed.clear();
+    }
+    for (name, put) in write::replace_all_if_changed(dir, passed) {
+        let format = Format::ALL.into_iter().find(|f| file_name(*f) == name);
+        match put {
             Ok(true) => {
-                report.written.push(dir.join(name));
-                changed.push(format);
+                report.written.push(dir.join(&name));
+                changed.extend(format);
             }
             Ok(false) => {}
             // The feed's problem, not the run's: the other feeds are still published. Its
-            // other formats are not tried, as a full disk or a read-only folder fails them all
+            // other files are not tried, as a full disk or a read-only folder fails them all
             // and one message says it.
             Err(e @ Error::Io { .. }) => {
                 report.failure(write_failed(feed, dir, &name, e));
-                all_written = false;
-                break;
+                all_written &= format.is_none();
             }
             Err(other) => return Err(other),
         }
     }
-    let archive_page = matches!(archive, Some(Archive::Page { .. }));
-    if !outlet.dry_run && all_written && !archive_page {
-        let page = site::page_name(&feed.name);
-        let html = site::feed_html(&rendered.head, &rendered.listed, site);
-        match write::write_if_changed(dir, &page, &html) {
-            Ok(_) => {}
-            Err(e @ Error::Io { .. }) => report.failure(write_failed(feed, dir, &page, e)),
-            Err(other) => return Err(other),
-        }
+    if with_page && all_written {
         article_pages(
             inputs,
             &rendered.head,

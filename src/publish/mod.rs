@@ -841,10 +841,10 @@ fn io_error(feed: &Feed, site: &Site, format: Format, cause: std::io::Error) -> 
 /// Parses rendered bytes back the way a strict consumer would: well-formed XML (names matched,
 /// entities known) and readable by `feed-rs`. A feed that fails is not written.
 pub fn verify(format: Format, bytes: &[u8]) -> std::result::Result<(), String> {
-    if format != Format::Json {
-        strict_xml(bytes)?;
+    match format {
+        Format::Json => readable_json(bytes),
+        _ => strict_xml(bytes).and_then(|()| readable(bytes)),
     }
-    readable(bytes)
 }
 
 /// [`verify`] for a rendered file of any length, in bounded memory: the strict XML (or JSON)
@@ -869,11 +869,7 @@ pub fn verify_file(
         _ => {
             let mut all = Vec::new();
             read(file, 0, layout.len, &mut all).map_err(io)?;
-            match format {
-                Format::Json => strict_json(serde_json::Deserializer::from_slice(&all))?,
-                _ => strict_xml(all.as_slice())?,
-            }
-            return readable(&all);
+            return verify(format, &all);
         }
     };
     // Read through a shared handle: several files are checked at once, each by its own thread.
@@ -894,7 +890,11 @@ pub fn verify_file(
         read(file, 0, first, &mut window).map_err(io)?;
         read(file, spans[i].0, spans[j - 1].1, &mut window).map_err(io)?;
         read(file, last, layout.len, &mut window).map_err(io)?;
-        readable(&window).map_err(|e| format!("items {}-{}: {e}", i + 1, j))?;
+        let checked = match format {
+            Format::Json => readable_json(&window),
+            _ => readable(&window),
+        };
+        checked.map_err(|e| format!("items {}-{}: {e}", i + 1, j))?;
         i = j;
     }
     Ok(())
@@ -950,6 +950,100 @@ fn readable(bytes: &[u8]) -> std::result::Result<(), String> {
     feed_rs::parser::parse(bytes)
         .map(|_| ())
         .map_err(|e| format!("a feed reader cannot parse it: {e}"))
+}
+
+/// What a feed reader makes of a JSON Feed, checked as `feed-rs` checks it (the same fields of
+/// the same types, a version 1 `version`, nothing after the document) but parsed from the
+/// slice in one pass that keeps no string: `feed-rs` reads JSON through `io::Read` a byte at a
+/// time and builds the whole feed, which made it most of a cold run's parse-back.
+fn readable_json(bytes: &[u8]) -> std::result::Result<(), String> {
+    let fail = |e: serde_json::Error| format!("a feed reader cannot parse it as JSON Feed: {e}");
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let feed = <json_check::Feed as serde::Deserialize>::deserialize(&mut de).map_err(fail)?;
+    de.end().map_err(fail)?;
+    match feed.version.starts_with("https://jsonfeed.org/version/1") {
+        true => Ok(()),
+        false => Err(format!(
+            "a feed reader cannot parse it as JSON Feed: unsupported version {}",
+            feed.version
+        )),
+    }
+}
+
+/// The shape `feed-rs` (3.0, `parser/json`) requires of a JSON Feed: its fields, required or
+/// optional, and their types. Unknown fields are allowed (as there); a repeated field is not.
+// The fields are parsed for their types and never read.
+#[allow(dead_code)]
+mod json_check {
+    use std::borrow::Cow;
+
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct Feed<'a> {
+        #[serde(borrow)]
+        pub version: Cow<'a, str>,
+        title: Str,
+        home_page_url: Option<Str>,
+        feed_url: Option<Str>,
+        language: Option<Str>,
+        description: Option<Str>,
+        icon: Option<Str>,
+        favicon: Option<Str>,
+        author: Option<Author>,
+        authors: Option<Vec<Author>>,
+        items: Vec<Item>,
+    }
+
+    #[derive(Deserialize)]
+    struct Author {
+        name: Option<Str>,
+        url: Option<Str>,
+    }
+
+    #[derive(Deserialize)]
+    struct Attachment {
+        url: Str,
+        mime_type: Str,
+        title: Option<Str>,
+        size_in_bytes: Option<u64>,
+    }
+
+    #[derive(Deserialize)]
+    struct Item {
+        id: Option<Str>,
+        url: Option<Str>,
+        external_url: Option<Str>,
+        title: Option<Str>,
+        content_html: Option<Str>,
+        content_text: Option<Str>,
+        summary: Option<Str>,
+        date_published: Option<Str>,
+        date_modified: Option<Str>,
+        author: Option<Author>,
+        authors: Option<Vec<Author>>,
+        tags: Option<Vec<Str>>,
+        attachments: Option<Vec<Attachment>>,
+    }
+
+    /// A JSON string, checked and not kept.
+    struct Str;
+
+    impl<'de> Deserialize<'de> for Str {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Str, D::Error> {
+            struct Visitor;
+            impl serde::de::Visitor<'_> for Visitor {
+                type Value = Str;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Str, E> {
+                    Ok(Str)
+                }
+            }
+            d.deserialize_str(Visitor)
+        }
+    }
 }
 
 /// A plain-text field: XML-safe, white space folded, `None` when nothing is left.
@@ -1219,6 +1313,42 @@ mod tests {
         assert_eq!(json["hubs"][0]["url"], "https://hub.e.org/");
         let atom = String::from_utf8(valid.render(Format::Atom)).unwrap();
         assert!(atom.contains(r#"xml:lang="fr""#), "{atom}");
+    }
+
+    /// The JSON Feed check accepts and refuses what `feed-rs` does, on the ways a document can
+    /// be off: types, missing fields, version, trailing bytes, repeated fields.
+    #[test]
+    fn the_json_feed_check_agrees_with_feed_rs() {
+        let item = r#"{"id":"1","url":"https://e.org/1","content_html":"<p>a\"b</p>","tags":["x"]}"#;
+        let feed = |extra: &str, items: &str| {
+            format!(r#"{{"version":"https://jsonfeed.org/version/1.1","title":"T"{extra},"items":[{items}]}}"#)
+        };
+        let cases = [
+            feed("", item),
+            feed("", ""),
+            feed(r#","home_page_url":"https://e.org/","unknown":{"a":[1,2]}"#, item),
+            feed(r#","authors":[{"name":"A","url":null}]"#, item),
+            feed(r#","title":"again""#, item),
+            feed(r#","icon":3"#, item),
+            feed("", r#"{"id":1}"#),
+            feed("", r#"{"id":"1","tags":"x"}"#),
+            feed("", r#"{"id":"1","attachments":[{"url":"https://e.org/a.mp3"}]}"#),
+            feed("", r#"{"id":"1","attachments":[{"url":"u","mime_type":"audio/mpeg","size_in_bytes":-1}]}"#),
+            feed("", item) + " x",
+            feed("", item) + "  \n",
+            r#"{"version":"https://jsonfeed.org/version/2","title":"T","items":[]}"#.to_string(),
+            r#"{"version":"https://jsonfeed.org/version/1","items":[]}"#.to_string(),
+            r#"{"version":"https://jsonfeed.org/version/1","title":"T"}"#.to_string(),
+            r#"{"version":"https://jsonfeed.org/version/1","title":"T","items":[],}"#.to_string(),
+        ];
+        let mut refused = 0;
+        for case in &cases {
+            let ours = readable_json(case.as_bytes());
+            let theirs = feed_rs::parser::parse(case.as_bytes());
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{case}: {ours:?}");
+            refused += usize::from(ours.is_err());
+        }
+        assert_eq!(refused, cases.len() - 5, "only the first four and the trailing spaces pass");
     }
 
     /// A file too large to hand `feed-rs` whole is read in windows of items; a broken item in
