@@ -252,11 +252,11 @@ impl<'a> Runner<'a> {
                 }
                 Prepared::Publish(job, mut report) => match self.reader.take() {
                     Some(reader) => {
-                        publishing = Some((i, self.publish_aside(job, report, reader)));
+                        publishing = Some((i, self.publish_aside(*job, report, reader)));
                     }
                     None => {
                         let written = self.publish_here(&job, &mut report);
-                        reports[i] = Some(self.after_publish(feed, job, report, written).await?);
+                        reports[i] = Some(self.after_publish(feed, *job, report, written).await?);
                         done(feed);
                     }
                 },
@@ -277,7 +277,8 @@ impl<'a> Runner<'a> {
             .await
             .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
         self.reader = Some(reader);
-        self.after_publish(feed, publishing.job, report, written).await
+        self.after_publish(feed, publishing.job, report, written)
+            .await
     }
 
     /// Stages 2 to 4 for one feed whose sources are collected, and whether it needs
@@ -355,7 +356,7 @@ impl<'a> Runner<'a> {
             digest,
             failed_before,
         };
-        Ok(Prepared::Publish(job, report))
+        Ok(Prepared::Publish(Box::new(job), report))
     }
 
     /// Renders and writes the feed of `job` on a blocking thread with `reader`, a connection of
@@ -600,7 +601,7 @@ fn summary_key(feed: &str) -> String {
 /// What stages 2 to 4 leave for stage 5: nothing (the report is complete), or a feed to publish.
 enum Prepared {
     Done(FeedReport),
-    Publish(Job, FeedReport),
+    Publish(Box<Job>, FeedReport),
 }
 
 /// A feed whose items are stored, to be published.

@@ -1319,21 +1319,33 @@ mod tests {
     /// be off: types, missing fields, version, trailing bytes, repeated fields.
     #[test]
     fn the_json_feed_check_agrees_with_feed_rs() {
-        let item = r#"{"id":"1","url":"https://e.org/1","content_html":"<p>a\"b</p>","tags":["x"]}"#;
+        let item =
+            r#"{"id":"1","url":"https://e.org/1","content_html":"<p>a\"b</p>","tags":["x"]}"#;
         let feed = |extra: &str, items: &str| {
-            format!(r#"{{"version":"https://jsonfeed.org/version/1.1","title":"T"{extra},"items":[{items}]}}"#)
+            format!(
+                r#"{{"version":"https://jsonfeed.org/version/1.1","title":"T"{extra},"items":[{items}]}}"#
+            )
         };
         let cases = [
             feed("", item),
             feed("", ""),
-            feed(r#","home_page_url":"https://e.org/","unknown":{"a":[1,2]}"#, item),
+            feed(
+                r#","home_page_url":"https://e.org/","unknown":{"a":[1,2]}"#,
+                item,
+            ),
             feed(r#","authors":[{"name":"A","url":null}]"#, item),
             feed(r#","title":"again""#, item),
             feed(r#","icon":3"#, item),
             feed("", r#"{"id":1}"#),
             feed("", r#"{"id":"1","tags":"x"}"#),
-            feed("", r#"{"id":"1","attachments":[{"url":"https://e.org/a.mp3"}]}"#),
-            feed("", r#"{"id":"1","attachments":[{"url":"u","mime_type":"audio/mpeg","size_in_bytes":-1}]}"#),
+            feed(
+                "",
+                r#"{"id":"1","attachments":[{"url":"https://e.org/a.mp3"}]}"#,
+            ),
+            feed(
+                "",
+                r#"{"id":"1","attachments":[{"url":"u","mime_type":"audio/mpeg","size_in_bytes":-1}]}"#,
+            ),
             feed("", item) + " x",
             feed("", item) + "  \n",
             r#"{"version":"https://jsonfeed.org/version/2","title":"T","items":[]}"#.to_string(),
@@ -1348,7 +1360,11 @@ mod tests {
             assert_eq!(ours.is_ok(), theirs.is_ok(), "{case}: {ours:?}");
             refused += usize::from(ours.is_err());
         }
-        assert_eq!(refused, cases.len() - 5, "only the first four and the trailing spaces pass");
+        assert_eq!(
+            refused,
+            cases.len() - 5,
+            "only the first four and the trailing spaces pass"
+        );
     }
 
     /// A file too large to hand `feed-rs` whole is read in windows of items; a broken item in

@@ -319,7 +319,11 @@ mod tests {
         assert_eq!(got, [("f.rss", false), ("f.atom", true), ("f.json", true)]);
         assert_eq!(fs::read(dir.path().join("f.atom")).unwrap(), b"new");
         assert_eq!(fs::read(dir.path().join("f.json")).unwrap(), b"{}");
-        assert_eq!(sweep_temp_files(dir.path()).unwrap(), 0, "no temp file is left");
+        assert_eq!(
+            sweep_temp_files(dir.path()).unwrap(),
+            0,
+            "no temp file is left"
+        );
         // A file that cannot be put in place stops the rest, and says so.
         fs::create_dir(dir.path().join("d.html")).unwrap();
         fs::write(dir.path().join("d.html/x"), b"").unwrap();
