@@ -196,10 +196,11 @@ impl<'a> Runner<'a> {
     }
 
     /// Refreshes `feeds` together: every feed's sources are collected concurrently, and each
-    /// feed goes on through normalize, select, persist and publish as soon as its collection is
-    /// complete, one at a time (the store has one writer). `done` is told of each feed as it
-    /// is published; the reports come back in the order of `feeds`, whatever order they
-    /// finished in.
+    /// feed goes on through normalize, select and persist as soon as its collection is
+    /// complete, one at a time (the store has one writer), and is published while the next one
+    /// goes through them (on a thread of its own, with SQLite state). `done` is told of each feed as it is
+    /// published; the reports come back in the order of `feeds`, whatever order they finished
+    /// in.
     pub async fn run_feeds(
         &mut self,
         feeds: &[&'a Feed],
