@@ -5,6 +5,7 @@
 //! [`score`] picks and cleans the content, and a fallback chain (relaxed class rules, JSON-LD
 //! `articleBody`, the description, all visible text) guarantees a body whenever the page has text.
 
+mod cards;
 mod copies;
 mod dom;
 mod metadata;
@@ -183,6 +184,10 @@ fn body(
         if body_over_stub || agree() {
             best = ex;
         }
+    }
+    // A listing's repeated cards, when the pick is one of them or a stray line.
+    if let Some(list) = cards::main_list(page, &best) {
+        best = list;
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {
         if let Some(t) = ctx.trace {
