@@ -52,10 +52,12 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
         chars[p] += chars[i];
         titled[p] |= titled[i];
     }
-    let mut winner: Option<(u32, Vec<usize>)> = None;
+    // Lists of one kind (the list's and its items' shapes) anywhere on the page, each with its
+    // cards' characters: a front page repeats its list once per section.
+    let mut lists: Vec<((u64, u64), u32, Vec<usize>)> = Vec::new();
     let mut groups: Vec<(u64, usize, Vec<usize>)> = Vec::new();
     for p in 1..n {
-        if dead[p] || page.nodes[p].tag == Tag::Text || chars[p] < MIN_LIST_CHARS {
+        if dead[p] || page.nodes[p].tag == Tag::Text || chars[p] < MIN_CARD_CHARS * MIN_CARDS as u32 {
             continue;
         }
         groups.clear();
@@ -72,7 +74,7 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
                 None => groups.push((sig, 1, vec![c])),
             }
         }
-        for (_, members, items) in groups.iter_mut() {
+        for (sig, members, items) in groups.iter_mut() {
             if *members < MIN_CARDS {
                 continue;
             }
@@ -82,12 +84,22 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
             if items.len() < MIN_CARDS || items.len() * 4 < *members * CARD_QUARTERS {
                 continue;
             }
+            let kind = (signature(page, p), *sig);
             let total: u32 = items.iter().map(|&c| chars[c]).sum();
-            if total >= MIN_LIST_CHARS && winner.as_ref().is_none_or(|w| total > w.0) {
-                winner = Some((total, std::mem::take(items)));
+            match lists.iter_mut().find(|l| l.0 == kind) {
+                Some(l) => {
+                    l.1 += total;
+                    l.2.append(items);
+                }
+                None => lists.push((kind, total, std::mem::take(items))),
             }
         }
     }
+    let winner = lists
+        .into_iter()
+        .filter(|l| l.1 >= MIN_LIST_CHARS)
+        .max_by_key(|l| l.1)
+        .map(|l| (l.1, l.2));
     let (total, cards) = winner?;
     if (total as usize) < best.chars * FULLER || article_shaped(&best.html) {
         return None;
@@ -98,6 +110,12 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
         blocks: Vec::new(),
         spans: Vec::new(),
     };
+    // A pick standing before the list is its heading or introduction: it stays, first.
+    if best.spans.iter().all(|&(_, end)| end <= cards[0]) {
+        out.html.push_str(&best.html);
+        out.chars += best.chars;
+        out.spans.extend(&best.spans);
+    }
     for c in cards {
         let card = serialize_all(page, c);
         out.html.push_str(&card.html);
