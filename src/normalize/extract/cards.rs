@@ -26,9 +26,17 @@ const MIN_LIST_CHARS: u32 = 300;
 /// A pick with this many paragraphs of this length is an article, whatever lists the page has.
 const PROSE_PARAGRAPHS: usize = 3;
 const PROSE_CHARS: u32 = 200;
+/// A pick under this many characters may be a product's description, whose facts sit beside
+/// it; a fact list has at least this many items, at most this much text, and under one
+/// character in this many linked.
+const MAX_FACTS_PICK: usize = 1500;
+const MIN_FACTS: usize = 2;
+const MAX_FACTS_CHARS: u32 = 3000;
+const MAX_FACT_LINKS: u32 = 5;
 
-/// The page's main list of cards, when it should be the body instead of `best`.
-pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
+/// The body instead of `best` when the page is a listing (its main list's cards) or a product
+/// (the pick with the fact lists beside it); `None` keeps `best`.
+pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
     let n = page.nodes.len();
     // Text and link characters of each subtree, and whether it holds a link or heading, over
     // the nodes that page furniture and chrome-named containers do not take out.
@@ -38,6 +46,7 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
         dead[i] = dead[node.parent] || node.furniture || node.unlikely;
     }
     let mut chars = vec![0u32; n];
+    let mut links = vec![0u32; n];
     let mut titled = vec![false; n];
     for i in (1..n).rev() {
         if dead[i] {
@@ -46,10 +55,12 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
         let node = &page.nodes[i];
         if node.tag == Tag::Text {
             chars[i] = measure(&node.text).0;
+            links[i] = if node.in_link { chars[i] } else { 0 };
         }
         titled[i] |= matches!(node.tag, Tag::A | Tag::Heading(_) | Tag::H1);
         let p = node.parent;
         chars[p] += chars[i];
+        links[p] += links[i];
         titled[p] |= titled[i];
     }
     // Lists of one kind (the list's and its items' shapes) anywhere on the page, each with its
@@ -100,29 +111,77 @@ pub fn main_list(page: &Page, best: &Extracted) -> Option<Extracted> {
         .filter(|l| l.1 >= MIN_LIST_CHARS)
         .max_by_key(|l| l.1)
         .map(|l| (l.1, l.2));
-    let (total, cards) = winner?;
-    if (total as usize) < best.chars * FULLER || article_shaped(&best.html) {
+    // The pick's subtrees, when it was taken from this page (not from a copy of it).
+    let own = !best.spans.is_empty()
+        && best
+            .spans
+            .iter()
+            .all(|&(start, end)| start < n && page.nodes[start].end == end);
+    if let Some((total, cards)) = winner {
+        // A pick holding the list is the list cleaned of its cards' short parts (prices,
+        // ratings): the cards themselves are fuller. Elsewhere they must clearly outweigh it.
+        let inside = own && best.spans.iter().any(|&(s, e)| cards[0] > s && cards[0] < e);
+        let need = if inside { best.chars + 1 } else { best.chars * FULLER };
+        if total as usize >= need && !article_shaped(&best.html) {
+            let mut out = empty();
+            // A pick standing before the list is its heading or introduction: it stays, first.
+            if best.spans.iter().all(|&(_, end)| end <= cards[0]) {
+                push(&mut out, best);
+            }
+            for c in cards {
+                push(&mut out, &serialize_all(page, c));
+            }
+            return Some(out);
+        }
+    }
+    if !own || best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
         return None;
     }
-    let mut out = Extracted {
+    // A product's or service's facts beside its description: the pick's sibling blocks that
+    // are lists without links (specifications, features, what is included).
+    let root = best.spans[0].0;
+    let parent = page.nodes[root].parent;
+    if parent == 0 {
+        return None;
+    }
+    let facts = |c: usize| {
+        let items = page.nodes[c..page.nodes[c].end]
+            .iter()
+            .filter(|d| matches!(d.tag, Tag::Li | Tag::Dt | Tag::Tr))
+            .count();
+        !dead[c]
+            && c != root
+            && items >= MIN_FACTS
+            && (MIN_CARD_CHARS..=MAX_FACTS_CHARS).contains(&chars[c])
+            && links[c] * MAX_FACT_LINKS < chars[c]
+    };
+    if !page.children(parent).any(facts) || article_shaped(&best.html) {
+        return None;
+    }
+    let mut out = empty();
+    for c in page.children(parent) {
+        if c == root {
+            push(&mut out, best);
+        } else if facts(c) {
+            push(&mut out, &serialize_all(page, c));
+        }
+    }
+    Some(out)
+}
+
+fn empty() -> Extracted {
+    Extracted {
         html: String::new(),
         chars: 0,
         blocks: Vec::new(),
         spans: Vec::new(),
-    };
-    // A pick standing before the list is its heading or introduction: it stays, first.
-    if best.spans.iter().all(|&(_, end)| end <= cards[0]) {
-        out.html.push_str(&best.html);
-        out.chars += best.chars;
-        out.spans.extend(&best.spans);
     }
-    for c in cards {
-        let card = serialize_all(page, c);
-        out.html.push_str(&card.html);
-        out.chars += card.chars;
-        out.spans.extend(card.spans);
-    }
-    Some(out)
+}
+
+fn push(out: &mut Extracted, part: &Extracted) {
+    out.html.push_str(&part.html);
+    out.chars += part.chars;
+    out.spans.extend(&part.spans);
 }
 
 /// Which items are "of one shape": the same element and class names, digits aside (a card's
@@ -145,4 +204,61 @@ fn article_shaped(html: &str) -> bool {
         .filter(|p| measure(p).0 >= PROSE_CHARS)
         .nth(PROSE_PARAGRAPHS - 1)
         .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::RawBody;
+
+    fn text(html: &str) -> String {
+        let base = url::Url::parse("https://shop.example.com/c/tents").ok();
+        crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
+            .unwrap()
+            .content_text
+    }
+
+    fn cards(n: usize) -> String {
+        (1..=n)
+            .map(|i| {
+                format!(
+                    r#"<div class="tile"><a href="/p/{i}"><h3>Ridge Tent Model {i}</h3></a><span class="price">${i}9.95</span><p>Sleeps {i}, weighs {i} kilos packed.</p></div>"#
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listing_is_all_its_cards_in_order_with_their_prices() {
+        let html = format!(
+            r#"<html><body><header><a href="/">Shop</a></header><main><h1>Tents</h1>
+<p>Free delivery on every tent this week.</p><div class="grid">{}</div></main>
+<footer><p>© Shop</p></footer></body></html>"#,
+            cards(6)
+        );
+        let t = text(&html);
+        let mut at = 0;
+        for i in 1..=6 {
+            let found = t[at..]
+                .find(&format!("Ridge Tent Model {i}"))
+                .unwrap_or_else(|| panic!("card {i} missing or out of order: {t}"));
+            at += found;
+            assert!(t.contains(&format!("${i}9.95")), "price {i}: {t}");
+        }
+        assert!(t.contains("Free delivery"), "the introduction stays: {t}");
+    }
+
+    #[test]
+    fn an_article_beside_a_grid_of_cards_stays_the_article() {
+        let prose: String = (0..4)
+            .map(|i| format!("<p>Paragraph {i} of the review, in which the tester pitched the tent in rain, wind and snow, and found the seams dry, the poles sound and the floor intact after a week.</p>"))
+            .collect();
+        let html = format!(
+            r#"<html><body><main><article><h1>Ridge tent review</h1>{prose}</article>
+<div class="grid">{}</div></main></body></html>"#,
+            cards(12)
+        );
+        let t = text(&html);
+        assert!(t.contains("Paragraph 3 of the review"), "{t}");
+        assert!(!t.contains("Ridge Tent Model"), "{t}");
+    }
 }

@@ -185,9 +185,9 @@ fn body(
             best = ex;
         }
     }
-    // A listing's repeated cards, when the pick is one of them or a stray line.
-    if let Some(list) = cards::main_list(page, &best) {
-        best = list;
+    // A listing's repeated cards or a product's fact lists, when the pick is not an article.
+    if let Some(wider) = cards::widen(page, &best) {
+        best = wider;
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {
         if let Some(t) = ctx.trace {
