@@ -3,7 +3,9 @@
 //! text: a teaser, a price, a rating), and the article scorer, which looks for one dense run of
 //! prose, keeps one card or a stray sentence instead. When the page's largest group of sibling
 //! items of one shape holds far more text than the scorer's pick, and that pick is not shaped
-//! like an article, the body is all those cards, in order.
+//! like an article, the body is all those cards, in order. A product's or service's short
+//! description is often one block among siblings holding its specifications and features as
+//! lists: those join it.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
