@@ -5,6 +5,7 @@
 //! [`score`] picks and cleans the content, and a fallback chain (relaxed class rules, JSON-LD
 //! `articleBody`, the description, all visible text) guarantees a body whenever the page has text.
 
+mod cards;
 mod copies;
 mod dom;
 mod metadata;
@@ -183,6 +184,10 @@ fn body(
         if body_over_stub || agree() {
             best = ex;
         }
+    }
+    // A listing's repeated cards or a product's fact lists, when the pick is not an article.
+    if let Some(wider) = cards::widen(page, &best) {
+        best = wider;
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {
         if let Some(t) = ctx.trace {

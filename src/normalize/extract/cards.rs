@@ -1,0 +1,272 @@
+//! Pages that are not articles: a listing, a shop's collection, a news front page, a search
+//! result. Their content is the main list's repeated cards (each a title or link with a little
+//! text: a teaser, a price, a rating), and the article scorer, which looks for one dense run of
+//! prose, keeps one card or a stray sentence instead. When the page's largest group of sibling
+//! items of one shape holds far more text than the scorer's pick, and that pick is not shaped
+//! like an article, the body is all those cards, in order. A product's or service's short
+//! description is often one block among siblings holding its specifications and features as
+//! lists: those join it.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use super::dom::{measure, Page, Tag};
+use super::score::{serialize_all, Extracted};
+
+// Feedsmith's own figures, set on the wcxb-dev listing, collection and product pages.
+
+/// Fewest sibling items of one shape that make a list of cards.
+const MIN_CARDS: usize = 4;
+/// A card's text bounds (characters): under it is a menu entry, over it a section of prose.
+const MIN_CARD_CHARS: u32 = 20;
+const MAX_CARD_CHARS: u32 = 1500;
+/// Share of a group's items that must be cards (a title or link and some text), in quarters.
+const CARD_QUARTERS: usize = 3;
+/// The list must hold this many times the scorer's pick to replace it, and this much text.
+const FULLER: usize = 2;
+const MIN_LIST_CHARS: u32 = 300;
+/// A pick with this many paragraphs of this length is an article, whatever lists the page has.
+const PROSE_PARAGRAPHS: usize = 3;
+const PROSE_CHARS: u32 = 200;
+/// A pick under this many characters may be a product's description, whose facts sit beside
+/// it; a fact list has at least this many items, at most this much text, and under one
+/// character in this many linked.
+const MAX_FACTS_PICK: usize = 1500;
+const MIN_FACTS: usize = 2;
+const MAX_FACTS_CHARS: u32 = 3000;
+const MAX_FACT_LINKS: u32 = 5;
+
+/// The body instead of `best` when the page is a listing (its main list's cards) or a product
+/// (the pick with the fact lists beside it); `None` keeps `best`.
+pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
+    let n = page.nodes.len();
+    // Text and link characters of each subtree, and whether it holds a link or heading, over
+    // the nodes that page furniture and chrome-named containers do not take out.
+    let mut dead = vec![false; n];
+    for i in 1..n {
+        let node = &page.nodes[i];
+        dead[i] = dead[node.parent] || node.furniture || node.unlikely;
+    }
+    let mut chars = vec![0u32; n];
+    let mut links = vec![0u32; n];
+    let mut titled = vec![false; n];
+    for i in (1..n).rev() {
+        if dead[i] {
+            continue;
+        }
+        let node = &page.nodes[i];
+        if node.tag == Tag::Text {
+            chars[i] = measure(&node.text).0;
+            links[i] = if node.in_link { chars[i] } else { 0 };
+        }
+        titled[i] |= matches!(node.tag, Tag::A | Tag::Heading(_) | Tag::H1);
+        let p = node.parent;
+        chars[p] += chars[i];
+        links[p] += links[i];
+        titled[p] |= titled[i];
+    }
+    // Lists of one kind (the list's and its items' shapes) anywhere on the page, each with its
+    // cards' characters: a front page repeats its list once per section.
+    let mut lists: Vec<((u64, u64), u32, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(u64, usize, Vec<usize>)> = Vec::new();
+    for p in 1..n {
+        if dead[p] || page.nodes[p].tag == Tag::Text || chars[p] < MIN_CARD_CHARS * MIN_CARDS as u32 {
+            continue;
+        }
+        groups.clear();
+        for c in page.children(p) {
+            if dead[c] || page.nodes[c].tag == Tag::Text {
+                continue;
+            }
+            let sig = signature(page, c);
+            match groups.iter_mut().find(|g| g.0 == sig) {
+                Some(g) => {
+                    g.1 += 1;
+                    g.2.push(c);
+                }
+                None => groups.push((sig, 1, vec![c])),
+            }
+        }
+        for (sig, members, items) in groups.iter_mut() {
+            if *members < MIN_CARDS {
+                continue;
+            }
+            items.retain(|&c| {
+                titled[c] && (MIN_CARD_CHARS..=MAX_CARD_CHARS).contains(&chars[c])
+            });
+            if items.len() < MIN_CARDS || items.len() * 4 < *members * CARD_QUARTERS {
+                continue;
+            }
+            let kind = (signature(page, p), *sig);
+            let total: u32 = items.iter().map(|&c| chars[c]).sum();
+            match lists.iter_mut().find(|l| l.0 == kind) {
+                Some(l) => {
+                    l.1 += total;
+                    l.2.append(items);
+                }
+                None => lists.push((kind, total, std::mem::take(items))),
+            }
+        }
+    }
+    let winner = lists
+        .into_iter()
+        .filter(|l| l.1 >= MIN_LIST_CHARS)
+        .max_by_key(|l| l.1)
+        .map(|l| (l.1, l.2));
+    // The pick's subtrees, when it was taken from this page (not from a copy of it).
+    let own = !best.spans.is_empty()
+        && best
+            .spans
+            .iter()
+            .all(|&(start, end)| start < n && page.nodes[start].end == end);
+    if let Some((total, cards)) = winner {
+        // A pick holding the list is the list cleaned of its cards' short parts (prices,
+        // ratings): the cards themselves are fuller. Elsewhere they must clearly outweigh it.
+        // (Only when the list is most of the pick: an article above a grid of teasers, both in
+        // one container, stays the article.)
+        let inside = own && best.spans.iter().any(|&(s, e)| cards[0] > s && cards[0] < e);
+        let around: u32 = best.spans.iter().map(|&(s, _)| chars[s]).sum();
+        let mostly = around.saturating_sub(total) * 4 < total;
+        let need = if inside && mostly { best.chars + 1 } else { best.chars * FULLER };
+        if total as usize >= need && !article_shaped(&best.html) {
+            let mut out = empty();
+            // A pick standing before the list is its heading or introduction: it stays, first.
+            if best.spans.iter().all(|&(_, end)| end <= cards[0]) {
+                push(&mut out, best);
+            }
+            for c in cards {
+                push(&mut out, &serialize_all(page, c));
+            }
+            return Some(out);
+        }
+    }
+    if !own || best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
+        return None;
+    }
+    // A product's or service's facts beside its description: the pick's sibling blocks that
+    // are lists without links (specifications, features, what is included).
+    let root = best.spans[0].0;
+    let parent = page.nodes[root].parent;
+    if parent == 0 {
+        return None;
+    }
+    let facts = |c: usize| {
+        let items = page.nodes[c..page.nodes[c].end]
+            .iter()
+            .filter(|d| matches!(d.tag, Tag::Li | Tag::Dt | Tag::Tr))
+            .count();
+        !dead[c]
+            && c != root
+            && items >= MIN_FACTS
+            && (MIN_CARD_CHARS..=MAX_FACTS_CHARS).contains(&chars[c])
+            && links[c] * MAX_FACT_LINKS < chars[c]
+    };
+    if !page.children(parent).any(facts) || article_shaped(&best.html) {
+        return None;
+    }
+    let mut out = empty();
+    for c in page.children(parent) {
+        if c == root {
+            push(&mut out, best);
+        } else if facts(c) {
+            push(&mut out, &serialize_all(page, c));
+        }
+    }
+    Some(out)
+}
+
+fn empty() -> Extracted {
+    Extracted {
+        html: String::new(),
+        chars: 0,
+        blocks: Vec::new(),
+        spans: Vec::new(),
+    }
+}
+
+fn push(out: &mut Extracted, part: &Extracted) {
+    out.html.push_str(&part.html);
+    out.chars += part.chars;
+    out.spans.extend(&part.spans);
+}
+
+/// Which items are "of one shape": the same element and class names, digits aside (a card's
+/// id or position is often numbered).
+fn signature(page: &Page, i: usize) -> u64 {
+    let node = &page.nodes[i];
+    let mut h = DefaultHasher::new();
+    node.tag.name().hash(&mut h);
+    for c in node.class_id.chars().filter(|c| !c.is_ascii_digit()) {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Whether the scorer's pick reads as an article: several paragraphs of prose. Judged on its
+/// markup, as the pick may come from a copy of the page (a `<noscript>`) rather than `page`.
+fn article_shaped(html: &str) -> bool {
+    crate::normalize::sanitize::html_to_text(html)
+        .split("\n\n")
+        .filter(|p| measure(p).0 >= PROSE_CHARS)
+        .nth(PROSE_PARAGRAPHS - 1)
+        .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::RawBody;
+
+    fn text(html: &str) -> String {
+        let base = url::Url::parse("https://shop.example.com/c/tents").ok();
+        crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
+            .unwrap()
+            .content_text
+    }
+
+    fn cards(n: usize) -> String {
+        (1..=n)
+            .map(|i| {
+                format!(
+                    r#"<div class="tile"><a href="/p/{i}"><h3>Ridge Tent Model {i}</h3></a><span class="price">${i}9.95</span><p>Sleeps {i}, weighs {i} kilos packed.</p></div>"#
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listing_is_all_its_cards_in_order_with_their_prices() {
+        let html = format!(
+            r#"<html><body><header><a href="/">Shop</a></header><main><h1>Tents</h1>
+<div class="grid">{}</div></main>
+<footer><p>© Shop</p></footer></body></html>"#,
+            cards(6)
+        );
+        let t = text(&html);
+        let mut at = 0;
+        for i in 1..=6 {
+            let found = t[at..]
+                .find(&format!("Ridge Tent Model {i}"))
+                .unwrap_or_else(|| panic!("card {i} missing or out of order: {t}"));
+            at += found;
+            assert!(t.contains(&format!("${i}9.95")), "price {i}: {t}");
+        }
+        for chrome in ["Shop", "©"] {
+            assert!(!t.contains(chrome), "{chrome}: {t}");
+        }
+    }
+
+    #[test]
+    fn an_article_beside_a_grid_of_cards_stays_the_article() {
+        let prose: String = (0..4)
+            .map(|i| format!("<p>Paragraph {i} of the review, in which the tester pitched the tent in rain, wind and snow, and found the seams dry, the poles sound and the floor intact after a week.</p>"))
+            .collect();
+        let html = format!(
+            r#"<html><body><main><article><h1>Ridge tent review</h1>{prose}</article>
+<div class="grid">{}</div></main></body></html>"#,
+            cards(12)
+        );
+        let t = text(&html);
+        assert!(t.contains("Paragraph 3 of the review"), "{t}");
+        assert!(!t.contains("Ridge Tent Model"), "{t}");
+    }
+}
