@@ -184,7 +184,9 @@ impl Meta {
             .as_deref()
             .zip(seo_title.as_deref())
             .and_then(|(full, kept)| leftover(full, kept));
-        let host = base.and_then(Url::host_str).map(|h| h.trim_start_matches("www."));
+        let host = base
+            .and_then(Url::host_str)
+            .map(|h| h.trim_start_matches("www."));
         let is_site = |h: &str| {
             [site_name.as_deref(), cut.as_deref(), host]
                 .into_iter()
@@ -1214,7 +1216,8 @@ mod tests {
 
     #[test]
     fn a_date_line_by_the_headline_beats_a_markup_date_of_another_day() {
-        let marked = r#"<meta property="article:published_time" content="2025-03-05T02:10:00+00:00">"#;
+        let marked =
+            r#"<meta property="article:published_time" content="2025-03-05T02:10:00+00:00">"#;
         let (a, p) = read(marked, "<h1>Fees approved</h1><p>March 4, 2025</p>");
         assert_eq!(a.published.unwrap().date_naive().to_string(), "2025-03-04");
         assert_eq!(p.published, Some(Origin::DateLine));
@@ -1247,10 +1250,16 @@ mod tests {
     #[test]
     fn the_headline_loses_the_sites_name_and_a_tagline_after_a_separator() {
         let site = r#"<meta property="og:site_name" content="Gazette">"#;
-        let (a, p) = read(site, "<h1>Harbour fees approved by the board | Gazette</h1>");
+        let (a, p) = read(
+            site,
+            "<h1>Harbour fees approved by the board | Gazette</h1>",
+        );
         assert_eq!(a.title, "Harbour fees approved by the board");
         assert_eq!(p.title, Some(Origin::H1));
-        let (a, _) = read("", "<h1>Harbour fees approved by the board - Full Report</h1>");
+        let (a, _) = read(
+            "",
+            "<h1>Harbour fees approved by the board - Full Report</h1>",
+        );
         assert_eq!(a.title, "Harbour fees approved by the board");
         // A dash inside the headline is not a separator before a name.
         let (a, _) = read("", "<h1>Harbour fees approved - and the quay is next</h1>");
@@ -1281,4 +1290,3 @@ mod tests {
         );
     }
 }
-
