@@ -158,7 +158,7 @@ fn live_mask(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)])
                 .is_some_and(|r| prose_despite_name(page, i, &r[i]))
         };
         for (i, n) in page.nodes.iter().enumerate().skip(1) {
-            live[i] = live[i] && live[n.parent] && !(n.unlikely && !yields(i));
+            live[i] = live[i] && live[n.parent] && (!n.unlikely || yields(i));
         }
     }
     live
