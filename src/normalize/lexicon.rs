@@ -938,6 +938,13 @@ pub const STRONG_NEGATIVE_NAMES: &str = concat!(
     r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
 );
 
+/// Class/id words of boxes that are never the article however much prose they hold (the name
+/// outweighs the shape): comment threads and discussion, consent and cookie notices, dialogs.
+pub const NOT_ARTICLE_NAMES: &str = concat!(
+    r"comment|disqus|repl(?:y|ies)|discussion|respond|forum|",
+    r"cookie|consent|gdpr|privacy|modal|popup|dialog"
+);
+
 /// Every family, for tools that count what each entry matches.
 pub const ALL: &[&Family] = &[
     &READING_CONTROLS,

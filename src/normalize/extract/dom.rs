@@ -393,7 +393,8 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                         && tag != Tag::Figcaption
                         && (matches!(tag, Tag::Header | Tag::Footer)
                             || (negative && !positive)
-                            || (negative && names.strong));
+                            || (negative && names.strong))
+                        && !in_code(&nodes, parent, tag);
                     Seen::Element(Box::new(Node {
                         tag,
                         parent,
@@ -479,6 +480,24 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
         }
     }
     Page { nodes }
+}
+
+/// Whether an inline element at `parent` sits in code: syntax highlighters name their spans
+/// for what the code holds (highlight.js `hljs-comment`, Prism `token comment`), which says
+/// nothing about the page.
+fn in_code(nodes: &[Node], mut parent: usize, tag: Tag) -> bool {
+    if !matches!(tag, Tag::Inline(_) | Tag::Transparent) {
+        return false;
+    }
+    loop {
+        match nodes[parent].tag {
+            Tag::Pre | Tag::Inline("code") => return true,
+            Tag::Inline(_) | Tag::Transparent | Tag::A if parent != 0 => {
+                parent = nodes[parent].parent
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// What an element's class and id say about it.

@@ -142,6 +142,7 @@ fn body(
         ctx,
         title: resolved.meta.title.as_deref(),
         host: base.and_then(Url::host_str),
+        dated: resolved.meta.published.is_some(),
     };
     let mut best = score::extract(page, Mode::Strict, &known, &[]);
     if ctx.interrupt.raised() {
@@ -159,13 +160,21 @@ fn body(
     }
     // A small winner (a contact box, a banner, a dek, a form) beside the article: the best
     // content once the winner is set aside, strict first, then with class rules relaxed.
+    // When the winner is the whole page, setting it aside leaves nothing: then the page with
+    // class rules relaxed is the runner-up.
     if best.chars < SMALL {
-        for mode in [Mode::Strict, Mode::Lenient] {
-            let runner_up = score::extract(page, mode, &known, &best.spans);
-            if runner_up.chars >= best.chars * RUNNER_UP_RATIO && runner_up.chars >= SHORT {
-                best = runner_up;
-                break;
-            }
+        let runners = [
+            (Mode::Strict, best.spans.as_slice()),
+            (Mode::Lenient, best.spans.as_slice()),
+            (Mode::Lenient, &[]),
+        ];
+        let fuller = runners.into_iter().find_map(|(mode, without)| {
+            let runner_up = score::extract(page, mode, &known, without);
+            (runner_up.chars >= best.chars * RUNNER_UP_RATIO && runner_up.chars >= SHORT)
+                .then_some(runner_up)
+        });
+        if let Some(runner_up) = fuller {
+            best = runner_up;
         }
     }
     // A copy kept for scripts or for readers without them wins when it is fuller and agrees

@@ -120,17 +120,62 @@ const TEASER_LINKS: f32 = 0.8;
 /// A sentence of at least this many words is prose, never a byline or dateline. feedsmith.
 const SENTENCE_WORDS: usize = 8;
 
+/// A container whose name reads like chrome ("sidebar", "widget", a `<header>`) but that holds
+/// this much prose is the article in an unluckily named layout box: its name yields to its
+/// shape. feedsmith's figures (from the wcxb-dev articles lost to such names).
+const NAMED_PROSE_PARAGRAPHS: u32 = 4;
+const NAMED_PROSE_CHARS: u32 = 1000;
+const NAMED_PROSE_LINKS: f32 = 0.2;
+
+static NOT_ARTICLE_NAMES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(lexicon::NOT_ARTICLE_NAMES).unwrap());
+
+/// Headings that link elsewhere title teaser cards, unless each has this much text of its own
+/// beside it, mostly unlinked: the entries of a round-up (a product, a course, a place per
+/// heading, linked to it). feedsmith's figures.
+const ENTRY_PROSE: u32 = 300;
+const ENTRY_LINKS: f32 = 0.3;
+
 /// Which nodes take part in `mode`: a removed node takes its subtree with it, and so do the
-/// subtrees in `without` (a winner set aside).
-fn live_mask(page: &Page, mode: Mode, without: &[(usize, usize)]) -> Vec<bool> {
+/// subtrees in `without` (a winner set aside). In strict mode, on a dated page, a chrome-named
+/// container keeps its place when its shape says article (judged on its text with class rules
+/// relaxed). On an undated page (a product, a service, a shop's collection) such a box is as
+/// often a promotion as the body, and the small-winner fallbacks handle the rest.
+fn live_mask(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)]) -> Vec<bool> {
     let mut live = vec![true; page.nodes.len()];
     for (i, n) in page.nodes.iter().enumerate().skip(1) {
-        live[i] = live[n.parent] && !n.furniture && !(mode == Mode::Strict && n.unlikely);
+        live[i] = live[n.parent] && !n.furniture;
     }
     for &(start, end) in without {
         live[start..end].fill(false);
     }
+    if mode == Mode::Strict {
+        let relaxed =
+            (known.dated && page.nodes.iter().any(|n| n.unlikely)).then(|| stats(page, &live));
+        let yields = |i: usize| {
+            relaxed
+                .as_ref()
+                .is_some_and(|r| prose_despite_name(page, i, &r[i]))
+        };
+        for (i, n) in page.nodes.iter().enumerate().skip(1) {
+            live[i] = live[i] && live[n.parent] && (!n.unlikely || yields(i));
+        }
+    }
     live
+}
+
+/// Whether the chrome-named node at `i` holds article-shaped prose: many paragraphs, many
+/// commas, few links, no teaser headings, and a name that is not a comment thread's or a
+/// consent box's.
+fn prose_despite_name(page: &Page, i: usize, s: &Stats) -> bool {
+    let node = &page.nodes[i];
+    node.tag.is_container()
+        && s.paragraphs >= NAMED_PROSE_PARAGRAPHS
+        && s.chars >= NAMED_PROSE_CHARS
+        && s.commas >= PROSE_COMMAS
+        && density(s.link, s.chars) < NAMED_PROSE_LINKS
+        && s.linked_headings == 0
+        && !NOT_ARTICLE_NAMES.is_match(&node.class_id)
 }
 
 fn stats(page: &Page, live: &[bool]) -> Vec<Stats> {
@@ -327,7 +372,7 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
     // A lone child is the same content as its parent.
     loop {
         let p = page.nodes[top].parent;
-        if p == 0 || page.nodes[p].tag == Tag::Body {
+        if p == 0 || matches!(page.nodes[p].tag, Tag::Body | Tag::Main | Tag::Article) {
             break;
         }
         let mut kids = page
@@ -377,7 +422,11 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             false
         })
         .collect();
-    if roots.len() == 1 {
+    // Only a heading or a short block joined: the parts may sit higher up.
+    let parts_joined = roots
+        .iter()
+        .any(|&r| r != top && continues_article(page.nodes[r].tag, &st[r]));
+    if !parts_joined {
         if let Some(wider) = continued_higher_up(page, live, st, top) {
             return (top, wider);
         }
@@ -480,7 +529,10 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         // article is about; lists of the site's other articles link within it.
         return false;
     }
-    if st.linked_headings > 0 && st.linked_headings == st.headings {
+    if st.linked_headings > 0
+        && st.linked_headings == st.headings
+        && !(st.chars - st.link >= st.headings * ENTRY_PROSE && ld < ENTRY_LINKS)
+    {
         // Every heading links elsewhere: teaser cards, not sections of this article.
         return true;
     }
@@ -521,6 +573,8 @@ pub struct Known<'a> {
     pub title: Option<&'a str>,
     /// The page's host, to tell links to the same site from links elsewhere.
     pub host: Option<&'a str>,
+    /// Whether the page has a publication date: an article's, not a product's or a service's.
+    pub dated: bool,
 }
 
 /// The target of a link node.
@@ -722,7 +776,7 @@ fn is_sentence(text: &str) -> bool {
 
 /// Extracts the main content of `page` in `mode`, leaving out the subtrees in `without`.
 pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)]) -> Extracted {
-    let live = live_mask(page, mode, without);
+    let live = live_mask(page, mode, known, without);
     let st = stats(page, &live);
     let (top, roots) = choose(page, &live, &st);
     let mut out = Extracted {
