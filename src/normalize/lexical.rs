@@ -3,11 +3,12 @@
 //! written without spaces). A leaf: `chrome`, `meta`, `text` and `learn` use it, so none of them
 //! needs another.
 
-use crate::chars::fold_whitespace;
+use crate::chars::fold_whitespace_cow;
 
-/// Lower-case, white space folded: the form rules compare against.
+/// Lower-case, white space folded: the form rules compare against. Lines come here folded
+/// already (hygiene and trimming), so the lower-casing is the only copy made.
 pub fn fold(line: &str) -> String {
-    fold_whitespace(line).to_lowercase()
+    fold_whitespace_cow(line).to_lowercase()
 }
 
 /// A line that reads as (part of) prose: several words and a sentence end, or long enough that

@@ -9,7 +9,7 @@ use dom_query::{Document, NodeRef};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
-use crate::chars::{fold_whitespace, is_forbidden};
+use crate::chars::{fold_whitespace_cow, is_forbidden};
 
 /// Cleans an HTML fragment. Relative URLs resolve against `base`; without a base they cannot be
 /// made absolute, so they are removed rather than published relative.
@@ -48,7 +48,7 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
         }
     }
     let cleaned = b.clean(&reshape(html, true)).to_string();
-    hygiene_html(&cleaned)
+    hygiene_html(cleaned)
 }
 
 /// What [`clean_html`] makes of plain-text paragraphs written as `<p>{escape_html(p)}</p>\n`
@@ -63,8 +63,21 @@ pub fn paragraphs_html(paragraphs: &[String]) -> String {
         escape_text_node(p, &mut out);
         out.push_str("</p>\n");
     }
-    // As `hygiene_html` after ammonia: the serialiser's `&nbsp;` is already a space here.
-    hygiene(&out)
+    // As `hygiene_html` after ammonia: the serialiser's `&nbsp;` is already a space here. The
+    // paragraphs are hygienic and the markup around them is ASCII, so the whole can only
+    // change where a paragraph starts with a character that may compose with the `>` before it
+    // (the quick check's "maybe"): only then is the costly pass over all of it needed.
+    let composes = paragraphs.iter().any(|p| {
+        p.chars().next().is_some_and(|c| {
+            !c.is_ascii()
+                && unicode_normalization::is_nfc_quick(std::iter::once(c))
+                    != unicode_normalization::IsNormalized::Yes
+        })
+    });
+    match composes {
+        true => hygiene(&out).into_owned(),
+        false => out,
+    }
 }
 
 /// Text escaped as html5ever's serialiser escapes a text node, with a no-break space written
@@ -293,8 +306,9 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
 
 /// Text hygiene for plain text: NFC, non-breaking and odd spaces to plain spaces, zero-width
 /// characters, soft hyphens and control characters removed, runs of spaces folded. Line breaks
-/// are kept (paragraph structure is the caller's business).
-pub fn hygiene(text: &str) -> String {
+/// are kept (paragraph structure is the caller's business). Borrows `text` when it is clean
+/// already, as most text is by the time it is cleaned a second time.
+pub fn hygiene(text: &str) -> Cow<'_, str> {
     // Composing is the costly part and almost all text is already NFC: check quickly first.
     // ASCII is NFC and resets the check's state, so only the other characters are looked up:
     // skipping it can only turn a "yes" into a "no", which composes text that was NFC anyway.
@@ -304,7 +318,7 @@ pub fn hygiene(text: &str) -> String {
     if quick {
         fold_str(text)
     } else {
-        fold_chars(text.nfc(), text.len())
+        Cow::Owned(fold_chars(text.nfc(), text.len()))
     }
 }
 
@@ -345,9 +359,9 @@ fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
 
 /// [`fold_chars`] over text that needs no composing: runs of characters hygiene keeps as
 /// they are are copied whole, which is most of any text (per character it was a third of the
-/// text path's time).
-fn fold_str(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// text path's time). Borrows `text` when every character is kept.
+fn fold_str(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
     let mut last_space = false;
     // Start of the run of kept characters not yet copied.
     let mut run = 0;
@@ -362,25 +376,52 @@ fn fold_str(text: &str) -> String {
             last_space = c == ' ';
             continue;
         }
+        if out.capacity() == 0 {
+            out.reserve(text.len());
+        }
         out.push_str(&text[run..i]);
         if let Some(c) = fold_char(c) {
             push_folded(&mut out, &mut last_space, c);
         }
         run = i + c.len_utf8();
     }
+    if run == 0 {
+        return Cow::Borrowed(text);
+    }
     out.push_str(&text[run..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Hygiene on serialised HTML: the markup is ASCII, so text rules apply to the whole string;
 /// `&nbsp;` entities become spaces too.
-fn hygiene_html(html: &str) -> String {
-    hygiene(&html.replace("&nbsp;", " "))
+fn hygiene_html(html: String) -> String {
+    let html = match html.contains("&nbsp;") {
+        true => html.replace("&nbsp;", " "),
+        false => html,
+    };
+    keep_unless_changed(html, |h| hygiene(h))
+}
+
+/// `text`, or what `f` made of it when that differs: no copy of text that was clean already.
+fn keep_unless_changed(text: String, f: impl Fn(&str) -> Cow<'_, str>) -> String {
+    let changed = match f(&text) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(changed) => Some(changed),
+    };
+    changed.unwrap_or(text)
 }
 
 /// Single-line plain text: hygiene, then all white space folded to single spaces.
 pub fn one_line(text: &str) -> String {
-    fold_whitespace(&hygiene(text))
+    one_line_cow(text).into_owned()
+}
+
+/// [`one_line`], borrowing `text` when it is a clean line already.
+fn one_line_cow(text: &str) -> Cow<'_, str> {
+    match hygiene(text) {
+        Cow::Borrowed(clean) => fold_whitespace_cow(clean),
+        Cow::Owned(clean) => Cow::Owned(keep_unless_changed(clean, fold_whitespace_cow)),
+    }
 }
 
 const BLOCK_TAGS: &[&str] = &[
@@ -428,7 +469,7 @@ pub fn html_to_text(html: &str) -> String {
 /// over tags and text. `None` when the input holds something the scan does not decode (a named
 /// entity other than the few serialisers emit), so the parser handles it.
 fn scan_text(html: &str) -> Option<String> {
-    let mut paragraphs = Vec::new();
+    let mut paragraphs = String::new();
     let mut current = String::new();
     let mut rest = html;
     while !rest.is_empty() {
@@ -463,7 +504,7 @@ fn scan_text(html: &str) -> Option<String> {
         }
     }
     flush(&mut current, &mut paragraphs);
-    Some(paragraphs.join("\n\n"))
+    Some(paragraphs)
 }
 
 /// The lower-cased element name of the start or end tag `s` begins with (`s` starts at a
@@ -548,16 +589,16 @@ fn decode_into(text: &str, out: &mut String) -> Option<()> {
 /// The general way: parse the fragment and walk it.
 fn parsed_text(html: &str) -> String {
     let doc = Document::fragment(cap_depth(html).as_ref());
-    let mut paragraphs = Vec::new();
+    let mut paragraphs = String::new();
     let mut current = String::new();
     if let Some(root) = doc.root().first_child() {
         collect_text(&root, &mut current, &mut paragraphs);
     }
     flush(&mut current, &mut paragraphs);
-    paragraphs.join("\n\n")
+    paragraphs
 }
 
-fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut Vec<String>) {
+fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut String) {
     let mut child = node.first_child();
     while let Some(n) = child {
         if n.is_text() {
@@ -579,10 +620,15 @@ fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut Vec<Strin
     }
 }
 
-fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
-    let p = one_line(current);
+/// Ends the paragraph being collected in `current` (reused for the next one), appending it
+/// to `paragraphs` as one line, a blank line after the one before.
+fn flush(current: &mut String, paragraphs: &mut String) {
+    let p = one_line_cow(current);
     if !p.is_empty() {
-        paragraphs.push(p);
+        if !paragraphs.is_empty() {
+            paragraphs.push_str("\n\n");
+        }
+        paragraphs.push_str(&p);
     }
     current.clear();
 }

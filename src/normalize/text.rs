@@ -69,18 +69,28 @@ fn shape(line: &str) -> Shape {
     let mut unspaced = 0usize;
     let mut junk = 0usize;
     for w in line.split_whitespace() {
-        let link = w.starts_with("http") || w.starts_with("www.") || w.contains("t.co/");
+        let link = w.starts_with("http")
+            || w.starts_with("www.")
+            || (w.len() >= 5 && w.contains("t.co/"));
         let handle = (w.starts_with('@') || w.starts_with('#'))
             && w.chars().nth(1).is_some_and(char::is_alphanumeric);
         junk += usize::from(link || handle);
         let mut alnum = false;
         let mut only_unspaced = true;
-        for c in w.chars() {
-            if is_unspaced_script(c) {
-                unspaced += 1;
-            } else if c.is_alphanumeric() {
+        if w.is_ascii() {
+            // No ASCII character is Han or kana: one cheap test per byte.
+            if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
                 alnum = true;
                 only_unspaced = false;
+            }
+        } else {
+            for c in w.chars() {
+                if is_unspaced_script(c) {
+                    unspaced += 1;
+                } else if c.is_alphanumeric() {
+                    alnum = true;
+                    only_unspaced = false;
+                }
             }
         }
         if alnum || !only_unspaced {
@@ -590,9 +600,7 @@ fn headline(lines: &[Line], article: (usize, usize)) -> Option<Headline> {
         article.1
     };
     let repeats: Vec<usize> = (first + 1..lines.len())
-        .filter(|&i| {
-            lines[i].shape.words >= 2 && keys.contains(&lines[i].folded.replace(['–', '—'], "-"))
-        })
+        .filter(|&i| lines[i].shape.words >= 2 && keys.contains(dashes_unified(&lines[i].folded).as_ref()))
         .collect();
     let bare = without_site(title, &parts);
     // A repeat below the article (a teaser, a footer) is no headline.
@@ -638,7 +646,15 @@ struct Headline {
 /// Form compared between title and lines: folded, with dashes unified (sites write the title
 /// tag with "-" and the headline with "–").
 fn title_key(s: &str) -> String {
-    fold(s).replace(['–', '—'], "-")
+    dashes_unified(&fold(s)).into_owned()
+}
+
+/// `s` with en and em dashes written as hyphens; borrowed when it has none (most lines).
+fn dashes_unified(s: &str) -> Cow<'_, str> {
+    match s.contains(['–', '—']) {
+        true => Cow::Owned(s.replace(['–', '—'], "-")),
+        false => Cow::Borrowed(s),
+    }
 }
 
 /// Byte ranges of a page title's parts, split at the separators sites put between headline
