@@ -83,18 +83,21 @@ pub fn paragraphs_html(paragraphs: &[String]) -> String {
 /// Text escaped as html5ever's serialiser escapes a text node, with a no-break space written
 /// as the space [`hygiene_html`] makes of its `&nbsp;`.
 fn escape_text_node(text: &str, out: &mut String) {
+    // By bytes, nothing decoded: these bytes only ever stand for themselves, and 0xC2 0xA0 is
+    // always the whole of U+00A0.
+    let bytes = text.as_bytes();
     let mut from = 0;
-    for (i, c) in text.char_indices() {
-        let with = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '\u{a0}' => " ",
+    for (i, &b) in bytes.iter().enumerate() {
+        let (with, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => (" ", 2),
             _ => continue,
         };
         out.push_str(&text[from..i]);
         out.push_str(with);
-        from = i + c.len_utf8();
+        from = i + len;
     }
     out.push_str(&text[from..]);
 }
@@ -310,17 +313,25 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
 /// already, as most text is by the time it is cleaned a second time.
 pub fn hygiene(text: &str) -> Cow<'_, str> {
     // Composing is the costly part and almost all text is already NFC: check quickly first.
-    // ASCII is NFC and resets the check's state, so only the other characters are looked up:
-    // skipping it can only turn a "yes" into a "no", which composes text that was NFC anyway.
-    let quick = text.is_ascii()
-        || unicode_normalization::is_nfc_quick(text.chars().filter(|c| !c.is_ascii()))
-            == unicode_normalization::IsNormalized::Yes;
+    // Characters below U+0300 (the first combining mark; lead bytes below 0xCC) are NFC and
+    // reset the check's state, so only the others are looked up: skipping one can only turn a
+    // "yes" into a "no", which composes text that was NFC anyway.
+    let quick = text.bytes().fold(0, u8::max) < COMPOSING_LEAD
+        || unicode_normalization::is_nfc_quick(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b >= COMPOSING_LEAD)
+                .filter_map(|(i, _)| text[i..].chars().next()),
+        ) == unicode_normalization::IsNormalized::Yes;
     if quick {
         fold_str(text)
     } else {
         Cow::Owned(fold_chars(text.nfc(), text.len()))
     }
 }
+
+/// The UTF-8 lead byte of U+0300, below which no character takes part in composing.
+const COMPOSING_LEAD: u8 = 0xCC;
 
 /// What hygiene makes of one character: `None` drops it, a space folds with its neighbours.
 fn fold_char(c: char) -> Option<char> {
@@ -361,19 +372,25 @@ fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
 /// they are are copied whole, which is most of any text (per character it was a third of the
 /// text path's time). Borrows `text` when every character is kept.
 fn fold_str(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
     let mut out = String::new();
     let mut last_space = false;
     // Start of the run of kept characters not yet copied.
     let mut run = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        (i, last_space) = plain_run(bytes, i, last_space);
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let kept = match c {
-            '!'..='~' | '\n' => true,
             ' ' => !last_space,
             c if !c.is_ascii() => fold_char(c) == Some(c),
             _ => false,
         };
         if kept {
             last_space = c == ' ';
+            i += c.len_utf8();
             continue;
         }
         if out.capacity() == 0 {
@@ -383,13 +400,44 @@ fn fold_str(text: &str) -> Cow<'_, str> {
         if let Some(c) = fold_char(c) {
             push_folded(&mut out, &mut last_space, c);
         }
-        run = i + c.len_utf8();
+        i += c.len_utf8();
+        run = i;
     }
     if run == 0 {
         return Cow::Borrowed(text);
     }
     out.push_str(&text[run..]);
     Cow::Owned(out)
+}
+
+/// Where the run from `i` of what hygiene keeps as it is without decoding anything ends:
+/// printable ASCII, line breaks and single spaces (`last_space`: the character before `i` is a
+/// kept space), most of any text. With whether the run's last character is a space.
+fn plain_run(bytes: &[u8], mut i: usize, mut last_space: bool) -> (usize, bool) {
+    // Sixteen bytes at a time, branch-free inside, so the compiler vectorises the test.
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let mut odd = u8::from(last_space && chunk[0] == b' ');
+        for &b in chunk {
+            odd |= u8::from(!(b' '..=b'~').contains(&b) && b != b'\n');
+        }
+        for pair in chunk.windows(2) {
+            odd |= u8::from(pair[0] == b' ' && pair[1] == b' ');
+        }
+        if odd != 0 {
+            break;
+        }
+        last_space = chunk[15] == b' ';
+        i += 16;
+    }
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'!'..=b'~' | b'\n' => last_space = false,
+            b' ' if !last_space => last_space = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    (i, last_space)
 }
 
 /// Hygiene on serialised HTML: the markup is ASCII, so text rules apply to the whole string;
@@ -830,6 +878,17 @@ mod tests {
             "a\u{200B}b\u{00AD}c\u{7F}d\u{85}e\u{1}f\r\ng \u{FEFF} h",
             "© 2024 — «quoted» café ünïcödé 広告 \u{2009}thin\u{2009} ",
             "e\u{0301} then a\u{0323}\u{0307} x\u{0307}\u{0323}",
+            // Spaces either side of dropped characters fold into one.
+            "a \u{200B} b\u{00AD} \r c \u{7}\u{7} d",
+            " lead\u{00A0}",
+            // Below U+0300 nothing composes; at and above it, some do.
+            "Ünïcödé ÀÉÎ ß ø ł ŋ ǅ ʃ ˈ",
+            "\u{2126}hm \u{212B}ngström \u{0344}",
+            "\u{1100}\u{1161}\u{11A8} 한국어",
+            "עִבְרִית שָׁלוֹם العَرَبِيَّة مرحبا",
+            "中文「引用」 ひらがな カタカナ ｶﾀｶﾅ",
+            "≮ <\u{0338} >\u{0338} =\u{0338}",
+            "long line of prose \u{00A0}with — dashes ".repeat(500).as_str(),
         ] {
             assert_eq!(
                 fold_str(text),
@@ -859,9 +918,15 @@ mod tests {
             "&",
             long.as_str(),
             "広告 «citation» — 1 ≠ 2 & 3 ≯ 4",
+            // First characters that may or may not compose with the `>` before them.
+            "\u{301}acute first",
+            "\u{1161}jamo first",
+            "\u{2126} ohm first",
+            "ñ below U+0300 first",
+            "עִבְרִית first",
         ];
         // The text path hands over text that went through hygiene.
-        let paragraphs: Vec<String> = raw.iter().map(|p| hygiene(p)).collect();
+        let paragraphs: Vec<String> = raw.iter().map(|p| hygiene(p).into_owned()).collect();
         for n in 1..=paragraphs.len() {
             let ps = &paragraphs[..n];
             let written: String = ps
