@@ -69,7 +69,11 @@ mod tests {
             "x\u{1c}y\u{1f}z",
             "punctuation, only. ! ?",
         ] {
-            assert_eq!(ascii_words(s.as_bytes()), s.split_whitespace().count(), "{s:?}");
+            assert_eq!(
+                ascii_words(s.as_bytes()),
+                s.split_whitespace().count(),
+                "{s:?}"
+            );
         }
     }
 }

@@ -447,7 +447,7 @@ fn hygiene_html(html: String) -> String {
         true => html.replace("&nbsp;", " "),
         false => html,
     };
-    keep_unless_changed(html, |h| hygiene(h))
+    keep_unless_changed(html, hygiene)
 }
 
 /// `text`, or what `f` made of it when that differs: no copy of text that was clean already.
@@ -888,7 +888,9 @@ mod tests {
             "עִבְרִית שָׁלוֹם العَرَبِيَّة مرحبا",
             "中文「引用」 ひらがな カタカナ ｶﾀｶﾅ",
             "≮ <\u{0338} >\u{0338} =\u{0338}",
-            "long line of prose \u{00A0}with — dashes ".repeat(500).as_str(),
+            "long line of prose \u{00A0}with — dashes "
+                .repeat(500)
+                .as_str(),
         ] {
             assert_eq!(
                 fold_str(text),

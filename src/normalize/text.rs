@@ -1484,7 +1484,8 @@ mod tests {
     fn the_body_needs_no_second_hygiene_pass() {
         // `paragraphs_html` leaves out the pass over the written body that sanitising would
         // make: on any input, that pass must find nothing to change.
-        let long = "A long paragraph with «quotes», café, 1 < 2 & 3 > 2 and an\u{a0}NBSP. ".repeat(300);
+        let long =
+            "A long paragraph with «quotes», café, 1 < 2 & 3 > 2 and an\u{a0}NBSP. ".repeat(300);
         for middle in [
             "\u{301}A paragraph that opens with a combining mark, which composes after a tag.",
             "\u{338}Not greater, then prose that goes on long enough to be body text here.",
