@@ -2,6 +2,8 @@
 //! escaping, and white-space folding. A leaf (it imports nothing of the crate), so that
 //! `normalize/`, `source/` and `publish/` use one definition without importing each other.
 
+use std::borrow::Cow;
+
 /// Characters XML 1.0 forbids, plus other C0/C1 controls that only ever appear by accident.
 pub fn is_forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
@@ -14,10 +16,16 @@ pub fn xml_safe(s: &str) -> String {
 
 /// Every run of white space (line breaks included) folded to one space, ends trimmed.
 pub fn fold_whitespace(s: &str) -> String {
-    // Most lines handed here are folded already (hygiene collapsed their spaces, the caller
-    // trimmed them): checking that is far cheaper than splitting them into words.
+    fold_whitespace_cow(s).into_owned()
+}
+
+/// [`fold_whitespace`], borrowing `s` when it is folded already (most lines handed here are:
+/// hygiene collapsed their spaces and the caller trimmed them), so that a caller transforming
+/// the result further copies the text once, not twice.
+pub fn fold_whitespace_cow(s: &str) -> Cow<'_, str> {
+    // Checking is far cheaper than splitting into words.
     if is_folded(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
@@ -26,27 +34,32 @@ pub fn fold_whitespace(s: &str) -> String {
         }
         out.push_str(word);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Whether [`fold_whitespace`] would give `s` back unchanged: no white space at either end, none
 /// but single spaces inside.
 fn is_folded(s: &str) -> bool {
-    let mut after_space = true;
-    let mut wide = false;
-    for &b in s.as_bytes() {
-        match b {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            b'\t'..=b'\r' => return false,
-            _ => {
-                wide |= b >= 0x80;
-                after_space = false;
-            }
-        }
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
     }
-    (s.is_empty() || !after_space)
-        && !(wide && s.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
+    // Branch-free, so the compiler vectorises it: ASCII white space other than the space (tab
+    // to carriage return), and whether any character is not ASCII.
+    let (mut breaks, mut wide) = (0u8, 0u8);
+    for &c in b {
+        breaks |= u8::from(c.wrapping_sub(b'\t') < 5);
+        wide |= c & 0x80;
+    }
+    breaks == 0 && !s.contains("  ") && (wide == 0 || !has_wide_space(s))
+}
+
+/// Whether `s` holds white space outside ASCII. Every such character (U+0085, U+00A0, U+1680,
+/// U+2000–U+205F's spaces, U+3000) starts with one of four bytes, so only those are decoded.
+fn has_wide_space(s: &str) -> bool {
+    s.bytes().enumerate().any(|(i, c)| {
+        matches!(c, 0xC2 | 0xE1..=0xE3) && s[i..].chars().next().is_some_and(char::is_whitespace)
+    })
 }
 
 /// Escapes text for inclusion in HTML (element content or a quoted attribute value).
@@ -195,10 +208,29 @@ mod tests {
             "— «x» ©",
             "a\u{85}b",
             "広告 x",
+            "\u{a0}a",
+            "a\u{a0}",
+            "a\u{1680}b",
+            "a\u{205f}b",
+            "a\u{2029}b",
+            "a\u{202f}b",
+            "ऀa\u{3000}",
+            "a \u{3000}b",
+            "a\tb",
+            "a\rb",
+            "a\u{c}b",
+            "\ta",
+            "a\n",
+            "“quoted” — «x» ‘y’ 中文 ひらがな",
         ] {
             let words: Vec<&str> = s.split_whitespace().collect();
             assert_eq!(fold_whitespace(s), words.join(" "), "{s:?}");
             assert_eq!(is_folded(s), fold_whitespace(s) == s, "{s:?}");
+        }
+        // The lead-byte shortcut finds every white space character outside ASCII, and only those.
+        for c in (0x80..0x11_0000).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(has_wide_space(&s), c.is_whitespace(), "{c:?}");
         }
     }
 

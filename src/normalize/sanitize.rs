@@ -9,7 +9,7 @@ use dom_query::{Document, NodeRef};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
-use crate::chars::{fold_whitespace, is_forbidden};
+use crate::chars::{fold_whitespace_cow, is_forbidden};
 
 /// Cleans an HTML fragment. Relative URLs resolve against `base`; without a base they cannot be
 /// made absolute, so they are removed rather than published relative.
@@ -48,7 +48,7 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
         }
     }
     let cleaned = b.clean(&reshape(html, true)).to_string();
-    hygiene_html(&cleaned)
+    hygiene_html(cleaned)
 }
 
 /// What [`clean_html`] makes of plain-text paragraphs written as `<p>{escape_html(p)}</p>\n`
@@ -63,25 +63,41 @@ pub fn paragraphs_html(paragraphs: &[String]) -> String {
         escape_text_node(p, &mut out);
         out.push_str("</p>\n");
     }
-    // As `hygiene_html` after ammonia: the serialiser's `&nbsp;` is already a space here.
-    hygiene(&out)
+    // As `hygiene_html` after ammonia: the serialiser's `&nbsp;` is already a space here. The
+    // paragraphs are hygienic and the markup around them is ASCII, so the whole can only
+    // change where a paragraph starts with a character that may compose with the `>` before it
+    // (the quick check's "maybe"): only then is the costly pass over all of it needed.
+    let composes = paragraphs.iter().any(|p| {
+        p.chars().next().is_some_and(|c| {
+            !c.is_ascii()
+                && unicode_normalization::is_nfc_quick(std::iter::once(c))
+                    != unicode_normalization::IsNormalized::Yes
+        })
+    });
+    match composes {
+        true => hygiene(&out).into_owned(),
+        false => out,
+    }
 }
 
 /// Text escaped as html5ever's serialiser escapes a text node, with a no-break space written
 /// as the space [`hygiene_html`] makes of its `&nbsp;`.
 fn escape_text_node(text: &str, out: &mut String) {
+    // By bytes, nothing decoded: these bytes only ever stand for themselves, and 0xC2 0xA0 is
+    // always the whole of U+00A0.
+    let bytes = text.as_bytes();
     let mut from = 0;
-    for (i, c) in text.char_indices() {
-        let with = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '\u{a0}' => " ",
+    for (i, &b) in bytes.iter().enumerate() {
+        let (with, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => (" ", 2),
             _ => continue,
         };
         out.push_str(&text[from..i]);
         out.push_str(with);
-        from = i + c.len_utf8();
+        from = i + len;
     }
     out.push_str(&text[from..]);
 }
@@ -293,20 +309,29 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
 
 /// Text hygiene for plain text: NFC, non-breaking and odd spaces to plain spaces, zero-width
 /// characters, soft hyphens and control characters removed, runs of spaces folded. Line breaks
-/// are kept (paragraph structure is the caller's business).
-pub fn hygiene(text: &str) -> String {
+/// are kept (paragraph structure is the caller's business). Borrows `text` when it is clean
+/// already, as most text is by the time it is cleaned a second time.
+pub fn hygiene(text: &str) -> Cow<'_, str> {
     // Composing is the costly part and almost all text is already NFC: check quickly first.
-    // ASCII is NFC and resets the check's state, so only the other characters are looked up:
-    // skipping it can only turn a "yes" into a "no", which composes text that was NFC anyway.
-    let quick = text.is_ascii()
-        || unicode_normalization::is_nfc_quick(text.chars().filter(|c| !c.is_ascii()))
-            == unicode_normalization::IsNormalized::Yes;
+    // Characters below U+0300 (the first combining mark; lead bytes below 0xCC) are NFC and
+    // reset the check's state, so only the others are looked up: skipping one can only turn a
+    // "yes" into a "no", which composes text that was NFC anyway.
+    let quick = text.bytes().fold(0, u8::max) < COMPOSING_LEAD
+        || unicode_normalization::is_nfc_quick(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b >= COMPOSING_LEAD)
+                .filter_map(|(i, _)| text[i..].chars().next()),
+        ) == unicode_normalization::IsNormalized::Yes;
     if quick {
         fold_str(text)
     } else {
-        fold_chars(text.nfc(), text.len())
+        Cow::Owned(fold_chars(text.nfc(), text.len()))
     }
 }
+
+/// The UTF-8 lead byte of U+0300, below which no character takes part in composing.
+const COMPOSING_LEAD: u8 = 0xCC;
 
 /// What hygiene makes of one character: `None` drops it, a space folds with its neighbours.
 fn fold_char(c: char) -> Option<char> {
@@ -345,42 +370,106 @@ fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
 
 /// [`fold_chars`] over text that needs no composing: runs of characters hygiene keeps as
 /// they are are copied whole, which is most of any text (per character it was a third of the
-/// text path's time).
-fn fold_str(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// text path's time). Borrows `text` when every character is kept.
+fn fold_str(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
     let mut last_space = false;
     // Start of the run of kept characters not yet copied.
     let mut run = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        (i, last_space) = plain_run(bytes, i, last_space);
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let kept = match c {
-            '!'..='~' | '\n' => true,
             ' ' => !last_space,
             c if !c.is_ascii() => fold_char(c) == Some(c),
             _ => false,
         };
         if kept {
             last_space = c == ' ';
+            i += c.len_utf8();
             continue;
+        }
+        if out.capacity() == 0 {
+            out.reserve(text.len());
         }
         out.push_str(&text[run..i]);
         if let Some(c) = fold_char(c) {
             push_folded(&mut out, &mut last_space, c);
         }
-        run = i + c.len_utf8();
+        i += c.len_utf8();
+        run = i;
+    }
+    if run == 0 {
+        return Cow::Borrowed(text);
     }
     out.push_str(&text[run..]);
-    out
+    Cow::Owned(out)
+}
+
+/// Where the run from `i` of what hygiene keeps as it is without decoding anything ends:
+/// printable ASCII, line breaks and single spaces (`last_space`: the character before `i` is a
+/// kept space), most of any text. With whether the run's last character is a space.
+fn plain_run(bytes: &[u8], mut i: usize, mut last_space: bool) -> (usize, bool) {
+    // Sixteen bytes at a time, branch-free inside, so the compiler vectorises the test.
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let mut odd = u8::from(last_space && chunk[0] == b' ');
+        for &b in chunk {
+            odd |= u8::from(!(b' '..=b'~').contains(&b) && b != b'\n');
+        }
+        for pair in chunk.windows(2) {
+            odd |= u8::from(pair[0] == b' ' && pair[1] == b' ');
+        }
+        if odd != 0 {
+            break;
+        }
+        last_space = chunk[15] == b' ';
+        i += 16;
+    }
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'!'..=b'~' | b'\n' => last_space = false,
+            b' ' if !last_space => last_space = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    (i, last_space)
 }
 
 /// Hygiene on serialised HTML: the markup is ASCII, so text rules apply to the whole string;
 /// `&nbsp;` entities become spaces too.
-fn hygiene_html(html: &str) -> String {
-    hygiene(&html.replace("&nbsp;", " "))
+fn hygiene_html(html: String) -> String {
+    let html = match html.contains("&nbsp;") {
+        true => html.replace("&nbsp;", " "),
+        false => html,
+    };
+    keep_unless_changed(html, hygiene)
+}
+
+/// `text`, or what `f` made of it when that differs: no copy of text that was clean already.
+fn keep_unless_changed(text: String, f: impl Fn(&str) -> Cow<'_, str>) -> String {
+    let changed = match f(&text) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(changed) => Some(changed),
+    };
+    changed.unwrap_or(text)
 }
 
 /// Single-line plain text: hygiene, then all white space folded to single spaces.
 pub fn one_line(text: &str) -> String {
-    fold_whitespace(&hygiene(text))
+    one_line_cow(text).into_owned()
+}
+
+/// [`one_line`], borrowing `text` when it is a clean line already.
+fn one_line_cow(text: &str) -> Cow<'_, str> {
+    match hygiene(text) {
+        Cow::Borrowed(clean) => fold_whitespace_cow(clean),
+        Cow::Owned(clean) => Cow::Owned(keep_unless_changed(clean, fold_whitespace_cow)),
+    }
 }
 
 const BLOCK_TAGS: &[&str] = &[
@@ -428,7 +517,7 @@ pub fn html_to_text(html: &str) -> String {
 /// over tags and text. `None` when the input holds something the scan does not decode (a named
 /// entity other than the few serialisers emit), so the parser handles it.
 fn scan_text(html: &str) -> Option<String> {
-    let mut paragraphs = Vec::new();
+    let mut paragraphs = String::new();
     let mut current = String::new();
     let mut rest = html;
     while !rest.is_empty() {
@@ -463,7 +552,7 @@ fn scan_text(html: &str) -> Option<String> {
         }
     }
     flush(&mut current, &mut paragraphs);
-    Some(paragraphs.join("\n\n"))
+    Some(paragraphs)
 }
 
 /// The lower-cased element name of the start or end tag `s` begins with (`s` starts at a
@@ -548,16 +637,16 @@ fn decode_into(text: &str, out: &mut String) -> Option<()> {
 /// The general way: parse the fragment and walk it.
 fn parsed_text(html: &str) -> String {
     let doc = Document::fragment(cap_depth(html).as_ref());
-    let mut paragraphs = Vec::new();
+    let mut paragraphs = String::new();
     let mut current = String::new();
     if let Some(root) = doc.root().first_child() {
         collect_text(&root, &mut current, &mut paragraphs);
     }
     flush(&mut current, &mut paragraphs);
-    paragraphs.join("\n\n")
+    paragraphs
 }
 
-fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut Vec<String>) {
+fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut String) {
     let mut child = node.first_child();
     while let Some(n) = child {
         if n.is_text() {
@@ -579,10 +668,15 @@ fn collect_text(node: &NodeRef, current: &mut String, paragraphs: &mut Vec<Strin
     }
 }
 
-fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
-    let p = one_line(current);
+/// Ends the paragraph being collected in `current` (reused for the next one), appending it
+/// to `paragraphs` as one line, a blank line after the one before.
+fn flush(current: &mut String, paragraphs: &mut String) {
+    let p = one_line_cow(current);
     if !p.is_empty() {
-        paragraphs.push(p);
+        if !paragraphs.is_empty() {
+            paragraphs.push_str("\n\n");
+        }
+        paragraphs.push_str(&p);
     }
     current.clear();
 }
@@ -784,6 +878,19 @@ mod tests {
             "a\u{200B}b\u{00AD}c\u{7F}d\u{85}e\u{1}f\r\ng \u{FEFF} h",
             "© 2024 — «quoted» café ünïcödé 広告 \u{2009}thin\u{2009} ",
             "e\u{0301} then a\u{0323}\u{0307} x\u{0307}\u{0323}",
+            // Spaces either side of dropped characters fold into one.
+            "a \u{200B} b\u{00AD} \r c \u{7}\u{7} d",
+            " lead\u{00A0}",
+            // Below U+0300 nothing composes; at and above it, some do.
+            "Ünïcödé ÀÉÎ ß ø ł ŋ ǅ ʃ ˈ",
+            "\u{2126}hm \u{212B}ngström \u{0344}",
+            "\u{1100}\u{1161}\u{11A8} 한국어",
+            "עִבְרִית שָׁלוֹם العَرَبِيَّة مرحبا",
+            "中文「引用」 ひらがな カタカナ ｶﾀｶﾅ",
+            "≮ <\u{0338} >\u{0338} =\u{0338}",
+            "long line of prose \u{00A0}with — dashes "
+                .repeat(500)
+                .as_str(),
         ] {
             assert_eq!(
                 fold_str(text),
@@ -813,9 +920,15 @@ mod tests {
             "&",
             long.as_str(),
             "広告 «citation» — 1 ≠ 2 & 3 ≯ 4",
+            // First characters that may or may not compose with the `>` before them.
+            "\u{301}acute first",
+            "\u{1161}jamo first",
+            "\u{2126} ohm first",
+            "ñ below U+0300 first",
+            "עִבְרִית first",
         ];
         // The text path hands over text that went through hygiene.
-        let paragraphs: Vec<String> = raw.iter().map(|p| hygiene(p)).collect();
+        let paragraphs: Vec<String> = raw.iter().map(|p| hygiene(p).into_owned()).collect();
         for n in 1..=paragraphs.len() {
             let ps = &paragraphs[..n];
             let written: String = ps
