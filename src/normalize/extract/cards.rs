@@ -70,7 +70,8 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
     let mut lists: Vec<((u64, u64), u32, Vec<usize>)> = Vec::new();
     let mut groups: Vec<(u64, usize, Vec<usize>)> = Vec::new();
     for p in 1..n {
-        if dead[p] || page.nodes[p].tag == Tag::Text || chars[p] < MIN_CARD_CHARS * MIN_CARDS as u32 {
+        if dead[p] || page.nodes[p].tag == Tag::Text || chars[p] < MIN_CARD_CHARS * MIN_CARDS as u32
+        {
             continue;
         }
         groups.clear();
@@ -91,9 +92,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
             if *members < MIN_CARDS {
                 continue;
             }
-            items.retain(|&c| {
-                titled[c] && (MIN_CARD_CHARS..=MAX_CARD_CHARS).contains(&chars[c])
-            });
+            items.retain(|&c| titled[c] && (MIN_CARD_CHARS..=MAX_CARD_CHARS).contains(&chars[c]));
             if items.len() < MIN_CARDS || items.len() * 4 < *members * CARD_QUARTERS {
                 continue;
             }
@@ -124,10 +123,18 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
         // ratings): the cards themselves are fuller. Elsewhere they must clearly outweigh it.
         // (Only when the list is most of the pick: an article above a grid of teasers, both in
         // one container, stays the article.)
-        let inside = own && best.spans.iter().any(|&(s, e)| cards[0] > s && cards[0] < e);
+        let inside = own
+            && best
+                .spans
+                .iter()
+                .any(|&(s, e)| cards[0] > s && cards[0] < e);
         let around: u32 = best.spans.iter().map(|&(s, _)| chars[s]).sum();
         let mostly = around.saturating_sub(total) * 4 < total;
-        let need = if inside && mostly { best.chars + 1 } else { best.chars * FULLER };
+        let need = if inside && mostly {
+            best.chars + 1
+        } else {
+            best.chars * FULLER
+        };
         if total as usize >= need && !article_shaped(&best.html) {
             let mut out = empty();
             // A pick standing before the list is its heading or introduction: it stays, first.
