@@ -135,6 +135,13 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::PICTURE_CR
 /// "(Photo: Getty Images)".
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::CAPTIONS]));
 
+/// [`PITCH`], [`LEGAL`] and [`CAPTION`] as one pattern. They search anywhere in a line, so
+/// each costs a scan of it; nearly every line matches none, and one scan turns it away.
+static SHORT_LINES: LazyLock<Regex> = LazyLock::new(|| {
+    let any = [&PITCH, &LEGAL, &CAPTION].map(|r| format!("(?:{})", r.as_str()));
+    Regex::new(&any.join("|")).unwrap()
+});
+
 /// Breadcrumbs: short parts joined by path separators ("Home › News › World"). With the
 /// ambiguous separators ("/", "|", ">") it takes three parts: "£5 / month" is no path.
 static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
@@ -177,7 +184,7 @@ fn builtin(folded: &str) -> Option<Rule> {
     if lexicon::COOKIE_WORDS.iter().any(|w| folded.contains(w)) && COOKIE.is_match(folded) {
         return Some(Rule::Cookie);
     }
-    if chars <= 400 {
+    if chars <= 400 && SHORT_LINES.is_match(folded) {
         if PITCH.is_match(folded) {
             return Some(Rule::Pitch);
         }
@@ -241,6 +248,35 @@ mod tests {
 
     fn chrome(line: &str) -> bool {
         Rules::default().is_chrome(line)
+    }
+
+    #[test]
+    fn the_joint_scan_turns_away_exactly_the_lines_none_of_its_rules_matches() {
+        let lines = [
+            "sign up for our daily newsletter",
+            "subscribe to our newsletter for the latest news",
+            "follow us on twitter and facebook",
+            "© 2024 example media group. all rights reserved.",
+            "copyright 2023 the daily example",
+            "above: the harbour at dawn (photo: jane doe/getty images)",
+            "the mayor spoke to reporters outside city hall (photo: reuters)",
+            "the council voted seven to two to approve the new budget on tuesday.",
+            "she said the rights of tenants had been ignored for years.",
+            "photographs of the flood were shared widely online.",
+            "",
+        ];
+        let (mut pitch, mut legal, mut caption) = (false, false, false);
+        for l in lines {
+            let each = (PITCH.is_match(l), LEGAL.is_match(l), CAPTION.is_match(l));
+            pitch |= each.0;
+            legal |= each.1;
+            caption |= each.2;
+            assert_eq!(SHORT_LINES.is_match(l), each.0 || each.1 || each.2, "{l:?}");
+        }
+        assert!(
+            pitch && legal && caption,
+            "each rule matches one of the lines"
+        );
     }
 
     #[test]
