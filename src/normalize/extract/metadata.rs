@@ -85,7 +85,7 @@ impl Meta {
                 self.ld_json.push(node.text().to_string());
             }
             "h1" if self.h1s.len() < 5 => {
-                let text = fold_whitespace(&node.text());
+                let text = heading_text(node);
                 if !text.is_empty() {
                     self.h1 = self.h1.take().or_else(|| Some(text.clone()));
                     self.h1s.push(text);
@@ -169,8 +169,11 @@ impl Meta {
             .meta_keyed(&["og:title", "twitter:title"])
             .map(|(k, v)| (v.to_string(), Origin::Meta(k)))
             .or_else(|| ld.headline.clone().map(|t| (t, Origin::JsonLd)))
-            .or_else(|| self.h1.clone().map(|t| (t, Origin::H1)))
-            .or_else(|| self.title_tag.clone().map(|t| (t, Origin::TitleTag)));
+            // The `<title>` before the h1: without a share card's title, the first h1 is as
+            // often the logo (forums, docs) as the headline; the h1 that agrees with the
+            // `<title>` still wins below.
+            .or_else(|| self.title_tag.clone().map(|t| (t, Origin::TitleTag)))
+            .or_else(|| self.h1.clone().map(|t| (t, Origin::H1)));
         let title_from = raw_title.as_ref().map(|(_, o)| *o);
         // The headline the reader sees: the first h1 that shares enough words with the
         // title the page gives search engines and share cards (which often rewords it for
@@ -192,6 +195,7 @@ impl Meta {
                 .into_iter()
                 .flatten()
                 .any(|s| s.eq_ignore_ascii_case(h.trim()))
+                || host.is_some_and(|host| names_host(h, host))
         };
         let h1 = seo_title.as_deref().and_then(|seo| {
             self.h1s
@@ -199,6 +203,14 @@ impl Meta {
                 .find(|h| !is_site(h) && shares_words(h, seo, 0.3))
                 // The h1 may carry the site's name or a tagline after a separator too.
                 .map(|h| strip_site_name(h, site_name.as_deref(), self))
+        });
+        // No h1 agrees with the `<title>`: a first h1 that reads as a headline, not a name
+        // (a logo, "Antoyo's Blog", "1. Overview"), still beats it; some sites' `<title>` is
+        // only their own name and tagline.
+        let h1 = h1.or_else(|| {
+            let first = self.h1.as_deref()?;
+            (title_from == Some(Origin::TitleTag) && !is_site(first) && !looks_like_name(first))
+                .then(|| strip_site_name(first, site_name.as_deref(), self))
         });
         let title_from = if h1.is_some() {
             Some(Origin::H1)
@@ -568,7 +580,7 @@ fn shares_words(a: &str, b: &str, share: f32) -> bool {
 }
 
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " · ", " :: ", " / ", " « ", " » ",
+    " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " / ", " « ", " » ",
 ];
 
 /// Removes a site name from a title: the known site name, else a short last segment when what
@@ -581,28 +593,73 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
                 return h1.to_string();
             }
         }
-        // A section name in front ("Opinion | …").
+        // A section name in front ("Opinion | …"), shorter than the headline: a longer
+        // front is the headline and the h1 the site's name after it ("… — Yoga Studio").
         if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() {
             let front = title[..title.len() - h1.len()].trim_end();
-            if SEPARATORS.iter().any(|s| front.ends_with(s.trim_end())) {
+            let words = |s: &str| s.split_whitespace().count();
+            if SEPARATORS.iter().any(|s| front.ends_with(s.trim_end())) && words(front) <= words(h1)
+            {
                 return h1.to_string();
             }
         }
     }
-    if let Some(t) = strip_known_site(title, site) {
-        return t;
+    match strip_known_site(title, site) {
+        Some(t) => strip_name_tails(&t),
+        None => strip_name_tails(title),
     }
-    let cut = SEPARATORS
-        .iter()
-        .filter_map(|s| title.rfind(s).map(|i| (i, s.len())))
-        .max_by_key(|(i, _)| *i);
-    if let Some((i, len)) = cut {
-        let (head, tail) = (&title[..i], &title[i + len..]);
-        if looks_like_name(tail) && head.split_whitespace().count() >= 3 {
-            return head.trim().to_string();
+}
+
+/// `title` less the short names after its last separators, one by one, while what remains
+/// is still a headline: forums and docs put the section before the site ("Topic / Board /
+/// Example Forums", "Headline - Section - Site").
+fn strip_name_tails(title: &str) -> String {
+    let mut title = title;
+    loop {
+        let cut = SEPARATORS
+            .iter()
+            .filter_map(|s| title.rfind(s).map(|i| (i, s.len())))
+            .max_by_key(|(i, _)| *i);
+        match cut {
+            Some((i, len))
+                if looks_like_name(&title[i + len..])
+                    && title[..i].split_whitespace().count() >= 3 =>
+            {
+                title = title[..i].trim();
+            }
+            _ => return title.to_string(),
         }
     }
-    title.to_string()
+}
+
+/// A heading's text as shown: a line break between words is a space ("News Product<br>
+/// Management"), and the pilcrow of a heading's own anchor link (documentation generators
+/// put one after every heading) is not part of it.
+fn heading_text(node: &NodeRef) -> String {
+    let mut out = String::new();
+    for n in node.descendants_it() {
+        if n.is_text() {
+            out.push_str(&n.text());
+        } else if n.has_name("br") {
+            out.push(' ');
+        }
+    }
+    fold_whitespace(out.trim_end().trim_end_matches('¶'))
+}
+
+/// Whether `text` is one of `host`'s names written out ("Arch Linux" on bbs.archlinux.org,
+/// "Example.org" on forums.example.org): a logo, not a headline.
+fn names_host(text: &str, host: &str) -> bool {
+    let letters: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let labels: Vec<String> = host.split('.').map(str::to_lowercase).collect();
+    // A label alone, or the host from a label on ("example.org"), never the top level alone.
+    !letters.is_empty()
+        && (host_names(host).any(|n| n == letters)
+            || (0..labels.len().saturating_sub(1)).any(|i| labels[i..].concat() == letters))
 }
 
 /// What `full` holds besides `kept` (its start or its end), less the separator between.
@@ -610,7 +667,7 @@ fn leftover(full: &str, kept: &str) -> Option<String> {
     let rest = full
         .strip_prefix(kept)
         .or_else(|| full.strip_suffix(kept))?;
-    let rest = rest.trim_matches(|c: char| c.is_whitespace() || "|-–—·:/«»".contains(c));
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || "|-–—·•:/«»".contains(c));
     (!rest.is_empty()).then(|| rest.to_string())
 }
 
