@@ -217,6 +217,10 @@ impl Meta {
         } else {
             title_from
         };
+        let h1 = h1.map(|h| match seo_title.as_deref() {
+            Some(seo) => without_label(&h, seo),
+            None => h,
+        });
         let title = h1.or(seo_title);
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
@@ -630,6 +634,22 @@ fn strip_name_tails(title: &str) -> String {
             _ => return title.to_string(),
         }
     }
+}
+
+/// The h1 less a few words in front of the page's own title for itself ("Thread: …",
+/// "Blog: …", a date, a product line's name): a label or a kicker the template sets
+/// beside the headline.
+fn without_label(h1: &str, title: &str) -> String {
+    let (h, t) = (h1.to_lowercase(), title.to_lowercase());
+    // Byte offsets of the lower-cased form match only when lower-casing kept lengths.
+    if h.len() == h1.len() && h.len() > t.len() && !t.is_empty() && h.ends_with(&t) {
+        let (front, tail) = h1.split_at(h1.len() - title.len());
+        let words = front.split_whitespace().count();
+        if front.ends_with([' ', ':']) && (1..=3).contains(&words) {
+            return tail.to_string();
+        }
+    }
+    h1.to_string()
 }
 
 /// A heading's text as shown: a line break between words is a space ("News Product<br>
