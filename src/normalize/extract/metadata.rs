@@ -1366,4 +1366,101 @@ mod tests {
             (Some(Origin::Byline), Some(Origin::DateLine))
         );
     }
+
+    #[test]
+    fn a_line_break_in_a_heading_is_a_space_and_its_anchor_pilcrow_is_not_text() {
+        let (a, p) = read(
+            "",
+            r##"<h1>Harbour fees<br>approved by the board<a class="headerlink" href="#fees">¶</a></h1>"##,
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        assert_eq!(p.title, Some(Origin::H1));
+    }
+
+    #[test]
+    fn without_a_share_card_the_title_tag_outranks_a_logo_h1() {
+        // The h1 spells the host's name; the forum's title carries board and site after
+        // the topic.
+        let (a, p) = read(
+            "<title>Harbour fees approved by the board / Port Talk / Example Forums</title>",
+            "<h1>Example</h1>",
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        assert_eq!(p.title, Some(Origin::TitleTag));
+        // A short name as the only h1 (a blog's name) gives way too.
+        let (a, _) = read(
+            "<title>Harbour fees approved by the board</title>",
+            "<h1>Quay Watch</h1>",
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        // A headline h1 that shares nothing with a title of the site's own name and
+        // tagline stays the title.
+        let (a, p) = read(
+            "<title>Quay Watch - the voice of the harbour</title>",
+            "<h1>Board approves new fees for small boats</h1>",
+        );
+        assert_eq!(a.title, "Board approves new fees for small boats");
+        assert_eq!(p.title, Some(Origin::H1));
+    }
+
+    #[test]
+    fn an_h1_after_a_longer_headline_is_the_sites_name_not_the_title() {
+        let (a, _) = read(
+            r#"<meta property="og:title" content="Reviews of our harbour tours and boat trips — Quay Watch Tours">"#,
+            "<h1>Quay Watch Tours</h1>",
+        );
+        assert_eq!(a.title, "Reviews of our harbour tours and boat trips");
+        // A section name in front, shorter than the h1, still goes.
+        let (a, _) = read(
+            r#"<meta property="og:title" content="Opinion | Harbour fees approved by the board">"#,
+            "<h1>Harbour fees approved by the board</h1>",
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+    }
+
+    #[test]
+    fn a_label_or_kicker_before_the_title_in_the_h1_goes() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Harbour fees approved by the board">"#,
+            "<h1>Thread: Harbour fees approved by the board</h1>",
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        assert_eq!(p.title, Some(Origin::H1));
+        assert_eq!(
+            without_label("Dec 18 2025 Fees approved", "Fees approved"),
+            "Fees approved"
+        );
+        // More than a few words in front are the headline's own.
+        assert_eq!(
+            without_label("Why the harbour board says fees approved", "fees approved"),
+            "Why the harbour board says fees approved"
+        );
+        // Not a word boundary: not a label.
+        assert_eq!(
+            without_label("Prefees approved", "fees approved"),
+            "Prefees approved"
+        );
+    }
+
+    #[test]
+    fn a_host_written_out_names_the_site() {
+        assert!(names_host("Arch Linux", "bbs.archlinux.org"));
+        assert!(names_host("Example.org", "forums.example.org"));
+        assert!(!names_host("Org", "example.org"));
+        assert!(!names_host("Harbour news", "news.example.org"));
+    }
+
+    #[test]
+    fn short_names_after_separators_go_one_by_one() {
+        assert_eq!(
+            strip_name_tails("A brief intro to git • Ana Lima"),
+            "A brief intro to git"
+        );
+        assert_eq!(
+            strip_name_tails("Harbour fees approved - Port News - The Gazette"),
+            "Harbour fees approved"
+        );
+        // What is left must still be a headline.
+        assert_eq!(strip_name_tails("Fees - Port News"), "Fees - Port News");
+    }
 }
