@@ -641,9 +641,16 @@ fn strip_name_tails(title: &str) -> String {
 /// beside the headline.
 fn without_label(h1: &str, title: &str) -> String {
     let (h, t) = (h1.to_lowercase(), title.to_lowercase());
-    // Byte offsets of the lower-cased form match only when lower-casing kept lengths.
-    if h.len() == h1.len() && h.len() > t.len() && !t.is_empty() && h.ends_with(&t) {
-        let (front, tail) = h1.split_at(h1.len() - title.len());
+    // Byte offsets of the lower-cased forms match only when lower-casing kept lengths.
+    let cut = h1.len().wrapping_sub(t.len());
+    if h.len() == h1.len()
+        && t.len() == title.len()
+        && h.len() > t.len()
+        && !t.is_empty()
+        && h.ends_with(&t)
+        && h1.is_char_boundary(cut)
+    {
+        let (front, tail) = h1.split_at(cut);
         let words = front.split_whitespace().count();
         if front.ends_with([' ', ':']) && (1..=3).contains(&words) {
             return tail.to_string();
