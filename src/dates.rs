@@ -70,6 +70,8 @@ pub fn parse(input: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
         "%B %d, %Y, %I:%M %p",
         "%b %d, %Y, %I:%M %p",
         "%d/%m/%Y %H:%M",
+        // Tried after day-first, so only a date whose day-first reading fails ("2/24/2026").
+        "%m/%d/%Y %H:%M",
         "%a, %d %b %Y %H:%M:%S",
         "%A, %d %B %Y %H:%M",
         "%A %d %B %Y %H:%M",
@@ -92,6 +94,7 @@ pub fn parse(input: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
         "%A, %B %d, %Y",
         "%a, %d %b %Y",
         "%d/%m/%Y",
+        "%m/%d/%Y",
         "%Y/%m/%d",
         "%d.%m.%Y",
     ];
@@ -236,6 +239,18 @@ mod tests {
             Some(at("2014-06-16T19:20:00Z"))
         );
         assert_eq!(parse("yesterday", tz), None);
+    }
+
+    #[test]
+    fn numeric_dates_read_month_first_only_when_day_first_cannot_be() {
+        let tz: Tz = "UTC".parse().unwrap();
+        let day = |s: &str| parse(s, tz).map(|d| d.date_naive().to_string());
+        // A day past 12 in second place: American order.
+        assert_eq!(day("2/24/2026").as_deref(), Some("2026-02-24"));
+        assert_eq!(day("10/31/2024 14:05").as_deref(), Some("2024-10-31"));
+        // Either way possible: day first, as before.
+        assert_eq!(day("03/04/2025").as_deref(), Some("2025-04-03"));
+        assert_eq!(day("13/14/2025"), None);
     }
 
     #[test]

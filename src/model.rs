@@ -104,6 +104,9 @@ pub enum Origin {
     PageTime,
     /// A date line shown by the headline ("Published on July 18, 2025").
     DateLine,
+    /// A labelled date line elsewhere on the page ("Posted on April 13, 2023"), when nothing by
+    /// the headline or in the markup dates it.
+    PageLine,
     /// The date in the article's URL path (`/2025/12/19/slug`).
     Url,
     /// No publication date anywhere: the date the page says it was updated.
@@ -134,6 +137,7 @@ impl Origin {
             Origin::Time => "time[datetime]",
             Origin::PageTime => "page-time[datetime]",
             Origin::DateLine => "date-line",
+            Origin::PageLine => "page-line",
             Origin::Url => "url",
             Origin::Updated => "updated",
             Origin::H1 => "h1",

@@ -103,7 +103,9 @@ impl Meta {
                         .unwrap_or_else(|| fold_whitespace(&node.text()))
                 };
                 match prop.as_ref() {
-                    "datePublished" if self.prop_published.is_none() => {
+                    // The first of these in page order dates the page's own item (a
+                    // question's "Asked" `dateCreated`); later ones date its answers.
+                    "datePublished" | "dateCreated" if self.prop_published.is_none() => {
                         self.prop_published = Some(value())
                     }
                     "dateModified" if self.prop_modified.is_none() => {
@@ -374,7 +376,7 @@ impl Resolved {
     /// What the markup does not say, from what the page shows by its headline ([`shown`]);
     /// for the date then the permalink's, the first `<time>`, and last the date the page says
     /// it was updated. A date line shown by the headline also overrules a markup date of
-    /// another day. Authors that are only the site's name give way to a byline shown.
+    /// another day. Last, a labelled date line anywhere ([`labelled_dates`]). Authors that are only the site's name give way to a byline shown.
     pub fn complete(&mut self, meta: &Meta, page: &Page, base: Option<&Url>, ctx: &Context) {
         let shown = shown(
             page,
@@ -403,7 +405,16 @@ impl Resolved {
                 .zip(shown.published_from)
                 .or_else(|| url_date().map(|d| (d, Origin::Url)))
                 .or_else(|| meta.first_time(ctx.timezone).map(|d| (d, Origin::PageTime)))
-                .or_else(|| shown.updated.or(m.updated).map(|d| (d, Origin::Updated)));
+                .or_else(|| {
+                    let (published, updated) = labelled_dates(page, ctx);
+                    published.map(|d| (d, Origin::PageLine)).or_else(|| {
+                        shown
+                            .updated
+                            .or(m.updated)
+                            .or(updated)
+                            .map(|d| (d, Origin::Updated))
+                    })
+                });
             (m.published, m.provenance.published) = found.unzip();
             m.updated = m.updated.or(shown.updated);
         }
@@ -412,6 +423,47 @@ impl Resolved {
             m.provenance.authors = shown.authors_from;
         }
     }
+}
+
+/// The dates labelled lines anywhere on the page give ("Published On: 15 August 2025",
+/// "Posted on April 13, 2023", "Last updated: November 13, 2025", a label in an element of
+/// its own over the date): published, updated. The last resort of a page that dates itself
+/// neither in its markup nor by its headline; only labelled lines, as a bare date far from
+/// the headline is a teaser's or a comment's.
+fn labelled_dates(
+    page: &Page,
+    ctx: &Context,
+) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
+    let (mut published, mut updated) = (None, None);
+    // A label alone in its element ("Published"), read with the block after it.
+    let mut label: Option<String> = None;
+    for block in blocks(page, 1..page.nodes.len(), usize::MAX, false) {
+        let Block::Text { text, .. } = block else {
+            label = None;
+            continue;
+        };
+        let line = match label.take() {
+            Some(l) => format!("{l} {text}"),
+            None => text,
+        };
+        if !date_label(&line) {
+            continue;
+        }
+        match harvest(&line, ctx) {
+            Some(Found::Published(d)) => {
+                published = Some(d);
+                break;
+            }
+            Some(Found::Updated(d)) => updated = updated.or(Some(d)),
+            _ if !line.bytes().any(|b| b.is_ascii_digit())
+                && line.split_whitespace().count() <= 3 =>
+            {
+                label = Some(line)
+            }
+            _ => {}
+        }
+    }
+    (published, updated)
 }
 
 /// The names in a byline element's text: the first of its parts ("Jane Roe | Updated May 2")
@@ -1358,6 +1410,37 @@ mod tests {
         );
         assert_eq!(a.title, "Harbour fees approved by the board");
         assert_eq!(p.title, Some(Origin::H1));
+    }
+
+    #[test]
+    fn the_first_microdata_date_of_creation_dates_the_page_not_its_answers() {
+        let (a, p) = read(
+            "",
+            r#"<h1>Which anchor?</h1><div>Asked <time itemprop="dateCreated" datetime="2019-05-02 10:00:00Z">6 years ago</time></div><div><span itemprop="datePublished" content="2021-01-09T08:00:00Z"></span>An answer</div>"#,
+        );
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2019-05-02");
+        assert_eq!(p.published, Some(Origin::Itemprop));
+    }
+
+    #[test]
+    fn a_labelled_date_line_far_from_the_headline_dates_an_undated_page() {
+        // Thirty paragraphs of prose between the headline and the sidebar's date.
+        let prose = "<p>The harbour board met again to weigh the dredging contract, the quay repairs and the fee schedule, and heard from the fishing crews once more.</p>".repeat(30);
+        let page = |tail: &str| read("", &format!("<h1>Fees approved</h1>{prose}{tail}"));
+        // A label in an element of its own over the date.
+        let (a, p) = page("<div><h4>Published</h4><div>July 8, 2025</div></div>");
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2025-07-08");
+        assert_eq!(p.published, Some(Origin::PageLine));
+        let (a, p) = page("<p>Posted on April 13, 2023</p>");
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2023-04-13");
+        assert_eq!(p.published, Some(Origin::PageLine));
+        // "Last updated" only when nothing says when it was published.
+        let (a, p) = page("<p>Last updated: November 13, 2025</p>");
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2025-11-13");
+        assert_eq!(p.published, Some(Origin::Updated));
+        // A bare date that far away is a teaser's.
+        let (a, p) = page("<p>July 8, 2025</p>");
+        assert_eq!((a.published, p.published), (None, None));
     }
 
     #[test]
