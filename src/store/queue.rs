@@ -28,6 +28,7 @@ pub struct Registered {
 /// The queue's statements ([`Queue::sql`]).
 struct Prepared {
     register: Statement,
+    rehost: Statement,
     claim: Statement,
     renew: Statement,
     complete: Statement,
@@ -44,8 +45,22 @@ impl Prepared {
             register: client
                 .prepare(
                     "INSERT INTO feed_claims (feed, host, next_run_at)
-                 SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[])
-                 ON CONFLICT (feed) DO UPDATE SET host = EXCLUDED.host",
+                 SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TIMESTAMPTZ[]) AS u(feed, host, due)
+                 WHERE NOT EXISTS (SELECT 1 FROM feed_claims c WHERE c.feed = u.feed)
+                 ORDER BY feed
+                 ON CONFLICT (feed) DO NOTHING",
+                )
+                .await?,
+            rehost: client
+                .prepare(
+                    "WITH moved AS (
+                    SELECT c.feed, u.host FROM feed_claims c
+                    JOIN unnest($1::TEXT[], $2::TEXT[]) AS u(feed, host) ON u.feed = c.feed
+                    WHERE c.host <> u.host
+                    ORDER BY c.feed
+                    FOR UPDATE OF c
+                 )
+                 UPDATE feed_claims c SET host = moved.host FROM moved WHERE c.feed = moved.feed",
                 )
                 .await?,
             claim: client
@@ -69,8 +84,12 @@ impl Prepared {
                 .await?,
             renew: client
                 .prepare(
-                    "UPDATE feed_claims SET lease_until = now() + $3 * interval '1 millisecond'
-                 WHERE feed = ANY($1) AND worker = $2 RETURNING feed",
+                    "WITH mine AS (
+                    SELECT feed FROM feed_claims WHERE feed = ANY($1) AND worker = $2
+                    ORDER BY feed FOR UPDATE
+                 )
+                 UPDATE feed_claims c SET lease_until = now() + $3 * interval '1 millisecond'
+                 FROM mine WHERE c.feed = mine.feed RETURNING c.feed",
                 )
                 .await?,
             complete: client
@@ -82,7 +101,11 @@ impl Prepared {
                 .await?,
             release_all: client
                 .prepare(
-                    "UPDATE feed_claims SET worker = NULL, lease_until = NULL WHERE worker = $1",
+                    "WITH mine AS (
+                    SELECT feed FROM feed_claims WHERE worker = $1 ORDER BY feed FOR UPDATE
+                 )
+                 UPDATE feed_claims c SET worker = NULL, lease_until = NULL
+                 FROM mine WHERE c.feed = mine.feed",
                 )
                 .await?,
             next_chance: client
@@ -181,12 +204,21 @@ impl Queue {
     /// Adds feeds the queue does not know yet, due at their given times; known feeds keep the
     /// due time the queue has. Each feed comes with the host it is fetched from (its first web
     /// source's; empty for local folders), which spreads claims over hosts.
+    ///
+    /// Workers start together and register the same feeds: a known feed's row is left alone
+    /// unless its host changed, and rows are inserted and locked in feed order (as renewals
+    /// and releases lock theirs), so two workers never wait on each other in a cycle, which
+    /// PostgreSQL would end by failing one of them as a deadlock.
     pub async fn register(&self, feeds: &[Registered]) -> Result<()> {
         let names: Vec<&str> = feeds.iter().map(|f| f.feed.as_str()).collect();
         let hosts: Vec<&str> = feeds.iter().map(|f| f.host.as_str()).collect();
         let due: Vec<DateTime<Utc>> = feeds.iter().map(|f| f.due).collect();
         self.client
             .execute(&self.sql.register, &[&names, &hosts, &due])
+            .await
+            .map_err(|e| self.err(e))?;
+        self.client
+            .execute(&self.sql.rehost, &[&names, &hosts])
             .await
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -305,5 +337,81 @@ impl HostGate for Queue {
                 tracing::warn!(%host, "cannot give the host's turn back in {}: {e}", self.url);
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::postgres::testing::TestSchema;
+
+    fn feeds(names: &[&str], host: &str, due: DateTime<Utc>) -> Vec<Registered> {
+        names
+            .iter()
+            .map(|f| Registered {
+                feed: f.to_string(),
+                host: host.into(),
+                due,
+            })
+            .collect()
+    }
+
+    /// Regression: three workers starting together failed one with "deadlock detected", as
+    /// registering upserted (and so locked) every known feed's row, in each process's own
+    /// order. Registering known feeds now waits for no other transaction's lock.
+    #[test]
+    fn registering_known_feeds_waits_for_no_lock_another_worker_holds() {
+        let Some(schema) = TestSchema::new() else {
+            return;
+        };
+        drop(crate::store::Store::connect(&schema.url).unwrap());
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let t0 = DateTime::parse_from_rfc3339("2024-05-11T09:00:00Z")
+                .unwrap()
+                .to_utc();
+            let lease = Duration::from_secs(60);
+            let first = Queue::connect(&schema.url, "w1", lease).await.unwrap();
+            first.register(&feeds(&["a", "b"], "h", t0)).await.unwrap();
+
+            // Another worker's transaction holds row `b` (as a renewal in flight does).
+            let (holder, conn) = tokio_postgres::connect(&schema.url, NoTls).await.unwrap();
+            tokio::spawn(conn);
+            holder
+                .batch_execute("BEGIN; UPDATE feed_claims SET runs = runs WHERE feed = 'b'")
+                .await
+                .unwrap();
+
+            let second = Queue::connect(&schema.url, "w2", lease).await.unwrap();
+            let later = t0 + chrono::Duration::hours(1);
+            let registered = tokio::time::timeout(
+                Duration::from_secs(5),
+                second.register(&feeds(&["c", "b", "a"], "h", later)),
+            )
+            .await;
+            assert!(
+                matches!(registered, Ok(Ok(()))),
+                "registering waited on the held row: {registered:?}"
+            );
+            holder.batch_execute("COMMIT").await.unwrap();
+
+            // A known feed keeps its due time; a new one is due when registered; a moved
+            // feed takes its new host.
+            second.register(&feeds(&["a"], "h2", later)).await.unwrap();
+            let rows = holder
+                .query(
+                    "SELECT feed, host, next_run_at FROM feed_claims ORDER BY feed",
+                    &[],
+                )
+                .await
+                .unwrap();
+            let got: Vec<(String, String, DateTime<Utc>)> = rows
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect();
+            let want = [("a", "h2", t0), ("b", "h", t0), ("c", "h", later)]
+                .map(|(f, h, d)| (f.to_string(), h.to_string(), d));
+            assert_eq!(got, want);
+        });
     }
 }
