@@ -106,9 +106,16 @@ const PROSE_COMMAS: u32 = 10;
 const MAX_LINKS: f32 = 0.5;
 const MAX_LINKS_UNNAMED: f32 = 0.33;
 /// A list of at least this many items, over this link density, with four in five items linked,
-/// is headlines of other pages. feedsmith.
+/// is headlines of other pages; under it, each item is a sentence citing a page (a checklist,
+/// a list of tips), which the body keeps. feedsmith (0.4 from the wcxb-dev articles and
+/// documentation that lost such lists at 0.2).
 const LINK_LIST_ITEMS: u32 = 3;
-const LINK_LIST_LINKS: f32 = 0.2;
+const LINK_LIST_LINKS: f32 = 0.4;
+/// A container over [`MAX_LINKS_UNNAMED`] (and at most [`MAX_LINKS`]) stays when it is this many
+/// paragraphs of prose, or a list whose items average this many characters: entries that each
+/// link their subject (a webcam, a hotel, a piece of kit) in a sentence or two. feedsmith.
+const LINKED_PROSE_PARAGRAPHS: u32 = 3;
+const LINKED_ITEM_CHARS: u32 = 40;
 /// Text blocks over this many characters are never chrome lines; the line vocabularies apply
 /// under the shorter limit. feedsmith.
 const MAX_CHROME_LINE: u32 = 300;
@@ -132,8 +139,9 @@ static NOT_ARTICLE_NAMES: LazyLock<Regex> =
 
 /// Headings that link elsewhere title teaser cards, unless each has this much text of its own
 /// beside it, mostly unlinked: the entries of a round-up (a product, a course, a place per
-/// heading, linked to it). feedsmith's figures.
-const ENTRY_PROSE: u32 = 300;
+/// heading, linked to it, with a line or two on it). feedsmith's figures (150: teaser cards
+/// carry a headline and a few words, round-ups on the wcxb-dev articles a sentence or more).
+const ENTRY_PROSE: u32 = 150;
 const ENTRY_LINKS: f32 = 0.3;
 
 /// Which nodes take part in `mode`: a removed node takes its subtree with it, and so do the
@@ -487,13 +495,14 @@ fn continued_higher_up(page: &Page, live: &[bool], st: &[Stats], top: usize) -> 
 
 /// A sibling block that carries on the article where a page builder splits the body into
 /// parts (a `<section>` or `<div>` per part): several paragraphs of prose, few links, no
-/// teaser headings. Feedsmith's own figures.
+/// teaser headings (a round-up's linked headings, each with its own prose, are entries of the
+/// article: a ranking puts each in a section). Feedsmith's own figures.
 fn continues_article(tag: Tag, s: &Stats) -> bool {
     tag.is_container()
         && s.paragraphs >= 2
         && s.chars >= 300
         && density(s.link, s.chars) < 0.2
-        && s.linked_headings == 0
+        && (s.linked_headings == 0 || round_up_entries(s))
         && s.items <= s.paragraphs
 }
 
@@ -531,7 +540,7 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
     }
     if st.linked_headings > 0
         && st.linked_headings == st.headings
-        && !(st.chars - st.link >= st.headings * ENTRY_PROSE && ld < ENTRY_LINKS)
+        && !(round_up_entries(st) && ld < ENTRY_LINKS)
     {
         // Every heading links elsewhere: teaser cards, not sections of this article.
         return true;
@@ -550,8 +559,20 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         && (ld > 0.3 || (st.paragraphs == 0 && st.headings == 0)))
         || (st.images > 2 && st.paragraphs * 2 < st.images && st.chars < 200)
         || (!list && st.items > st.paragraphs && ld > 0.2)
-        || (node.weight < 25 && ld > MAX_LINKS_UNNAMED)
+        || (node.weight < 25 && ld > MAX_LINKS_UNNAMED && !linked_prose(st, list))
         || ld > MAX_LINKS
+}
+
+/// Whether each linked heading in `s` has [`ENTRY_PROSE`] of unlinked text to itself: the
+/// entries of a round-up, not teaser cards.
+fn round_up_entries(s: &Stats) -> bool {
+    s.chars - s.link >= s.linked_headings * ENTRY_PROSE
+}
+
+/// Whether a container is prose that links its subjects: several paragraphs, or a list of
+/// sentence-long items (the caller still removes one over [`MAX_LINKS`]).
+fn linked_prose(s: &Stats, list: bool) -> bool {
+    s.paragraphs >= LINKED_PROSE_PARAGRAPHS || (list && s.chars >= s.items * LINKED_ITEM_CHARS)
 }
 
 /// Items of the list at `i` that contain a link.
@@ -912,6 +933,81 @@ fn serialize(
 #[cfg(test)]
 mod tests {
     use super::site;
+
+    fn text(body: &str) -> String {
+        let html = format!(
+            "<html><head><title>Six gifts</title></head><body><main><article><h1>Six gifts</h1>\
+<p>We asked our readers what they would most like to find under the tree, and these are the gifts that came up again and again, with a word on each.</p>{body}</article></main></body></html>"
+        );
+        let base = url::Url::parse("https://garden.example.com/gifts").ok();
+        crate::normalize::testing::article(crate::model::RawBody::Html(html), base)
+            .unwrap()
+            .content_text
+    }
+
+    #[test]
+    fn round_up_entries_with_a_line_or_two_of_their_own_stay() {
+        let entry = |name: &str, blurb: &str| {
+            format!(
+                r#"<div class="entry"><h3><a href="https://shop.example.net/{name}">{name}</a></h3><p>{blurb}</p></div>"#
+            )
+        };
+        let body: String = [
+            ("Kneeler", "A padded kneeler that flips over into a low seat, so weeding the border stops hurting, and folds flat behind the shed door when the job is done for the day."),
+            ("Trug", "Woven by hand from English willow, the trug carries cut flowers, windfalls and tools, and looks better with every year it is carried out to the plot and back again."),
+            ("Snips", "Light, sharp and spring-loaded, these snips cut sweet peas and dahlias cleanly, and the little lock keeps them safe in a coat pocket as you walk between the beds."),
+        ]
+        .iter()
+        .map(|(n, b)| entry(n, b))
+        .collect();
+        let t = text(&body);
+        for kept in ["Kneeler", "willow", "Snips"] {
+            assert!(t.contains(kept), "{kept}: {t}");
+        }
+        // Teaser cards for the site's other pages carry a headline and a few words.
+        let cards: String = ["Plant garlic now", "Sharpen shears", "Winter jobs"]
+            .iter()
+            .map(|h| format!(r#"<div class="card"><h4><a href="/{h}">{h}</a></h4><p>Seven tasks for frosty days.</p></div>"#))
+            .collect();
+        let t = text(&format!("<div>{cards}</div>"));
+        assert!(!t.contains("garlic"), "{t}");
+    }
+
+    #[test]
+    fn a_list_whose_items_cite_a_page_in_a_sentence_stays() {
+        let t = text(
+            r#"<ul><li>Check <a href="/guides/tools">our guide to buying garden tools</a> for which handle lengths suit which jobs.</li>
+<li>Ask whether the gardener owns <a href="/tools/kneelers">a good kneeler or trug</a>: most have a favourite.</li>
+<li>Buy from <a href="/makers">a local maker or blacksmith</a> where you can, since repairs are easier.</li></ul>"#,
+        );
+        assert!(t.contains("handle lengths"), "{t}");
+        let t = text(
+            r#"<ul><li><a href="/a">Plant garlic now, before the frost</a></li><li><a href="/b">How to sharpen your shears</a></li>
+<li><a href="/c">Seven winter jobs for the plot</a></li></ul>"#,
+        );
+        assert!(!t.contains("garlic"), "{t}");
+    }
+
+    #[test]
+    fn paragraphs_and_long_items_that_link_their_subjects_stay() {
+        // Each paragraph links the thing it describes, as a page of webcams or hotels does.
+        let paragraph = |name: &str| {
+            format!(
+                r#"<p><a href="/cams/{name}">View the {name} webcam</a> from the valley floor, with the weather.</p>"#
+            )
+        };
+        let body: String = ["falls", "meadow", "dome"]
+            .into_iter()
+            .map(paragraph)
+            .collect();
+        let t = text(&format!("<div>{body}</div>"));
+        assert!(t.contains("meadow webcam"), "{t}");
+        let items = r#"<ul><li><a href="/kit/poles">Trekking poles that fold small</a> and weigh little</li>
+<li><a href="/kit/stove">A canister stove with a windshield</a> and a pot</li>
+<li><a href="/kit/maps">A paper map of the area</a>, in a bag that keeps it dry</li>
+<li>Spare socks, a warm hat and gloves, even in summer</li></ul>"#;
+        assert!(text(items).contains("canister stove"));
+    }
 
     #[test]
     fn site_is_the_registrable_part_of_a_host() {
