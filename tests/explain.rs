@@ -277,3 +277,39 @@ async fn explain_fetches_a_url_given_on_the_command_line() {
         out.stdout
     );
 }
+
+#[test]
+fn explain_says_when_a_page_is_a_listing_or_a_product_page_not_an_article() {
+    let p = Project::world();
+    for (fixture, says) in [
+        ("listing-cards", "this page is a listing, not an article"),
+        (
+            "product-page",
+            "this page is a product or service page, not an article",
+        ),
+        ("wordpress-blocks", ""),
+    ] {
+        let page =
+            std::fs::read_to_string(format!("tests/fixtures/extract/{fixture}.html")).unwrap();
+        p.write(&format!("pages/{fixture}.html"), &page);
+        let out = p.run(&["explain", &format!("pages/{fixture}.html")]);
+        assert_exit(&out, 0);
+        let said = out.stdout.lines().find(|l| l.contains("not an article"));
+        match says {
+            "" => assert_eq!(said, None, "{fixture}: {}", out.stdout),
+            _ => assert!(
+                said.is_some_and(|l| l.contains(says)),
+                "{fixture}: {}",
+                out.stdout
+            ),
+        }
+        let json = p.run(&["explain", "--json", &format!("pages/{fixture}.html")]);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let want = match fixture {
+            "listing-cards" => "cards",
+            "product-page" => "facts",
+            _ => "blocks",
+        };
+        assert_eq!(v["body_from"], want, "{fixture}");
+    }
+}

@@ -150,6 +150,14 @@ fn render(x: &Explained, colour: bool) -> String {
             out.push_str("body: the page's description (the page has no visible text)\n")
         }
         BodyFrom::SiteRule => out.push_str("body: the site_rule's body selector\n"),
+        BodyFrom::Cards => out.push_str(
+            "body: the main list's cards: this page is a listing, not an article \
+             (a `list` source follows its links to the articles)\n",
+        ),
+        BodyFrom::Facts => out.push_str(
+            "body: the description with the fact lists beside it: this page is a product or \
+             service page, not an article\n",
+        ),
     }
     match (&x.article, &x.error) {
         (Some(a), _) => {

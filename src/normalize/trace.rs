@@ -52,6 +52,10 @@ pub enum BodyFrom {
     Description,
     /// The body selector of the site's `[[site_rule]]`.
     SiteRule,
+    /// The main list's repeated cards: the page is a listing, not an article.
+    Cards,
+    /// The pick with the fact lists beside it: a product or service page, not an article.
+    Facts,
 }
 
 /// One line (text input) or text block (HTML input) and its fate.

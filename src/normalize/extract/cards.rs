@@ -12,6 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use super::dom::{measure, Page, Tag};
 use super::score::{serialize_all, Extracted};
+use crate::normalize::trace::BodyFrom;
 
 // Feedsmith's own figures, set on the wcxb-dev listing, collection and product pages.
 
@@ -37,8 +38,8 @@ const MAX_FACTS_CHARS: u32 = 3000;
 const MAX_FACT_LINKS: u32 = 5;
 
 /// The body instead of `best` when the page is a listing (its main list's cards) or a product
-/// (the pick with the fact lists beside it); `None` keeps `best`.
-pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
+/// (the pick with the fact lists beside it), with which of the two it is; `None` keeps `best`.
+pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
     let n = page.nodes.len();
     // Text and link characters of each subtree, and whether it holds a link or heading, over
     // the nodes that page furniture and chrome-named containers do not take out.
@@ -144,7 +145,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
             for c in cards {
                 push(&mut out, &serialize_all(page, c));
             }
-            return Some(out);
+            return Some((out, BodyFrom::Cards));
         }
     }
     if !own || best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
@@ -179,7 +180,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<Extracted> {
             push(&mut out, &serialize_all(page, c));
         }
     }
-    Some(out)
+    Some((out, BodyFrom::Facts))
 }
 
 fn empty() -> Extracted {

@@ -195,8 +195,9 @@ fn body(
         }
     }
     // A listing's repeated cards or a product's fact lists, when the pick is not an article.
-    if let Some(wider) = cards::widen(page, &best) {
-        best = wider;
+    let mut from = BodyFrom::Blocks;
+    if let Some((wider, shape)) = cards::widen(page, &best) {
+        (best, from) = (wider, shape);
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {
         if let Some(t) = ctx.trace {
@@ -215,7 +216,7 @@ fn body(
         }
     }
     if best.chars > 0 {
-        record(BodyFrom::Blocks, blocks);
+        record(from, blocks);
         return best.html;
     }
     let all: Extracted = score::serialize_all(page, 0);
