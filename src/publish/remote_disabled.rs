@@ -35,6 +35,14 @@ impl Bucket {
         match self.never {}
     }
 
+    pub async fn names_in(&self, _folder: &str) -> Result<Vec<String>> {
+        match self.never {}
+    }
+
+    pub async fn folders(&self) -> Result<Vec<String>> {
+        match self.never {}
+    }
+
     pub async fn delete(&self, _name: &str) -> Result<()> {
         match self.never {}
     }
