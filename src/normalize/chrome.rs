@@ -175,14 +175,15 @@ impl Gated {
     }
 }
 
-/// `pattern` without its `\b` assertions and with its bounded repeats open (`{m,n}` becomes
-/// `{m,}`). Escapes are read in pairs (so `\\b` and `\{` stay) and classes are left alone
-/// (`[{]` is no repeat).
+/// `pattern` without its `\b` assertions, with its bounded repeats open (`{m,n}` becomes
+/// `{m,}`) and its `\w` and `\d` as `.` (neither matches a line break). Escapes are read in
+/// pairs (so `\\b` and `\{` stay) and classes are left alone (`[{]` is no repeat).
 ///
-/// Both make a gate cheap. A Unicode word boundary makes the regex crate's fast engine give up
+/// All make a gate cheap. A Unicode word boundary makes the regex crate's fast engine give up
 /// on any non-ASCII line (a curly quote, an accent) and scan with its slowest one (13% of a
 /// cold run's instructions over the extraction-dev pages); each `.{0,120}` copies its Unicode
-/// `.` 120 times into the automaton. Dropping an assertion or a bound only lets more through.
+/// `.` 120 times into the automaton, and a Unicode `\w` is hundreds of ranges to compile.
+/// Dropping an assertion or a bound, or widening a class, only lets more through.
 fn gate(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars().peekable();
@@ -192,6 +193,7 @@ fn gate(pattern: &str) -> String {
         match c {
             '\\' => match chars.next() {
                 Some('b') if class == 0 => {}
+                Some('w' | 'd') if class == 0 => out.push('.'),
                 Some(e) => {
                     out.push(c);
                     out.push(e);
@@ -398,16 +400,18 @@ mod tests {
     fn the_gate_drops_word_boundaries_and_repeat_bounds_and_keeps_the_rest() {
         assert_eq!(
             gate(r"\binbox\b.{0,60}\s\d\\b\d{4}x{2,}"),
-            r"inbox.{0,}\s\d\\b\d{4}x{2,}"
+            r"inbox.{0,}\s.\\b.{4}x{2,}"
         );
         // Inside classes a brace or `\b` (backspace there) is no repeat and no boundary.
         assert_eq!(gate(r"[{]{1,3}[^]{]{0,9}[\b]"), r"[{]{1,}[^]{]{0,}[\b]");
         assert_eq!(gate(r"\({0,2}[a[b]]{1,2}"), r"\({0,}[a[b]]{1,}");
-        // What the gate is made of compiles, and its bounds are gone.
-        for r in [Rule::Pitch, Rule::Legal, Rule::Caption] {
+        assert_eq!(gate(r"zgod\w*\d+[\w\d]\W\D"), r"zgod.*.+[\w\d]\W\D");
+        // What the gates are made of compiles, and its bounds and `\w`s are gone.
+        let bounded = Regex::new(r"\{\d+,\d+\}|\\w").unwrap();
+        for r in [Rule::Pitch, Rule::Legal, Rule::Caption, Rule::Cookie] {
             let g = gate(&Family::pattern(families(r)));
             assert!(Regex::new(&g).is_ok(), "{g}");
-            assert!(!Regex::new(r"\{\d+,\d+\}").unwrap().is_match(&g), "{g}");
+            assert!(!bounded.is_match(&g), "{g}");
         }
     }
 
