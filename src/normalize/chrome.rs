@@ -8,9 +8,9 @@
 //! notices, newsletter pitches): "Trending topics dominated the debate." stays.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::lexical::{ends_sentence, fold, sentence_like};
 use super::lexicon::{self, Family};
@@ -88,19 +88,11 @@ static WIDGET_WORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::WIDGET_WORDS.entries.iter().copied().collect());
 
 /// Cookie and consent notices: sentences, but never article.
-static COOKIE: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::COOKIE]));
-
-/// Newsletter and subscription pitches, follow-us and share-this prompts: sentences, but
-/// never article.
-static PITCH: LazyLock<Regex> = LazyLock::new(|| compile(lexicon::PITCHES));
+static COOKIE: LazyLock<Gated> = LazyLock::new(|| Gated::new(&[Rule::Cookie]));
 
 /// A teaser for another story set inside the article ("Also on rt.com ...", "Read also: ..."),
 /// without a sentence end of its own.
 static INLINE_TEASER: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::INLINE_TEASERS]));
-
-/// Copyright and rights notices, sentences or not.
-static LEGAL: LazyLock<Regex> =
-    LazyLock::new(|| compile(&[&lexicon::COPYRIGHT_MARK, &lexicon::RIGHTS]));
 
 /// Headers of teaser lists ("Trending News", "Related Stories", "Most Read"): the lines under
 /// one are other articles' headlines.
@@ -131,38 +123,116 @@ pub fn is_comments_header(folded: &str) -> bool {
 /// Picture credits and copyright lines that stand alone.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::PICTURE_CREDITS]));
 
-/// Picture captions, written as sentences: "Above: ...", or ending in the picture's credit
-/// "(Photo: Getty Images)".
-static CAPTION: LazyLock<Regex> = LazyLock::new(|| compile(&[&lexicon::CAPTIONS]));
+/// In this order: newsletter and subscription pitches, follow-us and share-this prompts
+/// (sentences, but never article); copyright and rights notices, sentences or not; picture
+/// captions written as sentences ("Above: ...", or ending in the credit "(Photo: Getty
+/// Images)").
+static SHORT_LINES: LazyLock<Gated> =
+    LazyLock::new(|| Gated::new(&[Rule::Pitch, Rule::Legal, Rule::Caption]));
 
-/// [`PITCH`], [`LEGAL`] and [`CAPTION`] as one pattern. They search anywhere in a line, so
-/// each costs a scan of it; nearly every line matches none, and one scan turns it away. Only a
-/// gate (each rule is asked after it), so it drops their `\b`s: a Unicode word boundary makes
-/// the regex crate's fast engine give up on any non-ASCII line (a curly quote, an accent) and
-/// scan the whole alternation with its slowest one (13% of a cold run's instructions over the
-/// extraction-dev pages). Without an assertion a pattern matches at least what it did.
-static SHORT_LINES: LazyLock<Regex> = LazyLock::new(|| {
-    let any =
-        [&PITCH, &LEGAL, &CAPTION].map(|r| format!("(?:{})", without_word_boundaries(r.as_str())));
-    Regex::new(&any.join("|")).unwrap()
-});
+/// Rules whose entries search anywhere in a line, asked entry by entry behind a cheap gate.
+/// Nearly every line matches none, and one scan of the gate turns it away; an entry is compiled
+/// the first time its gate lets a line through, so a run compiles the few entries its pages
+/// come near (one regex of all the pitch entries alone cost 2% of a cold run). The entries are
+/// free-form alternatives without flags, so the rule matches exactly when one of them does.
+struct Gated {
+    /// [`gate`] of each entry, in one set: it may match more than the entries do, never less.
+    gates: RegexSet,
+    /// Each entry's rule and pattern, and the entry compiled once needed.
+    entries: Vec<(Rule, String, OnceLock<Regex>)>,
+}
 
-/// `pattern` without its `\b` assertions (escapes read in pairs, so `\\b` stays).
-fn without_word_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
+impl Gated {
+    fn new(rules: &[Rule]) -> Gated {
+        let entries: Vec<_> = rules
+            .iter()
+            .flat_map(|&r| {
+                families(r).iter().flat_map(move |f| {
+                    (0..f.entries.len()).map(move |i| (r, f.entry_pattern(i), OnceLock::new()))
+                })
+            })
+            .collect();
+        let gates = RegexSet::new(entries.iter().map(|(_, p, _)| gate(p))).unwrap();
+        Gated { gates, entries }
+    }
+
+    /// The first of the rules (in their order) with an entry matching `line`.
+    fn rule(&self, line: &str) -> Option<Rule> {
+        if !self.gates.is_match(line) {
+            return None;
         }
-        match chars.next() {
-            Some('b') => {}
-            Some(e) => {
+        // Entries are in the rules' order, so the first that matches is of the first rule.
+        self.gates
+            .matches(line)
+            .iter()
+            .find(|&i| {
+                let (_, pattern, regex) = &self.entries[i];
+                regex
+                    .get_or_init(|| Regex::new(pattern).unwrap())
+                    .is_match(line)
+            })
+            .map(|i| self.entries[i].0)
+    }
+}
+
+/// `pattern` without its `\b` assertions, with its bounded repeats open (`{m,n}` becomes
+/// `{m,}`) and its `\w` and `\d` as `.` (neither matches a line break). Escapes are read in
+/// pairs (so `\\b` and `\{` stay) and classes are left alone (`[{]` is no repeat).
+///
+/// All make a gate cheap. A Unicode word boundary makes the regex crate's fast engine give up
+/// on any non-ASCII line (a curly quote, an accent) and scan with its slowest one (13% of a
+/// cold run's instructions over the extraction-dev pages); each `.{0,120}` copies its Unicode
+/// `.` 120 times into the automaton, and a Unicode `\w` is hundreds of ranges to compile.
+/// Dropping an assertion or a bound, or widening a class, only lets more through.
+fn gate(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    // Depth of nested character classes; inside one, only escapes and brackets count.
+    let mut class = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class == 0 => {}
+                Some('w' | 'd') if class == 0 => out.push('.'),
+                Some(e) => {
+                    out.push(c);
+                    out.push(e);
+                }
+                None => out.push(c),
+            },
+            '[' => {
                 out.push(c);
-                out.push(e);
+                class += 1;
+                // A `]` first in a class (after an optional `^`) is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap());
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap());
+                }
             }
-            None => out.push(c),
+            ']' if class > 0 => {
+                out.push(c);
+                class -= 1;
+            }
+            '{' if class == 0 => {
+                let rest: String = chars.clone().take_while(|&c| c != '}').collect();
+                match rest.split_once(',') {
+                    Some((min, max))
+                        if !min.is_empty()
+                            && min.bytes().all(|b| b.is_ascii_digit())
+                            && max.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        out.push('{');
+                        out.push_str(min);
+                        out.push_str(",}");
+                        // Skip the repeat's text and its closing brace.
+                        chars.by_ref().take(rest.chars().count() + 1).for_each(drop);
+                    }
+                    _ => out.push(c),
+                }
+            }
+            _ => out.push(c),
         }
     }
     out
@@ -207,18 +277,12 @@ fn builtin(folded: &str) -> Option<Rule> {
     }
     // Consent notices run long; pitches, rights lines and captions do not.
     // Every alternative of COOKIE names cookies: most lines are turned away without a search.
-    if lexicon::COOKIE_WORDS.iter().any(|w| folded.contains(w)) && COOKIE.is_match(folded) {
+    if lexicon::COOKIE_WORDS.iter().any(|w| folded.contains(w)) && COOKIE.rule(folded).is_some() {
         return Some(Rule::Cookie);
     }
-    if chars <= 400 && SHORT_LINES.is_match(folded) {
-        if PITCH.is_match(folded) {
-            return Some(Rule::Pitch);
-        }
-        if LEGAL.is_match(folded) {
-            return Some(Rule::Legal);
-        }
-        if CAPTION.is_match(folded) {
-            return Some(Rule::Caption);
+    if chars <= 400 {
+        if let Some(rule) = SHORT_LINES.rule(folded) {
+            return Some(rule);
         }
     }
     if chars > 400 || sentence_like(folded) {
@@ -277,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn the_joint_scan_lets_through_every_line_one_of_its_rules_matches() {
+    fn gated_rules_match_as_their_whole_families_do() {
         let lines = [
             "sign up for our daily newsletter",
             "sign up for our newsletter — it’s free",
@@ -293,33 +357,62 @@ mod tests {
             "the council voted seven to two to approve the new budget on tuesday.",
             "she said the rights of tenants had been ignored for years.",
             "photographs of the flood were shared widely online.",
+            "we use cookies to improve your experience. by continuing you agree to our policy.",
+            "cookies and cream was the flavour of the summer, the shop said.",
+            "wir verwenden cookies, um unsere website zu verbessern.",
+            // past the entries' bounds: the gates let them through, the entries do not
+            &format!("sign up for our newsletter {}", "and more ".repeat(20)),
+            &format!("cookies {} accept", "x".repeat(100)),
             "",
         ];
-        let (mut pitch, mut legal, mut caption) = (false, false, false);
-        for l in lines {
-            let each = (PITCH.is_match(l), LEGAL.is_match(l), CAPTION.is_match(l));
-            pitch |= each.0;
-            legal |= each.1;
-            caption |= each.2;
-            // A gate: it may let a line through that no rule then takes, never the reverse.
-            assert!(
-                SHORT_LINES.is_match(l) || !(each.0 || each.1 || each.2),
-                "{l:?}"
-            );
-        }
-        assert!(!SHORT_LINES.is_match("the council voted seven to two on tuesday."));
-        assert!(
-            pitch && legal && caption,
-            "each rule matches one of the lines"
+        let whole = |rule| Regex::new(&Family::pattern(families(rule))).unwrap();
+        let (pitch, legal, caption, cookie) = (
+            whole(Rule::Pitch),
+            whole(Rule::Legal),
+            whole(Rule::Caption),
+            whole(Rule::Cookie),
         );
+        let mut seen = Vec::new();
+        for l in lines {
+            let expected = [
+                (&pitch, Rule::Pitch),
+                (&legal, Rule::Legal),
+                (&caption, Rule::Caption),
+            ]
+            .into_iter()
+            .find(|(re, _)| re.is_match(l))
+            .map(|(_, r)| r);
+            assert_eq!(SHORT_LINES.rule(l), expected, "{l:?}");
+            assert_eq!(COOKIE.rule(l).is_some(), cookie.is_match(l), "{l:?}");
+            seen.extend(expected);
+            seen.extend(COOKIE.rule(l));
+        }
+        for rule in [Rule::Pitch, Rule::Legal, Rule::Caption, Rule::Cookie] {
+            assert!(seen.contains(&rule), "{rule:?} matches one of the lines");
+        }
+        // The entries join as alternatives: no flag of one may reach the next.
+        for (_, p, _) in SHORT_LINES.entries.iter().chain(&COOKIE.entries) {
+            assert!(!p.replace("(?:", "").contains("(?"), "{p}");
+        }
     }
 
     #[test]
-    fn word_boundaries_go_and_other_escapes_stay() {
+    fn the_gate_drops_word_boundaries_and_repeat_bounds_and_keeps_the_rest() {
         assert_eq!(
-            without_word_boundaries(r"\binbox\b.{0,60}\s\d\\b"),
-            r"inbox.{0,60}\s\d\\b"
+            gate(r"\binbox\b.{0,60}\s\d\\b\d{4}x{2,}"),
+            r"inbox.{0,}\s.\\b.{4}x{2,}"
         );
+        // Inside classes a brace or `\b` (backspace there) is no repeat and no boundary.
+        assert_eq!(gate(r"[{]{1,3}[^]{]{0,9}[\b]"), r"[{]{1,}[^]{]{0,}[\b]");
+        assert_eq!(gate(r"\({0,2}[a[b]]{1,2}"), r"\({0,}[a[b]]{1,}");
+        assert_eq!(gate(r"zgod\w*\d+[\w\d]\W\D"), r"zgod.*.+[\w\d]\W\D");
+        // What the gates are made of compiles, and its bounds and `\w`s are gone.
+        let bounded = Regex::new(r"\{\d+,\d+\}|\\w").unwrap();
+        for r in [Rule::Pitch, Rule::Legal, Rule::Caption, Rule::Cookie] {
+            let g = gate(&Family::pattern(families(r)));
+            assert!(Regex::new(&g).is_ok(), "{g}");
+            assert!(!bounded.is_match(&g), "{g}");
+        }
     }
 
     #[test]
