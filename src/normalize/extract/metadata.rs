@@ -726,7 +726,7 @@ fn heading_text(node: &NodeRef) -> String {
     fold_whitespace(out.trim_end().trim_end_matches('¶'))
 }
 
-/// Whether `text` is one of `host`'s names written out ("Arch Linux" on bbs.archlinux.org,
+/// Whether `text` is one of `host`'s names written out ("Harbour Talk" on forum.harbourtalk.org,
 /// "Example.org" on forums.example.org): a logo, not a headline.
 fn names_host(text: &str, host: &str) -> bool {
     let letters: String = text
@@ -1534,7 +1534,7 @@ mod tests {
 
     #[test]
     fn a_host_written_out_names_the_site() {
-        assert!(names_host("Arch Linux", "bbs.archlinux.org"));
+        assert!(names_host("Harbour Talk", "forum.harbourtalk.org"));
         assert!(names_host("Example.org", "forums.example.org"));
         assert!(!names_host("Org", "example.org"));
         assert!(!names_host("Harbour news", "news.example.org"));
