@@ -539,7 +539,6 @@ async fn read(
     }
     let content_type = header_str(header::CONTENT_TYPE);
     let last_modified_raw = header_str(header::LAST_MODIFIED);
-    let text = decode(&body, content_type.as_deref());
     // A body that claims to be text (or says nothing) and is an image or archive would become
     // an article of mojibake. Honest binary types are refused by their type, further on.
     let claims_text = content_type.as_deref().is_none_or(|ct| {
@@ -553,10 +552,17 @@ async fn read(
             || mime.starts_with("text/")
             || ["html", "xml", "json"].iter().any(|t| mime.contains(t))
     });
-    if let Some(kind) = claims_text
-        .then(|| crate::sniff::sniff(&body, &text))
-        .flatten()
-    {
+    // The bytes are judged before decoding takes them, the text after.
+    let binary = claims_text
+        .then(|| crate::sniff::sniff_bytes(&body))
+        .flatten();
+    let text = decode(body, content_type.as_deref());
+    let binary = binary.or_else(|| {
+        claims_text
+            .then(|| crate::sniff::sniff_text(&text))
+            .flatten()
+    });
+    if let Some(kind) = binary {
         let served_as = content_type.unwrap_or_else(|| "no content type".into());
         return Err(Error::fetch(url, FetchError::Binary { served_as, kind }));
     }

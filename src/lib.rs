@@ -19,6 +19,7 @@ pub mod golden;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+mod pool;
 pub mod preview;
 pub mod probe;
 pub mod publish;

@@ -115,14 +115,14 @@ pub fn sniff_text(text: &str) -> Option<Binary> {
     (bad >= 8 && bad * 20 > total).then_some(Binary::Garbled)
 }
 
-/// Both checks: the bytes as read and the text they decoded to.
-pub fn sniff(bytes: &[u8], decoded: &str) -> Option<Binary> {
-    sniff_bytes(bytes).or_else(|| sniff_text(decoded))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both checks, as a reader makes them: the bytes as read, then the text they decoded to.
+    fn sniff(bytes: &[u8], decoded: &str) -> Option<Binary> {
+        sniff_bytes(bytes).or_else(|| sniff_text(decoded))
+    }
 
     #[test]
     fn magic_numbers() {

@@ -48,25 +48,31 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Decodes `bytes`: a byte-order mark wins, then the header's charset, then a declaration in the
 /// document; otherwise UTF-8 when the bytes are valid UTF-8, else Windows-1252 (what browsers
-/// assume for legacy Western pages).
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
-    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+/// assume for legacy Western pages). Takes the bytes so that UTF-8, the common case, becomes the
+/// text without a copy: pages are large and a run reads many.
+pub fn decode(bytes: Vec<u8>, content_type: Option<&str>) -> String {
+    if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
         return enc
             .decode_without_bom_handling(&bytes[bom_len..])
             .0
             .into_owned();
     }
-    let enc = content_type
+    let declared = content_type
         .and_then(header_charset)
-        .or_else(|| declared(bytes))
-        .unwrap_or_else(|| {
-            if std::str::from_utf8(bytes).is_ok() {
+        .or_else(|| declared(&bytes));
+    match declared {
+        Some(enc) if enc != UTF_8 => enc.decode_without_bom_handling(&bytes).0.into_owned(),
+        // Declared UTF-8 that is not valid still reads as UTF-8, bad bytes replaced; only an
+        // undeclared page falls back to Windows-1252.
+        _ => String::from_utf8(bytes).unwrap_or_else(|e| {
+            let enc = if declared.is_some() {
                 UTF_8
             } else {
                 WINDOWS_1252
-            }
-        });
-    enc.decode_without_bom_handling(bytes).0.into_owned()
+            };
+            enc.decode_without_bom_handling(e.as_bytes()).0.into_owned()
+        }),
+    }
 }
 
 /// Once text is decoded, an XML declaration naming another encoding is a lie that would make a
@@ -193,7 +199,7 @@ mod tests {
     fn header_charset_wins_over_meta() {
         let mut page = b"<html><head><meta charset=\"utf-8\"></head><body>".to_vec();
         page.extend_from_slice(CAFE_LATIN1);
-        let text = decode(&page, Some("text/html; charset=ISO-8859-1"));
+        let text = decode(page, Some("text/html; charset=ISO-8859-1"));
         assert!(text.contains("Café crème € 5"), "{text}");
     }
 
@@ -201,17 +207,17 @@ mod tests {
     fn meta_charset_and_http_equiv() {
         let mut page = b"<html><head><meta charset='windows-1252'></head>".to_vec();
         page.extend_from_slice(CAFE_LATIN1);
-        assert!(decode(&page, Some("text/html")).contains("Café crème €"));
+        assert!(decode(page, Some("text/html")).contains("Café crème €"));
         let mut page = b"<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=iso-8859-1\"></head>".to_vec();
         page.extend_from_slice(CAFE_LATIN1);
-        assert!(decode(&page, None).contains("Café crème"));
+        assert!(decode(page, None).contains("Café crème"));
     }
 
     #[test]
     fn xml_declaration() {
         let mut feed = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><title>".to_vec();
         feed.extend_from_slice(b"Caf\xe9</title></rss>");
-        let text = decode(&feed, Some("application/rss+xml"));
+        let text = decode(feed, Some("application/rss+xml"));
         assert!(text.contains("Café"));
         let fixed = xml_declaration_to_utf8(&text);
         assert!(
@@ -248,10 +254,10 @@ mod tests {
     fn bom_then_fallbacks() {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("héllo".as_bytes());
-        assert_eq!(decode(&bom, Some("text/html; charset=iso-8859-1")), "héllo");
-        assert_eq!(decode("naïve".as_bytes(), None), "naïve");
+        assert_eq!(decode(bom, Some("text/html; charset=iso-8859-1")), "héllo");
+        assert_eq!(decode("naïve".into(), None), "naïve");
         // Not UTF-8 and nothing declared: Windows-1252.
-        assert_eq!(decode(b"na\xefve", None), "naïve");
+        assert_eq!(decode(b"na\xefve".to_vec(), None), "naïve");
     }
 
     #[test]

@@ -16,7 +16,6 @@ mod lock;
 mod normalize;
 mod orphans;
 mod persist;
-mod pool;
 mod publish;
 mod report;
 mod shard;

@@ -246,7 +246,7 @@ fn normalize_source<'r>(
         );
         normalize::normalize_noted(raw, &ctx)
     };
-    let counted = super::pool::map(&fresh, |raw| match &raw.body {
+    let counted = crate::pool::map(&fresh, |raw| match &raw.body {
         RawBody::Text(text) => (learn::candidates(text), None),
         // A page's blocks as extraction keeps them before anything learned is removed, so
         // what was learned does not erase its own evidence.
@@ -292,7 +292,7 @@ fn normalize_source<'r>(
         })
         .collect();
     // Each article alone, on every core: normalising is pure, so only the order is kept.
-    let results = super::pool::map(&work, |(raw, done)| {
+    let results = crate::pool::map(&work, |(raw, done)| {
         let done = done.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(done) = done {
             return Ok(done);

@@ -260,7 +260,7 @@ pub fn write(
         }
     }
     // Parsing back is most of publishing's work, and each format's file is its own.
-    let checked = super::pool::map(&files, |(format, tmp, layout)| {
+    let checked = crate::pool::map(&files, |(format, tmp, layout)| {
         publish::verify_file(*format, tmp.as_file(), layout)
     });
     let mut passed = Vec::new();

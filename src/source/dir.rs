@@ -29,83 +29,95 @@ pub fn collect(
     let mut files = Vec::new();
     walk(dir, &mut files).map_err(|e| Error::io(dir, e))?;
     files.sort();
+    let files: Vec<PathBuf> = files.into_iter().filter(|p| is_article_file(p)).collect();
+    // Reading, hashing and decoding are most of a cold run's first stage: every core takes
+    // files, and the outcomes are gathered in the files' order.
+    let read = crate::pool::map(&files, |path| read_one(source, dir, path, known));
     let mut out = Collected::default();
-    for path in files {
-        if !is_article_file(&path) {
-            continue;
-        }
-        let key = key_of(dir, &path);
-        let stat = fs::metadata(&path).map_err(|e| Error::io(&path, e));
-        let stat = match stat {
-            Ok(m) => m,
-            Err(e) => {
-                out.problems.push(e);
-                continue;
+    for outcome in read {
+        match outcome {
+            Read::Known(key) => out.known.push(key),
+            Read::Touched(key, print) => {
+                out.fingerprints.push((key.clone(), print));
+                out.known.push(key);
             }
-        };
-        let (size, modified_ns) = (stat.len(), modified_ns(&stat));
-        let before = known.get(&key);
-        if before.is_some_and(|f| f.size == size && f.modified_ns == modified_ns) {
-            out.known.push(key);
-            continue;
-        }
-        if size > source.fetch.max_body_bytes {
-            out.problems.push(Error::BadFile {
-                path: path.clone(),
-                line: 1,
-                message: format!(
-                    "the file is {size} bytes, more than `max_body_bytes` ({}); it is not read",
-                    source.fetch.max_body_bytes
-                ),
-            });
-            continue;
-        }
-        tracing::debug!(file = %path.display(), "reading article file");
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.problems.push(Error::io(&path, e));
-                continue;
+            Read::Article(a, print) => {
+                out.fingerprints.push((a.key.clone(), print));
+                out.articles.push(*a);
             }
-        };
-        let print = Fingerprint {
-            size,
-            modified_ns,
-            hash: hash(&bytes),
-        };
-        if before.is_some_and(|f| f.hash == print.hash) {
-            out.fingerprints.push((key.clone(), print));
-            out.known.push(key);
-            continue;
-        }
-        // A file that is no article gets no fingerprint: it is read (and its problem said, or
-        // counted) again next run, until it is fixed.
-        match article_of(
-            &source.name,
-            &path,
-            key.clone(),
-            &bytes,
-            &stat,
-            source.timezone,
-        ) {
-            Ok(mut a) => {
-                // A saved page that declares no address of its own gets the one it was saved
-                // from, as if it named it: its links resolve there and it links there.
-                if let (None, Some(folder), RawBody::Html(_)) =
-                    (&a.base_url, &source.base_url, &a.body)
-                {
-                    let origin = below(folder, &a.key);
-                    a.hints.link = Some(origin.clone());
-                    a.base_url = Some(origin);
-                }
-                give_home(&mut a, source.article_home.as_ref());
-                out.fingerprints.push((key, print));
-                out.articles.push(a);
-            }
-            Err(e) => out.problems.push(e),
+            Read::Problem(e) => out.problems.push(e),
         }
     }
     Ok(out)
+}
+
+/// What one file below a `dir` source turned out to be.
+enum Read {
+    /// Size and modification time as last run: not opened.
+    Known(String),
+    /// Opened, and its bytes hash as last run (touched, not edited).
+    Touched(String, Fingerprint),
+    /// New or edited.
+    Article(Box<RawArticle>, Fingerprint),
+    /// Unreadable, too large, or not an article; it gets no fingerprint, so it is read (and
+    /// its problem said, or counted) again next run, until it is fixed.
+    Problem(Error),
+}
+
+fn read_one(
+    source: &Source,
+    dir: &Path,
+    path: &Path,
+    known: &HashMap<String, Fingerprint>,
+) -> Read {
+    let key = key_of(dir, path);
+    let stat = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Read::Problem(Error::io(path, e)),
+    };
+    let (size, modified_ns) = (stat.len(), modified_ns(&stat));
+    let before = known.get(&key);
+    if before.is_some_and(|f| f.size == size && f.modified_ns == modified_ns) {
+        return Read::Known(key);
+    }
+    if size > source.fetch.max_body_bytes {
+        return Read::Problem(Error::BadFile {
+            path: path.to_path_buf(),
+            line: 1,
+            message: format!(
+                "the file is {size} bytes, more than `max_body_bytes` ({}); it is not read",
+                source.fetch.max_body_bytes
+            ),
+        });
+    }
+    tracing::debug!(file = %path.display(), "reading article file");
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Read::Problem(Error::io(path, e)),
+    };
+    let print = Fingerprint {
+        size,
+        modified_ns,
+        hash: hash(&bytes),
+    };
+    if before.is_some_and(|f| f.hash == print.hash) {
+        return Read::Touched(key, print);
+    }
+    match article_of(&source.name, path, key, bytes, &stat, source.timezone) {
+        Ok(mut a) => {
+            // A saved page that declares no address of its own gets the one it was saved
+            // from, as if it named it: its links resolve there and it links there.
+            if let (None, Some(folder), RawBody::Html(_)) = (&a.base_url, &source.base_url, &a.body)
+            {
+                let origin = below(folder, &a.key);
+                a.hints.link = Some(origin.clone());
+                a.base_url = Some(origin);
+            }
+            give_home(&mut a, source.article_home.as_ref());
+            Read::Article(Box::new(a), print)
+        }
+        Err(e) => Read::Problem(e),
+    }
 }
 
 /// Links an article that names no URL of its own to its public copy under `articles_url`,
@@ -240,7 +252,7 @@ pub fn read_article(
     }
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let stat = fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    article_of(source_name, path, key_of(root, path), &bytes, &stat, tz).map(Some)
+    article_of(source_name, path, key_of(root, path), bytes, &stat, tz).map(Some)
 }
 
 /// The article a file's bytes hold: decoded, checked to be text, front matter read.
@@ -248,24 +260,28 @@ fn article_of(
     source_name: &str,
     path: &Path,
     key: String,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     stat: &fs::Metadata,
     tz: Tz,
 ) -> Result<RawArticle> {
+    let binary = |kind| Error::BadFile {
+        path: path.to_path_buf(),
+        line: 1,
+        message: format!("the file is {kind}, not text; it is not published"),
+    };
+    if let Some(kind) = crate::sniff::sniff_bytes(&bytes) {
+        return Err(binary(kind));
+    }
     let html = matches!(extension(path).as_str(), "html" | "htm");
-    let text = if html {
+    let text = normalize_line_ends(if html {
         // A saved page is decoded as a fetched one is: BOM, then `<meta charset>` or XML
         // declaration, then UTF-8 or Windows-1252.
-        normalize_line_ends(&crate::fetch::charset::decode(bytes, None))
+        crate::fetch::charset::decode(bytes, None)
     } else {
         decode(bytes)
-    };
-    if let Some(kind) = crate::sniff::sniff(bytes, &text) {
-        return Err(Error::BadFile {
-            path: path.to_path_buf(),
-            line: 1,
-            message: format!("the file is {kind}, not text; it is not published"),
-        });
+    });
+    if let Some(kind) = crate::sniff::sniff_text(&text) {
+        return Err(binary(kind));
     }
     if text.trim().is_empty() {
         return Err(Error::BadFile {
@@ -325,27 +341,31 @@ fn declared_url(html: &str) -> Option<url::Url> {
 }
 
 /// UTF-8 (BOM or not), or UTF-16 with its BOM; anything else is read as Windows-1252, the usual
-/// culprit of scraped files, rather than rejected. Line ends become `\n`: a file saved with
-/// old-Mac `\r` or Windows `\r\n` ends must read the same as one with Unix ends (front matter
-/// fences, paragraphs).
-fn decode(bytes: &[u8]) -> String {
-    let text = match encoding_rs::Encoding::for_bom(bytes) {
-        Some((enc, bom)) => enc.decode_without_bom_handling(&bytes[bom..]).0,
-        None => match std::str::from_utf8(bytes) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
-        },
-    };
-    normalize_line_ends(&text)
+/// culprit of scraped files, rather than rejected. UTF-8 becomes the text without a copy.
+fn decode(bytes: Vec<u8>) -> String {
+    match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((enc, bom)) => enc
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned(),
+        None => String::from_utf8(bytes).unwrap_or_else(|e| {
+            encoding_rs::WINDOWS_1252
+                .decode(e.as_bytes())
+                .0
+                .into_owned()
+        }),
+    }
 }
 
-/// `\r\n` and lone `\r` to `\n`.
-fn normalize_line_ends(text: &str) -> String {
+/// `\r\n` and lone `\r` to `\n`: a file saved with old-Mac `\r` or Windows `\r\n` ends must
+/// read the same as one with Unix ends (front matter fences, paragraphs). Text without `\r`, the
+/// common case, is handed back as it came.
+fn normalize_line_ends(text: String) -> String {
     if !text.contains('\r') {
-        return text.to_string();
+        return text;
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(i) = rest.find('\r') {
         out.push_str(&rest[..i]);
         out.push('\n');
@@ -557,24 +577,29 @@ mod tests {
         assert!(front_matter("---\ntitle: T\n", chrono_tz::UTC).is_err());
     }
 
+    /// A scraped file's bytes as `dir` sources read them.
+    fn read(bytes: &[u8]) -> String {
+        normalize_line_ends(decode(bytes.to_vec()))
+    }
+
     #[test]
     fn latin1_files_decode() {
-        assert_eq!(decode(b"caf\xe9"), "café");
-        assert_eq!(decode("café".as_bytes()), "café");
+        assert_eq!(read(b"caf\xe9"), "café");
+        assert_eq!(read("café".as_bytes()), "café");
         let utf16: Vec<u8> = b"\xff\xfe"
             .iter()
             .copied()
             .chain("café".encode_utf16().flat_map(|u| u.to_le_bytes()))
             .collect();
-        assert_eq!(decode(&utf16), "café");
+        assert_eq!(read(&utf16), "café");
     }
 
     #[test]
     fn line_ends_become_newlines() {
-        assert_eq!(decode(b"a\rb\r\rc"), "a\nb\n\nc");
-        assert_eq!(decode(b"a\r\nb\r\n\r\nc\r"), "a\nb\n\nc\n");
-        assert_eq!(decode(b"caf\xe9\r\n"), "café\n");
-        assert_eq!(decode(b"a\n\rb"), "a\n\nb");
+        assert_eq!(read(b"a\rb\r\rc"), "a\nb\n\nc");
+        assert_eq!(read(b"a\r\nb\r\n\r\nc\r"), "a\nb\n\nc\n");
+        assert_eq!(read(b"caf\xe9\r\n"), "café\n");
+        assert_eq!(read(b"a\n\rb"), "a\n\nb");
     }
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -599,7 +599,7 @@ mod tests {
         let mut failures = Vec::new();
         for page in &pages {
             // Decoded as a saved page is (its `<meta charset>`), so a non-UTF-8 page can be one.
-            let html = crate::fetch::charset::decode(&std::fs::read(page).unwrap(), None);
+            let html = crate::fetch::charset::decode(std::fs::read(page).unwrap(), None);
             let want = paragraphs(&std::fs::read_to_string(page.with_extension("txt")).unwrap());
             let got = paragraphs(&article(&html).content_text);
             let name = page.file_name().unwrap().to_string_lossy();

@@ -1,7 +1,8 @@
-//! The run's CPU-heavy steps (normalising a source's articles, parsing a feed's files back) on
-//! as many threads as the machine has cores, so a cold run is not bound to one of them. Scoped
-//! threads per call: the work borrows the stage's data, and each call is long enough (many
-//! articles, or whole feed files) for a thread's start to be noise.
+//! The run's CPU-heavy steps (reading and decoding a folder's files, normalising a source's
+//! articles, parsing a feed's files back) on as many threads as the machine has cores, so a
+//! cold run is not bound to one of them. Scoped threads per call: the work borrows the stage's
+//! data, and each call is long enough (many files or articles, or whole feed files) for a
+//! thread's start to be noise.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
