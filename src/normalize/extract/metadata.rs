@@ -385,7 +385,9 @@ impl Resolved {
             ctx,
             self.authors_are_brand,
         );
-        if let Some((seen, from)) = shown_overrules(&self.meta, &shown, meta, page, ctx) {
+        let permalink = base.or(self.meta.link.as_ref());
+        if let Some((seen, from)) = shown_overrules(&self.meta, &shown, meta, page, permalink, ctx)
+        {
             self.meta.published = Some(seen);
             self.meta.provenance.published = Some(from);
         }
@@ -463,13 +465,15 @@ fn labelled_dates(
 /// the page shows. The markup's date is often the template's (the record's creation, a
 /// republish, a UTC instant on the next day), unless the page vouches for it: Open Graph's
 /// `article:published_time` states the same day, or the page shows that day by the headline
-/// too (a forum thread's first post below its latest activity). Measured on wcxb-dev, against
-/// date lines alone overruling any markup: 29 pages right that were wrong, 11 the reverse.
+/// too (a forum thread's first post below its latest activity). The permalink's date, when it
+/// is one of the two days, settles it first. Measured on wcxb-dev, against date lines alone
+/// overruling any markup: 30 pages right that were wrong, 9 the reverse.
 fn shown_overrules(
     marked: &Metadata,
     shown: &Shown,
     meta: &Meta,
     page: &Page,
+    permalink: Option<&Url>,
     ctx: &Context,
 ) -> Option<(DateTime<FixedOffset>, Origin)> {
     let day = marked.published?.date_naive();
@@ -477,14 +481,18 @@ fn shown_overrules(
         .published
         .zip(shown.published_from)
         .or_else(|| shown.updated.map(|d| (d, Origin::DateLine)))?;
-    let vouched = || {
-        meta.meta(&["article:published_time"])
-            .and_then(|v| crate::dates::parse(v, ctx.timezone))
-            .is_some_and(|d| d.date_naive() == day)
-            || shows_day(page, marked.title.as_deref(), day, ctx)
-    };
-    (seen.date_naive() != day && crate::dates::plausible(seen, ctx.now).is_some() && !vouched())
-        .then_some((seen, from))
+    if seen.date_naive() == day || crate::dates::plausible(seen, ctx.now).is_none() {
+        return None;
+    }
+    let permalink = permalink.and_then(url_date).map(|d| d.date_naive());
+    let vouched = permalink != Some(seen.date_naive())
+        && (permalink == Some(day)
+            || meta
+                .meta(&["article:published_time"])
+                .and_then(|v| crate::dates::parse(v, ctx.timezone))
+                .is_some_and(|d| d.date_naive() == day)
+            || shows_day(page, marked.title.as_deref(), day, ctx));
+    (!vouched).then_some((seen, from))
 }
 
 /// Whether a date the page shows by its headline (a `<time>`, a date line not labelled
@@ -1242,6 +1250,9 @@ fn name_of(text: &str) -> Option<Vec<String>> {
 /// What a short block states: the whole line ("Published on July 18, 2025", "Dec 17, 2025",
 /// "By Jane Roe"), else the date in one part of a byline row ("By Jane Roe - Mar 27, 2024").
 fn shown_line(text: &str, ctx: &Context) -> Option<Found> {
+    if member_date(text) {
+        return None;
+    }
     let is_date = |f: &Found| !matches!(f, Found::Authors(_));
     let whole = harvest(text, ctx);
     if whole.as_ref().is_some_and(is_date) {
@@ -1253,6 +1264,16 @@ fn shown_line(text: &str, ctx: &Context) -> Option<Found> {
         .filter(|p| !p.is_empty())
         .find_map(|p| harvest(p, ctx).filter(is_date))
         .or(whole)
+}
+
+/// Whether a line dates a forum member's profile ("Joined: Mon Jul 24, 2017"), not the page.
+fn member_date(text: &str) -> bool {
+    let lower = text.trim_start().to_lowercase();
+    lexicon::MEMBER_DATE_LABELS.iter().any(|label| {
+        lower
+            .strip_prefix(label)
+            .is_some_and(|rest| rest.starts_with([':', ' ']))
+    })
 }
 
 /// The date in a URL's path ("/2025/12/19/slug", "/blog/2025-12-17-slug"), which permalinks
@@ -1443,6 +1464,44 @@ mod tests {
         );
         assert_eq!(a.published.unwrap().date_naive().to_string(), "2025-03-05");
         assert_eq!(p.published, Some(Origin::JsonLd));
+    }
+
+    #[test]
+    fn the_permalinks_date_settles_a_shown_date_against_the_markups() {
+        let page = |path: &str, head: &str, body: &str| {
+            let html = format!(
+                "<html><head>{head}</head><body><article><h1>Fees approved</h1>{body}{PROSE}</article></body></html>"
+            );
+            let url = Url::parse(&format!("https://news.example.org{path}")).ok();
+            let raw = testing::raw(RawBody::Html(html), url);
+            let rules = crate::normalize::chrome::Rules::default();
+            let learned = crate::normalize::learn::Learned::default();
+            let ctx = Context::new(testing::now(), &rules, &learned);
+            let a = normalize_noted(&raw, &ctx).unwrap().0;
+            a.published.unwrap().date_naive().to_string()
+        };
+        let og = r#"<meta property="article:published_time" content="2025-03-05T02:10:00+00:00">"#;
+        // Open Graph's instant in UTC is the next day; the permalink has the day shown.
+        let shown = "<p>Posted on March 4, 2025</p>";
+        assert_eq!(page("/2025/03/04/fees/", og, shown), "2025-03-04");
+        assert_eq!(page("/fees/", og, shown), "2025-03-05");
+        // The permalink has the markup's day: a later "Updated" line does not overrule it.
+        let updated = "<p>Updated March 9, 2025</p>";
+        assert_eq!(page("/2025/03/05/fees/", LD_DATED, updated), "2025-03-05");
+        assert_eq!(page("/fees/", LD_DATED, updated), "2025-03-09");
+    }
+
+    #[test]
+    fn a_forum_members_join_date_is_not_the_pages() {
+        let (a, p) = read(
+            "",
+            r#"<h1>Which saw?</h1><div><p>Ana Lima</p><p>Joined: Mon Jul 24, 2017 9:28 am</p><p>Posts: 12</p></div><p><time datetime="2024-02-24T12:41:00Z">Sat Feb 24, 2024 12:41 pm</time></p>"#,
+        );
+        assert_eq!(a.published.unwrap().date_naive().to_string(), "2024-02-24");
+        assert_eq!(p.published, Some(Origin::Time));
+        assert!(member_date("Registered: 2016-07-02"));
+        assert!(member_date("Member since 2019"));
+        assert!(!member_date("Registration closes May 2, 2025"));
     }
 
     #[test]
