@@ -891,6 +891,10 @@ pub const BYLINE_LABELS: &[&str] = &[
     "著者",
 ];
 
+/// Labels of a forum member's profile beside each post ("Joined: Mon Jul 24, 2017",
+/// "Registered: 2016-07-02", "Member since 2019"): the date is the member's, never the page's.
+pub const MEMBER_DATE_LABELS: &[&str] = &["joined", "registered", "member since"];
+
 // ---- Class and id names (HTML extraction, matched against each element's class and id) ----
 
 /// Class/id words of page furniture.
