@@ -11,13 +11,19 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::dom::{measure, Page, Tag};
-use super::score::{serialize_all, Extracted};
+use super::score::{serialize_all, serialize_kept, Extracted};
 use crate::normalize::trace::BodyFrom;
 
 // Feedsmith's own figures, set on the wcxb-dev listing, collection and product pages.
 
-/// Fewest sibling items of one shape that make a list of cards.
+/// Fewest items of one shape that make a list of cards, and fewest siblings of one parent
+/// among them: a grid is often wrapped per row, a front page per section, a few cards each.
 const MIN_CARDS: usize = 4;
+const MIN_ROW: usize = 2;
+/// How many of an item's class names make its shape.
+const SIGNATURE_NAMES: usize = 2;
+/// The class WordPress (and WooCommerce, on products) gives every published post it lists.
+const PUBLISHED_POST: &str = "status-publish";
 /// A card's text bounds (characters): under it is a menu entry, over it a section of prose.
 const MIN_CARD_CHARS: u32 = 20;
 const MAX_CARD_CHARS: u32 = 1500;
@@ -44,9 +50,13 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
     // Text and link characters of each subtree, and whether it holds a link or heading, over
     // the nodes that page furniture and chrome-named containers do not take out.
     let mut dead = vec![false; n];
+    let mut in_article = vec![false; n];
     for i in 1..n {
         let node = &page.nodes[i];
-        dead[i] = dead[node.parent] || node.furniture || node.unlikely;
+        let p = node.parent;
+        in_article[i] = in_article[p] || node.tag == Tag::Article;
+        dead[i] =
+            dead[p] || node.furniture || (node.unlikely && !names_mislead(node, in_article[p]));
     }
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
@@ -90,11 +100,11 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             }
         }
         for (sig, members, items) in groups.iter_mut() {
-            if *members < MIN_CARDS {
+            if *members < MIN_ROW {
                 continue;
             }
             items.retain(|&c| titled[c] && (MIN_CARD_CHARS..=MAX_CARD_CHARS).contains(&chars[c]));
-            if items.len() < MIN_CARDS || items.len() * 4 < *members * CARD_QUARTERS {
+            if items.len() < MIN_ROW || items.len() * 4 < *members * CARD_QUARTERS {
                 continue;
             }
             let kind = (signature(page, p), *sig);
@@ -110,7 +120,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
     }
     let winner = lists
         .into_iter()
-        .filter(|l| l.1 >= MIN_LIST_CHARS)
+        .filter(|l| l.1 >= MIN_LIST_CHARS && l.2.len() >= MIN_CARDS)
         .max_by_key(|l| l.1)
         .map(|l| (l.1, l.2));
     // The pick's subtrees, when it was taken from this page (not from a copy of it).
@@ -142,17 +152,53 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             if best.spans.iter().all(|&(_, end)| end <= cards[0]) {
                 push(&mut out, best);
             }
+            // A card shown twice (a carousel's clones, a phone and a desktop copy) is one card.
+            let mut seen: Vec<String> = Vec::new();
             for c in cards {
-                push(&mut out, &serialize_all(page, c));
+                let card = serialize_all(page, c);
+                if !seen.contains(&card.html) {
+                    push(&mut out, &card);
+                    seen.push(card.html);
+                }
             }
             return Some((out, BodyFrom::Cards));
         }
     }
-    if !own || best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
+    if !own || article_shaped(&best.html) {
         return None;
     }
-    // A product's or service's facts beside its description: the pick's sibling blocks that
-    // are lists without links (specifications, features, what is included).
+    facts(page, best, &dead, &chars, &links).or_else(|| main_element(page, best, &dead, &chars))
+}
+
+/// A page of many sections (a service's or product's landing page, a shop's category page
+/// without one list of cards) whose pick is one of them: the page's `<main>` element, less
+/// its furniture, when it holds far more text than the pick.
+fn main_element(
+    page: &Page,
+    best: &Extracted,
+    dead: &[bool],
+    chars: &[u32],
+) -> Option<(Extracted, BodyFrom)> {
+    let main = (1..page.nodes.len()).find(|&i| page.nodes[i].tag == Tag::Main && !dead[i])?;
+    let total = chars[main] as usize;
+    if total < MIN_LIST_CHARS as usize || total < best.chars * FULLER {
+        return None;
+    }
+    Some((serialize_kept(page, main, &|i| !dead[i]), BodyFrom::Main))
+}
+
+/// A product's or service's facts beside its description (a short pick): the pick's sibling
+/// blocks that are lists without links (specifications, features, what is included).
+fn facts(
+    page: &Page,
+    best: &Extracted,
+    dead: &[bool],
+    chars: &[u32],
+    links: &[u32],
+) -> Option<(Extracted, BodyFrom)> {
+    if best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
+        return None;
+    }
     let root = best.spans[0].0;
     let parent = page.nodes[root].parent;
     if parent == 0 {
@@ -169,7 +215,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             && (MIN_CARD_CHARS..=MAX_FACTS_CHARS).contains(&chars[c])
             && links[c] * MAX_FACT_LINKS < chars[c]
     };
-    if !page.children(parent).any(facts) || article_shaped(&best.html) {
+    if !page.children(parent).any(facts) {
         return None;
     }
     let mut out = empty();
@@ -198,16 +244,33 @@ fn push(out: &mut Extracted, part: &Extracted) {
     out.spans.extend(&part.spans);
 }
 
-/// Which items are "of one shape": the same element and class names, digits aside (a card's
-/// id or position is often numbered).
+/// Which items are "of one shape": the same element and first two class names, digits aside
+/// (a card's id or position is often numbered). Later names often vary per card (its
+/// categories, stock, "first" or "last" in its row); page builders that give every block the
+/// same first name give it its own second one.
 fn signature(page: &Page, i: usize) -> u64 {
     let node = &page.nodes[i];
     let mut h = DefaultHasher::new();
     node.tag.name().hash(&mut h);
-    for c in node.class_id.chars().filter(|c| !c.is_ascii_digit()) {
-        c.hash(&mut h);
+    for name in node.class_id.split_whitespace().take(SIGNATURE_NAMES) {
+        for c in name.chars().filter(|c| !c.is_ascii_digit()) {
+            c.hash(&mut h);
+        }
+        ' '.hash(&mut h);
     }
     h.finish()
+}
+
+/// Whether a node's class or id names are no reason to drop it from a card: an article's
+/// `<header>` holds its title, and a post's classes from a publishing system name its
+/// categories and tags ("status-publish … category-news tag-tents product_tag-cups"), not a
+/// tag box.
+fn names_mislead(node: &super::dom::Node, in_article: bool) -> bool {
+    (node.tag == Tag::Header && in_article)
+        || node
+            .class_id
+            .split_whitespace()
+            .any(|t| t == PUBLISHED_POST)
 }
 
 /// Whether the scorer's pick reads as an article: several paragraphs of prose. Judged on its
