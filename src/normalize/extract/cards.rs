@@ -5,7 +5,8 @@
 //! items of one shape holds far more text than the scorer's pick, and that pick is not shaped
 //! like an article, the body is all those cards, in order. A product's or service's short
 //! description is often one block among siblings holding its specifications and features as
-//! lists: those join it.
+//! lists: those join it. A page of many short sections (a service's landing page) whose pick
+//! is one of them is its `<main>` element.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -32,6 +33,9 @@ const CARD_QUARTERS: usize = 3;
 /// The list must hold this many times the scorer's pick to replace it, and this much text.
 const FULLER: usize = 2;
 const MIN_LIST_CHARS: u32 = 300;
+/// The `<main>` element must hold this many times the pick to replace it: at twice, an
+/// article of short paragraphs lost to the report links and teasers beside it.
+const MAIN_FULLER: usize = 3;
 /// A pick with this many paragraphs of this length is an article, whatever lists the page has.
 const PROSE_PARAGRAPHS: usize = 3;
 const PROSE_CHARS: u32 = 200;
@@ -167,21 +171,27 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
     if !own || article_shaped(&best.html) {
         return None;
     }
-    facts(page, best, &dead, &chars, &links).or_else(|| main_element(page, best, &dead, &chars))
+    facts(page, best, &dead, &chars, &links)
+        .or_else(|| main_element(page, best, &dead, &chars, &in_article))
 }
 
 /// A page of many sections (a service's or product's landing page, a shop's category page
 /// without one list of cards) whose pick is one of them: the page's `<main>` element, less
-/// its furniture, when it holds far more text than the pick.
+/// its furniture, when it holds far more text than the pick. A pick in an `<article>` is
+/// what the page itself calls its article: it stays.
 fn main_element(
     page: &Page,
     best: &Extracted,
     dead: &[bool],
     chars: &[u32],
+    in_article: &[bool],
 ) -> Option<(Extracted, BodyFrom)> {
+    if best.spans.iter().any(|&(s, _)| in_article[s]) {
+        return None;
+    }
     let main = (1..page.nodes.len()).find(|&i| page.nodes[i].tag == Tag::Main && !dead[i])?;
     let total = chars[main] as usize;
-    if total < MIN_LIST_CHARS as usize || total < best.chars * FULLER {
+    if total < MIN_LIST_CHARS as usize || total < best.chars * MAIN_FULLER {
         return None;
     }
     Some((serialize_kept(page, main, &|i| !dead[i]), BodyFrom::Main))
@@ -286,12 +296,27 @@ fn article_shaped(html: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::model::RawBody;
+    use crate::normalize::trace::BodyFrom;
 
     fn text(html: &str) -> String {
         let base = url::Url::parse("https://shop.example.com/c/tents").ok();
         crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
             .unwrap()
             .content_text
+    }
+
+    /// Where the body of `html` came from.
+    fn from(html: &str) -> BodyFrom {
+        use crate::normalize::{chrome::Rules, learn::Learned, testing, trace::Trace, Context};
+        let (rules, learned, trace) = (Rules::default(), Learned::default(), Trace::default());
+        let ctx = Context {
+            trace: Some(&trace),
+            ..Context::new(testing::now(), &rules, &learned)
+        };
+        let base = url::Url::parse("https://shop.example.com/c/tents").ok();
+        let raw = testing::raw(RawBody::Html(html.to_string()), base);
+        crate::normalize::normalize(&raw, &ctx).unwrap();
+        trace.take().body_from
     }
 
     fn cards(n: usize) -> String {
@@ -339,5 +364,108 @@ mod tests {
         let t = text(&html);
         assert!(t.contains("Paragraph 3 of the review"), "{t}");
         assert!(!t.contains("Ridge Tent Model"), "{t}");
+    }
+
+    /// A WooCommerce-style product item: later classes vary per card (its place in the row,
+    /// its stock) and the post classes name its tags, which read as a tag box.
+    fn product(i: usize, extra: &str) -> String {
+        format!(
+            r#"<li class="product type-product post-{i}0 status-publish {extra} product_cat-tents product_tag-camping"><a href="/p/{i}"><h2>Two-Person Dome Tent Number {i}</h2></a><span class="price">${i}9.00</span></li>"#
+        )
+    }
+
+    #[test]
+    fn cards_wrapped_per_row_whose_classes_vary_are_one_list() {
+        let rows: String = (0..3)
+            .map(|r| {
+                let row: String = (1..=3)
+                    .map(|c| {
+                        let i = r * 3 + c;
+                        product(
+                            i,
+                            if c == 1 {
+                                "first instock"
+                            } else {
+                                "outofstock"
+                            },
+                        )
+                    })
+                    .collect();
+                format!(r#"<ul class="products columns-3">{row}</ul>"#)
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><main><h1>Tents</h1><div class="shop">{rows}</div></main>
+<footer><p>© Shop</p></footer></body></html>"#
+        );
+        let t = text(&html);
+        for i in 1..=9 {
+            assert!(
+                t.contains(&format!("Dome Tent Number {i}")),
+                "card {i}: {t}"
+            );
+            assert!(t.contains(&format!("${i}9.00")), "price {i}: {t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    #[test]
+    fn an_article_cards_header_holds_its_title_and_a_repeated_card_shows_once() {
+        let card = |i: usize| {
+            format!(
+                r#"<article class="river"><header><h2><a href="/n/{i}">Trail news item {i} for the week</a></h2><p>A short teaser for item {i}, a line or two.</p></header></article>"#
+            )
+        };
+        let section = |from: usize| -> String { (from..from + 3).map(card).collect() };
+        let html = format!(
+            r#"<html><body><main><h1>Trail news</h1>
+<section class="col">{}</section><section class="col">{}</section><section class="col">{}</section>
+</main></body></html>"#,
+            section(1),
+            section(4),
+            section(4)
+        );
+        let t = text(&html);
+        for i in 1..=6 {
+            assert_eq!(
+                t.matches(&format!("Trail news item {i} for")).count(),
+                1,
+                "item {i}: {t}"
+            );
+            assert!(t.contains(&format!("A short teaser for item {i}")), "{t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    #[test]
+    fn a_page_of_many_sections_is_its_main_element_less_its_furniture() {
+        // A service's landing page: one paragraph of introduction (the scorer's pick), then
+        // sections of a few tiles and questions, none of them prose nor a list of cards.
+        let tiles: String = (1..=3)
+            .map(|i| format!(r#"<div class="tile"><h3>Service {i}</h3><p>What part {i} covers, in a line or two of text.</p></div>"#))
+            .collect();
+        let questions: String = (1..=3)
+            .map(|i| format!(r#"<div class="faq"><h3>Question {i}?</h3><div class="answer">The answer to question {i}, a sentence or two of it, with a little more detail.</div></div>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><header><a href="/">Acme Consulting</a></header>
+<main><section class="intro"><div class="intro-text"><h1>Managed systems</h1><p>We plan, build and run the systems of small firms, with one team from the first call to the launch and long after it, so the staff can get on with their own work.</p></div></section>
+<section class="features"><h2>What we do</h2><div class="grid">{tiles}</div></section>
+<section class="questions"><h2>Questions</h2>{questions}</section>
+<aside><p>Call us today on 555 0100, lines are open all week long.</p></aside></main>
+<footer><p>© Acme Consulting</p></footer></body></html>"#
+        );
+        let t = text(&html);
+        for part in [
+            "What we do",
+            "What part 3 covers",
+            "The answer to question 3",
+        ] {
+            assert!(t.contains(part), "{part}: {t}");
+        }
+        for chrome in ["Call us today", "©", "Acme Consulting"] {
+            assert!(!t.contains(chrome), "{chrome}: {t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Main);
     }
 }
