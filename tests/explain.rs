@@ -287,6 +287,7 @@ fn explain_says_when_a_page_is_a_listing_or_a_product_page_not_an_article() {
             "product-page",
             "this page is a product or service page, not an article",
         ),
+        ("service-sections", "this page is many sections"),
         ("wordpress-blocks", ""),
     ] {
         let page =
@@ -308,6 +309,7 @@ fn explain_says_when_a_page_is_a_listing_or_a_product_page_not_an_article() {
         let want = match fixture {
             "listing-cards" => "cards",
             "product-page" => "facts",
+            "service-sections" => "main",
             _ => "blocks",
         };
         assert_eq!(v["body_from"], want, "{fixture}");

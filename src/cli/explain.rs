@@ -158,6 +158,10 @@ fn render(x: &Explained, colour: bool) -> String {
             "body: the description with the fact lists beside it: this page is a product or \
              service page, not an article\n",
         ),
+        BodyFrom::Main => out.push_str(
+            "body: the page's main element: this page is many sections (a product, service or \
+             shop page), not an article\n",
+        ),
     }
     match (&x.article, &x.error) {
         (Some(a), _) => {

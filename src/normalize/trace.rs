@@ -56,6 +56,8 @@ pub enum BodyFrom {
     Cards,
     /// The pick with the fact lists beside it: a product or service page, not an article.
     Facts,
+    /// The page's `<main>` element: a page of many sections, not an article.
+    Main,
 }
 
 /// One line (text input) or text block (HTML input) and its fate.

@@ -5,19 +5,26 @@
 //! items of one shape holds far more text than the scorer's pick, and that pick is not shaped
 //! like an article, the body is all those cards, in order. A product's or service's short
 //! description is often one block among siblings holding its specifications and features as
-//! lists: those join it.
+//! lists: those join it. A page of many short sections (a service's landing page) whose pick
+//! is one of them is its `<main>` element.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::dom::{measure, Page, Tag};
-use super::score::{serialize_all, Extracted};
+use super::score::{serialize_all, serialize_kept, Extracted};
 use crate::normalize::trace::BodyFrom;
 
 // Feedsmith's own figures, set on the wcxb-dev listing, collection and product pages.
 
-/// Fewest sibling items of one shape that make a list of cards.
+/// Fewest items of one shape that make a list of cards, and fewest siblings of one parent
+/// among them: a grid is often wrapped per row, a front page per section, a few cards each.
 const MIN_CARDS: usize = 4;
+const MIN_ROW: usize = 2;
+/// How many of an item's class names make its shape.
+const SIGNATURE_NAMES: usize = 2;
+/// The class WordPress (and WooCommerce, on products) gives every published post it lists.
+const PUBLISHED_POST: &str = "status-publish";
 /// A card's text bounds (characters): under it is a menu entry, over it a section of prose.
 const MIN_CARD_CHARS: u32 = 20;
 const MAX_CARD_CHARS: u32 = 1500;
@@ -26,6 +33,9 @@ const CARD_QUARTERS: usize = 3;
 /// The list must hold this many times the scorer's pick to replace it, and this much text.
 const FULLER: usize = 2;
 const MIN_LIST_CHARS: u32 = 300;
+/// The `<main>` element must hold this many times the pick to replace it: at twice, an
+/// article of short paragraphs lost to the report links and teasers beside it.
+const MAIN_FULLER: usize = 3;
 /// A pick with this many paragraphs of this length is an article, whatever lists the page has.
 const PROSE_PARAGRAPHS: usize = 3;
 const PROSE_CHARS: u32 = 200;
@@ -44,9 +54,13 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
     // Text and link characters of each subtree, and whether it holds a link or heading, over
     // the nodes that page furniture and chrome-named containers do not take out.
     let mut dead = vec![false; n];
+    let mut in_article = vec![false; n];
     for i in 1..n {
         let node = &page.nodes[i];
-        dead[i] = dead[node.parent] || node.furniture || node.unlikely;
+        let p = node.parent;
+        in_article[i] = in_article[p] || node.tag == Tag::Article;
+        dead[i] =
+            dead[p] || node.furniture || (node.unlikely && !names_mislead(node, in_article[p]));
     }
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
@@ -90,11 +104,11 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             }
         }
         for (sig, members, items) in groups.iter_mut() {
-            if *members < MIN_CARDS {
+            if *members < MIN_ROW {
                 continue;
             }
             items.retain(|&c| titled[c] && (MIN_CARD_CHARS..=MAX_CARD_CHARS).contains(&chars[c]));
-            if items.len() < MIN_CARDS || items.len() * 4 < *members * CARD_QUARTERS {
+            if items.len() < MIN_ROW || items.len() * 4 < *members * CARD_QUARTERS {
                 continue;
             }
             let kind = (signature(page, p), *sig);
@@ -110,7 +124,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
     }
     let winner = lists
         .into_iter()
-        .filter(|l| l.1 >= MIN_LIST_CHARS)
+        .filter(|l| l.1 >= MIN_LIST_CHARS && l.2.len() >= MIN_CARDS)
         .max_by_key(|l| l.1)
         .map(|l| (l.1, l.2));
     // The pick's subtrees, when it was taken from this page (not from a copy of it).
@@ -142,17 +156,59 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             if best.spans.iter().all(|&(_, end)| end <= cards[0]) {
                 push(&mut out, best);
             }
+            // A card shown twice (a carousel's clones, a phone and a desktop copy) is one card.
+            let mut seen: Vec<String> = Vec::new();
             for c in cards {
-                push(&mut out, &serialize_all(page, c));
+                let card = serialize_all(page, c);
+                if !seen.contains(&card.html) {
+                    push(&mut out, &card);
+                    seen.push(card.html);
+                }
             }
             return Some((out, BodyFrom::Cards));
         }
     }
-    if !own || best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
+    if !own || article_shaped(&best.html) {
         return None;
     }
-    // A product's or service's facts beside its description: the pick's sibling blocks that
-    // are lists without links (specifications, features, what is included).
+    facts(page, best, &dead, &chars, &links)
+        .or_else(|| main_element(page, best, &dead, &chars, &in_article))
+}
+
+/// A page of many sections (a service's or product's landing page, a shop's category page
+/// without one list of cards) whose pick is one of them: the page's `<main>` element, less
+/// its furniture, when it holds far more text than the pick. A pick in an `<article>` is
+/// what the page itself calls its article: it stays.
+fn main_element(
+    page: &Page,
+    best: &Extracted,
+    dead: &[bool],
+    chars: &[u32],
+    in_article: &[bool],
+) -> Option<(Extracted, BodyFrom)> {
+    if best.spans.iter().any(|&(s, _)| in_article[s]) {
+        return None;
+    }
+    let main = (1..page.nodes.len()).find(|&i| page.nodes[i].tag == Tag::Main && !dead[i])?;
+    let total = chars[main] as usize;
+    if total < MIN_LIST_CHARS as usize || total < best.chars * MAIN_FULLER {
+        return None;
+    }
+    Some((serialize_kept(page, main, &|i| !dead[i]), BodyFrom::Main))
+}
+
+/// A product's or service's facts beside its description (a short pick): the pick's sibling
+/// blocks that are lists without links (specifications, features, what is included).
+fn facts(
+    page: &Page,
+    best: &Extracted,
+    dead: &[bool],
+    chars: &[u32],
+    links: &[u32],
+) -> Option<(Extracted, BodyFrom)> {
+    if best.spans.len() != 1 || best.chars >= MAX_FACTS_PICK {
+        return None;
+    }
     let root = best.spans[0].0;
     let parent = page.nodes[root].parent;
     if parent == 0 {
@@ -169,7 +225,7 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             && (MIN_CARD_CHARS..=MAX_FACTS_CHARS).contains(&chars[c])
             && links[c] * MAX_FACT_LINKS < chars[c]
     };
-    if !page.children(parent).any(facts) || article_shaped(&best.html) {
+    if !page.children(parent).any(facts) {
         return None;
     }
     let mut out = empty();
@@ -198,16 +254,33 @@ fn push(out: &mut Extracted, part: &Extracted) {
     out.spans.extend(&part.spans);
 }
 
-/// Which items are "of one shape": the same element and class names, digits aside (a card's
-/// id or position is often numbered).
+/// Which items are "of one shape": the same element and first two class names, digits aside
+/// (a card's id or position is often numbered). Later names often vary per card (its
+/// categories, stock, "first" or "last" in its row); page builders that give every block the
+/// same first name give it its own second one.
 fn signature(page: &Page, i: usize) -> u64 {
     let node = &page.nodes[i];
     let mut h = DefaultHasher::new();
     node.tag.name().hash(&mut h);
-    for c in node.class_id.chars().filter(|c| !c.is_ascii_digit()) {
-        c.hash(&mut h);
+    for name in node.class_id.split_whitespace().take(SIGNATURE_NAMES) {
+        for c in name.chars().filter(|c| !c.is_ascii_digit()) {
+            c.hash(&mut h);
+        }
+        ' '.hash(&mut h);
     }
     h.finish()
+}
+
+/// Whether a node's class or id names are no reason to drop it from a card: an article's
+/// `<header>` holds its title, and a post's classes from a publishing system name its
+/// categories and tags ("status-publish … category-news tag-tents product_tag-cups"), not a
+/// tag box.
+fn names_mislead(node: &super::dom::Node, in_article: bool) -> bool {
+    (node.tag == Tag::Header && in_article)
+        || node
+            .class_id
+            .split_whitespace()
+            .any(|t| t == PUBLISHED_POST)
 }
 
 /// Whether the scorer's pick reads as an article: several paragraphs of prose. Judged on its
@@ -223,12 +296,27 @@ fn article_shaped(html: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::model::RawBody;
+    use crate::normalize::trace::BodyFrom;
 
     fn text(html: &str) -> String {
         let base = url::Url::parse("https://shop.example.com/c/tents").ok();
         crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
             .unwrap()
             .content_text
+    }
+
+    /// Where the body of `html` came from.
+    fn from(html: &str) -> BodyFrom {
+        use crate::normalize::{chrome::Rules, learn::Learned, testing, trace::Trace, Context};
+        let (rules, learned, trace) = (Rules::default(), Learned::default(), Trace::default());
+        let ctx = Context {
+            trace: Some(&trace),
+            ..Context::new(testing::now(), &rules, &learned)
+        };
+        let base = url::Url::parse("https://shop.example.com/c/tents").ok();
+        let raw = testing::raw(RawBody::Html(html.to_string()), base);
+        crate::normalize::normalize(&raw, &ctx).unwrap();
+        trace.take().body_from
     }
 
     fn cards(n: usize) -> String {
@@ -276,5 +364,108 @@ mod tests {
         let t = text(&html);
         assert!(t.contains("Paragraph 3 of the review"), "{t}");
         assert!(!t.contains("Ridge Tent Model"), "{t}");
+    }
+
+    /// A WooCommerce-style product item: later classes vary per card (its place in the row,
+    /// its stock) and the post classes name its tags, which read as a tag box.
+    fn product(i: usize, extra: &str) -> String {
+        format!(
+            r#"<li class="product type-product post-{i}0 status-publish {extra} product_cat-tents product_tag-camping"><a href="/p/{i}"><h2>Two-Person Dome Tent Number {i}</h2></a><span class="price">${i}9.00</span></li>"#
+        )
+    }
+
+    #[test]
+    fn cards_wrapped_per_row_whose_classes_vary_are_one_list() {
+        let rows: String = (0..3)
+            .map(|r| {
+                let row: String = (1..=3)
+                    .map(|c| {
+                        let i = r * 3 + c;
+                        product(
+                            i,
+                            if c == 1 {
+                                "first instock"
+                            } else {
+                                "outofstock"
+                            },
+                        )
+                    })
+                    .collect();
+                format!(r#"<ul class="products columns-3">{row}</ul>"#)
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><main><h1>Tents</h1><div class="shop">{rows}</div></main>
+<footer><p>© Shop</p></footer></body></html>"#
+        );
+        let t = text(&html);
+        for i in 1..=9 {
+            assert!(
+                t.contains(&format!("Dome Tent Number {i}")),
+                "card {i}: {t}"
+            );
+            assert!(t.contains(&format!("${i}9.00")), "price {i}: {t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    #[test]
+    fn an_article_cards_header_holds_its_title_and_a_repeated_card_shows_once() {
+        let card = |i: usize| {
+            format!(
+                r#"<article class="river"><header><h2><a href="/n/{i}">Trail news item {i} for the week</a></h2><p>A short teaser for item {i}, a line or two.</p></header></article>"#
+            )
+        };
+        let section = |from: usize| -> String { (from..from + 3).map(card).collect() };
+        let html = format!(
+            r#"<html><body><main><h1>Trail news</h1>
+<section class="col">{}</section><section class="col">{}</section><section class="col">{}</section>
+</main></body></html>"#,
+            section(1),
+            section(4),
+            section(4)
+        );
+        let t = text(&html);
+        for i in 1..=6 {
+            assert_eq!(
+                t.matches(&format!("Trail news item {i} for")).count(),
+                1,
+                "item {i}: {t}"
+            );
+            assert!(t.contains(&format!("A short teaser for item {i}")), "{t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    #[test]
+    fn a_page_of_many_sections_is_its_main_element_less_its_furniture() {
+        // A service's landing page: one paragraph of introduction (the scorer's pick), then
+        // sections of a few tiles and questions, none of them prose nor a list of cards.
+        let tiles: String = (1..=3)
+            .map(|i| format!(r#"<div class="tile"><h3>Service {i}</h3><p>What part {i} covers, in a line or two of text.</p></div>"#))
+            .collect();
+        let questions: String = (1..=3)
+            .map(|i| format!(r#"<div class="faq"><h3>Question {i}?</h3><div class="answer">The answer to question {i}, a sentence or two of it, with a little more detail.</div></div>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><header><a href="/">Acme Consulting</a></header>
+<main><section class="intro"><div class="intro-text"><h1>Managed systems</h1><p>We plan, build and run the systems of small firms, with one team from the first call to the launch and long after it, so the staff can get on with their own work.</p></div></section>
+<section class="features"><h2>What we do</h2><div class="grid">{tiles}</div></section>
+<section class="questions"><h2>Questions</h2>{questions}</section>
+<aside><p>Call us today on 555 0100, lines are open all week long.</p></aside></main>
+<footer><p>© Acme Consulting</p></footer></body></html>"#
+        );
+        let t = text(&html);
+        for part in [
+            "What we do",
+            "What part 3 covers",
+            "The answer to question 3",
+        ] {
+            assert!(t.contains(part), "{part}: {t}");
+        }
+        for chrome in ["Call us today", "©", "Acme Consulting"] {
+            assert!(!t.contains(chrome), "{chrome}: {t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Main);
     }
 }

@@ -821,13 +821,18 @@ pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)
 /// Serialises the whole subtree at `root` with no cleaning beyond what `read` already skipped
 /// (used for site rules, where the user's selector is trusted).
 pub fn serialize_all(page: &Page, root: usize) -> Extracted {
+    serialize_kept(page, root, &|_| true)
+}
+
+/// The subtree at `root` less the nodes failing `keep`, with their subtrees.
+pub fn serialize_kept(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool) -> Extracted {
     let mut out = Extracted {
         html: String::new(),
         chars: 0,
         blocks: Vec::new(),
         spans: vec![(root, page.nodes[root].end)],
     };
-    serialize(page, root, &|_| true, &|_| false, &mut out);
+    serialize(page, root, keep, &|_| false, &mut out);
     out
 }
 
