@@ -496,15 +496,21 @@ fn continued_higher_up(page: &Page, live: &[bool], st: &[Stats], top: usize) -> 
 /// A sibling block that carries on the article where a page builder splits the body into
 /// parts (a `<section>` or `<div>` per part): several paragraphs of prose, few links, no
 /// teaser headings (a round-up's linked headings, each with its own prose, are entries of the
-/// article: a ranking puts each in a section). Feedsmith's own figures.
+/// article: a ranking puts each in a section). More list items than paragraphs is a box of
+/// facts or links, unless the items are sentence-long on average: a part of the article with
+/// a bulleted list in it (steps, pros and cons). Feedsmith's own figures.
 fn continues_article(tag: Tag, s: &Stats) -> bool {
     tag.is_container()
         && s.paragraphs >= 2
         && s.chars >= 300
         && density(s.link, s.chars) < 0.2
         && (s.linked_headings == 0 || round_up_entries(s))
-        && s.items <= s.paragraphs
+        && (s.items <= s.paragraphs || s.chars >= (s.items + s.paragraphs) * SENTENCE_ITEM_CHARS)
 }
+
+/// Characters per paragraph and list item on average over which a part's bulleted list is
+/// prose (feedsmith's: a sentence of a dozen words).
+const SENTENCE_ITEM_CHARS: u32 = 80;
 
 /// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
 /// fragments too small to be prose.
@@ -1036,6 +1042,22 @@ mod tests {
         crate::normalize::testing::article(crate::model::RawBody::Html(html), base)
             .unwrap()
             .content_text
+    }
+
+    #[test]
+    fn a_part_with_a_list_of_sentences_continues_the_article_a_box_of_facts_does_not() {
+        use super::{continues_article, Stats, Tag};
+        let part = |paragraphs, items, chars| Stats {
+            paragraphs,
+            items,
+            chars,
+            ..Stats::default()
+        };
+        // Two paragraphs and four sentence-long steps; as many items as paragraphs.
+        assert!(continues_article(Tag::Container, &part(2, 4, 600)));
+        assert!(continues_article(Tag::Container, &part(3, 3, 400)));
+        // Two lines over six short facts ("Rent: £40 a year").
+        assert!(!continues_article(Tag::Container, &part(2, 6, 400)));
     }
 
     #[test]
