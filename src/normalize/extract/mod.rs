@@ -143,6 +143,7 @@ fn body(
         title: resolved.meta.title.as_deref(),
         host: base.and_then(Url::host_str),
         dated: resolved.meta.published.is_some(),
+        authors: &resolved.meta.authors,
     };
     let mut best = score::extract(page, Mode::Strict, &known, &[]);
     if ctx.interrupt.raised() {

@@ -496,15 +496,21 @@ fn continued_higher_up(page: &Page, live: &[bool], st: &[Stats], top: usize) -> 
 /// A sibling block that carries on the article where a page builder splits the body into
 /// parts (a `<section>` or `<div>` per part): several paragraphs of prose, few links, no
 /// teaser headings (a round-up's linked headings, each with its own prose, are entries of the
-/// article: a ranking puts each in a section). Feedsmith's own figures.
+/// article: a ranking puts each in a section). More list items than paragraphs is a box of
+/// facts or links, unless the items are sentence-long on average: a part of the article with
+/// a bulleted list in it (steps, pros and cons). Feedsmith's own figures.
 fn continues_article(tag: Tag, s: &Stats) -> bool {
     tag.is_container()
         && s.paragraphs >= 2
         && s.chars >= 300
         && density(s.link, s.chars) < 0.2
         && (s.linked_headings == 0 || round_up_entries(s))
-        && s.items <= s.paragraphs
+        && (s.items <= s.paragraphs || s.chars >= (s.items + s.paragraphs) * SENTENCE_ITEM_CHARS)
 }
+
+/// Characters per paragraph and list item on average over which a part's bulleted list is
+/// prose (feedsmith's: a sentence of a dozen words).
+const SENTENCE_ITEM_CHARS: u32 = 80;
 
 /// Conditional cleaning of containers inside the content: link lists, galleries, form remains,
 /// fragments too small to be prose.
@@ -596,6 +602,8 @@ pub struct Known<'a> {
     pub host: Option<&'a str>,
     /// Whether the page has a publication date: an article's, not a product's or a service's.
     pub dated: bool,
+    /// The article's authors, whose bio may close the body.
+    pub authors: &'a [String],
 }
 
 /// The target of a link node.
@@ -730,6 +738,7 @@ fn blocks(
     st: &[Stats],
     (top, roots): (usize, &[usize]),
     known: &Known,
+    bio: &[usize],
 ) -> Vec<Entry> {
     // Runs of text of one block, split where an inline part of it was taken out (a tooltip):
     // (the block, the node whose fate the run shares, its text).
@@ -773,7 +782,12 @@ fn blocks(
         path.iter()
             .rev()
             .filter(|&&a| a != top)
-            .find_map(|&a| left_out(page, a, &st[a], known))
+            .find_map(|&a| match bio.contains(&a) {
+                true => Some(Fate::Chrome {
+                    rule: Rule::AuthorBox,
+                }),
+                false => left_out(page, a, &st[a], known),
+            })
             .unwrap_or(Fate::Kept)
     };
     texts
@@ -789,6 +803,89 @@ fn blocks(
         .collect()
 }
 
+/// Blocks at the end of the body that are the author's bio and what follows it ("Jane Roe is
+/// a chef in Leeds …", "Jane holds a diploma …"): a paragraph among the last
+/// [`BIO_BLOCKS`] kept ones that opens with an author's name, as bios do and the story's
+/// own sentences about its writer seldom do. Empty without a named author.
+fn closing_bio(
+    page: &Page,
+    roots: &[usize],
+    kept: &dyn Fn(usize) -> bool,
+    authors: &[String],
+) -> Vec<usize> {
+    if authors.is_empty() {
+        return Vec::new();
+    }
+    // The last kept blocks, last first, and one more (a bio is never the whole body): text
+    // nodes read backwards, each checked up to its root, a left-out subtree skipped whole.
+    let mut last: Vec<usize> = Vec::new();
+    for &r in roots.iter().rev() {
+        let mut i = page.nodes[r].end;
+        while i > r && last.len() <= BIO_BLOCKS {
+            i -= 1;
+            let n = &page.nodes[i];
+            if n.tag != Tag::Text || n.text.trim().is_empty() {
+                continue;
+            }
+            let (mut a, mut out) = (i, None);
+            while a != r {
+                if !kept(a) {
+                    out = Some(a);
+                }
+                a = page.nodes[a].parent;
+            }
+            match out {
+                Some(a) => i = a,
+                None if last.last() != Some(&n.block) => last.push(n.block),
+                None => {}
+            }
+        }
+    }
+    let Some(&start) =
+        last.iter().take(BIO_BLOCKS).rev().find(|&&b| {
+            page.nodes[b].tag == Tag::P && opens_with_author(&page.text_of(b), authors)
+        })
+    else {
+        return Vec::new();
+    };
+    if !last.iter().any(|&b| b < start) {
+        return Vec::new();
+    }
+    last.into_iter().filter(|&b| b >= start).collect()
+}
+
+/// Blocks from the end of the body a closing bio may start at (feedsmith's, as the text
+/// path's closing bio: a bio runs one to three paragraphs).
+const BIO_BLOCKS: usize = 3;
+
+/// Whether `text` is a sentence that opens with an author's full or first name ("Jane Roe is
+/// …", "Jane holds …", "Jane Roe, editor, …"). Only personal names count: two to four
+/// capitalised words.
+fn opens_with_author(text: &str, authors: &[String]) -> bool {
+    if text.split_whitespace().count() < SENTENCE_WORDS {
+        return false;
+    }
+    let opens = |name: &str| {
+        text.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with([' ', ',']))
+    };
+    // A personal name's words are capitalised ("Jean-Luc", "McKay"), not initials or a brand in
+    // capitals ("QCY Official"), and it does not open with "The" as a team's name does.
+    let capitalised = |w: &&str| {
+        let mut c = w.chars();
+        c.next().is_some_and(char::is_uppercase) && c.any(char::is_lowercase)
+    };
+    authors.iter().any(|author| {
+        // "Jane Roe (Staff)": the name is what comes before the note.
+        let name = author.split('(').next().unwrap_or_default().trim();
+        let words: Vec<&str> = name.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            && words.iter().all(capitalised)
+            && words[0] != "The"
+            && (opens(name) || opens(words[0]))
+    })
+}
+
 /// A full sentence of prose ("Published in 2019, the report found that…"), which bylines and
 /// datelines never are.
 fn is_sentence(text: &str) -> bool {
@@ -800,17 +897,19 @@ pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)
     let live = live_mask(page, mode, known, without);
     let st = stats(page, &live);
     let (top, roots) = choose(page, &live, &st);
+    let kept = |i: usize| live[i] && (i == top || left_out(page, i, &st[i], known).is_none());
+    let bio = closing_bio(page, &roots, &kept, known.authors);
     let mut out = Extracted {
         html: String::with_capacity(8192),
         chars: 0,
         blocks: match known.ctx.trace {
-            Some(_) => blocks(page, &live, &st, (top, &roots), known),
+            Some(_) => blocks(page, &live, &st, (top, &roots), known, &bio),
             None => Vec::new(),
         },
         spans: roots.iter().map(|&r| (r, page.nodes[r].end)).collect(),
     };
     for &r in &roots {
-        let keep = |i: usize| live[i] && (i == top || left_out(page, i, &st[i], known).is_none());
+        let keep = |i: usize| kept(i) && !bio.contains(&i);
         // Wrappers holding no text of their own add only nesting to the output.
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
         serialize(page, r, &keep, &wrapper, &mut out);
@@ -948,6 +1047,65 @@ mod tests {
         crate::normalize::testing::article(crate::model::RawBody::Html(html), base)
             .unwrap()
             .content_text
+    }
+
+    #[test]
+    fn a_part_with_a_list_of_sentences_continues_the_article_a_box_of_facts_does_not() {
+        use super::{continues_article, Stats, Tag};
+        let part = |paragraphs, items, chars| Stats {
+            paragraphs,
+            items,
+            chars,
+            ..Stats::default()
+        };
+        // Two paragraphs and four sentence-long steps; as many items as paragraphs.
+        assert!(continues_article(Tag::Container, &part(2, 4, 600)));
+        assert!(continues_article(Tag::Container, &part(3, 3, 400)));
+        // Two lines over six short facts ("Rent: £40 a year").
+        assert!(!continues_article(Tag::Container, &part(2, 6, 400)));
+    }
+
+    #[test]
+    fn the_authors_bio_closing_the_body_goes() {
+        let text = |author: &str, end: &str| {
+            let html = format!(
+                r#"<html><head><title>Winter sowing</title><meta name="author" content="{author}"></head><body><main><article><h1>Winter sowing</h1>
+<p>Broad beans sown in November make sturdier plants than those sown in spring, and they crop a fortnight earlier, which is reason enough to start now.</p>
+<p>Use deep pots, a gritty compost and a cold frame, and pinch the tips out once the seedlings have three pairs of leaves and the first flowers open.</p>{end}</article></main></body></html>"#
+            );
+            let base = url::Url::parse("https://garden.example.com/sowing").ok();
+            crate::normalize::testing::article(crate::model::RawBody::Html(html), base)
+                .unwrap()
+                .content_text
+        };
+        // By full name, with what follows it; by first name.
+        let t = text(
+            "Jane Roe",
+            "<p>Jane Roe is a garden writer and grower who has kept an allotment in Leeds for twenty years.</p><p>Her books on cut flowers have been translated into four languages.</p>",
+        );
+        assert!(t.contains("pinch the tips"), "{t}");
+        assert!(
+            !t.contains("garden writer") && !t.contains("four languages"),
+            "{t}"
+        );
+        let t = text(
+            "Jane Roe (Staff)",
+            "<p>Jane holds a diploma in horticulture and trials new varieties on her plot every summer.</p>",
+        );
+        assert!(!t.contains("diploma"), "{t}");
+        // Someone else's name, a team's name, or a closing line too short to be a bio: kept.
+        let t = text(
+            "Jane Roe",
+            "<p>John Smith is the head gardener at the park, and he sows his beans in October under glass.</p>",
+        );
+        assert!(t.contains("head gardener"), "{t}");
+        let t = text(
+            "The Garden Team",
+            "<p>The beans can go out in March, once the worst of the frosts are over and the soil has warmed.</p>",
+        );
+        assert!(t.contains("worst of the frosts"), "{t}");
+        let t = text("Jane Roe", "<p>Jane Roe writes weekly.</p>");
+        assert!(t.contains("writes weekly"), "{t}");
     }
 
     #[test]
