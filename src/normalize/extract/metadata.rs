@@ -150,6 +150,31 @@ impl Meta {
         self.meta_keyed(keys).map(|(_, v)| v)
     }
 
+    /// The page's other titles for itself, less the site's name: its JSON-LD headline and
+    /// its `<title>`. An h1 that repeats one word for word is the headline even when the share
+    /// card words it otherwise.
+    fn other_titles(&self, ld: &LdArticle, site: Option<&str>) -> Vec<String> {
+        [ld.headline.as_deref(), self.title_tag.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|t| strip_site_name(&fold_whitespace(t), site, self))
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+
+    /// Whether `h1` words the same headline as `title`: it shares enough of its words with
+    /// it. On a page of several h1s (menus, section headings, cards) a short heading shares
+    /// all its few words with most titles ("Reviews", "Planning"), so there the h1 must also
+    /// hold enough of the title's words, or of its part before a separator.
+    fn agrees(&self, h1: &str, title: &str) -> bool {
+        let mut distinct: Vec<&String> = self.h1s.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        let covered = |t: &str| shares_words(t, h1, SEVERAL_H1_COVER);
+        shares_words(h1, title, 0.3)
+            && (distinct.len() < 2 || covered(title) || covered(headline_part(title)))
+    }
+
     /// The first of `keys` the page has a `<meta>` for, with its content.
     fn meta_keyed(&self, keys: &[&'static str]) -> Option<(&'static str, &str)> {
         keys.iter().find_map(|k| {
@@ -181,17 +206,21 @@ impl Meta {
         // title the page gives search engines and share cards (which often rewords it for
         // them, or adds the site's name); without one, that title less the site's name.
         let full_title = raw_title.map(|(t, _)| fold_whitespace(&t));
+        let host = base
+            .and_then(Url::host_str)
+            .map(|h| h.trim_start_matches("www."));
         let seo_title = full_title
             .as_deref()
-            .map(|t| strip_site_name(t, site_name.as_deref(), self));
+            .map(|t| strip_site_name(t, site_name.as_deref(), self))
+            .map(|t| match host {
+                Some(host) => without_host_tail(&t, host),
+                None => t,
+            });
         // The site's own name, as it calls itself or as its title carries it: a logo's h1.
         let cut = full_title
             .as_deref()
             .zip(seo_title.as_deref())
             .and_then(|(full, kept)| leftover(full, kept));
-        let host = base
-            .and_then(Url::host_str)
-            .map(|h| h.trim_start_matches("www."));
         let is_site = |h: &str| {
             [site_name.as_deref(), cut.as_deref(), host]
                 .into_iter()
@@ -199,10 +228,12 @@ impl Meta {
                 .any(|s| s.eq_ignore_ascii_case(h.trim()))
                 || host.is_some_and(|host| names_host(h, host))
         };
+        let others = self.other_titles(&ld, site_name.as_deref());
+        let repeats = |h: &str| others.iter().any(|t| t.eq_ignore_ascii_case(h.trim()));
         let h1 = seo_title.as_deref().and_then(|seo| {
             self.h1s
                 .iter()
-                .find(|h| !is_site(h) && shares_words(h, seo, 0.3))
+                .find(|h| !is_site(h) && (self.agrees(h, seo) || repeats(h)))
                 // The h1 may carry the site's name or a tagline after a separator too.
                 .map(|h| strip_site_name(h, site_name.as_deref(), self))
         });
@@ -690,6 +721,10 @@ fn shares_words(a: &str, b: &str, share: f32) -> bool {
     !a.is_empty() && shared as f32 >= share * a.len() as f32
 }
 
+/// The share of a title's words an h1 must hold on a page of several h1s: two in five
+/// (feedsmith's figure, from wcxb-dev: 9 titles right that were wrong, 1 the reverse).
+const SEVERAL_H1_COVER: f32 = 0.4;
+
 const SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " / ", " « ", " » ",
 ];
@@ -794,6 +829,31 @@ fn names_host(text: &str, host: &str) -> bool {
     !letters.is_empty()
         && (host_names(host).any(|n| n == letters)
             || (0..labels.len().saturating_sub(1)).any(|i| labels[i..].concat() == letters))
+}
+
+/// `title` up to its first separator: the headline of "Headline | Section | Site".
+fn headline_part(title: &str) -> &str {
+    SEPARATORS
+        .iter()
+        .filter_map(|s| title.find(s))
+        .min()
+        .map_or(title, |i| &title[..i])
+}
+
+/// `title` less a last part after a separator that spells the host's name ("Game Changer |
+/// Example.com", "Outdoor Gear – The Harbour Company"), however short the rest: a name the
+/// host spells is the site's, never the headline's.
+fn without_host_tail(title: &str, host: &str) -> String {
+    let cut = SEPARATORS
+        .iter()
+        .filter_map(|s| title.rfind(s).map(|i| (i, s.len())))
+        .max_by_key(|(i, _)| *i);
+    match cut {
+        Some((i, len)) if i > 0 && names_host(&title[i + len..], host) => {
+            title[..i].trim().to_string()
+        }
+        _ => title.to_string(),
+    }
 }
 
 /// What `full` holds besides `kept` (its start or its end), less the separator between.
@@ -1688,6 +1748,76 @@ mod tests {
             without_label("Prefees approved", "fees approved"),
             "Prefees approved"
         );
+    }
+
+    #[test]
+    fn on_a_page_of_several_h1s_a_heading_must_hold_enough_of_the_title() {
+        // Menu headings share all their one or two words with the title, and hold little
+        // of it.
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Planning a harbour wedding: the full checklist">"#,
+            "<h1>Venues</h1><h1>Planning</h1><h1>Checklist</h1>",
+        );
+        assert_eq!(a.title, "Planning a harbour wedding: the full checklist");
+        assert_eq!(p.title, Some(Origin::Meta("og:title")));
+        // The title's part before a separator is enough: a reference page's first heading.
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Charges | Quay Payments API Reference">"#,
+            "<h1>Charges</h1><h1>The charge object</h1>",
+        );
+        assert_eq!(a.title, "Charges");
+        assert_eq!(p.title, Some(Origin::H1));
+        // With one h1, a short heading still names the page.
+        let (a, _) = read(
+            r#"<meta property="og:title" content="Planning a harbour wedding: the full checklist">"#,
+            "<h1>Wedding planning</h1>",
+        );
+        assert_eq!(a.title, "Wedding planning");
+    }
+
+    #[test]
+    fn an_h1_repeating_the_json_ld_headline_or_the_title_tag_beats_a_reworded_share_card() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="What small craft will pay from spring">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"Board approves new fee schedule"}</script>"#,
+            "<h1>Board approves new fee schedule</h1>",
+        );
+        assert_eq!(a.title, "Board approves new fee schedule");
+        assert_eq!(p.title, Some(Origin::H1));
+        let (a, _) = read(
+            r#"<meta property="og:title" content="Buying a dinghy? These are the ones to get">
+            <title>Best harbour boats 2026 | Quay Watch</title>"#,
+            "<h1>Best harbour boats 2026</h1>",
+        );
+        assert_eq!(a.title, "Best harbour boats 2026");
+        // An h1 that only shares a word or two with them is not enough.
+        let (a, _) = read(
+            r#"<meta property="og:title" content="What small craft will pay from spring">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"Board approves new fee schedule"}</script>"#,
+            "<h1>New rules at the quay</h1>",
+        );
+        assert_eq!(a.title, "What small craft will pay from spring");
+    }
+
+    #[test]
+    fn a_last_part_spelling_the_host_goes_however_short_the_rest() {
+        assert_eq!(
+            without_host_tail("Game changer | Harbourtalk.com", "harbourtalk.com"),
+            "Game changer"
+        );
+        assert_eq!(
+            without_host_tail(
+                "Outdoor Gear – The Harbour Company",
+                "theharbourcompany.com"
+            ),
+            "Outdoor Gear"
+        );
+        assert_eq!(
+            without_host_tail("Fees | Port News", "news.example.org"),
+            "Fees | Port News"
+        );
+        assert_eq!(headline_part("Charges | API Reference | Quay"), "Charges");
+        assert_eq!(headline_part("Charges"), "Charges");
     }
 
     #[test]
