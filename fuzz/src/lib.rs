@@ -23,7 +23,7 @@ pub fn text(data: &[u8]) {
 /// HTML extraction: any bytes, decoded as a fetched page is, through `normalize` (extraction,
 /// sanitising, absolute URLs, caps).
 pub fn html(data: &[u8]) {
-    let html = feedsmith::fetch::decode(data, Some("text/html"));
+    let html = feedsmith::fetch::decode(data.to_vec(), Some("text/html"));
     normalize_and_check(&raw(RawBody::Html(html), Some(base())));
 }
 
@@ -51,7 +51,7 @@ pub fn markdown(data: &[u8]) {
 /// Source-feed parsing: any bytes, decoded as a fetched feed is, parsed into teaser articles,
 /// each normalised as a `feed` source's items are.
 pub fn feed(data: &[u8]) {
-    let text = feedsmith::fetch::decode(data, Some("application/xml"));
+    let text = feedsmith::fetch::decode(data.to_vec(), Some("application/xml"));
     let url = base();
     let source = Source::adhoc("fuzz", SourceKind::Feed(url.clone()), &Site::default());
     if let Ok(items) = feedsmith::source::feed::parse(&source, &text, &url) {
