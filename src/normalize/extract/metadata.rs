@@ -532,13 +532,7 @@ fn shows_day(page: &Page, title: Option<&str>, day: NaiveDate, ctx: &Context) ->
     let Some(h) = headline(page, title) else {
         return false;
     };
-    let after = blocks(
-        page,
-        page.nodes[h].end..page.nodes.len(),
-        SHOWN_AFTER,
-        false,
-    );
-    let before = blocks(page, 1..h, SHOWN_BEFORE, true);
+    let (after, before) = around_headline(page, h);
     after.iter().chain(&before).any(|block| {
         let date = match block {
             Block::Time(value) => crate::dates::parse(value, ctx.timezone),
@@ -1037,19 +1031,25 @@ pub struct Shown {
 const SHOWN_AFTER: usize = 25;
 const SHOWN_BEFORE: usize = 12;
 
+/// The blocks after the headline at node `h` and those before it (nearest first), as far as
+/// a byline or date line is looked for.
+fn around_headline(page: &Page, h: usize) -> (Vec<Block>, Vec<Block>) {
+    let after = blocks(
+        page,
+        page.nodes[h].end..page.nodes.len(),
+        SHOWN_AFTER,
+        false,
+    );
+    (after, blocks(page, 1..h, SHOWN_BEFORE, true))
+}
+
 /// What the page shows near its headline (the `<h1>` that is the title, else a lower heading
 /// that is, else the first `<h1>`, else the block whose text is the title); without any, only
 /// author elements anywhere, and those only when `author_box_too`.
 pub fn shown(page: &Page, title: Option<&str>, ctx: &Context, author_box_too: bool) -> Shown {
     let mut shown = Shown::default();
     if let Some(h) = headline(page, title) {
-        let after = blocks(
-            page,
-            page.nodes[h].end..page.nodes.len(),
-            SHOWN_AFTER,
-            false,
-        );
-        let before = blocks(page, 1..h, SHOWN_BEFORE, true);
+        let (after, before) = around_headline(page, h);
         read_blocks(&after, &mut shown, ctx);
         read_blocks(&before, &mut shown, ctx);
     }
