@@ -47,7 +47,7 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
             b.url_relative(ammonia::UrlRelative::Deny);
         }
     }
-    let cleaned = b.clean(&reshape(html, true)).to_string();
+    let cleaned = b.clean(&reshape(html, Also::SplitText)).to_string();
     hygiene_html(cleaned)
 }
 
@@ -118,18 +118,38 @@ pub const MAX_DEPTH: usize = 512;
 
 /// `html` with start and end tags deeper than [`MAX_DEPTH`] levels of nesting dropped (their text is
 /// kept), for parsing in time linear in the input.
-pub fn cap_depth(html: &str) -> Cow<'_, str> {
-    reshape(html, false)
+fn cap_depth(html: &str) -> Cow<'_, str> {
+    reshape(html, Also::Nothing)
 }
 
-/// [`cap_depth`], and with `split` set, runs of text longer than [`PIECE`] cut with empty
-/// comments, which ammonia removes while keeping the text on either side as separate nodes.
-/// Cuts fall before a character that cannot continue a character reference, so `&amp;` and
-/// `&#233;` are never split. Tags, comments and raw-text elements are stepped over untouched;
-/// nesting is followed from start and end tags, leaving out void elements and those the parser
-/// closes by itself (`<p>`, `<li>`, `<td>` …), so a page of unclosed paragraphs or links is
-/// not mistaken for a deep one.
-fn reshape(html: &str, split: bool) -> Cow<'_, str> {
+/// [`cap_depth`], and with the text of style sheets and of scripts the extractor never reads
+/// left out (their tags stay). Code and styles are about half of a page's bytes, and the
+/// parser would tokenise each into a text node nobody looks at. Kept: JSON-LD and template
+/// scripts (metadata and copies of the body read them), and a script holding `<!--`, where the
+/// parser's escaping rules may end it elsewhere than at the first `</script>`.
+pub fn without_code(html: &str) -> Cow<'_, str> {
+    reshape(html, Also::DropCode)
+}
+
+/// What [`reshape`] does beyond capping the nesting.
+#[derive(Clone, Copy, PartialEq)]
+enum Also {
+    Nothing,
+    /// Runs of text longer than [`PIECE`] are cut (for ammonia).
+    SplitText,
+    /// The text of style sheets and unread scripts goes (for extraction).
+    DropCode,
+}
+
+/// [`cap_depth`], and with [`Also::SplitText`], runs of text longer than [`PIECE`] cut with
+/// empty comments, which ammonia removes while keeping the text on either side as separate
+/// nodes. Cuts fall before a character that cannot continue a character reference, so `&amp;`
+/// and `&#233;` are never split. Tags, comments and raw-text elements are stepped over
+/// untouched (with [`Also::DropCode`], see [`without_code`]); nesting is followed from start
+/// and end tags, leaving out void elements and those the parser closes by itself (`<p>`,
+/// `<li>`, `<td>` …), so a page of unclosed paragraphs or links is not mistaken for a deep one.
+fn reshape(html: &str, also: Also) -> Cow<'_, str> {
+    let split = also == Also::SplitText;
     // Matches rather than lists: a tag costs one jump on the name's length, not 40 compares.
     let raw = |name: &str| {
         matches!(
@@ -282,7 +302,13 @@ fn reshape(html: &str, split: bool) -> Cow<'_, str> {
             break;
         }
         if !closing && raw(&name) {
-            i = html.len() - skip_raw_text(&html[i..], &name).len();
+            let close = raw_text_end(&html[i..], &name).map(|p| i + p);
+            let unread = |c: usize| unread_code(&name, &html[lt..i], &html[i..c]);
+            if let Some(close) = close.filter(|&c| also == Also::DropCode && unread(c)) {
+                out.push_str(&html[copied..i]);
+                copied = close;
+            }
+            i = close.map_or(html.len(), |c| c + tag_end(&html[c..]));
         }
     }
     if copied == 0 {
@@ -618,6 +644,12 @@ fn tag_name(s: &str) -> Option<Cow<'_, str>> {
 
 /// What follows the end tag `</name>` in `s` (ASCII case ignored); empty when there is none.
 fn skip_raw_text<'a>(s: &'a str, name: &str) -> &'a str {
+    raw_text_end(s, name).map_or("", |p| &s[p + tag_end(&s[p..])..])
+}
+
+/// Where the end tag `</name` starts in `s` (ASCII case ignored), followed by white space,
+/// `/` or `>` as the parser requires (`</scripts` does not end a script).
+fn raw_text_end(s: &str, name: &str) -> Option<usize> {
     // Each `<` by the byte search `find(char)` makes, then its `/`: a search for "</" sets
     // up a substring searcher and steps through a script's text much more slowly.
     let mut from = 0;
@@ -627,12 +659,30 @@ fn skip_raw_text<'a>(s: &'a str, name: &str) -> &'a str {
         if tail.first() == Some(&b'/')
             && tail.len() > name.len()
             && tail[1..=name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && matches!(
+                tail.get(1 + name.len()),
+                None | Some(b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>')
+            )
         {
-            return &s[start + tag_end(&s[start..])..];
+            return Some(start);
         }
         from = start + 1;
     }
-    ""
+    None
+}
+
+/// Whether the raw text `text` of the element `name`, opened by `start_tag`, is code the
+/// extractor never reads.
+fn unread_code(name: &str, start_tag: &str, text: &str) -> bool {
+    let read = |tag: &str| {
+        let tag = tag.to_ascii_lowercase();
+        tag.contains("ld+json") || tag.contains("template")
+    };
+    match name {
+        "style" => true,
+        "script" => !text.contains("<!--") && !read(start_tag),
+        _ => false,
+    }
 }
 
 /// Length of the tag at the start of `s` up to and including its `>`, quotes respected.
@@ -874,6 +924,42 @@ mod tests {
     }
 
     #[test]
+    fn code_the_extractor_never_reads_is_left_out_before_parsing() {
+        let filler = "<p>Para.</p>".repeat(200);
+        let page = format!(
+            "<head><style media=all>p {{ color: red }}</style>\
+             <script>var a = '<p>not text</p>';</script>\
+             <script type=\"application/ld+json\">{{\"headline\":\"Kept\"}}</script>\
+             <SCRIPT TYPE=\"text/template\"><p>Template</p></SCRIPT>\
+             <script>document.write('<!--<script>x</script>-->')</script>\
+             <script>if (a </scripts) {{}}</script></head><body>{filler}</body>"
+        );
+        let out = without_code(&page);
+        // Tags stay; the style sheet's and the plain scripts' text goes.
+        assert!(out.contains("<style media=all></style>"), "{out}");
+        assert!(out.contains("<script></script>"), "{out}");
+        assert!(
+            !out.contains("color: red") && !out.contains("not text"),
+            "{out}"
+        );
+        // Read by metadata and copies of the body: kept.
+        assert!(out.contains("{\"headline\":\"Kept\"}"), "{out}");
+        assert!(out.contains("<p>Template</p>"), "{out}");
+        // Where the parser's escaping could end the script elsewhere: kept whole.
+        assert!(
+            out.contains("document.write('<!--<script>x</script>-->')"),
+            "{out}"
+        );
+        // `</scripts` does not end a script; its real end tag does, and what follows is kept.
+        assert!(out.contains("<script></script></head>"), "{out}");
+        assert!(out.ends_with(&format!("<body>{filler}</body>")));
+        // Parsed, the page has the same text outside code.
+        assert_eq!(html_to_text(&out), html_to_text(&page));
+        // Nothing to leave out: the input is handed back.
+        assert!(matches!(without_code(&filler), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn long_text_is_cut_only_where_it_is_safe() {
         let unit = "Fish &amp; chips &#233; & caf\u{e9} \u{ab}x\u{bb} ";
         let text = unit.repeat(2000);
@@ -881,7 +967,7 @@ mod tests {
             "<p title=\"{}\">{text}</p><script>{text}</script><!-- {text} --><textarea>{text}</textarea>{text}",
             "a".repeat(10)
         );
-        let split = reshape(&html, true);
+        let split = reshape(&html, Also::SplitText);
         // Cuts only in the two text runs outside script, comment and textarea.
         let cuts = split.matches("<!---->").count();
         let expected = 2 * text.len().div_ceil(PIECE);
@@ -904,7 +990,10 @@ mod tests {
                 &piece[piece.len() - 10..]
             );
         }
-        assert!(matches!(reshape("<p>short</p>", true), Cow::Borrowed(_)));
+        assert!(matches!(
+            reshape("<p>short</p>", Also::SplitText),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use dom_query::Document;
 use url::Url;
 
 use super::context::{Context, Draft, SiteRule};
-use super::sanitize::cap_depth;
+use super::sanitize::without_code;
 use super::trace::{BodyFrom, Entry, Fate, Rule};
 use dom::Page;
 use metadata::{Meta, Resolved};
@@ -25,7 +25,7 @@ use score::{Extracted, Mode};
 /// Extracts the article from a page.
 pub fn draft(html: &str, base: Option<&Url>, ctx: &Context) -> Draft {
     // Capped nesting keeps parsing and scoring linear in the page's size.
-    let doc = Document::from(cap_depth(html).as_ref());
+    let doc = Document::from(without_code(html).as_ref());
     streamed::reveal(&doc);
     remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
     automatic(&doc, base, ctx)
@@ -39,7 +39,7 @@ pub fn draft_with_rule(
     ctx: &Context,
     rule: &SiteRule,
 ) -> (Draft, bool) {
-    let doc = Document::from(cap_depth(html).as_ref());
+    let doc = Document::from(without_code(html).as_ref());
     streamed::reveal(&doc);
     remove(&doc, &ctx.rules.selectors, ctx, Rule::UserSelector);
     remove(&doc, &rule.strip, ctx, Rule::SiteRuleStrip);
@@ -459,13 +459,16 @@ mod tests {
     }
 
     #[test]
-    fn capped_depth_keeps_shallow_markup_and_all_text() {
+    fn parse_input_keeps_shallow_markup_and_all_text() {
         let shallow = "<div><p>a</p><ul><li>b<li>c</ul></div>".repeat(100);
-        assert!(matches!(cap_depth(&shallow), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            without_code(&shallow),
+            std::borrow::Cow::Borrowed(_)
+        ));
         // Unclosed paragraphs are not nesting.
         let unclosed = "<p>para ".repeat(2000);
         assert!(matches!(
-            cap_depth(&unclosed),
+            without_code(&unclosed),
             std::borrow::Cow::Borrowed(_)
         ));
         // Unclosed links, headings and ruby text, and inline tags left open inside a block
@@ -477,13 +480,13 @@ mod tests {
             "<div><b><i>open</div> ".repeat(1000),
         ] {
             assert!(
-                matches!(cap_depth(&sloppy), std::borrow::Cow::Borrowed(_)),
+                matches!(without_code(&sloppy), std::borrow::Cow::Borrowed(_)),
                 "{}",
                 sloppy.chars().take(40).collect::<String>()
             );
         }
         let deep = format!("{}x{}", "<div>w ".repeat(1000), "</div>".repeat(1000));
-        let capped = cap_depth(&deep);
+        let capped = without_code(&deep);
         assert_eq!(
             capped.matches("<div>").count(),
             crate::normalize::sanitize::MAX_DEPTH
