@@ -897,50 +897,228 @@ pub const MEMBER_DATE_LABELS: &[&str] = &["joined", "registered", "member since"
 
 // ---- Class and id names (HTML extraction, matched against each element's class and id) ----
 
+/// Words of class and id names, looked for in an element's lower-cased `class` and `id`.
+pub struct NameWords {
+    /// Anywhere in a name ("site-footer", "comments-area").
+    pub anywhere: &'static [&'static str],
+    /// Anywhere, except right before the given character ("share-bar", not "shared-files").
+    pub anywhere_but_before: &'static [(&'static str, char)],
+    /// Only whole: between the ends, white space, `-` and `_` ("top-ad", not "header").
+    pub tokens: &'static [&'static str],
+}
+
 /// Class/id words of page furniture.
-pub const NEGATIVE_NAMES: &str = concat!(
-    r"comment|disqus|sidebar|side-bar|footer|newsletter|related|share(?:[^d]|$)|sharedaddy|sharing|social|",
-    r"promo|sponsor|taboola|outbrain|cookie|consent|gdpr|breadcrumb|subscribe|signup|",
-    r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
-    r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
-    r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
-    r"rollover|tooltip|popover|hovercard|",
-    r"visually-hidden|sr-only|screen-reader|caption|hidden-(?:xs|sm|mobile|phone)|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
-    r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
-);
+pub const NEGATIVE_NAMES: NameWords = NameWords {
+    anywhere: &[
+        "comment",
+        "disqus",
+        "sidebar",
+        "side-bar",
+        "footer",
+        "newsletter",
+        "related",
+        "sharedaddy",
+        "sharing",
+        "social",
+        "promo",
+        "sponsor",
+        "taboola",
+        "outbrain",
+        "cookie",
+        "consent",
+        "gdpr",
+        "breadcrumb",
+        "subscribe",
+        "signup",
+        "sign-up",
+        "popup",
+        "modal",
+        "pagination",
+        "pager",
+        "masthead",
+        "navbar",
+        "nav-",
+        "-nav",
+        "menu",
+        "toolbar",
+        "widget",
+        "banner",
+        "advert",
+        "recommend",
+        "recirc",
+        "trending",
+        "most-popular",
+        "mostpopular",
+        "more-stories",
+        "read-more",
+        "readmore",
+        "also-read",
+        "paywall",
+        "byline",
+        "author-bio",
+        "tags",
+        "skip-link",
+        "print-only",
+        "rollover",
+        "tooltip",
+        "popover",
+        "hovercard",
+        "visually-hidden",
+        "sr-only",
+        "screen-reader",
+        "caption",
+        // What a site hides on phones is what it can do without.
+        "hidden-xs",
+        "hidden-sm",
+        "hidden-mobile",
+        "hidden-phone",
+    ],
+    anywhere_but_before: &[("share", 'd')],
+    tokens: &[
+        "ad", "ads", "adv", "nav", "tag", "meta", "bio", "rail", "aside", "extra", "jump", "tools",
+        "utility", "follow", "login", "search", "credit", "author",
+    ],
+};
 
 /// Class/id words of content.
-pub const POSITIVE_NAMES: &str = concat!(
-    r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",
-    r"column|page"
-);
+pub const POSITIVE_NAMES: NameWords = NameWords {
+    anywhere: &[
+        "article",
+        "body",
+        "content",
+        "entry",
+        "main",
+        "post",
+        "text",
+        "story",
+        "blog",
+        "prose",
+        "richtext",
+        "rich-text",
+        "column",
+        "page",
+    ],
+    anywhere_but_before: &[],
+    tokens: &[],
+};
 
 /// Names that say "this is the article body" strongly enough to outweigh a negative match.
-pub const BODY_NAMES: &str = concat!(
-    r"article-?body|articlebody|article-?content|post-?body|post-?content|entry-?content|",
-    r"story-?body|story-?content|main-?content|article-?text|body-?text|content-?body"
-);
-
-/// "content-with-sidebar" describes a layout, not a sidebar; Elementor wraps every block of
-/// a page, the article's text included, in "elementor-widget(-container|-text-editor|…)"
-/// (its other widgets keep their own names: "elementor-widget-share-buttons" stays negative).
-pub const LAYOUT_NAMES: &str = concat!(
-    r"(?:with|has|no|show|hide)[-_]?(?:sidebars?|comments?|share|social|related|ads?|nav|menu|footer|header)|",
-    r"elementor-widget(?:-(?:container|wrap|text-editor|heading|image|theme-post-content))?\b"
-);
+pub const BODY_NAMES: NameWords = NameWords {
+    anywhere: &[
+        "article-body",
+        "articlebody",
+        "article-content",
+        "articlecontent",
+        "post-body",
+        "postbody",
+        "post-content",
+        "postcontent",
+        "entry-content",
+        "entrycontent",
+        "story-body",
+        "storybody",
+        "story-content",
+        "storycontent",
+        "main-content",
+        "maincontent",
+        "article-text",
+        "articletext",
+        "body-text",
+        "bodytext",
+        "content-body",
+        "contentbody",
+    ],
+    anywhere_but_before: &[],
+    tokens: &[],
+};
 
 /// Embedded posts (tweets, Instagram) are quoted content, not share bars.
-pub const EMBED_NAMES: &str =
-    r"tweet|instagram-media|tiktok|(?:social|media)-?embed|embed-?(?:social|twitter)";
+pub const EMBED_NAMES: NameWords = NameWords {
+    anywhere: &[
+        "tweet",
+        "instagram-media",
+        "tiktok",
+        "social-embed",
+        "socialembed",
+        "media-embed",
+        "mediaembed",
+        "embed-social",
+        "embedsocial",
+        "embed-twitter",
+        "embedtwitter",
+    ],
+    anywhere_but_before: &[],
+    tokens: &[],
+};
 
 /// Negative even next to a content-looking word ("comment-body", "related-content").
-pub const STRONG_NEGATIVE_NAMES: &str = concat!(
-    r"comment|disqus|related|share(?:[^d]|$)|sharedaddy|sharing|social|newsletter|subscribe|promo|sponsor|",
-    r"taboola|outbrain|recommend|recirc|trending|most-popular|more-stories|read-more|",
-    r"readmore|also-read|byline|author-bio|sidebar|cookie|breadcrumb|caption|",
-    r"rollover|tooltip|popover|hovercard|",
-    r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
-);
+pub const STRONG_NEGATIVE_NAMES: NameWords = NameWords {
+    anywhere: &[
+        "comment",
+        "disqus",
+        "related",
+        "sharedaddy",
+        "sharing",
+        "social",
+        "newsletter",
+        "subscribe",
+        "promo",
+        "sponsor",
+        "taboola",
+        "outbrain",
+        "recommend",
+        "recirc",
+        "trending",
+        "most-popular",
+        "more-stories",
+        "read-more",
+        "readmore",
+        "also-read",
+        "byline",
+        "author-bio",
+        "sidebar",
+        "cookie",
+        "breadcrumb",
+        "caption",
+        "rollover",
+        "tooltip",
+        "popover",
+        "hovercard",
+    ],
+    anywhere_but_before: &[("share", 'd')],
+    tokens: &["ad", "ads", "tags", "tag", "meta", "nav", "author"],
+};
+
+/// Names that describe a layout, not furniture: "content-with-sidebar" is no sidebar. They are
+/// taken out of a class list before its furniture words are looked for.
+pub struct LayoutNames {
+    /// A switch, then optionally `-` or `_`, then a part: "with-sidebar", "no_comments".
+    pub switches: &'static [&'static str],
+    /// Longer forms first: the longest part is the one taken out.
+    pub parts: &'static [&'static str],
+    /// Elementor wraps every block of a page, the article's text included, in
+    /// "elementor-widget(-container|-text-editor|…)"; its other widgets keep their own names
+    /// ("elementor-widget-share-buttons" stays furniture).
+    pub wrapper: &'static str,
+    pub wrapper_kinds: &'static [&'static str],
+}
+
+pub const LAYOUT_NAMES: LayoutNames = LayoutNames {
+    switches: &["with", "has", "no", "show", "hide"],
+    parts: &[
+        "sidebars", "sidebar", "comments", "comment", "share", "social", "related", "ads", "ad",
+        "nav", "menu", "footer", "header",
+    ],
+    wrapper: "elementor-widget",
+    wrapper_kinds: &[
+        "container",
+        "wrap",
+        "text-editor",
+        "heading",
+        "image",
+        "theme-post-content",
+    ],
+};
 
 /// Class/id words of boxes that are never the article however much prose they hold (the name
 /// outweighs the shape): comment threads and discussion, consent and cookie notices, dialogs.

@@ -3,13 +3,11 @@
 //! (a node's subtree is the range `i..end`), with no tree mutation and no repeated borrowing.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use dom_query::{NodeData, NodeRef};
-use regex::{Regex, RegexSet};
 
 use super::metadata::Meta;
-use crate::normalize::lexicon;
+use super::names::{self, Names};
 
 /// What a node is, reduced to what extraction cares about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,18 +160,6 @@ pub struct Page {
 }
 
 /// All name patterns in one set, so each class list is scanned once.
-static NAMES: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new([
-        lexicon::NEGATIVE_NAMES,
-        lexicon::POSITIVE_NAMES,
-        lexicon::BODY_NAMES,
-        lexicon::LAYOUT_NAMES,
-        lexicon::EMBED_NAMES,
-        lexicon::STRONG_NEGATIVE_NAMES,
-    ])
-    .unwrap()
-});
-static LAYOUT_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(lexicon::LAYOUT_NAMES).unwrap());
 
 pub(super) fn classify(name: &str) -> Option<Tag> {
     Some(match name {
@@ -362,7 +348,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                         if let Some(n) = name_cache.get(v) {
                             return *n;
                         }
-                        let n = judge_names(&v.to_ascii_lowercase());
+                        let n = names::judge(&v.to_ascii_lowercase());
                         name_cache.insert(v.to_string(), n);
                         n
                     };
@@ -497,49 +483,6 @@ fn in_code(nodes: &[Node], mut parent: usize, tag: Tag) -> bool {
             }
             _ => return false,
         }
-    }
-}
-
-/// What an element's class and id say about it.
-#[derive(Debug, Clone, Copy, Default)]
-struct Names {
-    negative: bool,
-    positive: bool,
-    /// Named like the article body itself.
-    body: bool,
-    /// Negative even next to a content-looking word ("comment-body", "related-content").
-    strong: bool,
-}
-
-impl Names {
-    fn or(self, other: Names) -> Names {
-        Names {
-            negative: self.negative || other.negative,
-            positive: self.positive || other.positive,
-            body: self.body || other.body,
-            strong: self.strong || other.strong,
-        }
-    }
-}
-
-fn judge_names(class_id: &str) -> Names {
-    let m = NAMES.matches(class_id);
-    let (positive, body) = (m.matched(1), m.matched(2));
-    let m = if m.matched(3) {
-        NAMES.matches(&LAYOUT_RE.replace_all(class_id, ""))
-    } else {
-        m
-    };
-    // A bare "hidden" class hides; next to responsive variants ("hidden md:block") it does not.
-    // What a site hides on phones ("hidden-xs") is what it can do without: furniture.
-    let hidden =
-        class_id.split_ascii_whitespace().any(|t| t == "hidden") && !class_id.contains(':');
-    let negative = (m.matched(0) && !m.matched(4)) || hidden;
-    Names {
-        negative,
-        positive,
-        body,
-        strong: hidden || (negative && m.matched(5)),
     }
 }
 

@@ -9,6 +9,7 @@ mod cards;
 mod copies;
 mod dom;
 mod metadata;
+mod names;
 mod score;
 mod streamed;
 
