@@ -159,8 +159,6 @@ pub struct Page {
     pub nodes: Vec<Node>,
 }
 
-/// All name patterns in one set, so each class list is scanned once.
-
 pub(super) fn classify(name: &str) -> Option<Tag> {
     Some(match name {
         "body" => Tag::Body,

@@ -169,6 +169,12 @@ fn without_layout<'a>(name: &'a str, layout: &LayoutNames) -> Cow<'a, str> {
 
 /// The length of the layout name `s` starts with, if it starts with one.
 fn layout_at(s: &str, layout: &LayoutNames) -> Option<usize> {
+    // Nearly every position starts none of them: one byte compared turns it away.
+    let first = s.as_bytes().first()?;
+    let starts = |w: &str| w.as_bytes().first() == Some(first);
+    if !(layout.switches.iter().any(|w| starts(w)) || starts(layout.wrapper)) {
+        return None;
+    }
     let part = |s: &str| {
         layout
             .parts
