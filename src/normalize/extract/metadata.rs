@@ -194,6 +194,10 @@ impl Meta {
             .map(str::to_string);
         let raw_title = self
             .meta_keyed(&["og:title", "twitter:title"])
+            .filter(|(_, v)| {
+                let site_only = |t: &str| names_only_site(t, site_name.as_deref(), base);
+                !site_only(v) || self.title_tag.as_deref().is_none_or(site_only)
+            })
             .map(|(k, v)| (v.to_string(), Origin::Meta(k)))
             .or_else(|| ld.headline.clone().map(|t| (t, Origin::JsonLd)))
             // The `<title>` before the h1: without a share card's title, the first h1 is as
@@ -734,13 +738,21 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
             }
         }
         // A section name in front ("Opinion | …"), shorter than the headline: a longer
-        // front is the headline and the h1 the site's name after it ("… — Yoga Studio").
-        if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() {
+        // front is the headline and the h1 the site's name after it ("… — Yoga Studio"),
+        // as it is when the h1 is the site's own name (a logo).
+        let logo = site.is_some_and(|s| s.trim().eq_ignore_ascii_case(h1.trim()));
+        if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() && !logo {
             let front = title[..title.len() - h1.len()].trim_end();
             let words = |s: &str| s.split_whitespace().count();
-            if SEPARATORS.iter().any(|s| front.ends_with(s.trim_end())) && words(front) <= words(h1)
-            {
-                return h1.to_string();
+            if let Some(sep) = SEPARATORS.iter().find(|s| front.ends_with(s.trim_end())) {
+                if words(front) <= words(h1) {
+                    // A front that reads as a headline, not a name ("What is ownership? -
+                    // The Example Book"): the h1 is the book's or site's name over every
+                    // chapter, and the front the page's own title.
+                    let lead = front[..front.len() - sep.trim_end().len()].trim_end();
+                    let headline = if looks_like_name(lead) { h1 } else { lead };
+                    return headline.to_string();
+                }
             }
         }
     }
@@ -800,14 +812,28 @@ fn without_label(h1: &str, title: &str) -> String {
 /// put one after every heading) is not part of it.
 fn heading_text(node: &NodeRef) -> String {
     let mut out = String::new();
-    for n in node.descendants_it() {
+    heading_words(node, &mut out);
+    // Soft hyphens only mark where a long word may break.
+    let out = out.replace('\u{ad}', "");
+    fold_whitespace(out.trim_end().trim_end_matches('¶'))
+}
+
+/// The text under `node` into `out`, less what is not the heading's words: a button's
+/// label ("Copy item path") and a badge of class `label` before any text (a forum thread's
+/// prefix, "Question", "Tips/Techniques", that its `<title>` sets apart by a separator).
+fn heading_words(node: &NodeRef, out: &mut String) {
+    for n in node.children_it(false) {
         if n.is_text() {
             out.push_str(&n.text());
         } else if n.has_name("br") {
             out.push(' ');
+        } else if n.is_element()
+            && !n.has_name("button")
+            && !(out.trim().is_empty() && n.has_class("label"))
+        {
+            heading_words(&n, out);
         }
     }
-    fold_whitespace(out.trim_end().trim_end_matches('¶'))
 }
 
 /// Whether `text` is one of `host`'s names written out ("Harbour Talk" on forum.harbourtalk.org,
@@ -823,6 +849,19 @@ fn names_host(text: &str, host: &str) -> bool {
     !letters.is_empty()
         && (host_names(host).any(|n| n == letters)
             || (0..labels.len().saturating_sub(1)).any(|i| labels[i..].concat() == letters))
+}
+
+/// Whether a share card's `title` is only the site's name (`og:site_name`, or the host's
+/// name written out) on a page below the site's home: a shop's collection page or a docs
+/// page whose card was left at the site's default. Its `<title>`, unless that is only the
+/// name too, says what the page is; on the home page the site's name is the title.
+fn names_only_site(title: &str, site: Option<&str>, base: Option<&Url>) -> bool {
+    let Some(base) = base.filter(|b| !matches!(b.path(), "" | "/")) else {
+        return false;
+    };
+    let host = base.host_str().map(|h| h.trim_start_matches("www."));
+    site.is_some_and(|s| s.trim().eq_ignore_ascii_case(title.trim()))
+        || host.is_some_and(|h| names_host(title, h))
 }
 
 /// `title` up to its first separator: the headline of "Headline | Section | Site".
@@ -1840,5 +1879,61 @@ mod tests {
         );
         // What is left must still be a headline.
         assert_eq!(strip_name_tails("Fees - Port News"), "Fees - Port News");
+    }
+
+    #[test]
+    fn a_heading_loses_a_leading_badge_a_buttons_label_and_soft_hyphens() {
+        let (a, p) = read(
+            "",
+            r#"<h1><span class="label label--primary">Question</span><span class="label-append">&nbsp;</span>Which quay takes small boats?</h1>"#,
+        );
+        assert_eq!(a.title, "Which quay takes small boats?");
+        assert_eq!(p.title, Some(Origin::H1));
+        let (a, _) = read(
+            "",
+            r#"<h1>Module harbour::fees <button id="copy-path" title="Copy item path to clipboard">Copy item path</button></h1>"#,
+        );
+        assert_eq!(a.title, "Module harbour::fees");
+        let (a, _) = read("", "<h1>Harbour fees ap&shy;proved by the board</h1>");
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        // A label after the heading's first words is one of them.
+        let (a, _) = read(
+            "",
+            r#"<h1>Harbour fees <span class="label">approved</span> by the board</h1>"#,
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+    }
+
+    #[test]
+    fn a_headline_before_the_name_the_h1_shows_is_the_title() {
+        // A book's name over every chapter: the `<title>`'s headline-like front is the page's.
+        let (a, p) = read(
+            "<title>Paying the fees | The Harbour Board Handbook</title>",
+            "<h1>The Harbour Board Handbook</h1>",
+        );
+        assert_eq!(a.title, "Paying the fees");
+        assert_eq!(p.title, Some(Origin::TitleTag));
+        // A name-like front before the site's own name, shown as a logo h1.
+        let (a, _) = read(
+            r#"<meta property="og:site_name" content="Harbour Town Council"><meta property="og:title" content="Tax Help | Harbour Town Council">"#,
+            "<h1>Harbour Town Council</h1><h1>Tax Help</h1>",
+        );
+        assert_eq!(a.title, "Tax Help");
+    }
+
+    #[test]
+    fn a_share_card_naming_only_the_site_gives_way_to_the_title_tag_below_the_home() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Example"><title>Harbour fees approved by the board</title>"#,
+            "",
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        assert_eq!(p.title, Some(Origin::TitleTag));
+        // A `<title>` of the site's name too leaves the card.
+        let (a, _) = read(
+            r#"<meta property="og:site_name" content="Quay Gazette"><meta property="og:title" content="Quay Gazette"><title>Quay Gazette</title>"#,
+            "<h1>Best of the season</h1>",
+        );
+        assert_eq!(a.title, "Quay Gazette");
     }
 }
