@@ -258,7 +258,7 @@ impl Meta {
             Some(seo) => without_label(&h, seo),
             None => h,
         });
-        let title = h1.or(seo_title);
+        let title = h1.or_else(|| seo_title.as_deref().map(without_pipe_tail));
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
         let dated = |s: Option<(&'static str, &str)>| {
@@ -781,6 +781,17 @@ fn strip_name_tails(title: &str) -> String {
             }
             _ => return title.to_string(),
         }
+    }
+}
+
+/// A title no h1 words less its last part after a pipe ("Cloudflare CDN | Content Delivery
+/// Network", "Build your first app | Get started"): a tagline, a section or the site's name,
+/// never the headline's, though too long or too lower-case to read as a name. What is left
+/// must be two words or more: "Brand | What the brand does" is a home page's whole title.
+fn without_pipe_tail(title: &str) -> String {
+    match title.rfind(" | ") {
+        Some(i) if title[..i].split_whitespace().count() >= 2 => title[..i].trim().to_string(),
+        _ => title.to_string(),
     }
 }
 
@@ -1935,5 +1946,21 @@ mod tests {
             "<h1>Best of the season</h1>",
         );
         assert_eq!(a.title, "Quay Gazette");
+    }
+
+    #[test]
+    fn a_title_no_h1_words_loses_its_last_part_after_a_pipe() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Harbour fees | Board decisions, notices and minutes">"#,
+            "",
+        );
+        assert_eq!(a.title, "Harbour fees");
+        assert_eq!(p.title, Some(Origin::Meta("og:title")));
+        // One word before the pipe is a brand before its tagline: the whole is the title.
+        let (a, _) = read(
+            r#"<meta property="og:title" content="Quaywise | Moorings booked in a minute">"#,
+            "",
+        );
+        assert_eq!(a.title, "Quaywise | Moorings booked in a minute");
     }
 }
