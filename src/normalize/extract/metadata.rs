@@ -553,7 +553,7 @@ fn shows_day(page: &Page, title: Option<&str>, day: NaiveDate, ctx: &Context) ->
 /// The names in a byline element's text: the first of its parts ("Jane Roe | Updated May 2")
 /// that is nothing but names, not a date's label.
 fn byline_names(text: &str) -> Vec<String> {
-    text.split(['|', '•', '∙'])
+    text.split(BYLINE_SEPARATORS)
         .find_map(|part| name_of(part).filter(|names| !names.iter().any(|n| date_label(n))))
         .unwrap_or_default()
 }
@@ -691,7 +691,7 @@ fn clean_author(a: &str) -> String {
         a = crate::normalize::sanitize::html_to_text(&a);
     }
     // What follows a separator is a date, a role or the site ("Jane Roe • March 12, 2025").
-    let a = a.split(['|', '•', '∙']).next().unwrap_or_default();
+    let a = a.split(BYLINE_SEPARATORS).next().unwrap_or_default();
     // "ByJane Roe": the label's element and the name's joined without a space.
     let a = match a.strip_prefix("By") {
         Some(rest) if rest.starts_with(char::is_uppercase) => rest,
@@ -700,11 +700,32 @@ fn clean_author(a: &str) -> String {
     let a = LABEL.replace(a, "");
     let a = DATE_TAIL.replace(&a, "");
     let a = ON_DATE.replace(&a, "");
+    // A separator or bullet the template sets between the name and what it dropped above
+    // ("Jane Roe -", "Jane Roe ·", "Jane Roe ●", "Jane Roe »").
     a.trim_matches(|c: char| {
-        matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
+        matches!(
+            c,
+            ',' | '|'
+                | ':'
+                | '"'
+                | '“'
+                | '”'
+                | '\''
+                | '-'
+                | '–'
+                | '—'
+                | '·'
+                | '•'
+                | '●'
+                | '»'
+                | '«'
+        ) || c.is_whitespace()
     })
     .to_string()
 }
+
+/// What sets a byline's name apart from the date, role or site after it: bars and bullets.
+const BYLINE_SEPARATORS: [char; 4] = ['|', '•', '∙', '⋅'];
 
 /// Whether at least `share` of the words of `a` occur in `b` (case-insensitive).
 fn shares_words(a: &str, b: &str, share: f32) -> bool {
@@ -1436,6 +1457,11 @@ mod tests {
         );
         assert_eq!(clean_author("Ada Roe • 20 Dec 2025"), "Ada Roe");
         assert_eq!(clean_author("Ada Roe | More about Ada Roe"), "Ada Roe");
+        assert_eq!(clean_author("Ada Roe ⋅ Review Editor"), "Ada Roe");
+        for trailing in ["Ada Roe -", "Ada Roe ·", "Ada Roe ●", "Ada Roe »"] {
+            assert_eq!(clean_author(trailing), "Ada Roe");
+        }
+        assert_eq!(clean_author("Ada Roe-Lima"), "Ada Roe-Lima");
         assert_eq!(byline_names("Updated | Ada Roe"), ["Ada Roe"]);
         assert!(byline_names("Ada Roe is an editor at the paper and writes on food").is_empty());
         assert!(name_of("•").is_none());
