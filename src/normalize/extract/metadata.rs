@@ -194,6 +194,10 @@ impl Meta {
             .map(str::to_string);
         let raw_title = self
             .meta_keyed(&["og:title", "twitter:title"])
+            .filter(|(_, v)| {
+                let site_only = |t: &str| names_only_site(t, site_name.as_deref(), base);
+                !site_only(v) || self.title_tag.as_deref().is_none_or(site_only)
+            })
             .map(|(k, v)| (v.to_string(), Origin::Meta(k)))
             .or_else(|| ld.headline.clone().map(|t| (t, Origin::JsonLd)))
             // The `<title>` before the h1: without a share card's title, the first h1 is as
@@ -254,7 +258,7 @@ impl Meta {
             Some(seo) => without_label(&h, seo),
             None => h,
         });
-        let title = h1.or(seo_title);
+        let title = h1.or_else(|| seo_title.as_deref().map(without_pipe_tail));
 
         let date = |s: Option<&str>| s.and_then(|s| crate::dates::parse(s, tz));
         let dated = |s: Option<(&'static str, &str)>| {
@@ -549,7 +553,7 @@ fn shows_day(page: &Page, title: Option<&str>, day: NaiveDate, ctx: &Context) ->
 /// The names in a byline element's text: the first of its parts ("Jane Roe | Updated May 2")
 /// that is nothing but names, not a date's label.
 fn byline_names(text: &str) -> Vec<String> {
-    text.split(['|', '•', '∙'])
+    text.split(BYLINE_SEPARATORS)
         .find_map(|part| name_of(part).filter(|names| !names.iter().any(|n| date_label(n))))
         .unwrap_or_default()
 }
@@ -687,7 +691,7 @@ fn clean_author(a: &str) -> String {
         a = crate::normalize::sanitize::html_to_text(&a);
     }
     // What follows a separator is a date, a role or the site ("Jane Roe • March 12, 2025").
-    let a = a.split(['|', '•', '∙']).next().unwrap_or_default();
+    let a = a.split(BYLINE_SEPARATORS).next().unwrap_or_default();
     // "ByJane Roe": the label's element and the name's joined without a space.
     let a = match a.strip_prefix("By") {
         Some(rest) if rest.starts_with(char::is_uppercase) => rest,
@@ -696,11 +700,32 @@ fn clean_author(a: &str) -> String {
     let a = LABEL.replace(a, "");
     let a = DATE_TAIL.replace(&a, "");
     let a = ON_DATE.replace(&a, "");
+    // A separator or bullet the template sets between the name and what it dropped above
+    // ("Jane Roe -", "Jane Roe ·", "Jane Roe ●", "Jane Roe »").
     a.trim_matches(|c: char| {
-        matches!(c, ',' | '|' | ':' | '"' | '“' | '”' | '\'') || c.is_whitespace()
+        matches!(
+            c,
+            ',' | '|'
+                | ':'
+                | '"'
+                | '“'
+                | '”'
+                | '\''
+                | '-'
+                | '–'
+                | '—'
+                | '·'
+                | '•'
+                | '●'
+                | '»'
+                | '«'
+        ) || c.is_whitespace()
     })
     .to_string()
 }
+
+/// What sets a byline's name apart from the date, role or site after it: bars and bullets.
+const BYLINE_SEPARATORS: [char; 4] = ['|', '•', '∙', '⋅'];
 
 /// Whether at least `share` of the words of `a` occur in `b` (case-insensitive).
 fn shares_words(a: &str, b: &str, share: f32) -> bool {
@@ -734,13 +759,21 @@ fn strip_site_name(title: &str, site: Option<&str>, meta: &Meta) -> String {
             }
         }
         // A section name in front ("Opinion | …"), shorter than the headline: a longer
-        // front is the headline and the h1 the site's name after it ("… — Yoga Studio").
-        if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() {
+        // front is the headline and the h1 the site's name after it ("… — Yoga Studio"),
+        // as it is when the h1 is the site's own name (a logo).
+        let logo = site.is_some_and(|s| s.trim().eq_ignore_ascii_case(h1.trim()));
+        if h1.len() >= 10 && title.ends_with(h1) && title.len() > h1.len() && !logo {
             let front = title[..title.len() - h1.len()].trim_end();
             let words = |s: &str| s.split_whitespace().count();
-            if SEPARATORS.iter().any(|s| front.ends_with(s.trim_end())) && words(front) <= words(h1)
-            {
-                return h1.to_string();
+            if let Some(sep) = SEPARATORS.iter().find(|s| front.ends_with(s.trim_end())) {
+                if words(front) <= words(h1) {
+                    // A front that reads as a headline, not a name ("What is ownership? -
+                    // The Example Book"): the h1 is the book's or site's name over every
+                    // chapter, and the front the page's own title.
+                    let lead = front[..front.len() - sep.trim_end().len()].trim_end();
+                    let headline = if looks_like_name(lead) { h1 } else { lead };
+                    return headline.to_string();
+                }
             }
         }
     }
@@ -772,6 +805,17 @@ fn strip_name_tails(title: &str) -> String {
     }
 }
 
+/// A title no h1 words less its last part after a pipe ("Cloudflare CDN | Content Delivery
+/// Network", "Build your first app | Get started"): a tagline, a section or the site's name,
+/// never the headline's, though too long or too lower-case to read as a name. What is left
+/// must be two words or more: "Brand | What the brand does" is a home page's whole title.
+fn without_pipe_tail(title: &str) -> String {
+    match title.rfind(" | ") {
+        Some(i) if title[..i].split_whitespace().count() >= 2 => title[..i].trim().to_string(),
+        _ => title.to_string(),
+    }
+}
+
 /// The h1 less a few words in front of the page's own title for itself ("Thread: …",
 /// "Blog: …", a date, a product line's name): a label or a kicker the template sets
 /// beside the headline.
@@ -800,14 +844,28 @@ fn without_label(h1: &str, title: &str) -> String {
 /// put one after every heading) is not part of it.
 fn heading_text(node: &NodeRef) -> String {
     let mut out = String::new();
-    for n in node.descendants_it() {
+    heading_words(node, &mut out);
+    // Soft hyphens only mark where a long word may break.
+    let out = out.replace('\u{ad}', "");
+    fold_whitespace(out.trim_end().trim_end_matches('¶'))
+}
+
+/// The text under `node` into `out`, less what is not the heading's words: a button's
+/// label ("Copy item path") and a badge of class `label` before any text (a forum thread's
+/// prefix, "Question", "Tips/Techniques", that its `<title>` sets apart by a separator).
+fn heading_words(node: &NodeRef, out: &mut String) {
+    for n in node.children_it(false) {
         if n.is_text() {
             out.push_str(&n.text());
         } else if n.has_name("br") {
             out.push(' ');
+        } else if n.is_element()
+            && !n.has_name("button")
+            && !(out.trim().is_empty() && n.has_class("label"))
+        {
+            heading_words(&n, out);
         }
     }
-    fold_whitespace(out.trim_end().trim_end_matches('¶'))
 }
 
 /// Whether `text` is one of `host`'s names written out ("Harbour Talk" on forum.harbourtalk.org,
@@ -823,6 +881,19 @@ fn names_host(text: &str, host: &str) -> bool {
     !letters.is_empty()
         && (host_names(host).any(|n| n == letters)
             || (0..labels.len().saturating_sub(1)).any(|i| labels[i..].concat() == letters))
+}
+
+/// Whether a share card's `title` is only the site's name (`og:site_name`, or the host's
+/// name written out) on a page below the site's home: a shop's collection page or a docs
+/// page whose card was left at the site's default. Its `<title>`, unless that is only the
+/// name too, says what the page is; on the home page the site's name is the title.
+fn names_only_site(title: &str, site: Option<&str>, base: Option<&Url>) -> bool {
+    let Some(base) = base.filter(|b| !matches!(b.path(), "" | "/")) else {
+        return false;
+    };
+    let host = base.host_str().map(|h| h.trim_start_matches("www."));
+    site.is_some_and(|s| s.trim().eq_ignore_ascii_case(title.trim()))
+        || host.is_some_and(|h| names_host(title, h))
 }
 
 /// `title` up to its first separator: the headline of "Headline | Section | Site".
@@ -1386,6 +1457,11 @@ mod tests {
         );
         assert_eq!(clean_author("Ada Roe • 20 Dec 2025"), "Ada Roe");
         assert_eq!(clean_author("Ada Roe | More about Ada Roe"), "Ada Roe");
+        assert_eq!(clean_author("Ada Roe ⋅ Review Editor"), "Ada Roe");
+        for trailing in ["Ada Roe -", "Ada Roe ·", "Ada Roe ●", "Ada Roe »"] {
+            assert_eq!(clean_author(trailing), "Ada Roe");
+        }
+        assert_eq!(clean_author("Ada Roe-Lima"), "Ada Roe-Lima");
         assert_eq!(byline_names("Updated | Ada Roe"), ["Ada Roe"]);
         assert!(byline_names("Ada Roe is an editor at the paper and writes on food").is_empty());
         assert!(name_of("•").is_none());
@@ -1840,5 +1916,77 @@ mod tests {
         );
         // What is left must still be a headline.
         assert_eq!(strip_name_tails("Fees - Port News"), "Fees - Port News");
+    }
+
+    #[test]
+    fn a_heading_loses_a_leading_badge_a_buttons_label_and_soft_hyphens() {
+        let (a, p) = read(
+            "",
+            r#"<h1><span class="label label--primary">Question</span><span class="label-append">&nbsp;</span>Which quay takes small boats?</h1>"#,
+        );
+        assert_eq!(a.title, "Which quay takes small boats?");
+        assert_eq!(p.title, Some(Origin::H1));
+        let (a, _) = read(
+            "",
+            r#"<h1>Module harbour::fees <button id="copy-path" title="Copy item path to clipboard">Copy item path</button></h1>"#,
+        );
+        assert_eq!(a.title, "Module harbour::fees");
+        let (a, _) = read("", "<h1>Harbour fees ap&shy;proved by the board</h1>");
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        // A label after the heading's first words is one of them.
+        let (a, _) = read(
+            "",
+            r#"<h1>Harbour fees <span class="label">approved</span> by the board</h1>"#,
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+    }
+
+    #[test]
+    fn a_headline_before_the_name_the_h1_shows_is_the_title() {
+        // A book's name over every chapter: the `<title>`'s headline-like front is the page's.
+        let (a, p) = read(
+            "<title>Paying the fees | The Harbour Board Handbook</title>",
+            "<h1>The Harbour Board Handbook</h1>",
+        );
+        assert_eq!(a.title, "Paying the fees");
+        assert_eq!(p.title, Some(Origin::TitleTag));
+        // A name-like front before the site's own name, shown as a logo h1.
+        let (a, _) = read(
+            r#"<meta property="og:site_name" content="Harbour Town Council"><meta property="og:title" content="Tax Help | Harbour Town Council">"#,
+            "<h1>Harbour Town Council</h1><h1>Tax Help</h1>",
+        );
+        assert_eq!(a.title, "Tax Help");
+    }
+
+    #[test]
+    fn a_share_card_naming_only_the_site_gives_way_to_the_title_tag_below_the_home() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Example"><title>Harbour fees approved by the board</title>"#,
+            "",
+        );
+        assert_eq!(a.title, "Harbour fees approved by the board");
+        assert_eq!(p.title, Some(Origin::TitleTag));
+        // A `<title>` of the site's name too leaves the card.
+        let (a, _) = read(
+            r#"<meta property="og:site_name" content="Quay Gazette"><meta property="og:title" content="Quay Gazette"><title>Quay Gazette</title>"#,
+            "<h1>Best of the season</h1>",
+        );
+        assert_eq!(a.title, "Quay Gazette");
+    }
+
+    #[test]
+    fn a_title_no_h1_words_loses_its_last_part_after_a_pipe() {
+        let (a, p) = read(
+            r#"<meta property="og:title" content="Harbour fees | Board decisions, notices and minutes">"#,
+            "",
+        );
+        assert_eq!(a.title, "Harbour fees");
+        assert_eq!(p.title, Some(Origin::Meta("og:title")));
+        // One word before the pipe is a brand before its tagline: the whole is the title.
+        let (a, _) = read(
+            r#"<meta property="og:title" content="Quaywise | Moorings booked in a minute">"#,
+            "",
+        );
+        assert_eq!(a.title, "Quaywise | Moorings booked in a minute");
     }
 }
