@@ -909,6 +909,10 @@ pub const NEGATIVE_NAMES: &str = concat!(
     r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
 );
 
+/// Class/id words among the furniture names that, in a list of cards, name the list or a part
+/// of its cards: a shop's category page is its "search results", a card's text its "caption".
+pub const LIST_PART_NAMES: &str = r"(?:^|[\s_-])(?:search|caption)s?(?:$|[\s_-])";
+
 /// Class/id words of content.
 pub const POSITIVE_NAMES: &str = concat!(
     r"article|body|content|entry|main|post|text|story|blog|prose|richtext|rich-text|",

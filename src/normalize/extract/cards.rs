@@ -11,7 +11,11 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::dom::{measure, Page, Tag};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{measure, negative_names, Node, Page, Tag};
 use super::score::{serialize_all, serialize_kept, Extracted};
 use crate::normalize::trace::BodyFrom;
 
@@ -59,8 +63,9 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
         let node = &page.nodes[i];
         let p = node.parent;
         in_article[i] = in_article[p] || node.tag == Tag::Article;
-        dead[i] =
-            dead[p] || node.furniture || (node.unlikely && !names_mislead(node, in_article[p]));
+        dead[i] = dead[p]
+            || node.furniture
+            || (node.unlikely && !names_mislead(node, in_article[p]) && !names_list_part(node));
     }
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
@@ -275,12 +280,24 @@ fn signature(page: &Page, i: usize) -> u64 {
 /// `<header>` holds its title, and a post's classes from a publishing system name its
 /// categories and tags ("status-publish … category-news tag-tents product_tag-cups"), not a
 /// tag box.
-fn names_mislead(node: &super::dom::Node, in_article: bool) -> bool {
+fn names_mislead(node: &Node, in_article: bool) -> bool {
     (node.tag == Tag::Header && in_article)
         || node
             .class_id
             .split_whitespace()
             .any(|t| t == PUBLISHED_POST)
+}
+
+static LIST_PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(crate::normalize::lexicon::LIST_PART_NAMES).unwrap());
+
+/// Whether a node is dropped only for a name that, around cards, names the list or a card's
+/// part (`LIST_PART_NAMES`): without those words its names are no furniture. A `<header>` or
+/// `<footer>` element is furniture by its tag.
+fn names_list_part(node: &Node) -> bool {
+    !matches!(node.tag, Tag::Header | Tag::Footer)
+        && LIST_PART.is_match(&node.class_id)
+        && !negative_names(&LIST_PART.replace_all(&node.class_id, " "))
 }
 
 /// Whether the scorer's pick reads as an article: several paragraphs of prose. Judged on its
@@ -433,6 +450,30 @@ mod tests {
                 "item {i}: {t}"
             );
             assert!(t.contains(&format!("A short teaser for item {i}")), "{t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    #[test]
+    fn search_results_of_captioned_cards_are_the_list() {
+        // A shop's category page served as its search results, each card's text in a caption;
+        // "search" and "caption" otherwise name furniture (a search box, a picture's credit).
+        let cards: String = (1..=6)
+            .map(|i| format!(r#"<li class="tile"><a href="/p/{i}"><img src="/i/{i}.jpg" alt=""></a><div class="product-caption"><h3><a href="/p/{i}">Trail Lamp Model {i}</a></h3><span class="price">${i}4.95</span><p>{i}00 lumens, rechargeable, with a red light for the tent at night.</p></div></li>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><header><a href="/">Shop</a></header><main><h1>Lamps</h1>
+<div class="search"><form><input name="q"><button>Search</button></form></div>
+<div id="search-results"><ul class="grid">{cards}</ul></div></main>
+<footer><p>© Shop</p></footer></body></html>"#
+        );
+        let t = text(&html);
+        for i in 1..=6 {
+            assert!(
+                t.contains(&format!("Trail Lamp Model {i}")),
+                "card {i}: {t}"
+            );
+            assert!(t.contains(&format!("${i}4.95")), "price {i}: {t}");
         }
         assert_eq!(from(&html), BodyFrom::Cards);
     }
