@@ -980,6 +980,10 @@ pub const NEGATIVE_NAMES: NameWords = NameWords {
     ],
 };
 
+/// Class/id words among the furniture names that, in a list of cards, name the list or a part
+/// of its cards: a shop's category page is its "search results", a card's text its "caption".
+pub const LIST_PART_NAMES: &str = r"(?:^|[\s_-])(?:search|caption)s?(?:$|[\s_-])";
+
 /// Class/id words of content.
 pub const POSITIVE_NAMES: NameWords = NameWords {
     anywhere: &[

@@ -11,7 +11,12 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::dom::{measure, Page, Tag};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{measure, Node, Page, Tag};
+use super::names;
 use super::score::{serialize_all, serialize_kept, Extracted};
 use crate::normalize::trace::BodyFrom;
 
@@ -47,9 +52,10 @@ const MIN_FACTS: usize = 2;
 const MAX_FACTS_CHARS: u32 = 3000;
 const MAX_FACT_LINKS: u32 = 5;
 
-/// The body instead of `best` when the page is a listing (its main list's cards) or a product
-/// (the pick with the fact lists beside it), with which of the two it is; `None` keeps `best`.
-pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
+/// The body instead of `best` when the page is a listing (its main list's cards), a product
+/// (the pick with the fact lists beside it) or a page of many sections (its `<main>`), with
+/// which it is; `None` keeps `best`. `dated`: the page has a publication date.
+pub fn widen(page: &Page, best: &Extracted, dated: bool) -> Option<(Extracted, BodyFrom)> {
     let n = page.nodes.len();
     // Text and link characters of each subtree, and whether it holds a link or heading, over
     // the nodes that page furniture and chrome-named containers do not take out.
@@ -59,8 +65,9 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
         let node = &page.nodes[i];
         let p = node.parent;
         in_article[i] = in_article[p] || node.tag == Tag::Article;
-        dead[i] =
-            dead[p] || node.furniture || (node.unlikely && !names_mislead(node, in_article[p]));
+        dead[i] = dead[p]
+            || node.furniture
+            || (node.unlikely && !names_mislead(node, in_article[p]) && !names_list_part(node));
     }
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
@@ -168,28 +175,53 @@ pub fn widen(page: &Page, best: &Extracted) -> Option<(Extracted, BodyFrom)> {
             return Some((out, BodyFrom::Cards));
         }
     }
-    if !own || article_shaped(&best.html) {
+    if !own {
         return None;
     }
+    // A pick of a few paragraphs of prose may be one section of a landing page: on a page
+    // without a publication date (an article has one), it yields to the page's `<main>`.
+    if article_shaped(&best.html) {
+        return if dated {
+            None
+        } else {
+            main_element(page, best, &dead, &chars, &in_article, false)
+        };
+    }
     facts(page, best, &dead, &chars, &links)
-        .or_else(|| main_element(page, best, &dead, &chars, &in_article))
+        .or_else(|| main_element(page, best, &dead, &chars, &in_article, !dated))
 }
 
 /// A page of many sections (a service's or product's landing page, a shop's category page
 /// without one list of cards) whose pick is one of them: the page's `<main>` element, less
 /// its furniture, when it holds far more text than the pick. A pick in an `<article>` is
-/// what the page itself calls its article: it stays.
+/// what the page itself calls its article: it stays. With `region` (an undated page), a page
+/// without `<main>` has the pick's outermost ancestor below `<body>` that chrome does not
+/// take out in its place: the wrapper of the page's sections, less its header and footer.
 fn main_element(
     page: &Page,
     best: &Extracted,
     dead: &[bool],
     chars: &[u32],
     in_article: &[bool],
+    region: bool,
 ) -> Option<(Extracted, BodyFrom)> {
     if best.spans.iter().any(|&(s, _)| in_article[s]) {
         return None;
     }
-    let main = (1..page.nodes.len()).find(|&i| page.nodes[i].tag == Tag::Main && !dead[i])?;
+    let main = match (1..page.nodes.len()).find(|&i| page.nodes[i].tag == Tag::Main && !dead[i]) {
+        Some(main) => main,
+        None if region => {
+            let mut r = best.spans[0].0;
+            loop {
+                let p = page.nodes[r].parent;
+                if p == 0 || page.nodes[p].tag == Tag::Body || dead[p] {
+                    break r;
+                }
+                r = p;
+            }
+        }
+        None => return None,
+    };
     let total = chars[main] as usize;
     if total < MIN_LIST_CHARS as usize || total < best.chars * MAIN_FULLER {
         return None;
@@ -275,12 +307,24 @@ fn signature(page: &Page, i: usize) -> u64 {
 /// `<header>` holds its title, and a post's classes from a publishing system name its
 /// categories and tags ("status-publish … category-news tag-tents product_tag-cups"), not a
 /// tag box.
-fn names_mislead(node: &super::dom::Node, in_article: bool) -> bool {
+fn names_mislead(node: &Node, in_article: bool) -> bool {
     (node.tag == Tag::Header && in_article)
         || node
             .class_id
             .split_whitespace()
             .any(|t| t == PUBLISHED_POST)
+}
+
+static LIST_PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(crate::normalize::lexicon::LIST_PART_NAMES).unwrap());
+
+/// Whether a node is dropped only for a name that, around cards, names the list or a card's
+/// part (`LIST_PART_NAMES`): without those words its names are no furniture. A `<header>` or
+/// `<footer>` element is furniture by its tag.
+fn names_list_part(node: &Node) -> bool {
+    !matches!(node.tag, Tag::Header | Tag::Footer)
+        && LIST_PART.is_match(&node.class_id)
+        && !names::judge(&LIST_PART.replace_all(&node.class_id, " ")).negative
 }
 
 /// Whether the scorer's pick reads as an article: several paragraphs of prose. Judged on its
@@ -435,6 +479,111 @@ mod tests {
             assert!(t.contains(&format!("A short teaser for item {i}")), "{t}");
         }
         assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    #[test]
+    fn search_results_of_captioned_cards_are_the_list() {
+        // A shop's category page served as its search results, each card's text in a caption;
+        // "search" and "caption" otherwise name furniture (a search box, a picture's credit).
+        let cards: String = (1..=6)
+            .map(|i| format!(r#"<li class="tile"><a href="/p/{i}"><img src="/i/{i}.jpg" alt=""></a><div class="product-caption"><h3><a href="/p/{i}">Trail Lamp Model {i}</a></h3><span class="price">${i}4.95</span><p>{i}00 lumens, rechargeable, with a red light for the tent at night.</p></div></li>"#))
+            .collect();
+        let html = format!(
+            r#"<html><body><header><a href="/">Shop</a></header><main><h1>Lamps</h1>
+<div class="search"><form><input name="q"><button>Search</button></form></div>
+<div id="search-results"><ul class="grid">{cards}</ul></div></main>
+<footer><p>© Shop</p></footer></body></html>"#
+        );
+        let t = text(&html);
+        for i in 1..=6 {
+            assert!(
+                t.contains(&format!("Trail Lamp Model {i}")),
+                "card {i}: {t}"
+            );
+            assert!(t.contains(&format!("${i}4.95")), "price {i}: {t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Cards);
+    }
+
+    /// A landing page: an introduction of three paragraphs of prose, then sections of tiles
+    /// of several shapes (no list of cards), all in `wrapper`; `head` may date the page.
+    fn landing(head: &str, open: &str, close: &str) -> String {
+        let prose: String = (1..=3)
+            .map(|i| format!("<p>Paragraph {i} of the introduction: the firm plans, builds and runs the networks, phones and backups of small offices, with one named engineer for each client from the first call to the launch and for years after it.</p>"))
+            .collect();
+        let sections: String = ["plans", "steps", "sectors", "offices", "awards"]
+            .iter()
+            .map(|kind| {
+                let tiles: String = (1..=3)
+                    .map(|i| format!(r#"<div class="{kind}-tile"><h3>{kind} part {i}</h3><p>What {kind} part {i} covers for a client, in a line or two of plain text.</p></div>"#))
+                    .collect();
+                format!(r#"<section class="{kind}"><h2>Our {kind}</h2>{tiles}</section>"#)
+            })
+            .collect();
+        format!(
+            r#"<html><head>{head}</head><body><header><a href="/">Harbour Systems</a></header>
+{open}<section class="intro"><h1>Managed networks</h1>{prose}</section>{sections}{close}
+<footer><p>© Harbour Systems</p></footer></body></html>"#
+        )
+    }
+
+    #[test]
+    fn an_undated_pages_prose_section_yields_to_main_and_a_dated_ones_stays() {
+        let html = landing("", "<main>", "</main>");
+        let t = text(&html);
+        for part in [
+            "Paragraph 3 of the introduction",
+            "What awards part 3 covers",
+        ] {
+            assert!(t.contains(part), "{part}: {t}");
+        }
+        assert!(!t.contains("©"), "{t}");
+        assert_eq!(from(&html), BodyFrom::Main);
+        let dated = landing(
+            r#"<meta property="article:published_time" content="2024-05-01T10:00:00Z">"#,
+            "<main>",
+            "</main>",
+        );
+        let t = text(&dated);
+        assert!(t.contains("Paragraph 3 of the introduction"), "{t}");
+        assert!(!t.contains("What awards part 3 covers"), "{t}");
+    }
+
+    #[test]
+    fn an_undated_page_without_main_is_the_wrapper_of_its_sections() {
+        // The pick is a short introduction; the sections' wrapper stands in for `<main>`.
+        let tiles: String = (1..=3)
+            .map(|i| format!(r#"<div class="tile"><h3>Service {i}</h3><p>What part {i} covers, in a line or two of text.</p></div>"#))
+            .collect();
+        let questions: String = (1..=3)
+            .map(|i| format!(r#"<div class="faq"><h3>Question {i}?</h3><div class="answer">The answer to question {i}, a sentence or two of it, with a little more detail.</div></div>"#))
+            .collect();
+        let page = |head: &str| {
+            format!(
+                r#"<html><head>{head}</head><body><header><a href="/">Acme Consulting</a></header>
+<div class="site-content"><section class="intro"><div class="intro-text"><h1>Managed systems</h1><p>We plan, build and run the systems of small firms, with one team from the first call to the launch and long after it, so the staff can get on with their own work.</p></div></section>
+<section class="features"><h2>What we do</h2><div class="grid">{tiles}</div></section>
+<section class="questions"><h2>Questions</h2>{questions}</section></div>
+<footer><p>© Acme Consulting</p></footer></body></html>"#
+            )
+        };
+        let html = page("");
+        let t = text(&html);
+        for part in [
+            "We plan, build",
+            "What part 3 covers",
+            "The answer to question 3",
+        ] {
+            assert!(t.contains(part), "{part}: {t}");
+        }
+        for chrome in ["©", "Acme Consulting"] {
+            assert!(!t.contains(chrome), "{chrome}: {t}");
+        }
+        assert_eq!(from(&html), BodyFrom::Main);
+        let dated = text(&page(
+            r#"<meta property="article:published_time" content="2024-05-01T10:00:00Z">"#,
+        ));
+        assert!(!dated.contains("The answer to question 3"), "{dated}");
     }
 
     #[test]

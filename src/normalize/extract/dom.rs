@@ -322,6 +322,7 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                     // One scan over the attributes instead of a lookup per name.
                     let (mut class, mut id, mut role, mut hidden, mut body_prop) =
                         ("", "", None, false, false);
+                    let mut labelled = false;
                     for a in &el.attrs {
                         let v: &str = &a.value;
                         match a.name.local.as_ref() {
@@ -332,10 +333,11 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
                             "hidden" => hidden = true,
                             "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
                             "style" => hidden |= style_hides(v),
+                            "aria-labelledby" => labelled = true,
                             _ => {}
                         }
                     }
-                    if hidden && tag != Tag::Body {
+                    if hidden && tag != Tag::Body && !collapsed_panel(role.as_deref(), labelled) {
                         return Seen::Skip;
                     }
                     // Templates repeat the same class lists: judge each list once per page.
@@ -484,6 +486,15 @@ fn in_code(nodes: &[Node], mut parent: usize, tag: Tag) -> bool {
     }
 }
 
+/// Whether a hidden element is a closed tab or accordion panel (a region or tab panel, or a
+/// block labelled by the button that opens it): the reader opens it with a click, and service,
+/// product and documentation pages keep their answers, specifications and code in them. A
+/// labelled dialog or menu stays hidden.
+fn collapsed_panel(role: Option<&str>, labelled: bool) -> bool {
+    matches!(role, Some("tabpanel" | "region"))
+        || (labelled && !matches!(role, Some("dialog" | "alertdialog" | "menu")))
+}
+
 /// The image a `<noscript>` holds for readers without scripts (lazy-loading plugins write
 /// one beside each placeholder), with the attributes the body keeps; `None` when it holds
 /// none. The parser reads a `<noscript>`'s content as text, so it is parsed on its own.
@@ -618,5 +629,57 @@ impl Page {
             }
         }
         crate::chars::fold_whitespace(&out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::RawBody;
+
+    fn text(html: &str) -> String {
+        let base = url::Url::parse("https://help.example.com/plans").ok();
+        crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
+            .unwrap()
+            .content_text
+    }
+
+    #[test]
+    fn closed_accordion_and_tab_panels_are_read_and_other_hidden_parts_are_not() {
+        let answer = |i: usize, attrs: &str| {
+            format!(
+                r#"<div class="item"><h3><button aria-controls="a{i}" aria-expanded="false">Question {i}?</button></h3>
+<div id="a{i}" {attrs}><p>The answer to question {i}, which a reader opens with a click, a sentence or two long.</p></div></div>"#
+            )
+        };
+        let html = format!(
+            r#"<html><body><main><div class="plans"><h1>Plans</h1>
+<p>Every plan covers the visits, the tests and the care a household needs in a year, and each can be changed at any time without a fee.</p>
+{}{}{}
+<div role="tabpanel" hidden><p>Specifications of the plan, shown when the reader picks their tab above the list.</p></div>
+<div role="dialog" aria-labelledby="t" aria-hidden="true"><p id="t">Sign up for our letters and offers today, it only takes a minute.</p></div>
+<p aria-hidden="true">Decorative quote marks and a repeated heading for screens.</p>
+</div></main></body></html>"#,
+            answer(
+                1,
+                r#"role="region" aria-labelledby="q1" aria-hidden="false""#
+            ),
+            answer(
+                2,
+                r#"role="region" aria-labelledby="q2" aria-hidden="true""#
+            ),
+            answer(3, r#"aria-labelledby="q3" style="display: none""#),
+        );
+        let t = text(&html);
+        for part in [
+            "answer to question 1",
+            "answer to question 2",
+            "answer to question 3",
+            "Specifications of the plan",
+        ] {
+            assert!(t.contains(part), "{part}: {t}");
+        }
+        for hidden in ["Sign up for our letters", "Decorative quote marks"] {
+            assert!(!t.contains(hidden), "{hidden}: {t}");
+        }
     }
 }

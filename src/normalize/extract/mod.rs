@@ -198,7 +198,7 @@ fn body(
     }
     // A listing's repeated cards or a product's fact lists, when the pick is not an article.
     let mut from = BodyFrom::Blocks;
-    if let Some((wider, shape)) = cards::widen(page, &best) {
+    if let Some((wider, shape)) = cards::widen(page, &best, resolved.meta.published.is_some()) {
         (best, from) = (wider, shape);
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {
