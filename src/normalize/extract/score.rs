@@ -430,6 +430,9 @@ fn choose(page: &Page, live: &[bool], st: &[Stats]) -> (usize, Vec<usize>) {
             false
         })
         .collect();
+    if let Some(entries) = repeated_entries(page, live, st, top) {
+        return (top, entries);
+    }
     // Only a heading or a short block joined: the parts may sit higher up.
     let parts_joined = roots
         .iter()
@@ -489,6 +492,47 @@ fn continued_higher_up(page: &Page, live: &[bool], st: &[Stats], top: usize) -> 
             );
         }
         a = p;
+    }
+    None
+}
+
+/// Fewest entries of one class that make a round-up, and the characters they hold on average:
+/// a ranking's entries run to several paragraphs each, a front page's cards (which `cards`
+/// lists) to a headline and a dek. Feedsmith's own figures, from the wcxb-dev rankings.
+const MIN_ENTRIES: usize = 3;
+const ENTRY_CHARS: u32 = 600;
+
+/// The entries of a round-up or ranking, each in its own container of one class (a product,
+/// a provider, a section per box), when the best block sits inside one of them: that
+/// container and its like-named siblings, in document order. At least [`MIN_ENTRIES`] of them
+/// must carry on the article as a page builder's part does.
+fn repeated_entries(page: &Page, live: &[bool], st: &[Stats], top: usize) -> Option<Vec<usize>> {
+    let mut a = top;
+    for _ in 0..PART_DEPTH {
+        let p = page.nodes[a].parent;
+        if p == 0 || matches!(page.nodes[p].tag, Tag::Body | Tag::Main | Tag::Article) {
+            return None;
+        }
+        a = p;
+        // The first class name is the kind of box; later ones and the id tell entries apart.
+        let Some(kind) = page.nodes[a].class_id.split_whitespace().next() else {
+            continue;
+        };
+        let like =
+            |c: usize| live[c] && page.nodes[c].class_id.split_whitespace().next() == Some(kind);
+        let entries: Vec<usize> = page
+            .children(page.nodes[a].parent)
+            .filter(|&c| like(c))
+            .collect();
+        // An entry in a list item is judged as the box it is.
+        let prose = entries
+            .iter()
+            .filter(|&&c| continues_article(Tag::Container, &st[c]))
+            .count();
+        let chars: u32 = entries.iter().map(|&c| st[c].chars).sum();
+        if prose >= MIN_ENTRIES && chars >= ENTRY_CHARS * entries.len() as u32 {
+            return Some(entries);
+        }
     }
     None
 }
@@ -1134,6 +1178,31 @@ mod tests {
             .collect();
         let t = text(&format!("<div>{cards}</div>"));
         assert!(!t.contains("garlic"), "{t}");
+    }
+
+    #[test]
+    fn a_rankings_entries_in_boxes_of_one_class_all_stay() {
+        // Each provider in its own list item; the first one's review is the longest, so the
+        // best block is inside it, beside its pros.
+        let para = "The plan covered trip cancellation, medical evacuation and lost luggage, and the claims we filed, for a delayed flight and a lost case, were settled within a fortnight.";
+        let entry = |name: &str, paragraphs: usize| {
+            let review =
+                format!("<p>{name} came out well in our tests. {para}</p>").repeat(paragraphs);
+            format!(
+                r#"<li class="provider" id="{name}"><div class="inner"><h2>{name}</h2><div class="review">{review}</div><div class="pros"><h3>Pros</h3><ul><li>Cheap</li><li>Fast claims</li></ul></div></div></li>"#
+            )
+        };
+        let body = format!(
+            r#"<ul class="providers">{}{}{}{}</ul>"#,
+            entry("Alpha", 6),
+            entry("Bravo", 2),
+            entry("Charlie", 2),
+            entry("Delta", 2)
+        );
+        let t = text(&body);
+        for kept in ["Alpha came out", "Bravo came out", "Delta came out"] {
+            assert!(t.contains(kept), "{kept}: {t}");
+        }
     }
 
     #[test]
