@@ -904,7 +904,7 @@ pub const NEGATIVE_NAMES: &str = concat!(
     r"sign-up|popup|modal|pagination|pager|masthead|navbar|nav-|-nav|menu|toolbar|widget|",
     r"banner|advert|recommend|recirc|trending|most-popular|mostpopular|more-stories|",
     r"read-more|readmore|also-read|paywall|byline|author-bio|tags|skip-link|print-only|",
-    r"rollover|tooltip|popover|hovercard|",
+    r"rollover|tooltip|popover|hovercard|signature|",
     r"visually-hidden|sr-only|screen-reader|caption|hidden-(?:xs|sm|mobile|phone)|(?:^|[\s_-])(?:ad|ads|adv|nav|tag|meta|",
     r"bio|rail|aside|extra|jump|tools|utility|follow|login|search|credit|author)(?:$|[\s_-])"
 );
