@@ -942,6 +942,11 @@ pub const STRONG_NEGATIVE_NAMES: &str = concat!(
     r"(?:^|[\s_-])(?:ad|ads|tags|tag|meta|nav|author)(?:$|[\s_-])"
 );
 
+/// Class/id words of a forum post's signature (phpBB, XenForo, vBulletin, Invision, SMF, Stack
+/// Exchange's user card): never the post's message, though often longer than a short reply.
+/// The same word is among [`NEGATIVE_NAMES`].
+pub const SIGNATURE_NAMES: &str = "signature";
+
 /// Class/id words of boxes that are never the article however much prose they hold (the name
 /// outweighs the shape): comment threads and discussion, consent and cookie notices, dialogs.
 pub const NOT_ARTICLE_NAMES: &str = concat!(

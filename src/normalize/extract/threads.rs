@@ -85,3 +85,69 @@ pub fn posts(page: &Page, best: &Extracted, known: &Known) -> Option<Extracted> 
     let posts = extract_posts(page, known, &thread);
     (posts.chars > best.chars).then_some(posts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::declared;
+    use crate::model::RawBody;
+    use dom_query::Document;
+
+    fn text(html: &str) -> String {
+        let base = url::Url::parse("https://forum.example.org/t/first-bench/42").ok();
+        crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
+            .unwrap()
+            .content_text
+    }
+
+    const LD: &str = r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"DiscussionForumPosting","headline":"Glue for oak"}</script>"#;
+
+    /// A thread: an opening post of prose, then short replies, each beside its author's linked
+    /// name, a linked post number and a signature.
+    fn thread(head: &str) -> String {
+        let post = |n: usize, class: &str, body: &str| {
+            format!(
+                r#"<article class="message {class}" id="post-{n}"><div class="message-user"><h4><a href="/u/{n}">member{n}</a></h4></div><div class="message-main"><a href="/p/{n}">#{n}</a><div class="message-content">{body}</div><div class="message-signature">Signature line of member {n}, with a link to a build log.</div></div></article>"#
+            )
+        };
+        format!(
+            r#"<!doctype html><html><head><title>Glue for oak</title>{head}</head><body><nav><a href="/">Home</a> <a href="/forums">Forums</a></nav><div class="block-body">{}{}{}</div><footer><p>Forum footer, be kind to each other.</p></footer></body></html>"#,
+            post(1, "message-first", "Which glue holds best on white oak for an outdoor bench? I have tried a cheap yellow glue, and the joints opened after one wet winter, so this time I would like something that lasts for years."),
+            post(2, "message-reply", "Try a polyurethane glue on oak."),
+            post(3, "message-reply", "Epoxy, every time."),
+        )
+    }
+
+    #[test]
+    fn a_declared_discussion_is_all_its_posts_without_signatures() {
+        let body = text(&thread(LD));
+        assert!(body.contains("Which glue holds best"), "{body}");
+        assert!(body.contains("Try a polyurethane glue on oak."), "{body}");
+        assert!(body.contains("Epoxy, every time."), "{body}");
+        assert!(!body.contains("Signature line"), "{body}");
+    }
+
+    #[test]
+    fn without_the_declaration_the_replies_stay_out() {
+        let body = text(&thread(""));
+        assert!(body.contains("Which glue holds best"), "{body}");
+        assert!(!body.contains("Epoxy, every time."), "{body}");
+    }
+
+    #[test]
+    fn the_discussion_types_count_in_json_ld_and_microdata_only_as_whole_names() {
+        let doc = |html: &str| Document::from(html);
+        assert!(declared(&doc(LD)));
+        assert!(declared(&doc(
+            r#"<script type="application/ld+json">{"@type":["WebPage","QAPage"]}</script>"#
+        )));
+        assert!(declared(&doc(
+            r#"<div itemscope itemtype="https://schema.org/DiscussionForumPosting"><p>Post</p></div>"#
+        )));
+        assert!(!declared(&doc(
+            r#"<script type="application/ld+json">{"@type":"Article","about":"QAPages we like"}</script>"#
+        )));
+        assert!(!declared(&doc(
+            r#"<p>Our DiscussionForumPosting markup guide.</p><div itemtype="https://schema.org/Article"></div>"#
+        )));
+    }
+}
