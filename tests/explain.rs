@@ -289,6 +289,7 @@ fn explain_says_when_a_page_is_a_listing_or_a_product_page_not_an_article() {
         ),
         ("service-sections", "this page is many sections"),
         ("wordpress-blocks", ""),
+        ("discussion-thread", ""),
     ] {
         let page =
             std::fs::read_to_string(format!("tests/fixtures/extract/{fixture}.html")).unwrap();
@@ -310,6 +311,7 @@ fn explain_says_when_a_page_is_a_listing_or_a_product_page_not_an_article() {
             "listing-cards" => "cards",
             "product-page" => "facts",
             "service-sections" => "main",
+            "discussion-thread" => "posts",
             _ => "blocks",
         };
         assert_eq!(v["body_from"], want, "{fixture}");

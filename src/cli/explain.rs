@@ -158,6 +158,9 @@ fn render(x: &Explained, colour: bool) -> String {
             "body: the description with the fact lists beside it: this page is a product or \
              service page, not an article\n",
         ),
+        BodyFrom::Posts => {
+            out.push_str("body: every post of the thread: this page is a discussion\n")
+        }
         BodyFrom::Main => out.push_str(
             "body: the page's main element: this page is many sections (a product, service or \
              shop page), not an article\n",

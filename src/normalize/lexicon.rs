@@ -963,6 +963,7 @@ pub const NEGATIVE_NAMES: NameWords = NameWords {
         "tooltip",
         "popover",
         "hovercard",
+        "signature",
         "visually-hidden",
         "sr-only",
         "screen-reader",
@@ -1123,6 +1124,11 @@ pub const LAYOUT_NAMES: LayoutNames = LayoutNames {
         "theme-post-content",
     ],
 };
+
+/// Class/id words of a forum post's signature (phpBB, XenForo, vBulletin, Invision, SMF, Stack
+/// Exchange's user card): never the post's message, though often longer than a short reply.
+/// The same word is among [`NEGATIVE_NAMES`].
+pub const SIGNATURE_NAMES: &str = "signature";
 
 /// Class/id words of boxes that are never the article however much prose they hold (the name
 /// outweighs the shape): comment threads and discussion, consent and cookie notices, dialogs.

@@ -58,6 +58,8 @@ pub enum BodyFrom {
     Facts,
     /// The page's `<main>` element: a page of many sections, not an article.
     Main,
+    /// Every post of a discussion thread, not only the one the scorer picked.
+    Posts,
 }
 
 /// One line (text input) or text block (HTML input) and its fate.

@@ -291,10 +291,15 @@ fn push(out: &mut Extracted, part: &Extracted) {
 /// categories, stock, "first" or "last" in its row); page builders that give every block the
 /// same first name give it its own second one.
 fn signature(page: &Page, i: usize) -> u64 {
+    shape(page, i, SIGNATURE_NAMES)
+}
+
+/// The element and its first `names` class names, digits aside, as one hash.
+pub(super) fn shape(page: &Page, i: usize, names: usize) -> u64 {
     let node = &page.nodes[i];
     let mut h = DefaultHasher::new();
     node.tag.name().hash(&mut h);
-    for name in node.class_id.split_whitespace().take(SIGNATURE_NAMES) {
+    for name in node.class_id.split_whitespace().take(names) {
         for c in name.chars().filter(|c| !c.is_ascii_digit()) {
             c.hash(&mut h);
         }

@@ -12,6 +12,7 @@ mod metadata;
 mod names;
 mod score;
 mod streamed;
+mod threads;
 
 use dom_query::Document;
 use url::Url;
@@ -115,7 +116,8 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut resolved = meta.resolve(base, ctx.timezone);
     resolved.complete(&meta, &page, base, ctx);
     let copies = copies::pages(doc);
-    let body = body(&page, &copies, &resolved, base, ctx);
+    let discussion = threads::declared(doc);
+    let body = body(&page, &copies, &resolved, discussion, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
         meta: resolved.meta,
@@ -136,6 +138,7 @@ fn body(
     page: &Page,
     copies: &[Page],
     resolved: &Resolved,
+    discussion: bool,
     base: Option<&Url>,
     ctx: &Context,
 ) -> String {
@@ -181,6 +184,8 @@ fn body(
     }
     // A copy kept for scripts or for readers without them wins when it is fuller and agrees
     // with the pick on the text they share, or when it is a body and the pick is not.
+    // Whether `best` indexes `page` (a copy's pick indexes the copy).
+    let mut on_page = true;
     for copy in copies {
         let ex = score::extract(copy, Mode::Strict, &known, &[]);
         if ex.chars * 2 < best.chars * 3 {
@@ -194,11 +199,19 @@ fn body(
             ex.chars >= SHORT && (best.chars < SHORT || ex.chars >= best.chars * 3);
         if body_over_stub || agree() {
             best = ex;
+            on_page = false;
         }
     }
-    // A listing's repeated cards or a product's fact lists, when the pick is not an article.
     let mut from = BodyFrom::Blocks;
-    if let Some((wider, shape)) = cards::widen(page, &best, resolved.meta.published.is_some()) {
+    // A discussion's posts, or else a listing's repeated cards or a product's fact lists.
+    let thread = (discussion && on_page)
+        .then(|| threads::posts(page, &best, &known))
+        .flatten();
+    if let Some(posts) = thread {
+        (best, from) = (posts, BodyFrom::Posts);
+    } else if let Some((wider, shape)) =
+        cards::widen(page, &best, resolved.meta.published.is_some())
+    {
         (best, from) = (wider, shape);
     }
     let record = |from: BodyFrom, blocks: Vec<_>| {

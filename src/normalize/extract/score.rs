@@ -134,6 +134,8 @@ const NAMED_PROSE_PARAGRAPHS: u32 = 4;
 const NAMED_PROSE_CHARS: u32 = 1000;
 const NAMED_PROSE_LINKS: f32 = 0.2;
 
+static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(lexicon::SIGNATURE_NAMES).unwrap());
+
 static NOT_ARTICLE_NAMES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(lexicon::NOT_ARTICLE_NAMES).unwrap());
 
@@ -780,7 +782,7 @@ fn blocks(
     page: &Page,
     live: &[bool],
     st: &[Stats],
-    (top, roots): (usize, &[usize]),
+    (exempt, roots): (&dyn Fn(usize) -> bool, &[usize]),
     known: &Known,
     bio: &[usize],
 ) -> Vec<Entry> {
@@ -825,7 +827,7 @@ fn blocks(
         }
         path.iter()
             .rev()
-            .filter(|&&a| a != top)
+            .filter(|&&a| !exempt(a))
             .find_map(|&a| match bio.contains(&a) {
                 true => Some(Fate::Chrome {
                     rule: Rule::AuthorBox,
@@ -947,7 +949,7 @@ pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)
         html: String::with_capacity(8192),
         chars: 0,
         blocks: match known.ctx.trace {
-            Some(_) => blocks(page, &live, &st, (top, &roots), known, &bio),
+            Some(_) => blocks(page, &live, &st, (&|i| i == top, &roots), known, &bio),
             None => Vec::new(),
         },
         spans: roots.iter().map(|&r| (r, page.nodes[r].end)).collect(),
@@ -957,6 +959,62 @@ pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)
         // Wrappers holding no text of their own add only nesting to the output.
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
         serialize(page, r, &keep, &wrapper, &mut out);
+    }
+    out
+}
+
+/// The posts of a discussion thread (sibling subtrees, in order), cleaned as the content is.
+/// Each post's message is its longest text block outside its signature (which often runs
+/// longer than a one-line reply) and the elements around it up to the post:
+/// those stay whatever their names and shape (forum engines name a post's parts for comments,
+/// and a one-line reply beside its author's linked name and permalink reads as a link
+/// fragment). Class rules apply to the rest of each post: its author's box, signature, votes.
+pub fn extract_posts(page: &Page, known: &Known, posts: &[usize]) -> Extracted {
+    let mut live = live_mask(page, Mode::Strict, known, &[]);
+    let inside = |p: usize| p + 1..page.nodes[p].end;
+    // Whether the post's signature holds the node.
+    let mut signed = vec![false; page.nodes.len()];
+    for &p in posts {
+        live[p] = !page.nodes[p].furniture;
+        for i in inside(p) {
+            let n = &page.nodes[i];
+            live[i] = live[n.parent] && !n.furniture;
+            signed[i] = signed[n.parent] || SIGNATURE.is_match(&n.class_id);
+        }
+    }
+    let st = stats(page, &live);
+    let mut message = vec![false; page.nodes.len()];
+    for &p in posts {
+        let longest = inside(p)
+            .filter(|&i| live[i] && page.nodes[i].tag != Tag::Text && !signed[i])
+            .filter(|&i| st[i].own_chars > 0)
+            .max_by_key(|&i| (st[i].own_chars, std::cmp::Reverse(i)));
+        if let Some(mut b) = longest {
+            while b != p {
+                message[b] = true;
+                b = page.nodes[b].parent;
+            }
+        }
+        message[p] = true;
+        for i in inside(p) {
+            let n = &page.nodes[i];
+            live[i] = live[i] && live[n.parent] && (message[i] || !n.unlikely);
+        }
+    }
+    let st = stats(page, &live);
+    let kept = |i: usize| live[i] && (message[i] || left_out(page, i, &st[i], known).is_none());
+    let mut out = Extracted {
+        html: String::with_capacity(8192),
+        chars: 0,
+        blocks: match known.ctx.trace {
+            Some(_) => blocks(page, &live, &st, (&|i| message[i], posts), known, &[]),
+            None => Vec::new(),
+        },
+        spans: posts.iter().map(|&r| (r, page.nodes[r].end)).collect(),
+    };
+    for &r in posts {
+        let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
+        serialize(page, r, &kept, &wrapper, &mut out);
     }
     out
 }
