@@ -554,15 +554,21 @@ mod tests {
         assert!(!t.contains("What awards part 3 covers"), "{t}");
     }
 
-    #[test]
-    fn an_undated_page_without_main_is_the_wrapper_of_its_sections() {
-        // The pick is a short introduction; the sections' wrapper stands in for `<main>`.
+    /// A service page's sections: three tiles and three questions with their answers.
+    fn service_parts() -> (String, String) {
         let tiles: String = (1..=3)
             .map(|i| format!(r#"<div class="tile"><h3>Service {i}</h3><p>What part {i} covers, in a line or two of text.</p></div>"#))
             .collect();
         let questions: String = (1..=3)
             .map(|i| format!(r#"<div class="faq"><h3>Question {i}?</h3><div class="answer">The answer to question {i}, a sentence or two of it, with a little more detail.</div></div>"#))
             .collect();
+        (tiles, questions)
+    }
+
+    #[test]
+    fn an_undated_page_without_main_is_the_wrapper_of_its_sections() {
+        // The pick is a short introduction; the sections' wrapper stands in for `<main>`.
+        let (tiles, questions) = service_parts();
         let page = |head: &str| {
             format!(
                 r#"<html><head>{head}</head><body><header><a href="/">Acme Consulting</a></header>
@@ -595,12 +601,7 @@ mod tests {
     fn a_page_of_many_sections_is_its_main_element_less_its_furniture() {
         // A service's landing page: one paragraph of introduction (the scorer's pick), then
         // sections of a few tiles and questions, none of them prose nor a list of cards.
-        let tiles: String = (1..=3)
-            .map(|i| format!(r#"<div class="tile"><h3>Service {i}</h3><p>What part {i} covers, in a line or two of text.</p></div>"#))
-            .collect();
-        let questions: String = (1..=3)
-            .map(|i| format!(r#"<div class="faq"><h3>Question {i}?</h3><div class="answer">The answer to question {i}, a sentence or two of it, with a little more detail.</div></div>"#))
-            .collect();
+        let (tiles, questions) = service_parts();
         let html = format!(
             r#"<html><body><header><a href="/">Acme Consulting</a></header>
 <main><section class="intro"><div class="intro-text"><h1>Managed systems</h1><p>We plan, build and run the systems of small firms, with one team from the first call to the launch and long after it, so the staff can get on with their own work.</p></div></section>
