@@ -37,6 +37,8 @@ pub struct Meta {
     prop_published: Option<String>,
     prop_modified: Option<String>,
     ld_json: Vec<String>,
+    /// Every microdata `itemtype`, as written.
+    itemtypes: Vec<String>,
 }
 
 /// What the page says about itself, resolved: its metadata (the publisher's description as
@@ -51,6 +53,16 @@ pub struct Resolved {
 }
 
 impl Meta {
+    /// The text of each JSON-LD script, in page order.
+    pub fn ld_json(&self) -> &[String] {
+        &self.ld_json
+    }
+
+    /// Every microdata `itemtype`, in page order.
+    pub fn itemtypes(&self) -> &[String] {
+        &self.itemtypes
+    }
+
     /// Notes what an element says about the page.
     pub fn see_element(&mut self, name: &str, el: &Element, node: &NodeRef) {
         let attr = |n: &str| el.attr(n).map(|v| v.trim().to_string());
@@ -96,6 +108,9 @@ impl Meta {
         }
         // The rest reads attributes.
         if name != "meta" && !el.attrs.is_empty() {
+            if let Some(t) = el.attr("itemtype") {
+                self.itemtypes.push(t.to_string());
+            }
             if let Some(prop) = el.attr("itemprop") {
                 let value = || {
                     attr("datetime")

@@ -116,7 +116,7 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut resolved = meta.resolve(base, ctx.timezone);
     resolved.complete(&meta, &page, base, ctx);
     let copies = copies::pages(doc);
-    let discussion = threads::declared(doc);
+    let discussion = threads::declared(&meta);
     let body = body(&page, &copies, &resolved, discussion, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {

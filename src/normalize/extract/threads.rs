@@ -5,12 +5,11 @@
 //! articles do not) and the pick sits in one of several sibling posts of one shape, the body
 //! is all those posts, in order.
 
-use dom_query::Document;
-
 use std::collections::HashMap;
 
 use super::cards::shape;
 use super::dom::{measure, Page, Tag};
+use super::metadata::Meta;
 use super::score::{extract_posts, Extracted, Known};
 
 /// The schema.org types of a discussion page.
@@ -19,11 +18,10 @@ const DISCUSSION_TYPES: [&str; 2] = ["DiscussionForumPosting", "QAPage"];
 /// Fewest sibling posts of one shape that make a thread: the opening post and a reply.
 const MIN_POSTS: usize = 2;
 
-/// Whether the page declares itself a discussion, in JSON-LD or in microdata.
-pub fn declared(doc: &Document) -> bool {
-    let ld = doc.select(r#"script[type="application/ld+json"]"#);
-    let in_ld = ld.iter().any(|s| {
-        let text = s.text();
+/// Whether the page declares itself a discussion, in JSON-LD or in microdata (as the page's
+/// reading noted them in `meta`).
+pub fn declared(meta: &Meta) -> bool {
+    let in_ld = meta.ld_json().iter().any(|text| {
         DISCUSSION_TYPES.iter().any(|t| {
             text.match_indices(t).any(|(i, _)| {
                 // The type's name as a whole JSON string, not a part of a longer one.
@@ -32,12 +30,10 @@ pub fn declared(doc: &Document) -> bool {
         })
     });
     in_ld
-        || doc.select("[itemtype]").iter().any(|e| {
-            e.attr("itemtype").is_some_and(|v| {
-                DISCUSSION_TYPES
-                    .iter()
-                    .any(|t| v.trim_end_matches('/').ends_with(&format!("/{t}")))
-            })
+        || meta.itemtypes().iter().any(|v| {
+            DISCUSSION_TYPES
+                .iter()
+                .any(|t| v.trim_end_matches('/').ends_with(&format!("/{t}")))
         })
 }
 
@@ -90,6 +86,7 @@ pub fn posts(page: &Page, best: &Extracted, known: &Known) -> Option<Extracted> 
 mod tests {
     use super::declared;
     use crate::model::RawBody;
+    use crate::normalize::extract::{dom, metadata::Meta};
     use dom_query::Document;
 
     fn text(html: &str) -> String {
@@ -135,7 +132,12 @@ mod tests {
 
     #[test]
     fn the_discussion_types_count_in_json_ld_and_microdata_only_as_whole_names() {
-        let doc = |html: &str| Document::from(html);
+        // The page read as extraction reads it, noting its metadata.
+        let doc = |html: &str| {
+            let mut meta = Meta::default();
+            dom::read(&[Document::from(html).root()], Some(&mut meta));
+            meta
+        };
         assert!(declared(&doc(LD)));
         assert!(declared(&doc(
             r#"<script type="application/ld+json">{"@type":["WebPage","QAPage"]}</script>"#
