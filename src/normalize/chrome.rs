@@ -272,7 +272,7 @@ fn is_breadcrumb(line: &str) -> bool {
         }
         start = i + 2;
     }
-    (1..=40).contains(&chars.len().saturating_sub(start)) && start <= chars.len()
+    (1..=40).contains(&chars.len().saturating_sub(start))
 }
 
 /// Vocabulary of a bare timestamp ("Nov. 19, 2019 8:03 am ET", "Updated 3 hours ago").
