@@ -135,7 +135,8 @@ pub async fn probe(site: &Site, url: &Url, now: DateTime<Utc>) -> Result<Probe> 
         max_items: PREVIEW_ITEMS,
         ..Source::adhoc("add", source_kind(&target, &kind), site)
     };
-    let collected = source::collect(&source, &fetcher, &Memory::default()).await?;
+    let mut collected = source::collect(&source, &fetcher, &Memory::default()).await?;
+    source::dir::read_some(&source, &mut collected, PREVIEW_ITEMS);
     problems.extend(collected.problems.iter().map(ToString::to_string));
     let (rules, learned) = (Rules::default(), Learned::default());
     let ctx = Context {

@@ -214,7 +214,7 @@ impl<'a> Runner<'a> {
             Ok::<_, Error>(async move { (i, task.await) })
         };
         // Feeds with a web source start at once (their waiting overlaps); feeds of local
-        // folders only a few ahead of the one being refreshed, as each holds its files.
+        // folders only a few ahead of the one being refreshed.
         let local = |i: &usize| feeds[*i].sources.iter().all(|s| s.kind.url().is_none());
         let (queued, web): (Vec<usize>, Vec<usize>) = (0..feeds.len()).partition(local);
         let mut queued = std::collections::VecDeque::from(queued);
@@ -674,8 +674,8 @@ fn render_and_write(
     Ok(written)
 }
 
-/// Feeds of local folders only collected ahead of the one being refreshed: reading a folder
-/// has no waiting to overlap, and a collected feed holds all its files in memory.
+/// Feeds of local folders only collected ahead of the one being refreshed: listing a folder
+/// has no waiting to overlap (its files are read as they are normalised).
 const LOCAL_AHEAD: usize = 2;
 
 /// Runs the feeds `selection` picks.

@@ -9,7 +9,7 @@ use super::budget::Watchdog;
 use super::collect::Gathered;
 use super::health::Yield;
 use super::report::{Problem, Scope};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -18,11 +18,11 @@ use crate::error::{Error, Result};
 use crate::fetch::Validators;
 use crate::model::{Article, Candidate, Fingerprint, RawArticle, RawBody};
 use crate::normalize::{self, chrome::Rules, learn, Context, Interrupt};
-use crate::source::Collected;
+use crate::source::{dir, Collected};
 use crate::store::Store;
 
-/// One raw article with what normalising it gave: the article and its notes, or why not.
-type NormalizedRaw<'r> = (&'r RawArticle, Result<(Article, normalize::Notes)>);
+/// What normalising one article gave: the article and its notes, or why not.
+type Outcome = Result<(Article, normalize::Notes)>;
 
 /// A source's run, as the store records it.
 pub enum SourceResult<'f> {
@@ -73,6 +73,7 @@ pub fn normalize<'f>(
         site_rules,
         watchdog: &watchdog,
         now,
+        reading: READING,
     };
     for Gathered { source, outcome } in gathered {
         match outcome {
@@ -99,29 +100,31 @@ struct Env<'e> {
     site_rules: &'e [SiteRule],
     watchdog: &'e Watchdog,
     now: DateTime<Utc>,
+    reading: Reading,
 }
 
 /// One working source's articles into candidates, its run and problems into `out`.
 fn source_articles<'f>(
     env: &Env,
     source: &'f Source,
-    collected: Collected,
+    mut collected: Collected,
     out: &mut Normalized<'f>,
 ) -> Result<()> {
+    // First, as it reads a folder's files and so finds their problems too.
+    let (normalized, learned_changed) = normalize_source(env, source, &mut collected)?;
     let mut clean = collected.problems.is_empty();
-    for error in collected.problems {
+    for error in std::mem::take(&mut collected.problems) {
         out.problems.push(article_problem(source, error));
     }
     let teasers: HashSet<&str> = collected.teasers.iter().map(String::as_str).collect();
-    let (normalized, learned_changed) = normalize_source(env, source, &collected.articles)?;
-    let mut failed = HashSet::new();
+    let mut failed: HashSet<String> = HashSet::new();
     let mut missed_rules = Vec::new();
-    for (raw, result) in normalized {
+    for (key, result) in normalized {
         match result {
             Ok((mut article, notes)) => {
                 // A local article that names no URL of its own links to the page written for it.
                 if article.link.is_none() {
-                    article.link = crate::source::dir::written_page(source, &raw.key);
+                    article.link = crate::source::dir::written_page(source, &key);
                 }
                 out.notes.extend(
                     notes
@@ -134,14 +137,14 @@ fn source_articles<'f>(
                 }
                 out.candidates.push(Candidate {
                     source: source.name.clone(),
-                    key: raw.key.clone(),
-                    partial: teasers.contains(raw.key.as_str()),
+                    partial: teasers.contains(key.as_str()),
+                    key,
                     article,
                 });
             }
             Err(error) => {
                 clean = false;
-                failed.insert(raw.key.as_str());
+                failed.insert(key);
                 out.problems.push(article_problem(source, error));
             }
         }
@@ -161,7 +164,7 @@ fn source_articles<'f>(
     let fingerprints = collected
         .fingerprints
         .into_iter()
-        .filter(|(key, _)| !failed.contains(key.as_str()))
+        .filter(|(key, _)| !failed.contains(key))
         .collect();
     out.runs.push(SourceResult::Worked {
         source,
@@ -209,16 +212,44 @@ impl SourceResult<'_> {
     }
 }
 
-/// Learns chrome from the source's new scraped texts and pages, then normalises all of them.
-fn normalize_source<'r>(
+/// A source's articles as normalisation goes through them: held in memory, or a folder's
+/// files to read again.
+enum Batch {
+    Held(Vec<RawArticle>),
+    Again(Vec<dir::Pending>),
+}
+
+/// How much of a folder's files is in memory at once.
+#[derive(Clone, Copy)]
+struct Reading {
+    /// Bytes of files read at once (one batch).
+    batch_bytes: u64,
+    /// Bytes of files kept in memory between counting chrome and normalising; beyond that a
+    /// folder's files are read a second time.
+    hold_bytes: u64,
+}
+
+/// A folder whose files fit in 64 MiB is read once; a larger one holds no more than that
+/// and a batch, so memory does not grow with the folder.
+const READING: Reading = Reading {
+    batch_bytes: dir::BATCH_BYTES,
+    hold_bytes: 64 << 20,
+};
+
+/// Learns chrome from the source's new scraped texts and pages, then normalises all of them;
+/// the outcomes by key, in the source's order, and whether what the source learned changed. A
+/// folder's unread files are read here, a batch at a time: what reading found (known files,
+/// fingerprints, problems) goes into `collected`.
+fn normalize_source(
     env: &Env,
     source: &Source,
-    articles: &'r [RawArticle],
-) -> Result<(Vec<NormalizedRaw<'r>>, bool)> {
+    collected: &mut Collected,
+) -> Result<(Vec<(String, Outcome)>, bool)> {
     let store = env.store;
     let budget = Duration::from_millis(source.caps.max_article_ms);
-    if articles.is_empty() {
-        // Nothing read this run (unchanged files, a 304): nothing to count or normalise.
+    let unread = collected.unread.take();
+    if collected.articles.is_empty() && unread.is_none() {
+        // Nothing to read this run (unchanged files, a 304): nothing to count or normalise.
         return Ok((Vec::new(), false));
     }
     let rules = rules_for(Some(source));
@@ -226,14 +257,6 @@ fn normalize_source<'r>(
     let before = learned_for(store, &source.name)?;
     // The threads below share these, never the store.
     let (watchdog, site_rules, now) = (env.watchdog, env.site_rules, env.now);
-    // Only scraped texts and pages teach chrome, each once.
-    let mut fresh = Vec::new();
-    for raw in articles {
-        let teaches = matches!(raw.body, RawBody::Text(_) | RawBody::Html(_));
-        if teaches && !store.chrome_counted(&source.name, &raw.key)? {
-            fresh.push(raw);
-        }
-    }
     // One article under its own time budget, with what the source has learned so far.
     let normalize_one = |raw: &RawArticle, learned: &learn::Learned| {
         let armed = watchdog.arm(budget);
@@ -246,65 +269,138 @@ fn normalize_source<'r>(
         );
         normalize::normalize_noted(raw, &ctx)
     };
-    let counted = crate::pool::map(&fresh, |raw| match &raw.body {
-        RawBody::Text(text) => (learn::candidates(text), None),
-        // A page's blocks as extraction keeps them before anything learned is removed, so
-        // what was learned does not erase its own evidence.
-        _ => {
-            let result = normalize_one(raw, &nothing_learned);
-            let lines = match &result {
-                Ok((article, _)) => learn::candidates(&article.content_text),
-                Err(_) => Vec::new(),
-            };
-            (lines, result.ok())
+    // Pages normalised for counting, by key: what normalising them again gives when nothing
+    // is learned (normalising is pure), so they are not extracted twice.
+    let mut reusable: HashMap<String, Outcome> = HashMap::new();
+    let mut counted_any = false;
+    // Only scraped texts and pages teach chrome, each once.
+    let mut count = |articles: &[RawArticle]| -> Result<()> {
+        let mut fresh = Vec::new();
+        for raw in articles {
+            let teaches = matches!(raw.body, RawBody::Text(_) | RawBody::Html(_));
+            if teaches && !store.chrome_counted(&source.name, &raw.key)? {
+                fresh.push(raw);
+            }
         }
-    });
-    for (raw, (lines, _)) in fresh.iter().zip(&counted) {
-        store.count_chrome(&source.name, &raw.key, lines)?;
+        let counted = crate::pool::map(&fresh, |raw| match &raw.body {
+            RawBody::Text(text) => (learn::candidates(text), None),
+            // A page's blocks as extraction keeps them before anything learned is removed,
+            // so what was learned does not erase its own evidence.
+            _ => {
+                let result = normalize_one(raw, &nothing_learned);
+                let lines = match &result {
+                    Ok((article, _)) => learn::candidates(&article.content_text),
+                    Err(_) => Vec::new(),
+                };
+                (lines, result.ok())
+            }
+        });
+        for (raw, (lines, done)) in fresh.iter().zip(counted) {
+            store.count_chrome(&source.name, &raw.key, &lines)?;
+            if let Some(done) = done {
+                reusable.insert(raw.key.clone(), Ok(done));
+            }
+        }
+        counted_any |= !fresh.is_empty();
+        Ok(())
+    };
+    // Every article is counted first; a folder's files are read for it a batch at a time.
+    let mut batches = Vec::new();
+    if !collected.articles.is_empty() {
+        let articles = std::mem::take(&mut collected.articles);
+        count(&articles)?;
+        batches.push(Batch::Held(articles));
+    }
+    if let Some(unread) = &unread {
+        let mut held = 0;
+        for files in unread.batches(env.reading.batch_bytes) {
+            let mut read = Collected::default();
+            dir::read(source, files, &mut read);
+            collected.known.append(&mut read.known);
+            collected.fingerprints.append(&mut read.fingerprints);
+            collected.problems.append(&mut read.problems);
+            count(&read.articles)?;
+            let bytes: u64 = files.iter().map(dir::Pending::size).sum();
+            if held + bytes <= env.reading.hold_bytes {
+                held += bytes;
+                batches.push(Batch::Held(read.articles));
+            } else {
+                batches.push(Batch::Again(unread.again(&read.articles)));
+            }
+        }
     }
     // The counts moved only when a new article was counted.
-    let (learned, changed) = match fresh.is_empty() {
-        false => {
+    let (learned, changed) = match counted_any {
+        true => {
             let after = learned_for(store, &source.name)?;
             let changed = after.keys != before.keys;
             (after, changed)
         }
-        true => (before, false),
+        false => (before, false),
     };
-    // With nothing learned, a page normalised for counting is what normalising it again would
-    // give (normalising is pure): it is not extracted twice.
-    let mut reusable: std::collections::HashMap<&str, (Article, normalize::Notes)> =
-        Default::default();
-    if learned.keys.is_empty() {
-        for (raw, (_, done)) in fresh.iter().zip(counted) {
-            if let Some(done) = done {
-                reusable.insert(raw.key.as_str(), done);
+    if !learned.keys.is_empty() {
+        reusable.clear();
+    }
+    // Each article alone, on every core: normalising is pure, so only the order is kept.
+    let normalize_all = |articles: &[RawArticle], reusable: &mut HashMap<String, Outcome>| {
+        let work: Vec<_> = articles
+            .iter()
+            .map(|raw| (raw, std::sync::Mutex::new(reusable.remove(&raw.key))))
+            .collect();
+        let results = crate::pool::map(&work, |(raw, done)| {
+            if let Some(done) = done.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                return done;
+            }
+            normalize_one(raw, &learned).map_err(|e| match e {
+                Error::EmptyArticle { key } => Error::EmptyArticle {
+                    key: format!("{}: {key}", source.name),
+                },
+                e => e,
+            })
+        });
+        articles
+            .iter()
+            .map(|raw| raw.key.clone())
+            .zip(results)
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    for batch in batches {
+        match batch {
+            Batch::Held(articles) => out.extend(normalize_all(&articles, &mut reusable)),
+            Batch::Again(files) => {
+                // Pages normalised while counting need no second reading.
+                let unread: Vec<_> = files
+                    .iter()
+                    .filter(|f| !reusable.contains_key(f.key()))
+                    .cloned()
+                    .collect();
+                let mut read = Collected::default();
+                dir::read_again(source, &unread, &mut read);
+                let mut done: HashMap<String, Outcome> =
+                    normalize_all(&read.articles, &mut reusable)
+                        .into_iter()
+                        .collect();
+                let mut problems = read.problems.into_iter();
+                for file in files {
+                    let key = file.key().to_string();
+                    let outcome = match reusable.remove(&key).or_else(|| done.remove(&key)) {
+                        Some(outcome) => outcome,
+                        // Read a moment ago and unreadable now: it changed during the run.
+                        None => Err(problems.next().unwrap_or_else(|| Error::BadFile {
+                            path: file.path().to_path_buf(),
+                            line: 1,
+                            message:
+                                "the file changed while the run read it; it is read again next run"
+                                    .into(),
+                        })),
+                    };
+                    out.push((key, outcome));
+                }
             }
         }
     }
-    let work: Vec<_> = articles
-        .iter()
-        .map(|raw| {
-            (
-                raw,
-                std::sync::Mutex::new(reusable.remove(raw.key.as_str())),
-            )
-        })
-        .collect();
-    // Each article alone, on every core: normalising is pure, so only the order is kept.
-    let results = crate::pool::map(&work, |(raw, done)| {
-        let done = done.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(done) = done {
-            return Ok(done);
-        }
-        normalize_one(raw, &learned).map_err(|e| match e {
-            Error::EmptyArticle { key } => Error::EmptyArticle {
-                key: format!("{}: {key}", source.name),
-            },
-            e => e,
-        })
-    });
-    Ok((articles.iter().zip(results).collect(), changed))
+    Ok((out, changed))
 }
 
 fn article_problem(source: &Source, error: Error) -> Problem {
@@ -352,4 +448,107 @@ pub fn rules_for(source: Option<&Source>) -> Rules {
             )
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::test_config::Builder;
+
+    /// A line every file of the folder below ends with: learned as the source's template.
+    const TEMPLATE: &str = "Printed from the Riverside Gazette archive of local notices";
+
+    /// A folder of pages and scraped texts, each naming its own subject.
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, subject) in ["harbour", "library", "orchard", "tramway", "bakery"]
+            .iter()
+            .enumerate()
+        {
+            let para = format!("The {subject} reopened this week after repairs that took a year. ");
+            let page = format!(
+                "<html><head><title>The {subject} reopens</title></head><body><nav><a href=/>Home</a></nav>\
+                 <article><h1>The {subject} reopens</h1><p>{}</p><p>{}</p><p>{TEMPLATE}</p></article></body></html>",
+                para.repeat(4),
+                para.repeat(3)
+            );
+            std::fs::write(dir.path().join(format!("{i}-{subject}.html")), page).unwrap();
+            let text = format!(
+                "The {subject} reopens\n\n{}\n\n{}\n\n{TEMPLATE}",
+                para.repeat(3),
+                para.repeat(2)
+            );
+            std::fs::write(dir.path().join(format!("{i}-{subject}.txt")), text).unwrap();
+        }
+        dir
+    }
+
+    /// An article's key with its title and text, or the error.
+    type Seen = (String, std::result::Result<(String, String), String>);
+
+    /// The folder's outcomes read with `reading`, on a fresh state.
+    fn outcomes(dir: &Path, reading: Reading) -> Vec<Seen> {
+        let state = tempfile::tempdir().unwrap();
+        let store = Store::open(&state.path().join("state.db")).unwrap();
+        let source = Builder::new()
+            .source("name = \"s\"\ndir = \"x\"")
+            .build_source();
+        let watchdog = Watchdog::start();
+        let env = Env {
+            store: &store,
+            site_rules: &[],
+            watchdog: &watchdog,
+            now: chrono::Utc::now(),
+            reading,
+        };
+        let mut collected = dir::collect(&source, dir, &HashMap::new()).unwrap();
+        assert!(
+            collected.articles.is_empty(),
+            "listing a folder reads no file"
+        );
+        let (outcomes, _) = normalize_source(&env, &source, &mut collected).unwrap();
+        assert_eq!(collected.fingerprints.len(), 10);
+        outcomes
+            .into_iter()
+            .map(|(key, o)| {
+                let o = o
+                    .map(|(a, _)| (a.title, a.content_text))
+                    .map_err(|e| e.to_string());
+                (key, o)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_folder_read_a_file_at_a_time_and_twice_normalises_as_one_read_whole() {
+        let dir = folder();
+        let whole = outcomes(dir.path(), READING);
+        assert_eq!(whole.len(), 10);
+        assert!(whole.iter().all(|(_, o)| o.is_ok()), "{whole:?}");
+        // What the files taught is used on all of them, pages included: they are normalised
+        // again after counting.
+        for (key, o) in &whole {
+            let (title, text) = o.as_ref().unwrap();
+            assert!(title.ends_with("reopens"), "{key}: {title}");
+            assert!(
+                text.contains("reopened") && !text.contains(TEMPLATE),
+                "{key}: {text}"
+            );
+        }
+        assert!(
+            whole.windows(2).all(|w| w[0].0 < w[1].0),
+            "in the files' order"
+        );
+        // One file per batch, nothing held: every text is read again for normalising.
+        let tight = Reading {
+            batch_bytes: 1,
+            hold_bytes: 0,
+        };
+        assert_eq!(outcomes(dir.path(), tight), whole);
+        let some_held = Reading {
+            batch_bytes: 1,
+            hold_bytes: 1_500,
+        };
+        assert_eq!(outcomes(dir.path(), some_held), whole);
+    }
 }

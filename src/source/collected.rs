@@ -1,6 +1,7 @@
 //! What a source hands the pipeline and what the pipeline tells it: [`Collected`] and
-//! [`Memory`]. A leaf, so the source kinds and their dispatcher (`source/mod.rs`) never import
-//! each other in a circle.
+//! [`Memory`]. Kept apart from the source kinds, so they and their dispatcher
+//! (`source/mod.rs`) never import each other in a circle; only a folder's unread files are a
+//! type of their kind.
 
 use std::collections::{HashMap, HashSet};
 
@@ -29,6 +30,9 @@ pub struct Collected {
     pub teasers: Vec<String>,
     /// Article files read this run, by key, with what to recognise them by next run.
     pub fingerprints: Vec<(String, Fingerprint)>,
+    /// A folder source's files still to be read (new or changed): the pipeline reads them a
+    /// batch at a time as it normalises them, adding to the fields above.
+    pub unread: Option<super::dir::Unread>,
 }
 
 impl Collected {

@@ -14,9 +14,10 @@ use crate::config::{ArticleHome, Source};
 use crate::error::{Error, Result};
 use crate::model::{Fingerprint, Metadata, RawArticle, RawBody};
 
-/// Reads the article files below `dir` that changed since `known` was taken, in sorted order;
-/// a file whose size and modification time still match is not opened, and one whose bytes
-/// hash the same (touched, not edited) is not handed on. Both count as known articles.
+/// Lists the article files below `dir`, in sorted order, against `known`: a file whose size and
+/// modification time still match is a known article and is not opened, and one over
+/// `max_body_bytes` is a problem. The rest are left [`Unread`], to be read a batch at a time
+/// as they are normalised, so a large folder is never in memory whole.
 pub fn collect(
     source: &Source,
     dir: &Path,
@@ -29,81 +30,209 @@ pub fn collect(
     let mut files = Vec::new();
     walk(dir, &mut files).map_err(|e| Error::io(dir, e))?;
     files.sort();
-    let files: Vec<PathBuf> = files.into_iter().filter(|p| is_article_file(p)).collect();
-    // Reading, hashing and decoding are most of a cold run's first stage: every core takes
-    // files, and the outcomes are gathered in the files' order.
-    let read = crate::pool::map(&files, |path| read_one(source, dir, path, known));
     let mut out = Collected::default();
-    for outcome in read {
-        match outcome {
-            Read::Known(key) => out.known.push(key),
-            Read::Touched(key, print) => {
-                out.fingerprints.push((key.clone(), print));
-                out.known.push(key);
+    let mut unread = Vec::new();
+    for path in files.into_iter().filter(|p| is_article_file(p)) {
+        let key = key_of(dir, &path);
+        let stat = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                out.problems.push(Error::io(&path, e));
+                continue;
             }
-            Read::Article(a, print) => {
-                out.fingerprints.push((a.key.clone(), print));
-                out.articles.push(*a);
-            }
-            Read::Problem(e) => out.problems.push(e),
+        };
+        let (size, modified_ns) = (stat.len(), modified_ns(&stat));
+        let before = known.get(&key);
+        if before.is_some_and(|f| f.size == size && f.modified_ns == modified_ns) {
+            out.known.push(key);
+            continue;
         }
+        if size > source.fetch.max_body_bytes {
+            out.problems.push(Error::BadFile {
+                path,
+                line: 1,
+                message: format!(
+                    "the file is {size} bytes, more than `max_body_bytes` ({}); it is not read",
+                    source.fetch.max_body_bytes
+                ),
+            });
+            continue;
+        }
+        unread.push(Pending {
+            path,
+            key,
+            size,
+            modified_ns,
+            file_time: stat.modified().ok().map(DateTime::<Utc>::from),
+            hash_before: before.map(|f| f.hash.clone()),
+        });
+    }
+    if !unread.is_empty() {
+        out.unread = Some(Unread { files: unread });
     }
     Ok(out)
 }
 
-/// What one file below a `dir` source turned out to be.
+/// A folder source's files that need reading (new, or changed in size or time), in sorted
+/// order; read a batch at a time ([`Unread::batches`], [`read`]).
+#[derive(Debug)]
+pub struct Unread {
+    files: Vec<Pending>,
+}
+
+/// One file to read, as it was listed.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    path: PathBuf,
+    key: String,
+    size: u64,
+    modified_ns: i64,
+    file_time: Option<DateTime<Utc>>,
+    /// The content hash when it was last read: bytes that still hash the same were only
+    /// touched, and are no article to normalise again.
+    hash_before: Option<String>,
+}
+
+impl Pending {
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// At most this many bytes of files are read into memory at once (one batch), so a run's
+/// memory does not grow with the folder; a larger file is a batch of its own.
+pub const BATCH_BYTES: u64 = 32 << 20;
+
+impl Unread {
+    /// The files in consecutive batches of at most `max_bytes` (a larger file alone).
+    pub fn batches(&self, max_bytes: u64) -> Vec<&[Pending]> {
+        let mut out = Vec::new();
+        let (mut start, mut bytes) = (0, 0);
+        for (i, file) in self.files.iter().enumerate() {
+            if i > start && bytes + file.size > max_bytes {
+                out.push(&self.files[start..i]);
+                (start, bytes) = (i, 0);
+            }
+            bytes += file.size;
+        }
+        if start < self.files.len() {
+            out.push(&self.files[start..]);
+        }
+        out
+    }
+
+    /// The files of `articles` (keys this folder's files gave): the batch to read again when
+    /// it was not kept in memory.
+    pub fn again(&self, articles: &[RawArticle]) -> Vec<Pending> {
+        let keys: std::collections::HashSet<&str> =
+            articles.iter().map(|a| a.key.as_str()).collect();
+        self.files
+            .iter()
+            .filter(|f| keys.contains(f.key.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads the rest of a folder source's files into `collected`'s articles until it holds at
+/// least `wanted` (every file for `usize::MAX`): for callers that take a few articles and
+/// not the whole folder batch by batch (`add`'s preview, tests).
+pub fn read_some(source: &Source, collected: &mut Collected, wanted: usize) {
+    let Some(unread) = collected.unread.take() else {
+        return;
+    };
+    for files in unread.batches(BATCH_BYTES) {
+        if collected.articles.len() >= wanted {
+            break;
+        }
+        read(source, files, collected);
+    }
+}
+
+/// Reads, hashes and decodes `files` (a batch of [`Unread`]) on every core; what each turned
+/// out to be is added to `into` (articles, fingerprints, known articles, problems) in the
+/// files' order.
+pub fn read(source: &Source, files: &[Pending], into: &mut Collected) {
+    read_as(source, files, Pass::First, into);
+}
+
+/// Reads and decodes `files` a second time in one run ([`Unread::again`]): their fingerprints
+/// were taken the first time, so they are not hashed again. Articles and problems go to
+/// `into`.
+pub fn read_again(source: &Source, files: &[Pending], into: &mut Collected) {
+    read_as(source, files, Pass::Again, into);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+/// Whether a file is read the first time this run (and fingerprinted) or again.
+enum Pass {
+    First,
+    Again,
+}
+
+fn read_as(source: &Source, files: &[Pending], pass: Pass, into: &mut Collected) {
+    for outcome in crate::pool::map(files, |file| read_one(source, file, pass)) {
+        match outcome {
+            Read::Touched(key, print) => {
+                into.fingerprints.push((key.clone(), print));
+                into.known.push(key);
+            }
+            Read::Article(a, print) => {
+                if let Some(print) = print {
+                    into.fingerprints.push((a.key.clone(), print));
+                }
+                into.articles.push(*a);
+            }
+            Read::Problem(e) => into.problems.push(e),
+        }
+    }
+}
+
+/// What one listed file turned out to be when read.
 enum Read {
-    /// Size and modification time as last run: not opened.
-    Known(String),
-    /// Opened, and its bytes hash as last run (touched, not edited).
+    /// Its bytes hash as last run (touched, not edited).
     Touched(String, Fingerprint),
-    /// New or edited.
-    Article(Box<RawArticle>, Fingerprint),
-    /// Unreadable, too large, or not an article; it gets no fingerprint, so it is read (and
-    /// its problem said, or counted) again next run, until it is fixed.
+    /// New or edited, with its fingerprint (none when read again).
+    Article(Box<RawArticle>, Option<Fingerprint>),
+    /// Unreadable or not an article; it gets no fingerprint, so it is read (and its problem
+    /// said, or counted) again next run, until it is fixed.
     Problem(Error),
 }
 
-fn read_one(
-    source: &Source,
-    dir: &Path,
-    path: &Path,
-    known: &HashMap<String, Fingerprint>,
-) -> Read {
-    let key = key_of(dir, path);
-    let stat = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return Read::Problem(Error::io(path, e)),
-    };
-    let (size, modified_ns) = (stat.len(), modified_ns(&stat));
-    let before = known.get(&key);
-    if before.is_some_and(|f| f.size == size && f.modified_ns == modified_ns) {
-        return Read::Known(key);
-    }
-    if size > source.fetch.max_body_bytes {
-        return Read::Problem(Error::BadFile {
-            path: path.to_path_buf(),
-            line: 1,
-            message: format!(
-                "the file is {size} bytes, more than `max_body_bytes` ({}); it is not read",
-                source.fetch.max_body_bytes
-            ),
-        });
-    }
+fn read_one(source: &Source, file: &Pending, pass: Pass) -> Read {
+    let path = file.path.as_path();
     tracing::debug!(file = %path.display(), "reading article file");
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => return Read::Problem(Error::io(path, e)),
     };
-    let print = Fingerprint {
-        size,
-        modified_ns,
+    let print = (pass == Pass::First).then(|| Fingerprint {
+        size: file.size,
+        modified_ns: file.modified_ns,
         hash: hash(&bytes),
-    };
-    if before.is_some_and(|f| f.hash == print.hash) {
-        return Read::Touched(key, print);
+    });
+    if let (Some(print), Some(before)) = (&print, &file.hash_before) {
+        if print.hash == *before {
+            return Read::Touched(file.key.clone(), print.clone());
+        }
     }
-    match article_of(&source.name, path, key, bytes, &stat, source.timezone) {
+    let key = file.key.clone();
+    match article_of(
+        &source.name,
+        path,
+        key,
+        bytes,
+        file.file_time,
+        source.timezone,
+    ) {
         Ok(mut a) => {
             // A saved page that declares no address of its own gets the one it was saved
             // from, as if it named it: its links resolve there and it links there.
@@ -252,7 +381,8 @@ pub fn read_article(
     }
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let stat = fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    article_of(source_name, path, key_of(root, path), bytes, &stat, tz).map(Some)
+    let file_time = stat.modified().ok().map(DateTime::<Utc>::from);
+    article_of(source_name, path, key_of(root, path), bytes, file_time, tz).map(Some)
 }
 
 /// The article a file's bytes hold: decoded, checked to be text, front matter read.
@@ -261,7 +391,7 @@ fn article_of(
     path: &Path,
     key: String,
     bytes: Vec<u8>,
-    stat: &fs::Metadata,
+    file_time: Option<DateTime<Utc>>,
     tz: Tz,
 ) -> Result<RawArticle> {
     let binary = |kind| Error::BadFile {
@@ -290,7 +420,6 @@ fn article_of(
             message: "the file is empty".into(),
         });
     }
-    let file_time = stat.modified().ok().map(DateTime::<Utc>::from);
     // A saved page's links resolve against the address it declares it came from.
     let declared = if html { declared_url(&text) } else { None };
     let (body, hints) = match extension(path).as_str() {
@@ -674,10 +803,21 @@ mod tests {
         assert!(msg.contains("report.html") && msg.contains("ZIP"), "{msg}");
         // Through the folder walk too: the binary file is a problem, the text file an article.
         write(dir.path(), "ok.txt", b"A real article.");
-        let c = collect(&source(""), dir.path(), &HashMap::new()).unwrap();
+        let c = listed_and_read(&source(""), dir.path(), &HashMap::new());
         assert_eq!(c.articles.len(), 1);
         assert_eq!(c.articles[0].key, "ok.txt");
         assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
+    }
+
+    /// The folder's files listed against `known` and every unread one read.
+    fn listed_and_read(
+        src: &Source,
+        dir: &Path,
+        known: &HashMap<String, Fingerprint>,
+    ) -> Collected {
+        let mut c = collect(src, dir, known).unwrap();
+        read_some(src, &mut c, usize::MAX);
+        c
     }
 
     fn source(extra: &str) -> Source {
@@ -696,11 +836,11 @@ mod tests {
         );
         write(dir.path(), "b.txt", b"Library reopens\n\nThe doors opened.");
         let src = source("");
-        let first = collect(&src, dir.path(), &HashMap::new()).unwrap();
+        let first = listed_and_read(&src, dir.path(), &HashMap::new());
         assert_eq!((first.articles.len(), first.known.len()), (2, 0));
         let known: HashMap<String, Fingerprint> = first.fingerprints.into_iter().collect();
 
-        let again = collect(&src, dir.path(), &known).unwrap();
+        let again = listed_and_read(&src, dir.path(), &known);
         assert_eq!((again.articles.len(), again.known.len()), (0, 2));
         assert!(again.fingerprints.is_empty(), "nothing was read");
 
@@ -717,7 +857,7 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
-        let after_touch = collect(&src, dir.path(), &known).unwrap();
+        let after_touch = listed_and_read(&src, dir.path(), &known);
         assert_eq!(
             (after_touch.articles.len(), after_touch.known.len()),
             (0, 2)
@@ -730,7 +870,7 @@ mod tests {
             "b.txt",
             b"Library reopens\n\nThe doors opened at nine.",
         );
-        let edited = collect(&src, dir.path(), &known).unwrap();
+        let edited = listed_and_read(&src, dir.path(), &known);
         assert_eq!(edited.articles.len(), 1);
         assert_eq!(edited.articles[0].key, "b.txt");
     }
@@ -739,12 +879,11 @@ mod tests {
     fn a_file_over_the_size_cap_is_reported_unread() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "big.txt", &vec![b'a'; 4096]);
-        let c = collect(
+        let c = listed_and_read(
             &source("max_body_bytes = 1024"),
             dir.path(),
             &HashMap::new(),
-        )
-        .unwrap();
+        );
         assert!(c.articles.is_empty());
         let msg = c.problems[0].to_string();
         assert!(
