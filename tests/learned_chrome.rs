@@ -115,3 +115,51 @@ fn chrome_learned_later_reaches_articles_read_before() {
         "the first three kept the learned template"
     );
 }
+
+/// Saved pages of one site: the template line is learned from the first run's pages (each of
+/// which is extracted again, as what the source knew changed); a later run's new pages are
+/// extracted once, with the template already known, and it stays learned.
+#[test]
+fn new_pages_of_a_source_that_learned_its_template_are_extracted_once() {
+    const TEMPLATE: &str = "Quay Street edition, Port Ellen desk";
+    let page = |topic: &str| {
+        format!(
+            "<!doctype html><html><head><title>The future of the {topic}</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav><article>\
+             <h1>The future of the {topic}</h1>\
+             <p>Councillors will decide next week whether to fund repairs to the {topic}, which has been closed since the spring.</p>\
+             <p>{TEMPLATE}</p>\
+             <p>Planning officers said the {topic} needs urgent work after years of delays, and that the cost has risen by a fifth.</p>\
+             <p>Residents who use the {topic} every day asked councillors to approve the money before the end of the year.</p>\
+             </article></body></html>"
+        )
+    };
+    let p = Project::new(
+        "[[feed]]\nname = \"local\"\ntitle = \"Local\"\nlink = \"https://gazette.example.org/\"\nlimit = 20\n[[feed.source]]\nname = \"gazette\"\ndir = \"saved\"\n",
+    );
+    let normalised = |out: &Ran| out.stderr.matches("normalising article").count();
+    let templated = |p: &Project| -> usize {
+        let json: serde_json::Value = serde_json::from_str(&p.read("feeds/local.json")).unwrap();
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["content_text"].as_str().unwrap().contains(TEMPLATE))
+            .count()
+    };
+    for (i, topic) in TOPICS.iter().enumerate().take(6) {
+        p.write(&format!("saved/{i:02}.html"), &page(topic));
+    }
+    let first = p.run_at("2024-06-20T10:00:00Z", &["-vv", "run"]);
+    assert_exit(&first, 0);
+    assert_eq!(templated(&p), 0, "the template was not learned");
+    assert_eq!(normalised(&first), 12, "{}", first.stderr);
+
+    for (i, topic) in TOPICS.iter().enumerate().skip(6) {
+        p.write(&format!("saved/{i:02}.html"), &page(topic));
+    }
+    let later = p.run_at("2024-06-21T10:00:00Z", &["-vv", "run"]);
+    assert_exit(&later, 0);
+    assert_eq!(normalised(&later), 4, "{}", later.stderr);
+    assert_eq!(templated(&p), 0, "new pages kept the learned template");
+}

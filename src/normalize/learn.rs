@@ -3,24 +3,85 @@
 //! module says what to count and when a count makes a line chrome.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use super::sanitize::hygiene;
 
 /// The lines learned as chrome for one source, in [`key`] form.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Learned {
     pub keys: HashSet<String>,
+    /// Set by [`Learned::recording`]: every line asked about, so the caller can tell
+    /// afterwards whether another learned set could have changed the outcome.
+    asked: Option<Mutex<Asked>>,
 }
 
 impl Learned {
     pub fn contains(&self, line: &str) -> bool {
-        !self.keys.is_empty() && self.keys.contains(&key(line))
+        if self.keys.is_empty() && self.asked.is_none() {
+            return false;
+        }
+        self.contains_key(&key(line))
     }
 
     /// [`Learned::contains`] for a line already in [`key`] form.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.keys.contains(key)
+        let learned = self.keys.contains(key);
+        if let Some(asked) = &self.asked {
+            let mut asked = asked.lock().unwrap_or_else(|e| e.into_inner());
+            asked.hashes.push(hash_key(key));
+            if learned && !asked.removed.iter().any(|k| k == key) {
+                asked.removed.push(key.to_string());
+            }
+        }
+        learned
     }
+
+    /// These lines, noting every line they are asked about ([`Learned::asked`]).
+    pub fn recording(&self) -> Learned {
+        Learned {
+            keys: self.keys.clone(),
+            asked: Some(Mutex::new(Asked::default())),
+        }
+    }
+
+    /// The lines a [`Learned::recording`] was asked about.
+    pub fn asked(self) -> Asked {
+        let mut asked = self
+            .asked
+            .map(|a| a.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .unwrap_or_default();
+        asked.hashes.sort_unstable();
+        asked.hashes.dedup();
+        asked
+    }
+
+    /// Whether these learned lines and `other` disagree on a line among `asked`: if they do
+    /// not, a normalisation that asked only those lines gets the same answers from both, so
+    /// its outcome stands (a hash collision only says yes where no would do).
+    pub fn differs_on(&self, other: &Learned, asked: &Asked) -> bool {
+        self.keys
+            .symmetric_difference(&other.keys)
+            .any(|k| asked.hashes.binary_search(&hash_key(k)).is_ok())
+    }
+}
+
+/// The lines one normalisation asked [`Learned`] about.
+#[derive(Debug, Default)]
+pub struct Asked {
+    /// Every line's key, hashed; sorted once the normalisation is done.
+    hashes: Vec<u64>,
+    /// The keys of the lines that were learned, and so removed.
+    pub removed: Vec<String>,
+}
+
+fn hash_key(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // The default hasher with its fixed keys: the same in every thread of a run, which is
+    // all the hashes are compared across.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// The form a line is counted under: case and white space folded.
@@ -61,7 +122,7 @@ pub fn learned_from_counts(counts: &HashMap<String, u32>, articles_seen: u32) ->
         .filter(|(_, &n)| n >= MIN_ARTICLES && u64::from(n) * 4 >= u64::from(articles_seen))
         .map(|(k, _)| k.clone())
         .collect();
-    Learned { keys }
+    Learned { keys, asked: None }
 }
 
 #[cfg(test)]
@@ -99,6 +160,48 @@ mod tests {
             learned,
         );
         text::draft(text, &ctx).body_html
+    }
+
+    #[test]
+    fn a_recording_tells_whether_other_learned_lines_could_change_the_outcome() {
+        let articles: Vec<String> = (0..10).map(article).collect();
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for a in &articles {
+            for k in candidates(a) {
+                *counts.entry(k).or_insert(0) += 1;
+            }
+        }
+        let learned = learned_from_counts(&counts, 10);
+        let nothing = Learned::default();
+        let recording = nothing.recording();
+        let plain = body_of(&articles[0], &recording);
+        assert_eq!(plain, body_of(&articles[0], &nothing));
+        let asked = recording.asked();
+        assert!(asked.removed.is_empty());
+        // The footer and the promotion were asked about: what was learned changes the body.
+        assert!(learned.differs_on(&nothing, &asked));
+        let cleaned = body_of(&articles[0], &learned);
+        assert_ne!(cleaned, plain);
+        // Lines the article never had could not have.
+        let elsewhere = learned_from_counts(
+            &HashMap::from([("a line of another site's template".to_string(), 9)]),
+            10,
+        );
+        assert!(!elsewhere.keys.is_empty() && !elsewhere.differs_on(&nothing, &asked));
+        assert_eq!(body_of(&articles[0], &elsewhere), plain);
+        // Normalised with what was learned, the removed lines are noted (they still count as
+        // seen), and the same lines learned again need no second normalisation.
+        let recording = learned.recording();
+        assert_eq!(body_of(&articles[0], &recording), cleaned);
+        let asked = recording.asked();
+        let mut removed = asked.removed.clone();
+        removed.sort();
+        let mut want = vec![key(FOOTER), key(PROMO)];
+        want.sort();
+        assert_eq!(removed, want);
+        let again = learned_from_counts(&counts, 10);
+        assert!(!again.differs_on(&learned, &asked));
+        assert!(learned.differs_on(&nothing, &asked));
     }
 
     #[test]

@@ -253,12 +253,12 @@ fn normalize_source(
         return Ok((Vec::new(), false));
     }
     let rules = rules_for(Some(source));
-    let nothing_learned = learn::Learned::default();
     let before = learned_for(store, &source.name)?;
     // The threads below share these, never the store.
     let (watchdog, site_rules, now) = (env.watchdog, env.site_rules, env.now);
     // One article under its own time budget, with what the source has learned so far.
     let normalize_one = |raw: &RawArticle, learned: &learn::Learned| {
+        tracing::debug!(source = %source.name, article = %raw.key, "normalising article");
         let armed = watchdog.arm(budget);
         let ctx = context(
             (now, site_rules),
@@ -269,9 +269,11 @@ fn normalize_source(
         );
         normalize::normalize_noted(raw, &ctx)
     };
-    // Pages normalised for counting, by key: what normalising them again gives when nothing
-    // is learned (normalising is pure), so they are not extracted twice.
-    let mut reusable: HashMap<String, Outcome> = HashMap::new();
+    // Pages normalised for counting (with what the source had learned), by key, with the
+    // lines their normalising asked about learned chrome: normalising is pure, so when what
+    // the source learned now agrees with before on all those lines, normalising again gives
+    // the same, and they are not extracted twice.
+    let mut reusable: HashMap<String, (Outcome, learn::Asked)> = HashMap::new();
     let mut counted_any = false;
     // Only scraped texts and pages teach chrome, each once.
     let mut count = |articles: &[RawArticle]| -> Result<()> {
@@ -284,21 +286,27 @@ fn normalize_source(
         }
         let counted = crate::pool::map(&fresh, |raw| match &raw.body {
             RawBody::Text(text) => (learn::candidates(text), None),
-            // A page's blocks as extraction keeps them before anything learned is removed,
-            // so what was learned does not erase its own evidence.
+            // A page's lines as extraction keeps them, and the learned ones it removed: what
+            // was learned does not erase its own evidence.
             _ => {
-                let result = normalize_one(raw, &nothing_learned);
+                let recording = before.recording();
+                let result = normalize_one(raw, &recording);
+                let asked = recording.asked();
                 let lines = match &result {
-                    Ok((article, _)) => learn::candidates(&article.content_text),
+                    Ok((article, _)) => {
+                        let mut lines = learn::candidates(&article.content_text);
+                        lines.extend(asked.removed.iter().cloned());
+                        lines
+                    }
                     Err(_) => Vec::new(),
                 };
-                (lines, result.ok())
+                (lines, result.ok().map(|done| (done, asked)))
             }
         });
         for (raw, (lines, done)) in fresh.iter().zip(counted) {
             store.count_chrome(&source.name, &raw.key, &lines)?;
-            if let Some(done) = done {
-                reusable.insert(raw.key.clone(), Ok(done));
+            if let Some((done, asked)) = done {
+                reusable.insert(raw.key.clone(), (Ok(done), asked));
             }
         }
         counted_any |= !fresh.is_empty();
@@ -330,17 +338,17 @@ fn normalize_source(
         }
     }
     // The counts moved only when a new article was counted.
-    let (learned, changed) = match counted_any {
-        true => {
-            let after = learned_for(store, &source.name)?;
-            let changed = after.keys != before.keys;
-            (after, changed)
-        }
-        false => (before, false),
+    let after = match counted_any {
+        true => Some(learned_for(store, &source.name)?),
+        false => None,
     };
-    if !learned.keys.is_empty() {
-        reusable.clear();
-    }
+    let learned = after.as_ref().unwrap_or(&before);
+    let changed = learned.keys != before.keys;
+    reusable.retain(|_, (_, asked)| !learned.differs_on(&before, asked));
+    let mut reusable: HashMap<String, Outcome> = reusable
+        .into_iter()
+        .map(|(key, (outcome, _))| (key, outcome))
+        .collect();
     // Each article alone, on every core: normalising is pure, so only the order is kept.
     let normalize_all = |articles: &[RawArticle], reusable: &mut HashMap<String, Outcome>| {
         let work: Vec<_> = articles
@@ -351,7 +359,7 @@ fn normalize_source(
             if let Some(done) = done.lock().unwrap_or_else(|e| e.into_inner()).take() {
                 return done;
             }
-            normalize_one(raw, &learned).map_err(|e| match e {
+            normalize_one(raw, learned).map_err(|e| match e {
                 Error::EmptyArticle { key } => Error::EmptyArticle {
                     key: format!("{}: {key}", source.name),
                 },
@@ -480,6 +488,15 @@ mod tests {
             );
             std::fs::write(dir.path().join(format!("{i}-{subject}.txt")), text).unwrap();
         }
+        // Pages without the template line: what was learned cannot change them.
+        for subject in ["ferry", "market"] {
+            let page = format!(
+                "<html><head><title>The {subject} timetable changes</title></head><body>\
+                 <article><h1>The {subject} timetable changes</h1><p>{}</p></article></body></html>",
+                format!("From Monday the {subject} keeps its winter hours, the operator said. ").repeat(5)
+            );
+            std::fs::write(dir.path().join(format!("9-{subject}.html")), page).unwrap();
+        }
         dir
     }
 
@@ -489,7 +506,12 @@ mod tests {
     /// The folder's outcomes read with `reading`, on a fresh state.
     fn outcomes(dir: &Path, reading: Reading) -> Vec<Seen> {
         let state = tempfile::tempdir().unwrap();
-        let store = Store::open(&state.path().join("state.db")).unwrap();
+        outcomes_in(state.path(), dir, reading)
+    }
+
+    /// The folder's new files' outcomes read with `reading`, with the state in `state`.
+    fn outcomes_in(state: &Path, dir: &Path, reading: Reading) -> Vec<Seen> {
+        let store = Store::open(&state.join("state.db")).unwrap();
         let source = Builder::new()
             .source("name = \"s\"\ndir = \"x\"")
             .build_source();
@@ -507,27 +529,42 @@ mod tests {
             "listing a folder reads no file"
         );
         let (outcomes, _) = normalize_source(&env, &source, &mut collected).unwrap();
-        assert_eq!(collected.fingerprints.len(), 10);
+        assert_eq!(collected.fingerprints.len(), outcomes.len());
+        let seen = |o: Outcome| {
+            o.map(|(a, _)| (a.title, a.content_text))
+                .map_err(|e| e.to_string())
+        };
+        let outcomes: Vec<Seen> = outcomes.into_iter().map(|(k, o)| (k, seen(o))).collect();
+        // Each as normalising it alone with what the source learned gives, whether it was
+        // normalised again or its normalising for the count was kept.
+        let learned = learned_for(&store, "s").unwrap();
+        let rules = rules_for(Some(&source));
+        let mut again = dir::collect(&source, dir, &HashMap::new()).unwrap();
+        dir::read_some(&source, &mut again, usize::MAX);
+        for (raw, (key, got)) in again.articles.iter().zip(&outcomes) {
+            let armed = watchdog.arm(Duration::from_secs(60));
+            let ctx = context(
+                (env.now, &[]),
+                &source,
+                raw,
+                (&rules, &learned),
+                armed.interrupt(),
+            );
+            let alone = seen(normalize::normalize_noted(raw, &ctx));
+            assert_eq!((&raw.key, &alone), (key, got));
+        }
         outcomes
-            .into_iter()
-            .map(|(key, o)| {
-                let o = o
-                    .map(|(a, _)| (a.title, a.content_text))
-                    .map_err(|e| e.to_string());
-                (key, o)
-            })
-            .collect()
     }
 
     #[test]
-    fn a_folder_read_a_file_at_a_time_and_twice_normalises_as_one_read_whole() {
+    fn a_folder_read_a_file_at_a_time_and_twice_normalises_as_each_file_alone() {
         let dir = folder();
         let whole = outcomes(dir.path(), READING);
-        assert_eq!(whole.len(), 10);
+        assert_eq!(whole.len(), 12);
         assert!(whole.iter().all(|(_, o)| o.is_ok()), "{whole:?}");
-        // What the files taught is used on all of them, pages included: they are normalised
-        // again after counting.
-        for (key, o) in &whole {
+        // What the files taught is used on all that have the line, pages included: they are
+        // normalised again after counting (the two pages without it need not be).
+        for (key, o) in whole.iter().filter(|(k, _)| !k.starts_with('9')) {
             let (title, text) = o.as_ref().unwrap();
             assert!(title.ends_with("reopens"), "{key}: {title}");
             assert!(
@@ -550,5 +587,35 @@ mod tests {
             hold_bytes: 1_500,
         };
         assert_eq!(outcomes(dir.path(), some_held), whole);
+    }
+
+    #[test]
+    fn learned_chrome_holds_for_new_pages_normalised_once_with_it() {
+        let (state, first) = (tempfile::tempdir().unwrap(), folder());
+        outcomes_in(state.path(), first.path(), READING);
+        let store = Store::open(&state.path().join("state.db")).unwrap();
+        assert!(learned_for(&store, "s").unwrap().contains(TEMPLATE));
+        // A later run's new pages: normalised with the template already learned, which they
+        // still count as seen, so it stays learned and their first normalising stands.
+        let later = tempfile::tempdir().unwrap();
+        for subject in ["quarry", "lighthouse", "canal"] {
+            let para = format!("The {subject} opened to visitors this week after a long closure. ");
+            let page = format!(
+                "<html><head><title>The {subject} opens</title></head><body><article><h1>The {subject} opens</h1>\
+                 <p>{}</p><p>{TEMPLATE}</p></article></body></html>",
+                para.repeat(5)
+            );
+            std::fs::write(later.path().join(format!("{subject}.html")), page).unwrap();
+        }
+        let got = outcomes_in(state.path(), later.path(), READING);
+        assert_eq!(got.len(), 3);
+        for (key, o) in &got {
+            let (_, text) = o.as_ref().unwrap();
+            assert!(
+                text.contains("visitors") && !text.contains(TEMPLATE),
+                "{key}: {text}"
+            );
+        }
+        assert!(learned_for(&store, "s").unwrap().contains(TEMPLATE));
     }
 }
