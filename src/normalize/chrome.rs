@@ -554,30 +554,6 @@ mod tests {
     }
 
     #[test]
-    fn contents_headers_and_learn_more_buttons() {
-        for l in [
-            "Table of Contents",
-            "Table of contents [hide]",
-            "Contents:",
-            "Inhaltsverzeichnis",
-            "Sommaire",
-            "目次",
-            "Learn More",
-            "Find out more.",
-            "Mehr erfahren",
-        ] {
-            assert!(chrome(l), "{l}");
-        }
-        // Sentences naming them stay.
-        for l in [
-            "The table of contents lists every chapter of the report.",
-            "Learn more about the harbour's history in our guide to the old town.",
-        ] {
-            assert!(!chrome(l), "{l}");
-        }
-    }
-
-    #[test]
     fn teaser_headers_ads_and_calls_to_action() {
         for l in [
             "Related",

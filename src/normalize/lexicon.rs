@@ -135,16 +135,8 @@ pub const CONTINUE: Family = Family {
         r"(?:skip|jump)\sto\s(?:main\s)?(?:content|navigation|article|comments)",
         r"(?:read|see|view|show|load)\s(?:more|less|all|also|next|full\sstory|full\sarticle|the\sfull\sstory|comments?)(?:\s?[:»›>…]+.*|\s(?:stories|articles|news|photos|videos?))?",
         r"leia\smais",
-        // "Learn more" buttons closing a promotion's box (French "en savoir plus" below)
-        r"(?:learn|find\sout|discover)\smore",
         // de fr es pt it pl ru
         r"weiterlesen",
-        r"mehr\serfahren",
-        r"saber\smás",
-        r"saiba\smais",
-        r"scopri\sdi\spiù",
-        r"dowiedz\ssię\swięcej",
-        r"подробнее",
         r"(?:mehr|alles)\slesen",
         r"lire\sla\ssuite",
         r"en\ssavoir\splus",
@@ -157,9 +149,6 @@ pub const CONTINUE: Family = Family {
         r"читать\s(?:далее|дальше|полностью)",
         // ja zh ko
         r"続きを読む",
-        r"詳しくはこちら",
-        r"了解更多",
-        r"자세히\s?보기",
         r"もっと見る",
         r"阅读全文",
         r"閱讀全文",
@@ -272,23 +261,7 @@ pub const NAVIGATION: Family = Family {
         r"prev",
         r"more",
         r"(?:next|previous|prev)\s(?:article|story|post|page)(?:\s?[:»›>].*)?",
-        // the header of a table of contents, with its show/hide toggle
-        r"(?:table\sof\s)?contents(?:\s\[?(?:show|hide|toggle)\]?)?",
         // de fr es pt it pl ru
-        r"inhaltsverzeichnis",
-        r"table\sdes\smatières",
-        r"sommaire",
-        r"tabla\sde\scontenidos?",
-        r"índice(?:\sde\scontenidos?)?",
-        r"sumário",
-        r"indice(?:\sdei\scontenuti)?",
-        r"spis\streści",
-        r"содержание",
-        r"оглавление",
-        // ja zh ko
-        r"目次",
-        r"目[录錄]",
-        r"목차",
         r"startseite",
         r"menü",
         r"suche",
@@ -853,7 +826,7 @@ pub const BLOCK_PITCH: Family = Family {
 
 pub const BLOCK_BOILERPLATE: Family = Family {
     name: "block_boilerplate",
-    note: "short HTML blocks that are furniture in any article: ad labels, related headings, share, follow and subscribe calls, tags, credits, reading times",
+    note: "short HTML blocks that are furniture in any article: ad labels, related headings, share, follow and subscribe calls, tags, credits, reading times, contents headers, learn-more buttons",
     form: Form::FreeAnyCase,
     entries: &[
         r"^(?:advertisements?|advert|sponsored( content)?|ad)\.?$",
@@ -871,6 +844,10 @@ pub const BLOCK_BOILERPLATE: Family = Family {
         r"^\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)\.?$",
         r"^comments?(?: \(\d+\))?\.?$",
         r"^(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?\.?$",
+        // the header of a table of contents, with its show/hide toggle (de fr es pt it pl ru ja zh ko)
+        r"^(?:(?:table of )?contents|inhaltsverzeichnis|table des matières|sommaire|tabla de contenidos?|índice|sumário|indice|spis treści|содержание|оглавление|目次|目[录錄]|목차)(?: \[?(?:show|hide|toggle)\]?)?:?$",
+        // a promotion's button (French "en savoir plus" and the rest: de es pt it pl ru ja zh ko)
+        r"^(?:(?:learn|find out|discover) more|en savoir plus|mehr erfahren|saber más|saiba mais|scopri di più|dowiedz się więcej|подробнее|詳しくはこちら|了解更多|자세히 ?보기)[.!:]?$",
     ],
 };
 

@@ -1211,6 +1211,31 @@ mod tests {
     }
 
     #[test]
+    fn a_contents_header_and_a_learn_more_button_go_sentences_naming_them_stay() {
+        let t = text(
+            "<h2>Table of Contents</h2><p>The hellebores come first, then the snowdrops.</p>\
+<p>Most of them flower in the shade of a hedge, and none of them mind the frost.</p><p>Learn More</p>\
+<p>Find out more about the table of contents of our seed catalogue, which lists every variety.</p>",
+        );
+        assert!(
+            !t.contains("Table of Contents") && !t.contains("Learn More"),
+            "{t}"
+        );
+        assert!(
+            t.contains("hellebores") && t.contains("seed catalogue"),
+            "{t}"
+        );
+        for l in [
+            "Inhaltsverzeichnis",
+            "Contents [hide]",
+            "Find out more.",
+            "Mehr erfahren",
+        ] {
+            assert!(super::BOILERPLATE.is_match(l), "{l}");
+        }
+    }
+
+    #[test]
     fn round_up_entries_with_a_line_or_two_of_their_own_stay() {
         let entry = |name: &str, blurb: &str| {
             format!(
