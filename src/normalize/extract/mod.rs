@@ -399,6 +399,29 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_that_only_credits_the_picture_goes_one_that_describes_it_stays() {
+        let figure = |caption: &str| {
+            format!(
+                r#"<figure><img src="/img/bus.jpg" alt="Bus"><figcaption>{caption}</figcaption></figure>"#
+            )
+        };
+        let body = format!(
+            "{}{}{}{}",
+            prose(),
+            figure("Photo: Jane Roe / Unsplash"),
+            figure("Source: Harbour Transit"),
+            figure("The new line's first bus leaves the depot at dawn.")
+        );
+        let html = article(&page("<title>T</title>", &body)).content_html;
+        assert!(
+            !html.contains("Unsplash") && !html.contains("Harbour Transit"),
+            "{html}"
+        );
+        assert!(html.contains("first bus leaves the depot"), "{html}");
+        assert!(html.contains("bus.jpg"), "{html}");
+    }
+
+    #[test]
     fn lazy_images_get_their_real_source_and_captions_stay_with_their_figure() {
         let body = format!(
             r#"{}<figure class="wp-block-image"><img src="/img/placeholder.svg" class="lazy" alt="Bus">

@@ -704,9 +704,18 @@ fn site(host: &str) -> &str {
 fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
     let (ctx, title) = (known.ctx, known.title);
     let node = &page.nodes[i];
+    // A caption that is only a credit ("Image: Jane Roe / Unsplash", "Source: Acme") names
+    // the picture's owner, not what it shows: it goes as a credit line does elsewhere.
     let leaf = matches!(
         node.tag,
-        Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
+        Tag::P
+            | Tag::Li
+            | Tag::Heading(_)
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Blockquote
+            | Tag::Container
+            | Tag::Figcaption
     ) && st.own_chars == st.chars;
     if !leaf || st.chars == 0 || st.chars > MAX_CHROME_LINE {
         return None;
