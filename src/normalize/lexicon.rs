@@ -812,6 +812,22 @@ pub const CAPTIONS: Family = Family {
     ],
 };
 
+/// A figure's caption that ends in its picture's credit: the description with it is the
+/// picture's furniture too. Read unfolded, on HTML captions only (a sentence of prose may end
+/// "…, courtesy of the museum").
+pub const CAPTION_CREDITS: Family = Family {
+    name: "caption_credits",
+    note: "captions ending in the picture's credit (\"…, 1911. Courtesy the gallery.\", \"… Photo by Jane Roe\", \"… via Wikimedia Commons\")",
+    form: Form::FreeAnyCase,
+    entries: &[
+        r"\b(?:courtesy(?:\sof)?|photo(?:graph)?s?\s(?:by|courtesy(?:\sof)?)|(?:image|picture|illustration)\s(?:by|courtesy(?:\sof)?)|(?:photo|image|picture)\scredits?:?)\s[^.]{1,80}\.?\)?$",
+        r"\bvia\s(?:getty\simages|shutterstock|unsplash|pexels|flickr|wikimedia\scommons|library\sof\scongress)\b[^.]{0,40}\.?\)?$",
+        r"©\s?[^.]{1,60}\.?\)?$",
+        // de fr es pt it pl ru
+        r"\b(?:mit\sfreundlicher\sgenehmigung|avec\sl'aimable\sautorisation|cortesía\sde|cortesia\sd[eo]|per\sgentile\sconcessione|dzięki\suprzejmości|фото\s(?:предоставлено|любезно))\b[^.]{1,80}\.?\)?$",
+    ],
+};
+
 // ---- HTML text blocks (rule `boilerplate`), read unfolded ----
 
 pub const BLOCK_PITCH: Family = Family {
@@ -1163,6 +1179,7 @@ pub const ALL: &[&Family] = &[
     &COMMENTS_HEADERS,
     &PICTURE_CREDITS,
     &CAPTIONS,
+    &CAPTION_CREDITS,
     &BLOCK_PITCH,
     &BLOCK_BOILERPLATE,
 ];

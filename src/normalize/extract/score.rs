@@ -69,6 +69,10 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}$").unwrap()
 });
 
+/// Captions that end in the picture's credit.
+static CAPTION_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&Family::pattern(&[&lexicon::CAPTION_CREDITS])).unwrap());
+
 /// Whole short lines that are page furniture in any article: ad labels, "related" headings,
 /// calls to share, follow or subscribe, tag lists, photo credits, reading times.
 static BOILERPLATE: LazyLock<Regex> =
@@ -704,8 +708,8 @@ fn site(host: &str) -> &str {
 fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
     let (ctx, title) = (known.ctx, known.title);
     let node = &page.nodes[i];
-    // A caption that is only a credit ("Image: Jane Roe / Unsplash", "Source: Acme") names
-    // the picture's owner, not what it shows: it goes as a credit line does elsewhere.
+    // A caption that is a chrome line (a bare credit, "Image: Jane Roe / Unsplash"; an "Above:
+    // …" caption) goes as the line does elsewhere.
     let leaf = matches!(
         node.tag,
         Tag::P
@@ -768,6 +772,9 @@ fn left_out(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
         // A caption stays with the picture it describes; alone it is a credit line or a teaser.
         Tag::Figcaption if !captions_image(page, i) => Some(Fate::Chrome {
             rule: Rule::Caption,
+        }),
+        Tag::Figcaption if CAPTION_CREDIT.is_match(&page.text_of(i)) => Some(Fate::Chrome {
+            rule: Rule::PictureCredit,
         }),
         _ if junk_container(page, i, st, known.host) => Some(Fate::Chrome {
             rule: Rule::JunkContainer,
