@@ -812,6 +812,22 @@ pub const CAPTIONS: Family = Family {
     ],
 };
 
+/// A figure's caption that ends in its picture's credit: the description with it is the
+/// picture's furniture too. Read unfolded, on HTML captions only (a sentence of prose may end
+/// "…, courtesy of the museum").
+pub const CAPTION_CREDITS: Family = Family {
+    name: "caption_credits",
+    note: "captions ending in the picture's credit (\"…, 1911. Courtesy the gallery.\", \"… Photo by Jane Roe\", \"… via Wikimedia Commons\")",
+    form: Form::FreeAnyCase,
+    entries: &[
+        r"\b(?:courtesy(?:\sof)?|photo(?:graph)?s?\s(?:by|courtesy(?:\sof)?)|(?:image|picture|illustration)\s(?:by|courtesy(?:\sof)?)|(?:photo|image|picture)\scredits?:?)\s[^.]{1,80}\.?\)?$",
+        r"\bvia\s(?:getty\simages|shutterstock|unsplash|pexels|flickr|wikimedia\scommons|library\sof\scongress)\b[^.]{0,40}\.?\)?$",
+        r"©\s?[^.]{1,60}\.?\)?$",
+        // de fr es pt it pl ru
+        r"\b(?:mit\sfreundlicher\sgenehmigung|avec\sl'aimable\sautorisation|cortesía\sde|cortesia\sd[eo]|per\sgentile\sconcessione|dzięki\suprzejmości|фото\s(?:предоставлено|любезно))\b[^.]{1,80}\.?\)?$",
+    ],
+};
+
 // ---- HTML text blocks (rule `boilerplate`), read unfolded ----
 
 pub const BLOCK_PITCH: Family = Family {
@@ -826,7 +842,7 @@ pub const BLOCK_PITCH: Family = Family {
 
 pub const BLOCK_BOILERPLATE: Family = Family {
     name: "block_boilerplate",
-    note: "short HTML blocks that are furniture in any article: ad labels, related headings, share, follow and subscribe calls, tags, credits, reading times",
+    note: "short HTML blocks that are furniture in any article: ad labels, related headings, share, follow and subscribe calls, tags, credits, reading times, contents headers, learn-more buttons",
     form: Form::FreeAnyCase,
     entries: &[
         r"^(?:advertisements?|advert|sponsored( content)?|ad)\.?$",
@@ -844,6 +860,10 @@ pub const BLOCK_BOILERPLATE: Family = Family {
         r"^\d+ (?:min(?:ute)?s?|hours?|days?) (?:read|ago)\.?$",
         r"^comments?(?: \(\d+\))?\.?$",
         r"^(?:print|email|e-mail|tweet|facebook|twitter|linkedin|whatsapp|pinterest|reddit|copy link)(?: this)?\.?$",
+        // the header of a table of contents, with its show/hide toggle (de fr es pt it pl ru ja zh ko)
+        r"^(?:(?:table of )?contents|inhaltsverzeichnis|table des matières|sommaire|tabla de contenidos?|índice|sumário|indice|spis treści|содержание|оглавление|目次|目[录錄]|목차)(?: \[?(?:show|hide|toggle)\]?)?:?$",
+        // a promotion's button (French "en savoir plus" and the rest: de es pt it pl ru ja zh ko)
+        r"^(?:(?:learn|find out|discover) more|en savoir plus|mehr erfahren|saber más|saiba mais|scopri di più|dowiedz się więcej|подробнее|詳しくはこちら|了解更多|자세히 ?보기)[.!:]?$",
     ],
 };
 
@@ -1159,6 +1179,7 @@ pub const ALL: &[&Family] = &[
     &COMMENTS_HEADERS,
     &PICTURE_CREDITS,
     &CAPTIONS,
+    &CAPTION_CREDITS,
     &BLOCK_PITCH,
     &BLOCK_BOILERPLATE,
 ];

@@ -399,6 +399,36 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_that_credits_the_picture_goes_one_that_only_describes_it_stays() {
+        let figure = |caption: &str| {
+            format!(
+                r#"<figure><img src="/img/bus.jpg" alt="Bus"><figcaption>{caption}</figcaption></figure>"#
+            )
+        };
+        let body = format!(
+            "{}{}{}{}{}{}",
+            prose(),
+            figure("Photo: Jane Roe / Unsplash"),
+            figure("Source: Harbour Transit"),
+            figure("The old tram depot, 1911. Courtesy the City Archive."),
+            figure("Drivers at the depot's opening (Photo credit: Jane Roe)"),
+            figure("The new line's first bus leaves the depot at dawn.")
+        );
+        let html = article(&page("<title>T</title>", &body)).content_html;
+        assert!(
+            !html.contains("Unsplash") && !html.contains("Harbour Transit"),
+            "{html}"
+        );
+        // A caption ending in its picture's credit goes with the credit.
+        assert!(
+            !html.contains("City Archive") && !html.contains("Drivers at"),
+            "{html}"
+        );
+        assert!(html.contains("first bus leaves the depot"), "{html}");
+        assert!(html.contains("bus.jpg"), "{html}");
+    }
+
+    #[test]
     fn lazy_images_get_their_real_source_and_captions_stay_with_their_figure() {
         let body = format!(
             r#"{}<figure class="wp-block-image"><img src="/img/placeholder.svg" class="lazy" alt="Bus">

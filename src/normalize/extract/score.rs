@@ -69,6 +69,10 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:updated|published|posted)(?: on| at)?:?\s.{0,40}\d.{0,40}$").unwrap()
 });
 
+/// Captions that end in the picture's credit.
+static CAPTION_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&Family::pattern(&[&lexicon::CAPTION_CREDITS])).unwrap());
+
 /// Whole short lines that are page furniture in any article: ad labels, "related" headings,
 /// calls to share, follow or subscribe, tag lists, photo credits, reading times.
 static BOILERPLATE: LazyLock<Regex> =
@@ -704,9 +708,18 @@ fn site(host: &str) -> &str {
 fn chrome_line(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
     let (ctx, title) = (known.ctx, known.title);
     let node = &page.nodes[i];
+    // A caption that is a chrome line (a bare credit, "Image: Jane Roe / Unsplash"; an "Above:
+    // …" caption) goes as the line does elsewhere.
     let leaf = matches!(
         node.tag,
-        Tag::P | Tag::Li | Tag::Heading(_) | Tag::Dd | Tag::Dt | Tag::Blockquote | Tag::Container
+        Tag::P
+            | Tag::Li
+            | Tag::Heading(_)
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Blockquote
+            | Tag::Container
+            | Tag::Figcaption
     ) && st.own_chars == st.chars;
     if !leaf || st.chars == 0 || st.chars > MAX_CHROME_LINE {
         return None;
@@ -759,6 +772,9 @@ fn left_out(page: &Page, i: usize, st: &Stats, known: &Known) -> Option<Fate> {
         // A caption stays with the picture it describes; alone it is a credit line or a teaser.
         Tag::Figcaption if !captions_image(page, i) => Some(Fate::Chrome {
             rule: Rule::Caption,
+        }),
+        Tag::Figcaption if CAPTION_CREDIT.is_match(&page.text_of(i)) => Some(Fate::Chrome {
+            rule: Rule::PictureCredit,
         }),
         _ if junk_container(page, i, st, known.host) => Some(Fate::Chrome {
             rule: Rule::JunkContainer,
@@ -1208,6 +1224,31 @@ mod tests {
         assert!(t.contains("worst of the frosts"), "{t}");
         let t = text("Jane Roe", "<p>Jane Roe writes weekly.</p>");
         assert!(t.contains("writes weekly"), "{t}");
+    }
+
+    #[test]
+    fn a_contents_header_and_a_learn_more_button_go_sentences_naming_them_stay() {
+        let t = text(
+            "<h2>Table of Contents</h2><p>The hellebores come first, then the snowdrops.</p>\
+<p>Most of them flower in the shade of a hedge, and none of them mind the frost.</p><p>Learn More</p>\
+<p>Find out more about the table of contents of our seed catalogue, which lists every variety.</p>",
+        );
+        assert!(
+            !t.contains("Table of Contents") && !t.contains("Learn More"),
+            "{t}"
+        );
+        assert!(
+            t.contains("hellebores") && t.contains("seed catalogue"),
+            "{t}"
+        );
+        for l in [
+            "Inhaltsverzeichnis",
+            "Contents [hide]",
+            "Find out more.",
+            "Mehr erfahren",
+        ] {
+            assert!(super::BOILERPLATE.is_match(l), "{l}");
+        }
     }
 
     #[test]
