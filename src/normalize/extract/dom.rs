@@ -157,6 +157,49 @@ pub struct Node {
 /// The page as a flat arena in document order.
 pub struct Page {
     pub nodes: Vec<Node>,
+    words: Words,
+}
+
+/// The words of the page's text in document order, as hashes of every prefix of them, so
+/// that whether two subtrees hold the same text, whatever their markup, is a lookup.
+struct Words {
+    /// Per node (and one past the last): how many words come before it.
+    before: Vec<u32>,
+    /// Per prefix of the words: its polynomial hash, and its characters (spaces aside).
+    hash: Vec<u64>,
+    chars: Vec<u32>,
+}
+
+/// The base of the words' polynomial hash (odd, so every power is too), and FNV-1a's offset
+/// and prime, which hash each word (cheap, and a page is not hashing against an adversary).
+const WORD_BASE: u64 = 0x9e37_79b9_7f4a_7c15;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+impl Words {
+    fn new(nodes: &[Node]) -> Words {
+        let mut w = Words {
+            before: Vec::with_capacity(nodes.len() + 1),
+            hash: vec![0],
+            chars: vec![0],
+        };
+        for n in nodes {
+            w.before.push(w.hash.len() as u32 - 1);
+            if n.tag != Tag::Text {
+                continue;
+            }
+            for word in n.text.split_whitespace() {
+                let h = word
+                    .bytes()
+                    .fold(FNV_OFFSET, |h, b| (h ^ b as u64).wrapping_mul(FNV_PRIME));
+                let (last, chars) = (w.hash[w.hash.len() - 1], w.chars[w.chars.len() - 1]);
+                w.hash.push(last.wrapping_mul(WORD_BASE).wrapping_add(h));
+                w.chars.push(chars + word.chars().count() as u32);
+            }
+        }
+        w.before.push(w.hash.len() as u32 - 1);
+        w
+    }
 }
 
 pub(super) fn classify(name: &str) -> Option<Tag> {
@@ -465,7 +508,8 @@ pub fn read(roots: &[NodeRef], mut meta: Option<&mut Meta>) -> Page {
             stack.push(Step::Enter(c, parent, link));
         }
     }
-    Page { nodes }
+    let words = Words::new(&nodes);
+    Page { nodes, words }
 }
 
 /// Whether an inline element at `parent` sits in code: syntax highlighters name their spans
@@ -604,6 +648,18 @@ pub fn measure(text: &str) -> (u32, u32) {
 }
 
 impl Page {
+    /// The text of the subtree at `i`, whatever its markup, as a key equal for equal texts,
+    /// and its characters: its words' and a space between each two (so a word split by
+    /// markup, "deep</b>,", counts one more).
+    pub fn text_key(&self, i: usize) -> ((u64, u32), u32) {
+        let w = &self.words;
+        let (l, r) = (w.before[i] as usize, w.before[self.nodes[i].end] as usize);
+        let n = (r - l) as u32;
+        let hash = w.hash[r].wrapping_sub(w.hash[l].wrapping_mul(WORD_BASE.wrapping_pow(n)));
+        let chars = w.chars[r] - w.chars[l] + n.saturating_sub(1);
+        ((hash, n), chars)
+    }
+
     /// Child indices of `i`.
     pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let end = self.nodes[i].end;
@@ -641,6 +697,25 @@ mod tests {
         crate::normalize::testing::article(RawBody::Html(html.to_string()), base)
             .unwrap()
             .content_text
+    }
+
+    #[test]
+    fn subtrees_holding_the_same_words_have_one_text_key_whatever_their_markup() {
+        let doc = dom_query::Document::from(
+            "<div id=a><p>Plant them <b>deep</b>,  water them in.</p></div>\
+<section id=b><span>Plant them</span> <i>deep</i>, water them\nin.</section>\
+<div id=c><p>Plant them deep, water them out.</p></div>",
+        );
+        let page = super::read(&[doc.root()], None);
+        let key = |id: &str| {
+            let i = (0..page.nodes.len())
+                .find(|&i| page.nodes[i].class_id.trim() == id)
+                .unwrap();
+            page.text_key(i)
+        };
+        assert_eq!(key("a"), key("b"));
+        assert_ne!(key("a").0, key("c").0);
+        assert_eq!(key("c").1, "Plant them deep, water them out.".len() as u32);
     }
 
     #[test]

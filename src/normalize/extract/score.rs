@@ -3,6 +3,7 @@
 //! the same join it, and the chosen subtree is cleaned of link lists, tiny fragments, captions
 //! and chrome lines before it is serialised. Every step is one pass over the flat page.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -970,11 +971,12 @@ pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)
         },
         spans: roots.iter().map(|&r| (r, page.nodes[r].end)).collect(),
     };
+    let mut written = Written::new();
     for &r in &roots {
         let keep = |i: usize| kept(i) && !bio.contains(&i);
         // Wrappers holding no text of their own add only nesting to the output.
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
-        serialize(page, r, &keep, &wrapper, &mut out);
+        serialize(page, r, (&keep, &wrapper), &mut written, &mut out);
     }
     out
 }
@@ -1028,9 +1030,10 @@ pub fn extract_posts(page: &Page, known: &Known, posts: &[usize]) -> Extracted {
         },
         spans: posts.iter().map(|&r| (r, page.nodes[r].end)).collect(),
     };
+    let mut written = Written::new();
     for &r in posts {
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
-        serialize(page, r, &kept, &wrapper, &mut out);
+        serialize(page, r, (&kept, &wrapper), &mut written, &mut out);
     }
     out
 }
@@ -1049,18 +1052,84 @@ pub fn serialize_kept(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool) ->
         blocks: Vec::new(),
         spans: vec![(root, page.nodes[root].end)],
     };
-    serialize(page, root, keep, &|_| false, &mut out);
+    serialize(
+        page,
+        root,
+        (keep, &|_| false),
+        &mut Written::new(),
+        &mut out,
+    );
     out
 }
 
+/// A block repeating the text of a block written before it, elsewhere, is a copy of it: a
+/// phone and a desktop version of one section, a page builder's variant per screen size, a
+/// carousel's cloned slide, a teaser or a reply's preview or quote repeating a paragraph. A
+/// section (text in at least [`MIN_COPY_BLOCKS`] blocks) of at least [`MIN_COPY_CHARS`] is a
+/// copy; a single line must be a long one in another box than the first, and not a list's
+/// entry: shorter lines (an offer's terms, a photo's credit, a price) repeat on their own,
+/// one per card, and so do a text's own lines (a meal plan's dishes, a refrain). feedsmith's figures, set on the wcxb-dev pages.
+const MIN_COPY_CHARS: u32 = 60;
+const MIN_COPY_BLOCKS: usize = 2;
+const MIN_LINE_COPY_CHARS: u32 = 150;
+
+/// The texts written so far: each block's text key, with the end of its subtree (a block
+/// within it holding the same text is the same text, not a copy) and its parent.
+type Written = HashMap<(u64, u32), (usize, usize)>;
+
+/// The characters of the block at `i` when it is a copy of a block already written; when it
+/// is not, its text is noted.
+fn copy_of_written(page: &Page, i: usize, written: &mut Written) -> Option<u32> {
+    let (key, chars) = page.text_key(i);
+    if chars < MIN_COPY_CHARS {
+        return None;
+    }
+    let Some(&(end, parent)) = written.get(&key) else {
+        written.insert(key, (page.nodes[i].end, page.nodes[i].parent));
+        return None;
+    };
+    let section = || {
+        let (mut blocks, mut last) = (0, None);
+        for n in &page.nodes[i..page.nodes[i].end] {
+            if n.tag == Tag::Text && last != Some(n.block) && !n.text.trim().is_empty() {
+                (blocks, last) = (blocks + 1, Some(n.block));
+            }
+        }
+        blocks >= MIN_COPY_BLOCKS
+    };
+    let line =
+        || chars >= MIN_LINE_COPY_CHARS && page.nodes[i].parent != parent && !an_entry(page, i);
+    (i >= end && (section() || line())).then_some(chars)
+}
+
+/// Whether the block at `i`, or a block around it holding just its text, is an entry of a
+/// list or a table: a list repeats its own entries (a meal plan's days, a timetable's stops).
+fn an_entry(page: &Page, mut i: usize) -> bool {
+    let key = page.text_key(i).0;
+    loop {
+        if matches!(
+            page.nodes[i].tag,
+            Tag::Li | Tag::Dd | Tag::Dt | Tag::Td | Tag::Th
+        ) {
+            return true;
+        }
+        let p = page.nodes[i].parent;
+        if p == i || page.text_key(p).0 != key {
+            return false;
+        }
+        i = p;
+    }
+}
+
 /// Writes the subtree at `root`: nodes failing `keep` are left out with their subtrees, nodes
-/// passing `wrapper` are left out but their children are written. Long because it is one
-/// iterative walk (no recursion) that writes each kept element and its allowed attributes.
+/// passing `wrapper` are left out but their children are written, and so are blocks copying
+/// one in `written`. Long because it is one iterative walk (no recursion) that writes each
+/// kept element and its allowed attributes.
 fn serialize(
     page: &Page,
     root: usize,
-    keep: &dyn Fn(usize) -> bool,
-    wrapper: &dyn Fn(usize) -> bool,
+    (keep, wrapper): (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> bool),
+    written: &mut Written,
     out: &mut Extracted,
 ) {
     enum Step {
@@ -1082,6 +1151,14 @@ fn serialize(
             continue;
         }
         let node = &page.nodes[i];
+        if node.tag != Tag::Text && node.tag.is_block() {
+            // The copy still counts in `chars`: which candidate wins is judged on the page as
+            // served; only the written body loses the copy.
+            if let Some(chars) = copy_of_written(page, i, written) {
+                out.chars += chars as usize;
+                continue;
+            }
+        }
         if node.tag == Tag::Text {
             out.chars += measure(&node.text).0 as usize;
             escape_html_into(&node.text, &mut out.html);
@@ -1165,6 +1242,54 @@ mod tests {
         crate::normalize::testing::article(crate::model::RawBody::Html(html), base)
             .unwrap()
             .content_text
+    }
+
+    #[test]
+    fn a_section_shown_twice_for_two_screen_sizes_is_written_once() {
+        let section = "<h2>Planting out</h2><p>Harden the seedlings off for a week before they go out, a few hours longer each day.</p>\
+<p>Plant them deep, water them in, and shade them from the midday sun for their first few days.</p>";
+        let body = text(&format!(
+            "<div class=\"only-desktop\">{section}</div><div class=\"only-mobile\">{section}</div>"
+        ));
+        assert_eq!(body.matches("Harden the seedlings").count(), 1, "{body}");
+        assert_eq!(body.matches("Plant them deep").count(), 1, "{body}");
+        // The copy of a long paragraph alone (a teaser repeating the lead) goes too.
+        let lead = "Our readers' favourite gift this year was a good pair of secateurs, the kind that lasts for decades, gets sharpened every spring and is handed down to the next gardener.";
+        let body = text(&format!(
+            "<p>{lead}</p><div><h2>The list</h2><p>{lead}</p></div>"
+        ));
+        assert_eq!(body.matches("good pair of secateurs").count(), 1, "{body}");
+    }
+
+    #[test]
+    fn a_short_line_repeated_in_each_card_and_a_paragraph_in_its_own_box_stay() {
+        let offer = |place: &str| {
+            format!("<div class=\"offer\"><h3>{place} breaks</h3><p>Three nights in {place} with breakfast from our partner hotels.</p><p>Must be booked by the end of the month.</p></div>")
+        };
+        let body = text(&format!(
+            "{}{}{}",
+            offer("Bath"),
+            offer("York"),
+            offer("Ely")
+        ));
+        assert_eq!(body.matches("Must be booked").count(), 3, "{body}");
+        // A list's entries repeat too, however long: a menu's days.
+        let dish = "Lentil soup with a swirl of yogurt, a slice of rye bread, a handful of toasted seeds on top and half a cup of grapes or any other fruit in season afterwards.";
+        let day = |d: &str| {
+            format!(
+                "<h3>{d}</h3><ul><li>{dish}</li><li>Roast chicken with greens on {d}.</li></ul>"
+            )
+        };
+        let body = text(&format!("{}{}", day("Monday"), day("Tuesday")));
+        assert_eq!(body.matches("Lentil soup").count(), 2, "{body}");
+        let body = text(&format!(
+            "<h3>Monday</h3><p>{dish}</p><h3>Tuesday</h3><p>{dish}</p>"
+        ));
+        assert_eq!(body.matches("Lentil soup").count(), 2, "{body}");
+        // A block holding only a paragraph holds the same text as it: both are the one text.
+        let one = "A pair of gloves that fit well and let you feel what you are doing, which is rarer than it should be.";
+        let body = text(&format!("<div class=\"tip\"><p>{one}</p></div>"));
+        assert_eq!(body.matches("A pair of gloves").count(), 1, "{body}");
     }
 
     #[test]
