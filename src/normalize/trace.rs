@@ -265,6 +265,8 @@ pub enum Why {
     ClosingBio,
     /// No region stood out, and the line is not a sentence.
     NotSentence,
+    /// Repeats a block written above it (a copy for another screen size, a cloned slide).
+    Copy,
 }
 
 impl Field {
@@ -286,6 +288,7 @@ impl Why {
             Why::ShortLine => "a short line without prose on both sides",
             Why::ClosingBio => "the author's closing bio",
             Why::NotSentence => "not a sentence (no article region stood out)",
+            Why::Copy => "a copy of a block written above it",
         }
     }
 }

@@ -12,7 +12,7 @@ use super::dom::{measure, Page, Tag};
 use crate::chars::escape_html_into;
 use crate::normalize::context::Context;
 use crate::normalize::lexicon::{self, Family};
-use crate::normalize::trace::{Entry, Fate, Rule};
+use crate::normalize::trace::{Entry, Fate, Rule, Why};
 
 /// How hard class/id names count against a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -801,7 +801,7 @@ fn blocks(
     st: &[Stats],
     (exempt, roots): (&dyn Fn(usize) -> bool, &[usize]),
     known: &Known,
-    bio: &[usize],
+    (bio, copies): (&[usize], &[usize]),
 ) -> Vec<Entry> {
     // Runs of text of one block, split where an inline part of it was taken out (a tooltip):
     // (the block, the node whose fate the run shares, its text).
@@ -849,7 +849,11 @@ fn blocks(
                 true => Some(Fate::Chrome {
                     rule: Rule::AuthorBox,
                 }),
-                false => left_out(page, a, &st[a], known),
+                false => left_out(page, a, &st[a], known).or_else(|| {
+                    copies
+                        .contains(&a)
+                        .then_some(Fate::Dropped { why: Why::Copy })
+                }),
             })
             .unwrap_or(Fate::Kept)
     };
@@ -965,18 +969,19 @@ pub fn extract(page: &Page, mode: Mode, known: &Known, without: &[(usize, usize)
     let mut out = Extracted {
         html: String::with_capacity(8192),
         chars: 0,
-        blocks: match known.ctx.trace {
-            Some(_) => blocks(page, &live, &st, (&|i| i == top, &roots), known, &bio),
-            None => Vec::new(),
-        },
+        blocks: Vec::new(),
         spans: roots.iter().map(|&r| (r, page.nodes[r].end)).collect(),
     };
-    let mut written = Written::new();
+    let mut written = Written::default();
     for &r in &roots {
         let keep = |i: usize| kept(i) && !bio.contains(&i);
         // Wrappers holding no text of their own add only nesting to the output.
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
         serialize(page, r, (&keep, &wrapper), &mut written, &mut out);
+    }
+    if known.ctx.trace.is_some() {
+        let taken = (&bio[..], &written.copies[..]);
+        out.blocks = blocks(page, &live, &st, (&|i| i == top, &roots), known, taken);
     }
     out
 }
@@ -1024,16 +1029,17 @@ pub fn extract_posts(page: &Page, known: &Known, posts: &[usize]) -> Extracted {
     let mut out = Extracted {
         html: String::with_capacity(8192),
         chars: 0,
-        blocks: match known.ctx.trace {
-            Some(_) => blocks(page, &live, &st, (&|i| message[i], posts), known, &[]),
-            None => Vec::new(),
-        },
+        blocks: Vec::new(),
         spans: posts.iter().map(|&r| (r, page.nodes[r].end)).collect(),
     };
-    let mut written = Written::new();
+    let mut written = Written::default();
     for &r in posts {
         let wrapper = |i: usize| page.nodes[i].tag.is_container() && st[i].own_chars == 0;
         serialize(page, r, (&kept, &wrapper), &mut written, &mut out);
+    }
+    if known.ctx.trace.is_some() {
+        let taken = (&[][..], &written.copies[..]);
+        out.blocks = blocks(page, &live, &st, (&|i| message[i], posts), known, taken);
     }
     out
 }
@@ -1056,7 +1062,7 @@ pub fn serialize_kept(page: &Page, root: usize, keep: &dyn Fn(usize) -> bool) ->
         page,
         root,
         (keep, &|_| false),
-        &mut Written::new(),
+        &mut Written::default(),
         &mut out,
     );
     out
@@ -1074,8 +1080,13 @@ const MIN_COPY_BLOCKS: usize = 2;
 const MIN_LINE_COPY_CHARS: u32 = 150;
 
 /// The texts written so far: each block's text key, with the end of its subtree (a block
-/// within it holding the same text is the same text, not a copy) and its parent.
-type Written = HashMap<(u64, u32), (usize, usize)>;
+/// within it holding the same text is the same text, not a copy) and its parent; and the
+/// blocks left out as copies, for the trace.
+#[derive(Default)]
+struct Written {
+    texts: HashMap<(u64, u32), (usize, usize)>,
+    copies: Vec<usize>,
+}
 
 /// The characters of the block at `i` when it is a copy of a block already written; when it
 /// is not, its text is noted.
@@ -1084,8 +1095,10 @@ fn copy_of_written(page: &Page, i: usize, written: &mut Written) -> Option<u32> 
     if chars < MIN_COPY_CHARS {
         return None;
     }
-    let Some(&(end, parent)) = written.get(&key) else {
-        written.insert(key, (page.nodes[i].end, page.nodes[i].parent));
+    let Some(&(end, parent)) = written.texts.get(&key) else {
+        written
+            .texts
+            .insert(key, (page.nodes[i].end, page.nodes[i].parent));
         return None;
     };
     let section = || {
@@ -1156,6 +1169,7 @@ fn serialize(
             // served; only the written body loses the copy.
             if let Some(chars) = copy_of_written(page, i, written) {
                 out.chars += chars as usize;
+                written.copies.push(i);
                 continue;
             }
         }
@@ -1259,6 +1273,37 @@ mod tests {
             "<p>{lead}</p><div><h2>The list</h2><p>{lead}</p></div>"
         ));
         assert_eq!(body.matches("good pair of secateurs").count(), 1, "{body}");
+    }
+
+    #[test]
+    fn explain_says_a_copy_was_left_out_as_a_copy() {
+        use crate::normalize::trace::{Fate, Trace, Why};
+        use crate::normalize::{chrome::Rules, learn::Learned, testing, Context};
+        let section = "<p>Harden the seedlings off for a week before they go out, a few hours longer each day.</p>\
+<p>Plant them deep, water them in, and shade them from the midday sun for their first few days.</p>";
+        let html = format!(
+            "<html><head><title>Six gifts</title></head><body><main><article><h1>Six gifts</h1>\
+<div class=\"only-desktop\">{section}</div><div class=\"only-mobile\">{section}</div></article></main></body></html>"
+        );
+        let (rules, learned, trace) = (Rules::default(), Learned::default(), Trace::default());
+        let ctx = Context {
+            trace: Some(&trace),
+            ..Context::new(testing::now(), &rules, &learned)
+        };
+        let raw = testing::raw(crate::model::RawBody::Html(html), None);
+        crate::normalize::normalize(&raw, &ctx).unwrap();
+        let fates: Vec<Fate> = trace
+            .take()
+            .entries
+            .into_iter()
+            .filter(|e| e.text.starts_with("Harden"))
+            .map(|e| e.fate)
+            .collect();
+        assert_eq!(
+            fates,
+            vec![Fate::Kept, Fate::Dropped { why: Why::Copy }],
+            "the first is written, the second is its copy"
+        );
     }
 
     #[test]
