@@ -578,7 +578,9 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         return false;
     }
     if node.weight < 0 && st.commas < PROSE_COMMAS {
-        return true;
+        // A chrome-named box (a page builder's "widget", a "related" map) shaped as a part
+        // of the article is one, unless its name is a comment's or a consent box's.
+        return !continues_article(node.tag, st) || NOT_ARTICLE_NAMES.is_match(&node.class_id);
     }
     if st.commas >= PROSE_COMMAS {
         return false;
@@ -1293,6 +1295,26 @@ mod tests {
             .collect();
         let t = text(&format!("<div>{cards}</div>"));
         assert!(!t.contains("garlic"), "{t}");
+    }
+
+    #[test]
+    fn a_part_of_the_article_in_a_widget_named_box_stays_a_short_one_goes() {
+        // A page builder puts each section of the body in a "widget" (named as chrome), its
+        // prose with few commas.
+        let part = |h: &str| {
+            format!(
+                r#"<div class="widget"><h2>{h}</h2><p>Sow the seed thinly in drills a finger deep and cover it with fine soil.</p>
+<p>Water the rows with a rose on the can so the seed stays where it was sown.</p>
+<p>Thin the seedlings once they are big enough to handle and keep the hoe going between the rows.</p>
+<p>Net the rows against birds until the plants are well away and growing strongly.</p></div>"#
+            )
+        };
+        let promo = r#"<div class="widget"><p>Get our free sowing calendar today.</p></div>"#;
+        let t = text(&format!("{}{}{promo}", part("Carrots"), part("Beetroot")));
+        for kept in ["Carrots", "Beetroot", "finger deep", "Net the rows"] {
+            assert!(t.contains(kept), "{kept}: {t}");
+        }
+        assert!(!t.contains("sowing calendar"), "{t}");
     }
 
     #[test]
