@@ -578,8 +578,9 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         return false;
     }
     if node.weight < 0 && st.commas < PROSE_COMMAS {
-        // A chrome-named box (a page builder's "widget", a "related" map) shaped as a part
-        // of the article is one, unless its name is a comment's or a consent box's.
+        // A chrome-named box (a page builder's "widget", a section a contents list "jump"s
+        // to) shaped as a part of the article is one, unless its name is a comment's or a
+        // consent box's.
         return !continues_article(node.tag, st) || NOT_ARTICLE_NAMES.is_match(&node.class_id);
     }
     if st.commas >= PROSE_COMMAS {
