@@ -583,11 +583,23 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         return false;
     }
     if node.weight < 0 && st.commas < PROSE_COMMAS {
-        return true;
+        // A chrome-named box (a page builder's "widget", a section a contents list "jump"s
+        // to) shaped as a part of the article is one, unless its name is a comment's or a
+        // consent box's.
+        return !continues_article(node.tag, st) || NOT_ARTICLE_NAMES.is_match(&node.class_id);
     }
     if st.commas >= PROSE_COMMAS {
         return false;
     }
+    // A round-up's entry states its subject's facts ("Location: Boston", "Official website:
+    // <a>…</a>"): however linked, those are the article's (judged only when a shape below
+    // would remove the box, as the walk over its items costs).
+    link_or_fragment(page, i, st, host) && !labelled_facts(page, i)
+}
+
+/// [`junk_container`]'s shapes of link lists, galleries, menus and fragments.
+fn link_or_fragment(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool {
+    let node = &page.nodes[i];
     let ld = density(st.link, st.chars);
     let list = matches!(node.tag, Tag::Ul | Tag::Ol);
     if list && all_offsite(page, i, host) {
@@ -618,6 +630,54 @@ fn junk_container(page: &Page, i: usize, st: &Stats, host: Option<&str>) -> bool
         || (!list && st.items > st.paragraphs && ld > 0.2)
         || (node.weight < 25 && ld > MAX_LINKS_UNNAMED && !linked_prose(st, list))
         || ld > MAX_LINKS
+}
+
+/// Fewest labelled facts that make a box of facts, and the longest label, in characters
+/// (feedsmith's: "Average GMAT", "Official website", "Years in business" run to 20 or so).
+const MIN_LABELLED_FACTS: usize = 3;
+const FACT_LABEL_CHARS: usize = 30;
+
+/// Whether the list items under `i` (outer ones: a nested list belongs to its item) are mostly
+/// labelled facts: [`MIN_LABELLED_FACTS`] or more, and half of them or more, open with a short
+/// unlinked label and a colon.
+fn labelled_facts(page: &Page, i: usize) -> bool {
+    let (mut items, mut facts) = (0, 0);
+    let mut d = i + 1;
+    while d < page.nodes[i].end {
+        if page.nodes[d].tag != Tag::Li {
+            d += 1;
+            continue;
+        }
+        items += 1;
+        facts += usize::from(opens_with_label(page, d));
+        d = page.nodes[d].end;
+    }
+    facts >= MIN_LABELLED_FACTS && facts * 2 >= items
+}
+
+/// Whether the item at `li` opens with a label and a colon, the label's text not a link.
+fn opens_with_label(page: &Page, li: usize) -> bool {
+    let mut label = String::new();
+    for n in &page.nodes[li + 1..page.nodes[li].end] {
+        if n.tag != Tag::Text {
+            continue;
+        }
+        if n.in_link {
+            return false;
+        }
+        let (head, colon) = match n.text.split_once(':') {
+            Some((head, _)) => (head, true),
+            None => (n.text.as_str(), false),
+        };
+        label.push_str(head);
+        if label.chars().count() > FACT_LABEL_CHARS {
+            return false;
+        }
+        if colon {
+            return label.chars().any(char::is_alphabetic);
+        }
+    }
+    false
 }
 
 /// Whether each linked heading in `s` has [`ENTRY_PROSE`] of unlinked text to itself: the
@@ -1447,6 +1507,53 @@ mod tests {
             .collect();
         let t = text(&format!("<div>{cards}</div>"));
         assert!(!t.contains("garlic"), "{t}");
+    }
+
+    #[test]
+    fn a_part_of_the_article_in_a_widget_named_box_stays_a_short_one_goes() {
+        // A page builder puts each section of the body in a "widget" (named as chrome), its
+        // prose with few commas.
+        let part = |h: &str| {
+            format!(
+                r#"<div class="widget"><h2>{h}</h2><p>Sow the seed thinly in drills a finger deep and cover it with fine soil.</p>
+<p>Water the rows with a rose on the can so the seed stays where it was sown.</p>
+<p>Thin the seedlings once they are big enough to handle and keep the hoe going between the rows.</p>
+<p>Net the rows against birds until the plants are well away and growing strongly.</p></div>"#
+            )
+        };
+        let promo = r#"<div class="widget"><p>Get our free sowing calendar today.</p></div>"#;
+        let t = text(&format!("{}{}{promo}", part("Carrots"), part("Beetroot")));
+        for kept in ["Carrots", "Beetroot", "finger deep", "Net the rows"] {
+            assert!(t.contains(kept), "{kept}: {t}");
+        }
+        assert!(!t.contains("sowing calendar"), "{t}");
+    }
+
+    #[test]
+    fn an_entrys_labelled_facts_stay_however_linked_a_menu_does_not() {
+        // A ranked garden's box: a line on it, then its facts, the values linked.
+        let entry = |name: &str| {
+            format!(
+                r#"<div class="garden"><h2>{name}</h2><p>A walled garden kept by volunteers.</p><ul>
+<li><strong>Opening hours:</strong> <a href="/{name}/hours">9 to 5</a></li>
+<li><strong>Official website</strong>: <a href="https://{name}.example.org/">{name} gardens</a></li>
+<li><strong>Entry:</strong> <a href="/{name}/tickets">free for members</a></li>
+<li><a href="/{name}/map">Map</a></li></ul></div>"#
+            )
+        };
+        let t = text(&format!("{}{}", entry("Ashcombe"), entry("Brierley")));
+        for kept in [
+            "Opening hours: 9 to 5",
+            "Ashcombe gardens",
+            "Entry: free for members",
+        ] {
+            assert!(t.contains(kept), "{kept}: {t}");
+        }
+        // A box of links whose labels are the links ("Spring: …" linked whole) is a menu.
+        let menu = r#"<div class="more"><ul><li><a href="/spring">Spring: sowing</a></li>
+<li><a href="/summer">Summer: watering</a></li><li><a href="/autumn">Autumn: planting</a></li></ul></div>"#;
+        let t = text(menu);
+        assert!(!t.contains("watering"), "{t}");
     }
 
     #[test]
