@@ -162,15 +162,21 @@ mod tests {
         text::draft(text, &ctx).body_html
     }
 
-    #[test]
-    fn a_recording_tells_whether_other_learned_lines_could_change_the_outcome() {
-        let articles: Vec<String> = (0..10).map(article).collect();
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        for a in &articles {
+    /// How many of `articles` have each candidate line.
+    fn counted(articles: &[String]) -> HashMap<String, u32> {
+        let mut counts = HashMap::new();
+        for a in articles {
             for k in candidates(a) {
                 *counts.entry(k).or_insert(0) += 1;
             }
         }
+        counts
+    }
+
+    #[test]
+    fn a_recording_tells_whether_other_learned_lines_could_change_the_outcome() {
+        let articles: Vec<String> = (0..10).map(article).collect();
+        let counts = counted(&articles);
         let learned = learned_from_counts(&counts, 10);
         let nothing = Learned::default();
         let recording = nothing.recording();
@@ -207,12 +213,7 @@ mod tests {
     #[test]
     fn template_lines_are_learned_and_rare_lines_are_not() {
         let articles: Vec<String> = (0..10).map(article).collect();
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        for a in &articles {
-            for k in candidates(a) {
-                *counts.entry(k).or_insert(0) += 1;
-            }
-        }
+        let counts = counted(&articles);
         let learned = learned_from_counts(&counts, 10);
         assert!(learned.contains(FOOTER) && learned.contains(PROMO));
         assert!(!learned.contains(SHARED));
