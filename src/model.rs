@@ -266,7 +266,7 @@ pub struct Fingerprint {
     pub size: u64,
     /// Modification time in nanoseconds since the epoch.
     pub modified_ns: i64,
-    /// SHA-256 of the bytes, hex.
+    /// XXH3-128 of the bytes, hex.
     pub hash: String,
 }
 

@@ -345,12 +345,12 @@ fn modified_ns(m: &fs::Metadata) -> i64 {
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
+/// The content hash of a fingerprint: change detection, not security, so XXH3 (stable across
+/// builds and platforms), which hashes a cold run's files several times faster than SHA-256
+/// did. A fingerprint stored by an older build (64 hex digits) never equals one of these, so a
+/// touched file of that age is normalised once more, as if edited.
 fn hash(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
