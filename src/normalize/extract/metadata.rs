@@ -700,6 +700,12 @@ fn clean_author(a: &str) -> String {
     static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:\s+(?:on|at))?\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?),?\s+\d{4}\b.*$").unwrap()
     });
+    // The label of the date that follows the name in the byline row, glued to the name when
+    // the date itself is in an element of its own ("Jane Roe Published", "Jane Roe Last
+    // Updated"): the labels `meta::date_label` knows at a line's start.
+    static LABEL_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s+(?:(?:first\s)?published|posted|(?:last\s)?updated|(?:last\s)?modified|опубликовано|обновлено|publicado|atualizado)\s*:?$").unwrap()
+    });
     let mut a = fold_whitespace(a);
     if a.contains('&') && a.contains(';') {
         // Entities left escaped inside JSON-LD strings ("Maria &amp; Katerina").
@@ -715,6 +721,7 @@ fn clean_author(a: &str) -> String {
     let a = LABEL.replace(a, "");
     let a = DATE_TAIL.replace(&a, "");
     let a = ON_DATE.replace(&a, "");
+    let a = LABEL_TAIL.replace(&a, "");
     // A separator or bullet the template sets between the name and what it dropped above
     // ("Jane Roe -", "Jane Roe ·", "Jane Roe ●", "Jane Roe »").
     a.trim_matches(|c: char| {
@@ -1477,6 +1484,11 @@ mod tests {
             assert_eq!(clean_author(trailing), "Ada Roe");
         }
         assert_eq!(clean_author("Ada Roe-Lima"), "Ada Roe-Lima");
+        assert_eq!(clean_author("Ada (Lima) Roe Published"), "Ada (Lima) Roe");
+        assert_eq!(clean_author("Ada Roe Last Updated:"), "Ada Roe");
+        assert_eq!(clean_author("Ada Updated"), "Ada");
+        // Only as the last word, after a name.
+        assert_eq!(clean_author("Posted Ada Roe"), "Posted Ada Roe");
         assert_eq!(byline_names("Updated | Ada Roe"), ["Ada Roe"]);
         assert!(byline_names("Ada Roe is an editor at the paper and writes on food").is_empty());
         assert!(name_of("•").is_none());
