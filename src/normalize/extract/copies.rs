@@ -2,18 +2,27 @@
 //! Blogger themes put the post in a `<script type="text/template">` that a script renders, and
 //! some sites put the whole article in a `<noscript>`. Read as served, that text is invisible to
 //! extraction (scripts and noscript are never body), so the DOM pick is the sidebar or a
-//! loading stub. Each copy is read as a page of its own and offered as a candidate body.
+//! loading stub. Each copy is read as a page of its own and offered as a candidate body, with
+//! what its markup says about the page (Discourse forums name a topic's author only in the
+//! crawler view they keep in a `<noscript>`).
 
 use dom_query::{Document, NodeRef};
 
 use super::dom::{self, Page};
+use super::metadata::Meta;
+
+/// One copy of the body: read as a page, and what its markup says about the page.
+pub struct Copy {
+    pub page: Page,
+    pub meta: Meta,
+}
 
 /// Script types whose text is markup a script renders: Blogger themes' post templates (and
 /// Underscore/Backbone templates, which use the same type).
 const TEMPLATE_TYPES: &[&str] = &["text/template"];
 
-/// Each copy of markup holding paragraphs, as a page, in document order.
-pub fn pages(doc: &Document) -> Vec<Page> {
+/// Each copy of markup holding paragraphs, in document order.
+pub fn pages(doc: &Document) -> Vec<Copy> {
     let mut out = Vec::new();
     for node in doc.select("script[type], noscript").nodes() {
         let is_script = node
@@ -35,9 +44,10 @@ pub fn pages(doc: &Document) -> Vec<Page> {
     out
 }
 
-/// The copy in `node` as a page, when it holds paragraphs. A `<noscript>` is parsed as
-/// elements where scripting is off and as text where it is on; a script's content is text.
-fn copy(node: &NodeRef) -> Option<Page> {
+/// The copy in `node`, when it holds paragraphs. A `<noscript>` is parsed as elements where
+/// scripting is off and as text where it is on; a script's content is text.
+fn copy(node: &NodeRef) -> Option<Copy> {
+    let mut meta = Meta::default();
     let elements: Vec<NodeRef> = node
         .children()
         .into_iter()
@@ -47,15 +57,16 @@ fn copy(node: &NodeRef) -> Option<Page> {
         let has_p = elements
             .iter()
             .any(|e| e.descendants().iter().any(|d| is_p(d)) || is_p(e));
-        return has_p.then(|| dom::read(&elements, None));
+        let page = has_p.then(|| dom::read(&elements, Some(&mut meta)))?;
+        return Some(Copy { page, meta });
     }
     let text = node.text();
     if !contains_p(&text) {
         return None;
     }
     let fragment = Document::fragment(text.to_string());
-    let page = dom::read(&[fragment.root()], None);
-    Some(page)
+    let page = dom::read(&[fragment.root()], Some(&mut meta));
+    Some(Copy { page, meta })
 }
 
 fn is_p(n: &NodeRef) -> bool {
@@ -108,6 +119,6 @@ mod tests {
         );
         let pages = pages(&doc);
         assert_eq!(pages.len(), 1);
-        assert!(pages[0].text_of(0).contains("rendered by script"));
+        assert!(pages[0].page.text_of(0).contains("rendered by script"));
     }
 }

@@ -1550,6 +1550,18 @@ mod tests {
     }
 
     #[test]
+    fn a_crawler_view_in_a_noscript_names_the_author_the_page_does_not() {
+        let crawler = r#"<noscript><div itemscope itemtype="http://schema.org/DiscussionForumPosting"><div class="crawler-post"><span class="creator" itemprop="author" itemscope itemtype="http://schema.org/Person"><a itemprop="url" href="/u/oak_fan"><span itemprop="name">oak_fan</span></a></span><div itemprop="text"><p>Which glue holds best on white oak for an outdoor bench?</p></div></div></div></noscript>"#;
+        let (a, p) = read("", crawler);
+        assert_eq!(a.authors, ["oak_fan"]);
+        assert_eq!(p.authors, Some(Origin::Itemprop));
+        // The page's own author comes first.
+        let (a, p) = read(r#"<meta name="author" content="Jane Roe">"#, crawler);
+        assert_eq!(a.authors, ["Jane Roe"]);
+        assert_eq!(p.authors, Some(Origin::Meta("author")));
+    }
+
+    #[test]
     fn a_microdata_person_and_a_pages_main_entity_name_the_author() {
         let (a, p) = read(
             "",

@@ -116,6 +116,18 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
     let mut resolved = meta.resolve(base, ctx.timezone);
     resolved.complete(&meta, &page, base, ctx);
     let copies = copies::pages(doc);
+    if resolved.meta.authors.is_empty() {
+        // A page that keeps its content in a copy for readers without scripts (a forum's
+        // crawler view in a `<noscript>`) may name its author only there.
+        let named = copies
+            .iter()
+            .map(|c| c.meta.resolve(base, ctx.timezone))
+            .find(|r| !r.meta.authors.is_empty() && !r.authors_are_brand);
+        if let Some(named) = named {
+            resolved.meta.authors = named.meta.authors;
+            resolved.meta.provenance.authors = named.meta.provenance.authors;
+        }
+    }
     let discussion = threads::declared(&meta);
     let body = body(&page, &copies, &resolved, discussion, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
@@ -136,7 +148,7 @@ const RUNNER_UP_RATIO: usize = 4;
 
 fn body(
     page: &Page,
-    copies: &[Page],
+    copies: &[copies::Copy],
     resolved: &Resolved,
     discussion: bool,
     base: Option<&Url>,
@@ -187,7 +199,7 @@ fn body(
     // Whether `best` indexes `page` (a copy's pick indexes the copy).
     let mut on_page = true;
     for copy in copies {
-        let ex = score::extract(copy, Mode::Strict, &known, &[]);
+        let ex = score::extract(&copy.page, Mode::Strict, &known, &[]);
         if ex.chars * 2 < best.chars * 3 {
             continue;
         }
