@@ -94,6 +94,8 @@ pub enum Origin {
     Itemprop,
     /// A link with `rel="author"`.
     RelAuthor,
+    /// A link to an author's archive of posts (`/author/jane-roe/`), when nothing else names one.
+    AuthorLink,
     /// A byline: an element named for it, or a name shown by the headline ("By Jane Roe").
     Byline,
     /// A small element named for the author anywhere on the page (an author box).
@@ -132,6 +134,7 @@ impl Origin {
             Origin::JsonLd => "json-ld",
             Origin::Itemprop => "itemprop",
             Origin::RelAuthor => "rel=author",
+            Origin::AuthorLink => "author-link",
             Origin::Byline => "byline",
             Origin::AuthorBox => "author-box",
             Origin::Time => "time[datetime]",

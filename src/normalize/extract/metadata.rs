@@ -31,6 +31,8 @@ pub struct Meta {
     canonical: Option<String>,
     image_link: Option<String>,
     rel_author: Vec<String>,
+    /// The texts of links to an author's archive, in page order ([`author_archive`]).
+    author_links: Vec<String>,
     prop_author: Vec<String>,
     byline: Option<String>,
     time: Option<String>,
@@ -139,6 +141,11 @@ impl Meta {
                 && attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w == "author"))
             {
                 self.rel_author.push(fold_whitespace(&node.text()));
+            } else if name == "a" && el.attr("href").is_some_and(|h| author_archive(&h)) {
+                let text = fold_whitespace(&node.text());
+                if !archive_label(&text) {
+                    self.author_links.push(text);
+                }
             }
             if self.byline.is_none()
                 && el.attr("class").is_some_and(|c| {
@@ -357,6 +364,7 @@ impl Meta {
                 self.byline.as_deref().map(byline_names).unwrap_or_default(),
                 Origin::Byline,
             ),
+            (first_of_many(&self.author_links), Origin::AuthorLink),
         ];
         // A brand credited as the author (company blogs do) only when no source names a
         // person.
@@ -583,6 +591,38 @@ fn item_name(item: &NodeRef) -> Option<String> {
         .map(|c| c.to_string())
         .unwrap_or_else(|| name.text().to_string());
     Some(fold_whitespace(&value)).filter(|v| !v.is_empty())
+}
+
+/// Whether `href` leads to an author's archive of posts: a path with an `author` or `authors`
+/// segment and a name after it (`/author/jane-roe/`, `/blog/authors/jane-roe`), as WordPress
+/// and most blog engines link a byline.
+fn author_archive(href: &str) -> bool {
+    let path = match href.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => href,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut segments = path.split('/');
+    segments.any(|s| s.eq_ignore_ascii_case("author") || s.eq_ignore_ascii_case("authors"))
+        && segments.next().is_some_and(|s| !s.is_empty())
+}
+
+/// The words of the links to an author's archive that are buttons, not names ("View all posts
+/// by Jane Roe", "More by this contributor", "View full profile", "Learn more"). English, as
+/// the archive paths themselves.
+const ARCHIVE_LABEL_WORDS: &[&str] = &[
+    "view", "read", "more", "posts", "profile", "articles", "learn", "see",
+];
+
+/// Whether an author-archive link's text is a button's label.
+fn archive_label(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            ARCHIVE_LABEL_WORDS
+                .iter()
+                .any(|l| w.eq_ignore_ascii_case(l))
+        })
 }
 
 /// A list of names from links or properties repeated down the page: beyond two, the names
@@ -1547,6 +1587,39 @@ mod tests {
         assert_eq!(a.title, "Fees approved");
         assert_eq!(p.title, Some(Origin::Meta("og:title")));
         assert_eq!((p.authors, p.published), (None, None));
+    }
+
+    #[test]
+    fn a_link_to_the_authors_archive_names_the_author_when_nothing_else_does() {
+        let body = r#"<h1>Glue for oak</h1><p class="meta"><a href="/blog/author/jane-roe/">Jane Roe</a></p>"#;
+        let (a, p) = read("", body);
+        assert_eq!(a.authors, ["Jane Roe"]);
+        assert_eq!(p.authors, Some(Origin::AuthorLink));
+        // A button to the archive is no name.
+        let (a, _) = read(
+            "",
+            r#"<h1>Glue for oak</h1><p><a href="https://news.example.org/authors/jane-roe">View all posts</a></p>"#,
+        );
+        assert!(a.authors.is_empty(), "{:?}", a.authors);
+        // A name in the markup comes first.
+        let (a, p) = read(r#"<meta name="author" content="Ada Lima">"#, body);
+        assert_eq!(a.authors, ["Ada Lima"]);
+        assert_eq!(p.authors, Some(Origin::Meta("author")));
+    }
+
+    #[test]
+    fn author_archives_are_an_author_segment_and_a_name() {
+        assert!(author_archive("/author/jane-roe/"));
+        assert!(author_archive(
+            "https://news.example.org/blog/authors/jane-roe?ref=byline"
+        ));
+        assert!(!author_archive("/author/"));
+        assert!(!author_archive("/blog/authors"));
+        assert!(!author_archive("https://author.example.org/jane"));
+        assert!(!author_archive("/blog/authoring-tools/jane"));
+        assert!(archive_label("View all posts by Jane Roe →"));
+        assert!(archive_label("Jane RoeAuthor Posts"));
+        assert!(!archive_label("Jane Roe"));
     }
 
     #[test]
