@@ -96,6 +96,8 @@ pub enum Origin {
     RelAuthor,
     /// A link to an author's archive of posts (`/author/jane-roe/`), when nothing else names one.
     AuthorLink,
+    /// A forum's first link to a poster's profile (`a.username`): the opening post's author.
+    Username,
     /// A byline: an element named for it, or a name shown by the headline ("By Jane Roe").
     Byline,
     /// A small element named for the author anywhere on the page (an author box).
@@ -135,6 +137,7 @@ impl Origin {
             Origin::Itemprop => "itemprop",
             Origin::RelAuthor => "rel=author",
             Origin::AuthorLink => "author-link",
+            Origin::Username => "username",
             Origin::Byline => "byline",
             Origin::AuthorBox => "author-box",
             Origin::Time => "time[datetime]",

@@ -33,6 +33,9 @@ pub struct Meta {
     rel_author: Vec<String>,
     /// The texts of links to an author's archive, in page order ([`author_archive`]).
     author_links: Vec<String>,
+    /// The text of the first link classed `username` (phpBB, XenForo and other forum engines
+    /// link each post's author so): the opening post's.
+    username: Option<String>,
     prop_author: Vec<String>,
     byline: Option<String>,
     time: Option<String>,
@@ -52,6 +55,9 @@ pub struct Resolved {
     pub article_body: Option<String>,
     /// The authors, if any, are the site's or publisher's name: a byline on the page wins.
     pub authors_are_brand: bool,
+    /// The first poster's name ([`Meta`]'s `username`), when it is a person's: the author when
+    /// nothing else names one, not even a byline or an author box.
+    username: Vec<String>,
 }
 
 impl Meta {
@@ -141,6 +147,14 @@ impl Meta {
                 && attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w == "author"))
             {
                 self.rel_author.push(fold_whitespace(&node.text()));
+            } else if name == "a"
+                && self.username.is_none()
+                && el.attr("class").is_some_and(|c| {
+                    c.split_whitespace()
+                        .any(|w| w == "username" || w.starts_with("username-"))
+                })
+            {
+                self.username = Some(fold_whitespace(&node.text()));
             } else if name == "a" && el.attr("href").is_some_and(|h| author_archive(&h)) {
                 let text = fold_whitespace(&node.text());
                 if !archive_label(&text) {
@@ -422,10 +436,12 @@ impl Meta {
             },
             ..Metadata::default()
         };
+        let username: Vec<String> = self.username.iter().cloned().collect();
         Resolved {
             meta,
             article_body: ld.body,
             authors_are_brand,
+            username: people(&username, &brands),
         }
     }
 }
@@ -473,6 +489,10 @@ impl Resolved {
         if self.authors_are_brand && !shown.authors.is_empty() {
             m.authors = shown.authors;
             m.provenance.authors = shown.authors_from;
+        }
+        if m.authors.is_empty() && !self.username.is_empty() {
+            m.authors = std::mem::take(&mut self.username);
+            m.provenance.authors = Some(Origin::Username);
         }
     }
 }
@@ -1604,6 +1624,26 @@ mod tests {
         // A name in the markup comes first.
         let (a, p) = read(r#"<meta name="author" content="Ada Lima">"#, body);
         assert_eq!(a.authors, ["Ada Lima"]);
+        assert_eq!(p.authors, Some(Origin::Meta("author")));
+    }
+
+    #[test]
+    fn a_forums_first_username_link_is_the_author_when_nothing_else_names_one() {
+        let post = |class: &str, id: u32, name: &str| {
+            format!(
+                r#"<div class="postbody"><p class="postprofile"><a class="{class}" href="./memberlist.php?mode=viewprofile&amp;u={id}">{name}</a> » Tue Jan 02, 2024</p><p>Which glue holds best on white oak for an outdoor bench, and why?</p></div>"#
+            )
+        };
+        let posts = format!(
+            "<h1>Glue for oak</h1>{}{}",
+            post("username", 7, "oak_fan"),
+            post("username-coloured", 9, "glue_guru")
+        );
+        let (a, p) = read("", &posts);
+        assert_eq!(a.authors, ["oak_fan"]);
+        assert_eq!(p.authors, Some(Origin::Username));
+        let (a, p) = read(r#"<meta name="author" content="Jane Roe">"#, &posts);
+        assert_eq!(a.authors, ["Jane Roe"]);
         assert_eq!(p.authors, Some(Origin::Meta("author")));
     }
 
