@@ -436,12 +436,11 @@ impl Meta {
             },
             ..Metadata::default()
         };
-        let username: Vec<String> = self.username.iter().cloned().collect();
         Resolved {
             meta,
             article_body: ld.body,
             authors_are_brand,
-            username: people(&username, &brands),
+            username: people(self.username.as_slice(), &brands),
         }
     }
 }
