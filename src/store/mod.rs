@@ -19,7 +19,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::config::Site;
 use crate::error::Result;
@@ -94,19 +93,35 @@ fn parse_ts(s: &str) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// Hash of the content a reader would see change. Dates are left out: the store owns them,
-/// and a clamped future date would otherwise change on every run.
+/// Hash of the content a reader would see change: XXH3-128 (32 hex digits) of the article's
+/// JSON. Dates are left out: the store owns them, and a clamped future date would otherwise
+/// change on every run. Change detection, not security: a fast hash is enough.
 pub fn content_hash(a: &Article) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&undated_json(a)))
+}
+
+/// Whether `stored`, the hash an item was kept with, is the hash of `a` (whose
+/// [`content_hash`] is `hash`). Stores written by earlier builds hold SHA-256 hashes (64 hex
+/// digits); they are still recognised, so an upgrade does not date every kept item anew.
+fn same_content(stored: &str, hash: &str, a: &Article) -> bool {
+    use sha2::{Digest, Sha256};
+    stored == hash
+        || (stored.len() == 64 && {
+            let legacy: String = Sha256::digest(undated_json(a))
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            stored == legacy
+        })
+}
+
+fn undated_json(a: &Article) -> Vec<u8> {
     let undated = Article {
         published: None,
         updated: None,
         ..a.clone()
     };
-    let json = serde_json::to_vec(&undated).expect("an article serialises");
-    Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    serde_json::to_vec(&undated).expect("an article serialises")
 }
 
 /// Which of a feed's items a query reads: its newest `limit`, or one archive page's.
@@ -320,7 +335,7 @@ impl Store {
                 self.insert_item(feed, &row, now)?;
                 Ok(Upsert::New)
             }
-            Some(old) if old.hash == hash => {
+            Some(old) if same_content(&old.hash, &hash, item.article) => {
                 if old.partial != item.partial {
                     self.set_partial(feed, item.key, item.partial)?;
                 }
