@@ -125,8 +125,23 @@ impl<'a> Context<'a> {
 pub struct Draft {
     /// What the path found about the article: the page's own metadata, a byline, a dateline.
     pub meta: Metadata,
-    /// Body HTML, not yet sanitised.
+    /// Body HTML, cleaned as far as `body_kind` says.
     pub body_html: String,
+    pub body_kind: BodyKind,
+}
+
+/// Who wrote a draft's body, which decides what sanitising is left to do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Markup from outside (a feed's content, Markdown's HTML, a publisher's `articleBody`):
+    /// ammonia parses and cleans it.
+    #[default]
+    Foreign,
+    /// Written by the extractor's serialiser: only allow-listed elements and attributes, every
+    /// `&`, `<`, `>` and `"` escaped. Its URLs are still as the page wrote them.
+    Written,
+    /// Clean already: the text path's paragraphs.
+    Clean,
 }
 
 /// A user's extraction rule for one site (`[[site_rule]]`), as CSS selectors.

@@ -17,6 +17,8 @@ pub fn draft(markdown: &str) -> Draft {
             ..Default::default()
         },
         body_html: html,
+        // Markdown may hold raw HTML: ammonia cleans it.
+        body_kind: super::BodyKind::Foreign,
     }
 }
 

@@ -19,7 +19,7 @@ pub mod sanitize;
 pub mod text;
 pub mod trace;
 
-pub use context::{ArticleCaps, Context, Draft, Interrupt, SiteRule};
+pub use context::{ArticleCaps, BodyKind, Context, Draft, Interrupt, SiteRule};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -48,8 +48,6 @@ pub struct Notes {
 pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Notes)> {
     let base = raw.base_url.as_ref();
     let mut missed_rule = None;
-    // The text path writes its paragraphs as sanitising would leave them: nothing to clean.
-    let sanitised = matches!(raw.body, RawBody::Text(_));
     let draft = match &raw.body {
         RawBody::Text(t) => text::draft(t, ctx),
         RawBody::Markdown(m) => markdown::draft(m),
@@ -76,7 +74,7 @@ pub fn normalize_noted(raw: &RawArticle, ctx: &Context) -> Result<(Article, Note
     if ctx.interrupt.raised() {
         return Err(over_budget(raw, ctx));
     }
-    let (article, said, provenance) = finish(draft, sanitised, raw, ctx)?;
+    let (article, said, provenance) = finish(draft, raw, ctx)?;
     match ctx.interrupt.raised() {
         true => Err(over_budget(raw, ctx)),
         false => Ok((
@@ -98,13 +96,12 @@ fn over_budget(raw: &RawArticle, ctx: &Context) -> Error {
 }
 
 /// The steps every article gets, whatever its path: what the source knows merged over what
-/// the path found, the body sanitised with every URL absolute (unless the path says it wrote
-/// it `sanitised` already) and cut to its cap, plain-text
+/// the path found, the body sanitised with every URL absolute (as far as its [`BodyKind`]
+/// leaves it to do) and cut to its cap, plain-text
 /// fields cleaned and capped, a summary, plausible dates; with what the run should be told (a
 /// body that was cut) and where its title, authors and date came from.
 pub fn finish(
     draft: Draft,
-    sanitised: bool,
     raw: &RawArticle,
     ctx: &Context,
 ) -> Result<(Article, Vec<String>, Provenance)> {
@@ -122,9 +119,10 @@ pub fn finish(
     .or(draft.meta);
     let mut provenance = meta.provenance;
     let base = meta.link.as_ref().or(raw.base_url.as_ref());
-    let mut content_html = match sanitised {
-        true => draft.body_html,
-        false => sanitize::clean_html(&draft.body_html, base),
+    let mut content_html = match draft.body_kind {
+        BodyKind::Foreign => sanitize::clean_html(&draft.body_html, base),
+        BodyKind::Written => sanitize::written_html(&draft.body_html, base),
+        BodyKind::Clean => draft.body_html,
     };
     if ctx.interrupt.raised() {
         return Err(over_budget(raw, ctx));

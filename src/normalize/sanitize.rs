@@ -1,6 +1,9 @@
 //! Sanitising and text hygiene: the last steps every article goes through, whatever its path.
-//! HTML is cleaned by ammonia (scripts, styles, handlers, `javascript:` URLs and iframes go; every
-//! URL becomes absolute or is dropped), text is folded to NFC with invisible characters removed.
+//! Markup from outside is cleaned by ammonia (scripts, styles, handlers, `javascript:` URLs and
+//! iframes go; every URL becomes absolute or is dropped). A body the extractor wrote is clean by
+//! construction (its serialiser writes only allow-listed elements and attributes), so it is not
+//! parsed a second time: one pass over it does ammonia's URL work ([`written_html`]). Text is
+//! folded to NFC with invisible characters removed.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -49,6 +52,84 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     }
     let cleaned = b.clean(&reshape(html, Also::SplitText)).to_string();
     hygiene_html(cleaned)
+}
+
+/// What [`clean_html`] makes of a body the extractor's serialiser wrote
+/// ([`BodyKind::Written`](super::BodyKind::Written)), without parsing it. That serialiser
+/// writes only allow-listed elements and attributes, every value in `"` and every `&`, `<`, `>`
+/// and `"` escaped: the first `>` after a `<` ends a tag, and its attributes split at `="` and
+/// `"`. What is left is ammonia's work on URLs (`href` and `src` by [`clean_url`], `srcset`
+/// candidates likewise, `rel="noopener noreferrer"` on links, values over [`PIECE`] dropped),
+/// then the hygiene [`clean_html`] ends with.
+pub fn written_html(html: &str, base: Option<&Url>) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tag_len = rest[lt..].find('>').map_or(rest.len() - lt, |e| e + 1);
+        written_tag(&rest[lt..lt + tag_len], base, &mut out);
+        rest = &rest[lt + tag_len..];
+    }
+    out.push_str(rest);
+    // As `hygiene_html` after ammonia, whose serialiser writes a no-break space as `&nbsp;`.
+    let out = match out.contains('\u{a0}') {
+        true => out.replace('\u{a0}', " "),
+        false => out,
+    };
+    keep_unless_changed(out, hygiene)
+}
+
+/// One tag of a written body, its URLs cleaned (see [`written_html`]).
+fn written_tag(tag: &str, base: Option<&Url>, out: &mut String) {
+    let Some(inner) = tag.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
+        // Not a whole tag (the serialiser never writes one): text, then.
+        crate::chars::escape_html_into(tag, out);
+        return;
+    };
+    let (name, mut attrs) = inner.split_once(' ').unwrap_or((inner, ""));
+    if attrs.is_empty() && name != "a" {
+        out.push_str(tag);
+        return;
+    }
+    out.push('<');
+    out.push_str(name);
+    while let Some((key, after)) = attrs.split_once("=\"") {
+        let Some((value, next)) = after.split_once('"') else {
+            break;
+        };
+        attrs = next.trim_start();
+        let mut decoded = String::with_capacity(value.len());
+        let kept = match decode_into(value, &mut decoded) {
+            None => None,
+            Some(()) if decoded.len() > PIECE => None,
+            Some(()) => match key {
+                "href" | "src" => clean_url(&decoded, base),
+                "srcset" => clean_srcset(&decoded, base),
+                _ => Some(decoded),
+            },
+        };
+        if let Some(value) = kept {
+            out.push(' ');
+            out.push_str(key);
+            out.push_str("=\"");
+            crate::chars::escape_html_into(&value, out);
+            out.push('"');
+        }
+    }
+    if name == "a" {
+        out.push_str(" rel=\"noopener noreferrer\"");
+    }
+    out.push('>');
+}
+
+/// An `href` or `src` as [`clean_html`] leaves it: absolute http(s) or mailto, in the URL
+/// parser's spelling; relative ones resolved against `base`, or dropped without one.
+fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
+    match Url::parse(value) {
+        Ok(url) => matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.into()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(value).ok().map(Into::into),
+        Err(_) => None,
+    }
 }
 
 /// What [`clean_html`] makes of plain-text paragraphs written as `<p>{escape_html(p)}</p>\n`
@@ -219,7 +300,7 @@ fn reshape(html: &str, also: Also) -> Cow<'_, str> {
     if html.len() <= PIECE && html.len() < MAX_DEPTH * 3 {
         return Cow::Borrowed(html);
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     // Open elements as the parser would roughly see them: an end tag closes everything opened
     // after its element, so unclosed inline tags do not pile up.
@@ -687,13 +768,18 @@ fn unread_code(name: &str, start_tag: &str, text: &str) -> bool {
 
 /// Length of the tag at the start of `s` up to and including its `>`, quotes respected.
 fn tag_end(s: &str) -> usize {
-    let mut quote = None;
-    for (i, b) in s.bytes().enumerate() {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return i + 1,
-            _ => {}
+    // By byte searches, not byte by byte: tags and their attributes are a good part of a
+    // page, and this walk runs over every one before the parser does.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr3(b'"', b'\'', b'>', &b[i..]) {
+        let at = i + p;
+        if b[at] == b'>' {
+            return at + 1;
+        }
+        match memchr::memchr(b[at], &b[at + 1..]) {
+            Some(q) => i = at + 1 + q + 1,
+            None => return s.len(),
         }
     }
     s.len()
@@ -1122,5 +1208,106 @@ mod tests {
     fn text_of_html_keeps_paragraphs() {
         let t = html_to_text("<p>One <b>two</b>\n three.</p><ul><li>a</li><li>b</li></ul>x<br>y");
         assert_eq!(t, "One two three.\n\na\n\nb\n\nx\n\ny");
+    }
+
+    #[test]
+    fn a_written_body_is_cleaned_as_ammonia_would_without_a_parse() {
+        let base = Url::parse("https://news.example.com/2024/05/story.html").unwrap();
+        let body = "<p>See <a href=\"/about?a=1&amp;b=2\">us</a>, \
+<a href=\"javascript:alert(1)\">this</a>, <a href=\"mailto:ed@example.com\">mail</a> and \
+<a href=\"HTTPS://Example.COM/x y\">that</a>.</p><p>A\u{a0}space &amp; &lt;tags&gt; &quot;quoted&quot;.</p>\
+<figure><picture><source srcset=\"a.webp 1x, data:x 2x\" type=\"image/webp\"><img src=\"img/a.jpg\" \
+srcset=\"img/a.jpg 1x, img/b.jpg 2x\" alt=\"A\u{a0}&quot;view&quot;\"></picture>\
+<figcaption>Photo</figcaption></figure><table><tr><td colspan=\"2\">cell</td></tr></table>";
+        for base in [Some(&base), None] {
+            let written = written_html(body, base);
+            assert_eq!(
+                clean_html(&written, base),
+                clean_html(body, base),
+                "{written}"
+            );
+            assert_eq!(
+                html_to_text(&written),
+                html_to_text(&clean_html(body, base))
+            );
+        }
+        let written = written_html(body, Some(&base));
+        assert!(
+            written.contains(
+                r#"href="https://news.example.com/about?a=1&amp;b=2" rel="noopener noreferrer""#
+            ),
+            "{written}"
+        );
+        assert!(!written.contains("javascript"), "{written}");
+        assert!(
+            written.contains(r#"href="https://example.com/x%20y""#),
+            "{written}"
+        );
+        assert!(written.contains("A space"), "{written}");
+        assert!(!written.contains("data:"), "{written}");
+        // Without a base a relative URL cannot be made absolute: it goes.
+        let unbased = written_html(body, None);
+        assert!(
+            !unbased.contains("/about") && !unbased.contains("img/a.jpg"),
+            "{unbased}"
+        );
+        // A value too long to be real goes, as in `clean_html`.
+        let long = format!(
+            "<img src=\"https://ex.org/a.jpg\" alt=\"{}\">",
+            "x".repeat(PIECE + 1)
+        );
+        assert_eq!(
+            written_html(&long, None),
+            r#"<img src="https://ex.org/a.jpg">"#
+        );
+    }
+
+    /// Every page of the project's own fixtures, extracted with and without a base URL: the
+    /// body the serialiser wrote, cleaned by [`written_html`], is what ammonia makes of it.
+    #[test]
+    fn extracted_fixture_bodies_clean_the_same_without_ammonia() {
+        use crate::normalize::{chrome::Rules, extract, learn::Learned, BodyKind, Context};
+        let (rules, learned) = (Rules::default(), Learned::default());
+        let ctx = Context::new(crate::normalize::testing::now(), &rules, &learned);
+        let mut pages = Vec::new();
+        let mut dirs =
+            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                match p.is_dir() {
+                    true => dirs.push(p),
+                    false if p.extension().is_some_and(|x| x == "html") => pages.push(p),
+                    false => {}
+                }
+            }
+        }
+        assert!(pages.len() >= 20, "{} pages", pages.len());
+        let base = Url::parse("https://www.example.org/section/page.html").unwrap();
+        let mut written = 0;
+        for p in &pages {
+            let html = String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+            for base in [Some(&base), None] {
+                let d = extract::draft(&html, base, &ctx);
+                if d.body_kind != BodyKind::Written {
+                    continue;
+                }
+                written += 1;
+                let cleaned = written_html(&d.body_html, base);
+                let by_ammonia = clean_html(&d.body_html, base);
+                assert_eq!(clean_html(&cleaned, base), by_ammonia, "{}", p.display());
+                assert_eq!(
+                    html_to_text(&cleaned),
+                    html_to_text(&by_ammonia),
+                    "{}",
+                    p.display()
+                );
+            }
+        }
+        assert!(
+            written >= pages.len(),
+            "{written} written bodies of {} pages",
+            pages.len()
+        );
     }
 }

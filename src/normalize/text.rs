@@ -304,6 +304,7 @@ pub fn draft(text: &str, ctx: &Context) -> Draft {
 
     let paragraphs = join_wrapped(&lines, &keep);
     draft.body_html = paragraphs_html(&paragraphs);
+    draft.body_kind = crate::normalize::BodyKind::Clean;
     draft
 }
 

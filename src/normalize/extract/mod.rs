@@ -17,7 +17,7 @@ mod threads;
 use dom_query::Document;
 use url::Url;
 
-use super::context::{Context, Draft, SiteRule};
+use super::context::{BodyKind, Context, Draft, SiteRule};
 use super::sanitize::without_code;
 use super::trace::{BodyFrom, Entry, Fate, Rule};
 use dom::Page;
@@ -77,7 +77,7 @@ pub fn draft_with_rule(
     let page = dom::read(body.nodes(), None);
     let ex = score::serialize_all(&page, 0);
     if ex.chars > 0 {
-        draft.body_html = ex.html;
+        (draft.body_html, draft.body_kind) = (ex.html, BodyKind::Written);
         if let Some(t) = ctx.trace {
             t.body_from(BodyFrom::SiteRule);
         }
@@ -129,11 +129,12 @@ fn automatic(doc: &Document, base: Option<&Url>, ctx: &Context) -> Draft {
         }
     }
     let discussion = threads::declared(&meta);
-    let body = body(&page, &copies, &resolved, discussion, base, ctx);
+    let (body_html, body_kind) = body(&page, &copies, &resolved, discussion, base, ctx);
     // The publisher's description is the dek; without one, finishing cuts the lead.
     Draft {
         meta: resolved.meta,
-        body_html: body,
+        body_html,
+        body_kind,
     }
 }
 
@@ -153,7 +154,7 @@ fn body(
     discussion: bool,
     base: Option<&Url>,
     ctx: &Context,
-) -> String {
+) -> (String, BodyKind) {
     let known = score::Known {
         ctx,
         title: resolved.meta.title.as_deref(),
@@ -163,7 +164,7 @@ fn body(
     };
     let mut best = score::extract(page, Mode::Strict, &known, &[]);
     if ctx.interrupt.raised() {
-        return best.html;
+        return (best.html, BodyKind::Written);
     }
     let ld_chars = resolved
         .article_body
@@ -239,22 +240,25 @@ fn body(
             record(BodyFrom::JsonLd, blocks);
             // Some publishers put markup in articleBody; sanitising handles it as HTML.
             let markup = ["</p>", "<br", "</div>"].iter().any(|t| b.contains(t));
-            return if markup { b.to_string() } else { text_html(b) };
+            return match markup {
+                true => (b.to_string(), BodyKind::Foreign),
+                false => (text_html(b), BodyKind::Written),
+            };
         }
     }
     if best.chars > 0 {
         record(from, blocks);
-        return best.html;
+        return (best.html, BodyKind::Written);
     }
     let all: Extracted = score::serialize_all(page, 0);
     if all.chars == 0 {
         if let Some(d) = resolved.meta.summary.as_deref() {
             record(BodyFrom::Description, blocks);
-            return text_html(d);
+            return (text_html(d), BodyKind::Written);
         }
     }
     record(BodyFrom::AllText, blocks);
-    all.html
+    (all.html, BodyKind::Written)
 }
 
 /// Plain text as paragraphs of HTML.

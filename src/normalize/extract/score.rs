@@ -1210,9 +1210,15 @@ fn serialize(
         Close(&'static str),
     }
     let mut stack = vec![Step::Open(root)];
+    // Tables open in what is written. Rows outside one (a row group or a row picked without
+    // its table) get a table of their own and a lone cell is written as a block: the body
+    // stays HTML that no parser rearranges (a stray `<td>` loses its tag and glues its text
+    // to the next cell's).
+    let mut tables = 0usize;
     while let Some(step) = stack.pop() {
         let i = match step {
             Step::Close(name) => {
+                tables -= usize::from(name == "table");
                 out.html.push_str("</");
                 out.html.push_str(name);
                 out.html.push('>');
@@ -1238,8 +1244,15 @@ fn serialize(
             escape_html_into(&node.text, &mut out.html);
             continue;
         }
+        let outside = tables == 0;
+        if outside && matches!(node.tag, Tag::Tr | Tag::TablePart) {
+            out.html.push_str("<table>");
+            tables += 1;
+            stack.push(Step::Close("table"));
+        }
         let name = match node.tag {
             _ if wrapper(i) => None,
+            Tag::Td | Tag::Th if outside => Some("div"),
             // Every container kind, spelled out so a new tag cannot be forgotten here.
             Tag::Container
             | Tag::Article
@@ -1281,7 +1294,13 @@ fn serialize(
         if let Some(name) = name {
             out.html.push('<');
             out.html.push_str(name);
-            for (k, v) in &node.attrs {
+            // A cell written as a block leaves its spans behind.
+            let attrs = if name == "div" {
+                &[][..]
+            } else {
+                &node.attrs[..]
+            };
+            for (k, v) in attrs {
                 out.html.push(' ');
                 out.html.push_str(k);
                 out.html.push_str("=\"");
@@ -1292,6 +1311,7 @@ fn serialize(
             if matches!(node.tag, Tag::Img | Tag::Br | Tag::Hr | Tag::Source) {
                 continue;
             }
+            tables += usize::from(name == "table");
             stack.push(Step::Close(name));
         } else if node.tag.is_block() {
             // Keeps words of adjacent blocks apart when the tag itself is dropped.
@@ -1316,6 +1336,25 @@ mod tests {
         crate::normalize::testing::article(crate::model::RawBody::Html(html), base)
             .unwrap()
             .content_text
+    }
+
+    #[test]
+    fn rows_and_cells_picked_on_their_own_are_written_as_whole_html() {
+        let doc = dom_query::Document::from(
+            "<table><tbody><tr><td colspan=\"2\">1.</td><td>First entry</td></tr></tbody></table>",
+        );
+        let row = r#"<tr><td colspan="2">1.</td><td>First entry</td></tr>"#;
+        for (selector, want) in [
+            ("tbody", format!("<table>{row}</table>")),
+            ("tr", format!("<table>{row}</table>")),
+            ("td[colspan]", "<div>1.</div>".to_string()),
+            ("table", format!("<table>{row}</table>")),
+        ] {
+            let page = super::super::dom::read(doc.select(selector).nodes(), None);
+            // Dropped tags (the page's root, a row group) leave a space to keep words apart.
+            let html = super::serialize_all(&page, 0).html;
+            assert_eq!(html.trim().replace("> <", "><"), want, "{selector}");
+        }
     }
 
     #[test]
