@@ -204,8 +204,9 @@ fn cap_depth(html: &str) -> Cow<'_, str> {
 }
 
 /// [`cap_depth`], and with the text of style sheets and of scripts the extractor never reads
-/// left out (their tags stay). Code and styles are about half of a page's bytes, and the
-/// parser would tokenise each into a text node nobody looks at. Kept: JSON-LD and template
+/// left out (their tags stay), and so is what inline drawings hold. Code and styles are about
+/// half of a page's bytes, and the parser would tokenise each into nodes nobody looks at.
+/// Kept: JSON-LD and template
 /// scripts (metadata and copies of the body read them), and a script holding `<!--`, where the
 /// parser's escaping rules may end it elsewhere than at the first `</script>`.
 pub fn without_code(html: &str) -> Cow<'_, str> {
@@ -390,6 +391,14 @@ fn reshape(html: &str, also: Also) -> Cow<'_, str> {
                 copied = close;
             }
             i = close.map_or(html.len(), |c| c + tag_end(&html[c..]));
+        }
+        // An inline drawing is never text the extractor reads (it skips the element whole),
+        // and its paths are a good part of some pages: its content goes, its tags stay.
+        if !closing && also == Also::DropCode && name == "svg" && !html[..i].ends_with("/>") {
+            if let Some(close) = svg_end(&html[i..]).map(|p| i + p) {
+                out.push_str(&html[copied..i]);
+                (copied, i) = (close, close);
+            }
         }
     }
     if copied == 0 {
@@ -752,6 +761,34 @@ fn raw_text_end(s: &str, name: &str) -> Option<usize> {
     None
 }
 
+/// Where the end tag closing an `<svg>` whose content starts `s` begins, nested drawings
+/// counted; `None` when it is never closed (the parser then decides).
+fn svg_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let named = |at: usize| {
+        b.len() > at + 3
+            && b[at..at + 3].eq_ignore_ascii_case(b"svg")
+            && matches!(
+                b[at + 3],
+                b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'
+            )
+    };
+    let (mut depth, mut from) = (0usize, 0);
+    while let Some(p) = memchr::memchr(b'<', &b[from..]) {
+        let at = from + p;
+        if b.get(at + 1) == Some(&b'/') && named(at + 2) {
+            match depth {
+                0 => return Some(at),
+                _ => depth -= 1,
+            }
+        } else if named(at + 1) && !s[at..at + tag_end(&s[at..])].ends_with("/>") {
+            depth += 1;
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Whether the raw text `text` of the element `name`, opened by `start_tag`, is code the
 /// extractor never reads.
 fn unread_code(name: &str, start_tag: &str, text: &str) -> bool {
@@ -1043,6 +1080,27 @@ mod tests {
         assert_eq!(html_to_text(&out), html_to_text(&page));
         // Nothing to leave out: the input is handed back.
         assert!(matches!(without_code(&filler), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn what_inline_drawings_hold_is_left_out_before_parsing() {
+        let filler = "<p>Para.</p>".repeat(200);
+        let page = format!(
+            "<body><p>Before <SVG viewBox=\"0 0 9 9\"><title>Share</title><path d=\"M0 0\"/>\
+             <svg/><svg><text>inner</text></svg><g><text>outer</text></g></svg> after.</p>\
+             <svg><path d=\"M1 1\"/>{filler}"
+        );
+        let out = without_code(&page);
+        // Nested drawings and self-closed ones are counted: the outer one's content goes whole.
+        assert!(
+            out.starts_with("<body><p>Before <SVG viewBox=\"0 0 9 9\"></svg> after.</p>"),
+            "{out}"
+        );
+        // A drawing never closed is left to the parser.
+        assert!(
+            out.ends_with(&format!("<svg><path d=\"M1 1\"/>{filler}")),
+            "{out}"
+        );
     }
 
     #[test]
