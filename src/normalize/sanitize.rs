@@ -14,6 +14,9 @@ use url::Url;
 
 use crate::chars::{fold_whitespace_cow, is_forbidden};
 
+/// The URL schemes a published link or image may have.
+const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
 /// Cleans an HTML fragment. Relative URLs resolve against `base`; without a base they cannot be
 /// made absolute, so they are removed rather than published relative.
 pub fn clean_html(html: &str, base: Option<&Url>) -> String {
@@ -22,7 +25,7 @@ pub fn clean_html(html: &str, base: Option<&Url>) -> String {
     b.add_tag_attributes("img", ["srcset", "loading"]);
     b.add_tag_attributes("source", ["srcset", "type", "media"]);
     b.add_tag_attributes("time", ["datetime"]);
-    b.url_schemes(HashSet::from(["http", "https", "mailto"]));
+    b.url_schemes(HashSet::from(URL_SCHEMES));
     b.link_rel(Some("noopener noreferrer"));
     // URL-bearing attributes ammonia copies verbatim (it checks only href/src-like ones): each
     // URL resolves against the base and must be http(s), or it goes.
@@ -122,11 +125,11 @@ fn written_tag(tag: &str, base: Option<&Url>, out: &mut String) {
     out.push('>');
 }
 
-/// An `href` or `src` as [`clean_html`] leaves it: absolute http(s) or mailto, in the URL
-/// parser's spelling; relative ones resolved against `base`, or dropped without one.
+/// An `href` or `src` as [`clean_html`] leaves it: absolute with one of [`URL_SCHEMES`], in
+/// the URL parser's spelling; relative ones resolved against `base`, or dropped without one.
 fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
     match Url::parse(value) {
-        Ok(url) => matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.into()),
+        Ok(url) => URL_SCHEMES.contains(&url.scheme()).then(|| url.into()),
         Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(value).ok().map(Into::into),
         Err(_) => None,
     }
